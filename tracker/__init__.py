@@ -1,0 +1,1 @@
+"""The write side: aggregates, the application service and plan import."""

@@ -1,0 +1,25 @@
+"""Errors of the write side."""
+
+
+class TrackerError(Exception):
+    """Base of every error the tracker reports to its users."""
+
+
+class DomainError(TrackerError):
+    """A command that the domain refuses (an impossible or incomplete change)."""
+
+
+class NotFoundError(TrackerError):
+    """An unknown plan, intervention or milestone."""
+
+
+class ConflictError(TrackerError):
+    """Someone else changed the aggregate since it was read."""
+
+
+class PlanFileError(TrackerError):
+    """A plan file that cannot be imported; carries every problem with its line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))

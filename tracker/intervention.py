@@ -1,0 +1,312 @@
+"""The Intervention aggregate: one maatregel of a plan, with its Tijdpad."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import singledispatchmethod
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from events.intervention import (
+    InterventionAdded,
+    InterventionClosed,
+    InterventionDropped,
+    InterventionReinstated,
+    InterventionRevised,
+    MilestoneCancelled,
+    MilestoneCompleted,
+    MilestonePlanned,
+    MilestoneRelabelled,
+    MilestoneRescheduled,
+    NoteAdded,
+    StoplichtSet,
+    TrekkerAssigned,
+)
+from tracker.due import Due
+from tracker.errors import DomainError, NotFoundError
+
+STOPLICHT = ("groen", "oranje", "rood")
+KINDS = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def intervention_id(plan_id: str, code: str) -> UUID:
+    """Return the stable id of an intervention of a plan."""
+    return uuid5(NAMESPACE_URL, f"urn:plan-tracker:intervention:{plan_id}:{code}")
+
+
+@dataclass
+class Milestone:
+    """A milestone's state inside the aggregate."""
+
+    id: str
+    label: str
+    kind: str
+    due: Due
+    status: str = "open"  # open | done | cancelled
+    realised: date | None = None
+    note: str = ""
+    earlier_dues: list[tuple[Due, str]] = field(default_factory=list)
+    cancel_reason: str = ""
+
+
+def _required(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message)
+    return value
+
+
+class Intervention(Aggregate):
+    """An intervention of a plan; every change is an event, nothing is overwritten."""
+
+    @classmethod
+    def add(cls, *, plan_id: str, code: str, title: str, group_path: list[dict[str, str]],
+            domain: str, details: dict[str, Any], at: datetime, by: str) -> Intervention:
+        """Register an intervention of a plan."""
+        _required(title, "Een interventie heeft een titel nodig.")
+        if domain not in ("jeugd", "wmo", "beide"):
+            raise DomainError(f"Onbekend domein '{domain}': kies jeugd, wmo of beide.")
+        return cls._create(
+            InterventionAdded, id=intervention_id(plan_id, code), plan_id=plan_id, code=code,
+            title=title, group_path=group_path, domain=domain, details=details, at=at, by=by,
+        )
+
+    # --- state -------------------------------------------------------------------------
+
+    @singledispatchmethod
+    def when(self, event: Any) -> None:
+        raise NotImplementedError(type(event).__name__)
+
+    @when.register
+    def _(self, e: InterventionAdded) -> None:
+        self.plan_id = e.plan_id
+        self.code = e.code
+        self.title = e.title
+        self.group_path = e.group_path
+        self.domain = e.domain
+        self.details = e.details
+        self.milestones: dict[str, Milestone] = {}
+        self.trekker: tuple[str, str] | None = None
+        self.stoplicht: str | None = None
+        self.closed = False
+        self.dropped = False
+        self.notes = 0
+
+    @when.register
+    def _(self, e: InterventionRevised) -> None:
+        for key, value in e.changes.items():
+            if key in ("title", "group_path", "domain"):
+                setattr(self, key, value)
+            else:
+                self.details = {**self.details, key: value}
+
+    @when.register
+    def _(self, e: InterventionDropped) -> None:
+        self.dropped = True
+
+    @when.register
+    def _(self, e: InterventionReinstated) -> None:
+        self.dropped = False
+
+    @when.register
+    def _(self, e: InterventionClosed) -> None:
+        self.closed = True
+
+    @when.register
+    def _(self, e: MilestonePlanned) -> None:
+        self.milestones[e.milestone_id] = Milestone(
+            e.milestone_id, e.label, e.kind, Due(e.due, e.due_precision, e.due_text), note=e.note)
+
+    @when.register
+    def _(self, e: MilestoneRelabelled) -> None:
+        self.milestones[e.milestone_id].label = e.label
+
+    @when.register
+    def _(self, e: MilestoneCompleted) -> None:
+        m = self.milestones[e.milestone_id]
+        m.status, m.realised, m.note = "done", e.realised, e.note or m.note
+
+    @when.register
+    def _(self, e: MilestoneRescheduled) -> None:
+        m = self.milestones[e.milestone_id]
+        m.earlier_dues.append((m.due, e.reason))
+        m.due = Due(e.due, e.due_precision, e.due_text)
+
+    @when.register
+    def _(self, e: MilestoneCancelled) -> None:
+        m = self.milestones[e.milestone_id]
+        m.status, m.cancel_reason = "cancelled", e.reason
+
+    @when.register
+    def _(self, e: TrekkerAssigned) -> None:
+        self.trekker = (e.name, e.email)
+
+    @when.register
+    def _(self, e: NoteAdded) -> None:
+        self.notes += 1
+
+    @when.register
+    def _(self, e: StoplichtSet) -> None:
+        self.stoplicht = e.colour
+
+    # --- commands ----------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self.dropped:
+            raise DomainError(f"Interventie {self.code} is vervallen in de huidige planversie.")
+        if self.closed:
+            raise DomainError(f"Interventie {self.code} is afgesloten.")
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        """Return a milestone by its id."""
+        try:
+            return self.milestones[milestone_id]
+        except KeyError:
+            raise NotFoundError(
+                f"Interventie {self.code} heeft geen mijlpaal '{milestone_id}'.") from None
+
+    def new_milestone_id(self, label: str) -> str:
+        """Return an id for a new milestone, made from its label and unique here."""
+        from tracker.planfile import slugify
+
+        base = slugify(label, 40)
+        candidate, n = base, 2
+        while candidate in self.milestones:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def plan_milestone(self, *, milestone_id: str, label: str, kind: str, due: Due, note: str = "",
+                       at: datetime, by: str, from_plan: bool = False) -> None:
+        """Add a milestone to the Tijdpad."""
+        if not from_plan:
+            self._check_open()
+        label = _required(label, "Een mijlpaal heeft een omschrijving nodig.")
+        if kind not in KINDS:
+            raise DomainError(f"Onbekend soort mijlpaal '{kind}'.")
+        if milestone_id in self.milestones:
+            raise DomainError(f"Interventie {self.code} heeft al een mijlpaal '{milestone_id}'.")
+        self.trigger_event(MilestonePlanned, milestone_id=milestone_id, label=label, kind=kind,
+                           due=due.date, due_precision=due.precision, due_text=due.text,
+                           note=note or "", at=at, by=by)
+
+    def relabel_milestone(self, milestone_id: str, label: str, *, reason: str, at: datetime, by: str) -> None:
+        """Change a milestone's label (a new plan version words it differently)."""
+        m = self.milestone(milestone_id)
+        label = _required(label, "Een mijlpaal heeft een omschrijving nodig.")
+        if label != m.label:
+            self.trigger_event(MilestoneRelabelled, milestone_id=milestone_id, label=label,
+                               reason=reason, at=at, by=by)
+
+    def complete_milestone(self, milestone_id: str, *, realised: date, note: str = "",
+                           at: datetime, by: str, from_plan: bool = False) -> None:
+        """Mark a milestone as done on its realised date."""
+        if not from_plan:
+            self._check_open()
+        m = self.milestone(milestone_id)
+        if m.status == "done":
+            raise DomainError(f"Mijlpaal '{m.label}' is al gereed (op {m.realised:%d-%m-%Y}).")
+        if m.status == "cancelled":
+            raise DomainError(f"Mijlpaal '{m.label}' is vervallen en kan niet meer gereed worden gemeld.")
+        if realised > at.date():
+            raise DomainError(f"De realisatiedatum {realised:%d-%m-%Y} ligt in de toekomst.")
+        self.trigger_event(MilestoneCompleted, milestone_id=milestone_id, realised=realised,
+                           note=(note or "").strip(), at=at, by=by)
+
+    def reschedule_milestone(self, milestone_id: str, *, due: Due, reason: str,
+                             at: datetime, by: str, from_plan: bool = False) -> None:
+        """Move a milestone to a new due date; the reason is required and every earlier due is kept."""
+        if not from_plan:
+            self._check_open()
+        m = self.milestone(milestone_id)
+        reason = _required(reason, "Geef een reden op voor het verschuiven van de mijlpaal.")
+        if m.status != "open":
+            state = "gereed" if m.status == "done" else "vervallen"
+            raise DomainError(f"Mijlpaal '{m.label}' is {state} en kan niet meer worden verschoven.")
+        if due == m.due:
+            raise DomainError(f"Mijlpaal '{m.label}' staat al op {due.text}.")
+        self.trigger_event(MilestoneRescheduled, milestone_id=milestone_id, due=due.date,
+                           due_precision=due.precision, due_text=due.text, reason=reason,
+                           at=at, by=by)
+
+    def cancel_milestone(self, milestone_id: str, *, reason: str, at: datetime, by: str,
+                         from_plan: bool = False) -> None:
+        """Cancel a milestone; the reason is required."""
+        if not from_plan:
+            self._check_open()
+        m = self.milestone(milestone_id)
+        reason = _required(reason, "Geef een reden op voor het laten vervallen van de mijlpaal.")
+        if m.status == "cancelled":
+            raise DomainError(f"Mijlpaal '{m.label}' is al vervallen.")
+        if m.status == "done":
+            raise DomainError(f"Mijlpaal '{m.label}' is al gereed en kan niet meer vervallen.")
+        self.trigger_event(MilestoneCancelled, milestone_id=milestone_id, reason=reason, at=at, by=by)
+
+    def assign_trekker(self, *, name: str, email: str, at: datetime, by: str) -> None:
+        """Assign (or change) the trekker of the intervention."""
+        self._check_open()
+        name = _required(name, "Geef de naam van de trekker op.")
+        email = (email or "").strip()
+        if not _EMAIL.match(email):
+            raise DomainError(f"'{email}' is geen geldig e-mailadres.")
+        if self.trekker == (name, email):
+            raise DomainError(f"{name} is al trekker van {self.code}.")
+        self.trigger_event(TrekkerAssigned, name=name, email=email, at=at, by=by)
+
+    def add_note(self, *, text: str, at: datetime, by: str) -> None:
+        """Write a progress note."""
+        self._check_open()
+        text = _required(text, "Een voortgangsnotitie mag niet leeg zijn.")
+        self.trigger_event(NoteAdded, text=text, at=at, by=by)
+
+    def set_stoplicht(self, *, colour: str, oorzaak: str = "", gevolg: str = "", bijsturing: str = "",
+                      at: datetime, by: str) -> None:
+        """Set the manual stoplicht; oranje and rood require oorzaak, gevolg and bijsturing."""
+        self._check_open()
+        if colour not in STOPLICHT:
+            raise DomainError(f"Onbekende stoplichtkleur '{colour}': kies groen, oranje of rood.")
+        oorzaak, gevolg, bijsturing = ((v or "").strip() for v in (oorzaak, gevolg, bijsturing))
+        if colour != "groen":
+            missing = [n for n, v in (("oorzaak", oorzaak), ("gevolg", gevolg),
+                                      ("bijsturing", bijsturing)) if not v]
+            if missing:
+                raise DomainError(
+                    f"Bij stoplicht {colour} zijn oorzaak, gevolg en bijsturing verplicht "
+                    f"(ontbreekt: {', '.join(missing)}).")
+        self.trigger_event(StoplichtSet, colour=colour, oorzaak=oorzaak, gevolg=gevolg,
+                           bijsturing=bijsturing, at=at, by=by)
+
+    def close(self, *, note: str, at: datetime, by: str) -> None:
+        """Close the intervention once no milestone is open."""
+        self._check_open()
+        open_ones = [m.label for m in self.milestones.values() if m.status == "open"]
+        if open_ones:
+            raise DomainError(
+                f"Interventie {self.code} heeft nog {len(open_ones)} open mijlpa"
+                f"{'al' if len(open_ones) == 1 else 'len'}: meld ze gereed of laat ze vervallen.")
+        self.trigger_event(InterventionClosed, note=(note or "").strip(), at=at, by=by)
+
+    # --- plan revisions ----------------------------------------------------------------
+
+    def revise(self, *, changes: dict[str, Any], reason: str, at: datetime, by: str) -> None:
+        """Record what a new plan version changed in the intervention's description."""
+        if changes:
+            self.trigger_event(InterventionRevised, changes=changes, reason=reason, at=at, by=by)
+
+    def drop(self, *, reason: str, at: datetime, by: str) -> None:
+        """Record that a new plan version no longer holds the intervention."""
+        if not self.dropped:
+            self.trigger_event(InterventionDropped, reason=reason, at=at, by=by)
+
+    def reinstate(self, *, reason: str, at: datetime, by: str) -> None:
+        """Record that a new plan version holds a dropped intervention again."""
+        if self.dropped:
+            self.trigger_event(InterventionReinstated, reason=reason, at=at, by=by)
+
+    def snapshot_milestone(self, milestone_id: str) -> Milestone:
+        """Return a copy of a milestone's state."""
+        return replace(self.milestone(milestone_id))

@@ -1,0 +1,132 @@
+"""Import a plan spec: create it, or turn a changed version into events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tracker.intervention import Intervention
+from tracker.plan import Plan
+from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec
+
+if TYPE_CHECKING:
+    from tracker.application import ImportResult, TrackerApp
+
+DESCRIPTION_FIELDS = ("title", "group_path", "domain")
+
+
+def _facts(spec: PlanSpec) -> dict[str, Any]:
+    return {**spec.facts, "interventions": [i.code for i in spec.interventions]}
+
+
+def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: str) -> Intervention:
+    intervention = Intervention.add(
+        plan_id=spec.id, code=iv.code, title=iv.title, group_path=iv.group_path,
+        domain=iv.domain, details=iv.details, at=at, by=by)
+    for m in iv.milestones:
+        _plan_milestone(intervention, m, at, by)
+    return intervention
+
+
+def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, by: str) -> None:
+    intervention.plan_milestone(milestone_id=m.id, label=m.label, kind=m.kind, due=m.due,
+                                note=m.note, at=at, by=by, from_plan=True)
+    if m.done:
+        # A line the plan marks as done without a date counts as realised by its due date
+        # or by the import, whichever is earlier.
+        realised = m.realised or min(m.due.date, at.date())
+        intervention.complete_milestone(m.id, realised=min(realised, at.date()), note=m.note,
+                                        at=at, by=by, from_plan=True)
+
+
+def _revise_intervention(intervention: Intervention, iv: InterventionSpec, version: str,
+                         at: datetime, by: str) -> list[str]:
+    """Record the differences between an intervention and its new description."""
+    changes: list[str] = []
+    reason = f"Gewijzigd in planversie {version}"
+    if intervention.dropped:
+        intervention.reinstate(reason=f"Weer opgenomen in planversie {version}", at=at, by=by)
+        changes.append(f"{iv.code}: weer opgenomen")
+    new_values = {"title": iv.title, "group_path": iv.group_path, "domain": iv.domain, **iv.details}
+    diff = {}
+    for key, value in new_values.items():
+        current = getattr(intervention, key) if key in DESCRIPTION_FIELDS else intervention.details.get(key)
+        if current != value:
+            diff[key] = value
+    if diff:
+        intervention.revise(changes=diff, reason=reason, at=at, by=by)
+        changes.append(f"{iv.code}: beschrijving gewijzigd ({', '.join(sorted(diff))})")
+    wanted = {m.id: m for m in iv.milestones}
+    for m in iv.milestones:
+        current = intervention.milestones.get(m.id)
+        if current is None:
+            _plan_milestone(intervention, m, at, by)
+            changes.append(f"{iv.code}: mijlpaal '{m.label}' toegevoegd ({m.due.text})")
+            continue
+        if current.label != m.label:
+            intervention.relabel_milestone(m.id, m.label, reason=reason, at=at, by=by)
+            changes.append(f"{iv.code}: mijlpaal '{current.label}' heet nu '{m.label}'")
+        if current.due != m.due and current.status == "open":
+            old = current.due.text
+            intervention.reschedule_milestone(m.id, due=m.due, reason=reason, at=at, by=by,
+                                              from_plan=True)
+            changes.append(f"{iv.code}: mijlpaal '{m.label}' verschoven van {old} naar {m.due.text}")
+        if m.done and current.status == "open":
+            realised = m.realised or min(m.due.date, at.date())
+            intervention.complete_milestone(m.id, realised=min(realised, at.date()), note=m.note,
+                                            at=at, by=by, from_plan=True)
+            changes.append(f"{iv.code}: mijlpaal '{m.label}' gereed volgens planversie")
+    for milestone_id, current in intervention.milestones.items():
+        if milestone_id not in wanted and current.status == "open":
+            intervention.cancel_milestone(milestone_id, reason=f"Vervallen in planversie {version}",
+                                          at=at, by=by, from_plan=True)
+            changes.append(f"{iv.code}: mijlpaal '{current.label}' vervallen")
+    return changes
+
+
+def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tuple[ImportResult, list[Any]]:
+    """Return the import's outcome and the aggregates with pending events (not yet saved)."""
+    from tracker.application import ImportResult
+
+    facts = _facts(spec)
+    if not app.has_plan(spec.id):
+        plan = Plan.import_(plan_id=spec.id, facts=facts, source_name=spec.source_name,
+                            source_hash=spec.source_hash, at=at, by=by)
+        aggregates: list[Any] = [plan] + [_add_intervention(spec, iv, at, by) for iv in spec.interventions]
+        events = sum(len(a.pending_events) for a in aggregates)
+        return ImportResult(spec.id, "created", [f"{len(spec.interventions)} interventies toegevoegd"],
+                            events), aggregates
+
+    plan = app.get_plan(spec.id)
+    version = f"{plan.versions + 1} ({spec.source_name.rsplit('/', 1)[-1]})"
+    existing = app.load_interventions(spec.id, spec.interventions)
+    changes: list[str] = []
+    touched: list[Any] = []
+    for iv in spec.interventions:
+        intervention = existing.get(iv.code)
+        if intervention is None:
+            touched.append(_add_intervention(spec, iv, at, by))
+            changes.append(f"{iv.code}: interventie toegevoegd")
+            continue
+        changes += _revise_intervention(intervention, iv, version, at, by)
+        if intervention.pending_events:
+            touched.append(intervention)
+    new_codes = {iv.code for iv in spec.interventions}
+    for code in plan.known_codes:
+        if code in new_codes:
+            continue
+        intervention = app.get_intervention(spec.id, code)
+        if not intervention.dropped:
+            intervention.drop(reason=f"Niet meer opgenomen in planversie {version}", at=at, by=by)
+            touched.append(intervention)
+            changes.append(f"{code}: interventie vervallen")
+    plan_changed = facts != plan.facts
+    if plan_changed:
+        changes.insert(0, "plangegevens gewijzigd")
+    if not changes:
+        return ImportResult(spec.id, "unchanged"), []
+    plan.revise(facts=facts, source_name=spec.source_name, source_hash=spec.source_hash,
+                summary=changes, at=at, by=by)
+    touched.insert(0, plan)
+    events = sum(len(a.pending_events) for a in touched)
+    return ImportResult(spec.id, "revised", changes, events), touched

@@ -54,7 +54,7 @@ class MilestoneRelabelled(TrackerEvent):
 
 class MilestoneCompleted(TrackerEvent):
     milestone_id: str
-    realised: date
+    realised: date | None  # None: done according to the plan, date unknown
     note: str
 
 

@@ -202,17 +202,19 @@ class Intervention(Aggregate):
             self.trigger_event(MilestoneRelabelled, milestone_id=milestone_id, label=label,
                                reason=reason, at=at, by=by)
 
-    def complete_milestone(self, milestone_id: str, *, realised: date, note: str = "",
+    def complete_milestone(self, milestone_id: str, *, realised: date | None, note: str = "",
                            at: datetime, by: str, from_plan: bool = False) -> None:
         """Mark a milestone as done on its realised date."""
         if not from_plan:
             self._check_open()
         m = self.milestone(milestone_id)
         if m.status == "done":
-            raise DomainError(f"Mijlpaal '{m.label}' is al gereed (op {m.realised:%d-%m-%Y}).")
+            raise DomainError(f"Mijlpaal '{m.label}' is al gereed.")
         if m.status == "cancelled":
             raise DomainError(f"Mijlpaal '{m.label}' is vervallen en kan niet meer gereed worden gemeld.")
-        if realised > at.date():
+        if realised is None and not from_plan:
+            raise DomainError("Geef de datum op waarop de mijlpaal gereed was.")
+        if realised is not None and realised > at.date():
             raise DomainError(f"De realisatiedatum {realised:%d-%m-%Y} ligt in de toekomst.")
         self.trigger_event(MilestoneCompleted, milestone_id=milestone_id, realised=realised,
                            note=(note or "").strip(), at=at, by=by)

@@ -32,10 +32,9 @@ def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, 
     intervention.plan_milestone(milestone_id=m.id, label=m.label, kind=m.kind, due=m.due,
                                 note=m.note, at=at, by=by, from_plan=True)
     if m.done:
-        # A line the plan marks as done without a date counts as realised by its due date
-        # or by the import, whichever is earlier.
-        realised = m.realised or min(m.due.date, at.date())
-        intervention.complete_milestone(m.id, realised=min(realised, at.date()), note=m.note,
+        # A line the plan marks as done without a date keeps its realised date unknown:
+        # never invent a day.
+        intervention.complete_milestone(m.id, realised=m.realised, note=m.note,
                                         at=at, by=by, from_plan=True)
 
 
@@ -72,8 +71,7 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec, versi
                                               from_plan=True)
             changes.append(f"{iv.code}: mijlpaal '{m.label}' verschoven van {old} naar {m.due.text}")
         if m.done and current.status == "open":
-            realised = m.realised or min(m.due.date, at.date())
-            intervention.complete_milestone(m.id, realised=min(realised, at.date()), note=m.note,
+            intervention.complete_milestone(m.id, realised=m.realised, note=m.note,
                                             at=at, by=by, from_plan=True)
             changes.append(f"{iv.code}: mijlpaal '{m.label}' gereed volgens planversie")
     for milestone_id, current in intervention.milestones.items():

@@ -1,0 +1,61 @@
+"""Read-model tables. The read model is disposable: a schema change rebuilds it from events."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, dict] = {
+    "plans": dict(
+        columns={"plan_id": str, "aggregate_id": str, "title": str, "organisation": str, "period_start": int,
+                 "period_end": int, "facts": str, "versions": int, "source_name": str,
+                 "imported_at": str, "revised_at": str, "seq": int},
+        pk="plan_id",
+    ),
+    "intervention_versions": dict(
+        columns={"intervention_id": str, "plan_id": str, "code": str, "position": int,
+                 "title": str, "group_path": str, "group_key": str, "domain": str,
+                 "details": str, "trekker_name": str, "trekker_email": str, "stoplicht": str,
+                 "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
+                 "closed": int, "dropped": int, "version": int, "notes_count": int,
+                 "last_note": str, "last_update_at": str, "last_update_by": str,
+                 "valid_from": str, "valid_to": str, "seq": int},
+        pk=None,
+        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
+    ),
+    "milestone_versions": dict(
+        columns={"intervention_id": str, "plan_id": str, "code": str, "milestone_id": str,
+                 "position": int, "label": str, "kind": str, "due": str, "due_precision": str,
+                 "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
+                 "realised": str, "note": str, "reason": str, "reschedule_count": int,
+                 "earlier_dues": str, "valid_from": str, "valid_to": str, "seq": int},
+        pk=None,
+        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "milestone_id", "valid_to"],
+                 ["due"]],
+    ),
+    "history": dict(
+        columns={"seq": int, "intervention_id": str, "plan_id": str, "code": str, "at": str,
+                 "by": str, "event": str, "milestone_id": str, "milestone_label": str,
+                 "data": str, "description": str},
+        pk="seq",
+        indexes=[["intervention_id", "seq"], ["plan_id", "at"]],
+    ),
+    "tracking": dict(columns={"name": str, "position": int, "schema": int}, pk="name"),
+}
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create every read-model table that does not exist yet."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec.get("pk"))
+            for index in spec.get("indexes", []):
+                table.create_index(index)
+
+
+def drop_tables(db: sqlite_utils.Database) -> None:
+    """Drop every read-model table (for a rebuild)."""
+    for name in TABLES:
+        db[name].drop(ignore=True)

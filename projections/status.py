@@ -1,0 +1,65 @@
+"""Derived states: a milestone's state on a day, the automatic stoplicht, actualiteit.
+
+These are pure functions of read-model rows and "today", so any date can be asked about.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+SOON_DAYS = 30          # a milestone due within this many days is "binnenkort"
+LONG_LATE_DAYS = 90     # one milestone later than this makes the stoplicht rood
+STALE_DAYS = 92         # no update for longer than a quarter: actualiteit is flagged
+COLOURS = ("groen", "oranje", "rood")
+
+
+def milestone_state(row: dict[str, Any], today: date) -> str:
+    """Return gereed, vervallen, te_laat, binnenkort, verschoven or gepland."""
+    if row["status"] == "done":
+        return "gereed"
+    if row["status"] == "cancelled":
+        return "vervallen"
+    due = date.fromisoformat(row["due"])
+    if due < today:
+        return "te_laat"
+    if (due - today).days <= SOON_DAYS:
+        return "binnenkort"
+    if row.get("reschedule_count"):
+        return "verschoven"
+    return "gepland"
+
+
+def days_late(row: dict[str, Any], today: date) -> int:
+    """Return how many days an open milestone is past its due date (0 when not late)."""
+    if row["status"] != "open":
+        return 0
+    return max(0, (today - date.fromisoformat(row["due"])).days)
+
+
+def auto_stoplicht(milestones: Iterable[dict[str, Any]], today: date) -> str:
+    """Return the stoplicht the milestones call for.
+
+    groen: nothing late; oranje: one milestone late, at most LONG_LATE_DAYS; rood: two or
+    more late, or one later than LONG_LATE_DAYS.
+    """
+    late = [days_late(m, today) for m in milestones if days_late(m, today) > 0]
+    if not late:
+        return "groen"
+    if len(late) >= 2 or max(late) > LONG_LATE_DAYS:
+        return "rood"
+    return "oranje"
+
+
+def worst(*colours: str | None) -> str:
+    """Return the most serious of the given stoplicht colours."""
+    present = [c for c in colours if c in COLOURS]
+    return max(present, key=COLOURS.index) if present else "groen"
+
+
+def actualiteit(last_update_at: str | None, today: date) -> tuple[int | None, bool]:
+    """Return the days since the last update and whether that is older than a quarter."""
+    if not last_update_at:
+        return None, True
+    days = (today - date.fromisoformat(last_update_at[:10])).days
+    return max(days, 0), days > STALE_DAYS

@@ -1,0 +1,81 @@
+"""Dutch wording of dates, states and changes, shared by pages, CLI output and reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+STATE_LABELS = {
+    "gepland": "gepland", "binnenkort": "binnenkort", "te_laat": "te laat", "gereed": "gereed",
+    "verschoven": "verschoven", "vervallen": "vervallen",
+}
+KIND_LABELS = {
+    "plan_ready": "plan gereed", "pilot_start": "start pilot", "start": "start",
+    "evaluation": "evaluatie", "decision": "besluit", "delivery": "oplevering",
+    "report": "rapportage", "other": "overig",
+}
+DOMAIN_LABELS = {"jeugd": "Jeugd", "wmo": "Wmo", "beide": "Jeugd en Wmo"}
+
+
+def long_date(value: date | str | None) -> str:
+    """Return a date as '1 december 2025'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_date(value: date | datetime | str | None) -> str:
+    """Return a date as '01-12-2025'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d-%m-%Y")
+
+
+def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
+    """Return one Dutch line that says what an event changed."""
+    quoted = f"'{label}'" if label else ""
+    if event_name == "InterventionAdded":
+        return "Interventie opgenomen in het plan"
+    if event_name == "InterventionRevised":
+        return f"Beschrijving gewijzigd ({', '.join(sorted(data['changes']))}): {data['reason']}"
+    if event_name == "InterventionDropped":
+        return f"Interventie vervallen: {data['reason']}"
+    if event_name == "InterventionReinstated":
+        return f"Interventie weer opgenomen: {data['reason']}"
+    if event_name == "InterventionClosed":
+        return "Interventie afgesloten" + (f": {data['note']}" if data.get("note") else "")
+    if event_name == "MilestonePlanned":
+        return f"Mijlpaal gepland: '{data['label']}' ({data['due_text']})"
+    if event_name == "MilestoneRelabelled":
+        return f"Mijlpaal {quoted} heet nu '{data['label']}': {data['reason']}"
+    if event_name == "MilestoneCompleted":
+        note = f" — {data['note']}" if data.get("note") else ""
+        when = f"op {long_date(data['realised'])}" if data.get("realised") else "(datum onbekend)"
+        return f"Mijlpaal {quoted} gereed {when}{note}"
+    if event_name == "MilestoneRescheduled":
+        return (f"Mijlpaal {quoted} verschoven van {data.get('old_due_text', '?')} naar "
+                f"{data['due_text']}: {data['reason']}")
+    if event_name == "MilestoneCancelled":
+        return f"Mijlpaal {quoted} vervallen: {data['reason']}"
+    if event_name == "TrekkerAssigned":
+        return f"Trekker: {data['name']} ({data['email']})"
+    if event_name == "NoteAdded":
+        return f"Voortgangsnotitie: {data['text']}"
+    if event_name == "StoplichtSet":
+        text = f"Stoplicht op {data['colour']} gezet"
+        if data["colour"] != "groen":
+            text += (f". Oorzaak: {data['oorzaak']}. Gevolg: {data['gevolg']}. "
+                     f"Bijsturing: {data['bijsturing']}")
+        return text
+    if event_name == "PlanImported":
+        return f"Plan geïmporteerd uit {data['source_name']}"
+    if event_name == "PlanRevised":
+        return f"Nieuwe planversie uit {data['source_name']}: {len(data['summary'])} wijzigingen"
+    return event_name

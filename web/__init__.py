@@ -1,0 +1,88 @@
+"""The web app: Dutch pages over the read model, enhanced with htmx."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template
+
+from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, short_date
+from web.htmx import init_htmx
+from web.services import Services, open_services
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then TRACKER_* environment, then test overrides."""
+    app = Flask(__name__)
+    app.config.from_mapping(DATA_DIR=os.environ.get("TRACKER_DATA_DIR") or str(Path.cwd() / "data"),
+                            TODAY=None)
+    app.config.from_prefixed_env("TRACKER")
+    if test_config:
+        app.config.update(test_config)
+    services = open_services(app.config["DATA_DIR"])
+    app.extensions["tracker"] = services
+    init_htmx(app)
+
+    from web.blueprints import interventions, plans
+
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(interventions.bp)
+
+    app.jinja_env.filters.update(long_date=long_date, short_date=short_date)
+    app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
+                                 DOMAIN_LABELS=DOMAIN_LABELS)
+
+    @app.teardown_appcontext
+    def close_read_model(_: BaseException | None) -> None:
+        db = g.pop("read_model", None)
+        if db is not None:
+            db.close()
+
+    for status, title, text in (
+        (400, "Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
+        (403, "Geen toegang", "U heeft geen toegang tot deze pagina of handeling."),
+        (404, "Niet gevonden", "De pagina of interventie bestaat niet."),
+        (405, "Niet toegestaan", "Deze handeling is hier niet toegestaan."),
+        (409, "Conflict", "De gegevens zijn intussen door iemand anders gewijzigd."),
+        (500, "Er ging iets mis", "Er is een fout opgetreden. Er is niets opgeslagen."),
+    ):
+        app.register_error_handler(status, _error_page(status, title, text))
+    return app
+
+
+def _error_page(status: int, title: str, text: str):
+    def handler(error: Exception) -> tuple[str, int]:
+        description = getattr(error, "description", None)
+        message = description if status in (400, 409) and isinstance(description, str) else text
+        return render_template("error.html", title=title, message=message, status=status), status
+    return handler
+
+
+def services() -> Services:
+    """Return the tracker services of the current app."""
+    from flask import current_app
+
+    return current_app.extensions["tracker"]
+
+
+def read_model():
+    """Return this request's read-model connection, caught up with the event store."""
+    if "read_model" not in g:
+        svc = services()
+        db = svc.read_model()
+        svc.runner_for(db).catch_up()
+        g.read_model = db
+    return g.read_model
+
+
+def today() -> date:
+    """Return today (configurable for tests and demonstrations via TRACKER_TODAY)."""
+    from flask import current_app
+
+    configured = current_app.config.get("TODAY")
+    if configured:
+        return configured if isinstance(configured, date) else date.fromisoformat(str(configured))
+    return date.today()

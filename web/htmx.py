@@ -1,0 +1,27 @@
+"""Our one contact point with htmx-flask: fragment or full page."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from htmx_flask import Htmx
+from jinja2_fragments.flask import render_block
+
+
+def init_htmx(app: Flask) -> None:
+    """Make request.htmx available."""
+    Htmx(app)
+
+
+def is_htmx() -> bool:
+    """Tell whether the request came from htmx (and is not a history restore)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render(template: str, block: str, **context: object) -> str:
+    """Render the whole page, or only the named block for an htmx request."""
+    from flask import render_template
+
+    if is_htmx():
+        return render_block(template, block, **context)
+    return render_template(template, **context)

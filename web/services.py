@@ -1,0 +1,65 @@
+"""The composition root: the write-side application and the read model for one data directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from events.store import sqlite_env
+from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
+from tracker.application import TrackerApp
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PLAN = REPO_ROOT / "plans" / "nijmegen-uitvoeringsagenda-2025.yaml"
+
+
+def data_dir_from_env(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
+    """Return the data directory: TRACKER_DATA_DIR, or ./data."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("TRACKER_DATA_DIR") or Path.cwd() / "data")
+
+
+def store_env(data_dir: Path, environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, str]:
+    """Return the event-store settings: SQLite in the data directory unless configured otherwise."""
+    environ = os.environ if environ is None else environ
+    configured = environ.get("TRACKERAPP_PERSISTENCE_MODULE") or environ.get("PERSISTENCE_MODULE")
+    if configured and configured != "eventsourcing.sqlite":
+        return {}
+    return sqlite_env(data_dir)
+
+
+@dataclass
+class Services:
+    """The tracker for one data directory: commands go to ``app``, questions to ``db``."""
+
+    data_dir: Path
+    app: TrackerApp
+    runner: ProjectionRunner
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.runner.db
+
+    def catch_up(self) -> int:
+        """Bring the read model up to date (read your writes)."""
+        return self.runner.catch_up()
+
+    def read_model(self) -> sqlite_utils.Database:
+        """Open a new connection to the read model (one per thread or request)."""
+        return open_read_model(self.data_dir / READ_MODEL_FILENAME)
+
+    def runner_for(self, db: sqlite_utils.Database) -> ProjectionRunner:
+        """Return a runner that writes through the given connection."""
+        return ProjectionRunner(self.app.recorder, db, mapper=self.runner.mapper)
+
+
+def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None = None) -> Services:
+    """Open (and create) the stores in a data directory."""
+    data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app = TrackerApp(env={**store_env(data_dir), **(env or {})})
+    runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
+    return Services(data_dir, app, runner)

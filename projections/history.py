@@ -83,3 +83,34 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
     for row in rows:
         row["data"] = json.loads(row["data"])
     return rows
+
+
+CHANGE_SECTIONS = (
+    ("gereed", "Mijlpalen gereed gemeld", ("MilestoneCompleted",)),
+    ("verschoven", "Mijlpalen verschoven", ("MilestoneRescheduled",)),
+    ("vervallen", "Mijlpalen vervallen", ("MilestoneCancelled",)),
+    ("toegevoegd", "Mijlpalen toegevoegd", ("MilestonePlanned",)),
+    ("stoplicht", "Stoplicht gewijzigd", ("StoplichtSet",)),
+    ("notities", "Nieuwe voortgangsnotities", ("NoteAdded",)),
+    ("trekkers", "Trekkers", ("TrekkerAssigned",)),
+    ("agenda", "Wijzigingen in de agenda", ("InterventionAdded", "InterventionRevised",
+                                            "InterventionDropped", "InterventionReinstated",
+                                            "InterventionClosed", "MilestoneRelabelled",
+                                            "PlanImported", "PlanRevised")),
+)
+
+
+def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end: date) -> list[dict[str, Any]]:
+    """Return what changed after ``start`` up to ``end``, by kind of change.
+
+    Milestones planned together with their intervention (a plan import) count as agenda
+    changes, not as separately added milestones.
+    """
+    rows = changes_between(db, plan_id, start, end)
+    added_with_plan = {(r["intervention_id"], r["at"]) for r in rows if r["event"] == "InterventionAdded"}
+    sections = []
+    for key, title, events in CHANGE_SECTIONS:
+        items = [r for r in rows if r["event"] in events and not (
+            r["event"] == "MilestonePlanned" and (r["intervention_id"], r["at"]) in added_with_plan)]
+        sections.append({"key": key, "title": title, "items": items})
+    return sections

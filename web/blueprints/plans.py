@@ -1,50 +1,132 @@
-"""Plans and the overview of their interventions with Tijdpad."""
+"""Plans: the steering group's board, the quarter view, changes since, exports."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from projections import plans as plan_queries
-from projections.interventions import interventions_as_of
+from projections.board import SORTS, BoardFilter, board, group_rows
+from projections.history import changes_by_section
+from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
 from web import read_model, today
+from web.charts import planned_realised_chart
+from web.exports import board_csv, board_xlsx
 from web.htmx import render
 
 bp = Blueprint("plans", __name__)
 
 
-def as_of_from_request() -> date:
-    """Return ?as_of=JJJJ-MM-DD, or today."""
-    value = request.args.get("as_of", "").strip()
+def _date_arg(name: str, default: date) -> date:
+    value = request.args.get(name, "").strip()
     if not value:
-        return today()
+        return default
     try:
         return date.fromisoformat(value)
     except ValueError:
         abort(400, description=f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD.")
 
 
+def as_of_from_request() -> date:
+    """Return ?as_of=JJJJ-MM-DD, or today."""
+    return _date_arg("as_of", today())
+
+
+def _plan_or_404(plan_id: str) -> dict:
+    plan = plan_queries.plan(read_model(), plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _filters() -> BoardFilter:
+    sort = request.args.get("sort", "code")
+    stoplicht = request.args.get("stoplicht", "")
+    return BoardFilter(
+        group=request.args.get("groep", "").strip(),
+        domain=request.args.get("domein", "").strip(),
+        trekker=request.args.get("trekker", "").strip(),
+        stoplicht=stoplicht if stoplicht in ("groen", "oranje", "rood") else "",
+        deviations_only=request.args.get("afwijkingen") in ("1", "on", "ja"),
+        sort=sort if sort in SORTS else "code",
+    )
+
+
+def _group_options(plan: dict) -> list[tuple[str, str]]:
+    options: list[tuple[str, str]] = []
+
+    def walk(groups: list[dict], depth: int) -> None:
+        for g in groups:
+            options.append((g["key"], "\u2003" * depth + g["title"]))
+            walk(g.get("groups", []), depth + 1)
+
+    walk(plan["facts"].get("groups", []), 0)
+    return options
+
+
 @bp.get("/")
 def index():
     plans = plan_queries.all_plans(read_model())
     if len(plans) == 1:
-        return redirect(url_for("plans.overview", plan_id=plans[0]["plan_id"]))
+        return redirect(url_for("plans.board_page", plan_id=plans[0]["plan_id"]))
     return render("plans.html", "content", plans=plans)
 
 
 @bp.get("/plannen/<plan_id>")
-def overview(plan_id: str):
-    db = read_model()
-    plan = plan_queries.plan(db, plan_id)
-    if plan is None:
-        abort(404)
+def board_page(plan_id: str):
+    plan = _plan_or_404(plan_id)
     as_of = as_of_from_request()
-    interventions = interventions_as_of(db, as_of, plan_id=plan_id)
-    groups: dict[str, dict] = {}
-    for iv in interventions:
-        key = " › ".join(f"{g['key']}. {g['title']}" if not g['title'].startswith(g['key']) else g['title']
-                         for g in iv["group_path"]) or "Overig"
-        groups.setdefault(key, {"title": key, "interventions": []})["interventions"].append(iv)
-    return render("overview.html", "content", plan=plan, groups=list(groups.values()),
-                  as_of=as_of, today=today(), count=len(interventions))
+    filters = _filters()
+    data = board(read_model(), plan_id, as_of, filters)
+    return render("board.html", "board", plan=plan, as_of=as_of, today=today(), filters=filters,
+                  data=data, groups=group_rows(data["rows"]), group_options=_group_options(plan),
+                  query=request.args.to_dict())
+
+
+@bp.get("/plannen/<plan_id>/export.<fmt>")
+def export(plan_id: str, fmt: str):
+    plan = _plan_or_404(plan_id)
+    as_of = as_of_from_request()
+    rows = board(read_model(), plan_id, as_of, _filters())["rows"]
+    name = f"{plan_id}-stand-{as_of.isoformat()}"
+    if fmt == "csv":
+        return Response(board_csv(rows), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if fmt == "xlsx":
+        return Response(board_xlsx(rows, plan["title"], as_of),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    abort(404)
+
+
+@bp.get("/plannen/<plan_id>/kwartaal")
+def quarter_page(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    now = today()
+    try:
+        quarter = Quarter.parse(request.args["kwartaal"]) if request.args.get("kwartaal") else Quarter.of(now)
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    status = quarter_status(read_model(), plan_id, quarter, now)
+    first = Quarter(plan["period_start"], 1)
+    last = Quarter(plan["period_end"], 4)
+    chart_data = planned_vs_realised(read_model(), plan_id, now, first, last)
+    quarters = [c["quarter"] for c in chart_data]
+    return render("quarter.html", "content", plan=plan, status=status, quarter=quarter,
+                  quarters=quarters, today=now, labels=CATEGORY_LABELS,
+                  chart=planned_realised_chart(chart_data, highlight=quarter.key))
+
+
+@bp.get("/plannen/<plan_id>/wijzigingen")
+def changes_page(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    now = today()
+    default_start = Quarter.of(now).previous().end
+    start = _date_arg("van", default_start)
+    end = _date_arg("tot", now)
+    if start > end:
+        abort(400, description="De begindatum ligt na de einddatum.")
+    sections = changes_by_section(read_model(), plan_id, start, end)
+    return render("changes.html", "content", plan=plan, start=start, end=end, sections=sections,
+                  total=sum(len(s["items"]) for s in sections))

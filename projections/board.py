@@ -1,0 +1,95 @@
+"""The steering group's board: interventions of a plan as of a date, filtered and sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from projections.interventions import _code_key, interventions_as_of
+from projections.status import COLOURS
+
+SORTS = ("code", "stoplicht", "volgende", "actualiteit", "trekker")
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: a group (any level), domain, trekker, stoplicht, deviations only."""
+
+    group: str = ""
+    domain: str = ""
+    trekker: str = ""
+    stoplicht: str = ""
+    deviations_only: bool = False
+    sort: str = "code"
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        if self.group and self.group not in [g["key"] for g in row["group_path"]]:
+            return False
+        if self.domain and row["domain"] != self.domain:
+            return False
+        if self.trekker == "-" and row["trekker_name"]:
+            return False
+        if self.trekker and self.trekker != "-" and row["trekker_name"] != self.trekker:
+            return False
+        if self.stoplicht and row["stoplicht_effective"] != self.stoplicht:
+            return False
+        if self.deviations_only and not row["deviation"]:
+            return False
+        return True
+
+
+def _enrich(row: dict[str, Any]) -> dict[str, Any]:
+    milestones = row["milestones"]
+    open_ones = sorted((m for m in milestones if m["status"] == "open"), key=lambda m: m["due"])
+    late = [m for m in open_ones if m["state"] == "te_laat"]
+    upcoming = [m for m in open_ones if m["state"] != "te_laat"]
+    row["late_milestones"] = late
+    row["next_milestone"] = upcoming[0] if upcoming else None
+    row["deviation"] = bool(late) or row["stoplicht_effective"] != "groen" or row["stale"]
+    return row
+
+
+def _sort_key(sort: str):
+    def key(row: dict[str, Any]) -> Any:
+        code = _code_key(row["code"])
+        if sort == "stoplicht":
+            return (-COLOURS.index(row["stoplicht_effective"]), -len(row["late_milestones"]), code)
+        if sort == "volgende":
+            nxt = row["next_milestone"]
+            return (nxt["due"] if nxt else "9999", code)
+        if sort == "actualiteit":
+            days = row["days_since_update"]
+            return (-(days if days is not None else 10**6), code)
+        if sort == "trekker":
+            return ((row["trekker_name"] or "~").lower(), code)
+        return code
+    return key
+
+
+def board(db: sqlite_utils.Database, plan_id: str, as_of: date,
+          filters: BoardFilter = BoardFilter()) -> dict[str, Any]:
+    """Return the board's rows, their totals and the options for the filters."""
+    rows = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id)]
+    options = {
+        "trekkers": sorted({r["trekker_name"] for r in rows if r["trekker_name"]}),
+        "domains": sorted({r["domain"] for r in rows}),
+    }
+    shown = sorted((r for r in rows if filters.matches(r)), key=_sort_key(filters.sort))
+    totals = {colour: sum(1 for r in shown if r["stoplicht_effective"] == colour) for colour in COLOURS}
+    totals["te_laat"] = sum(len(r["late_milestones"]) for r in shown)
+    totals["zonder_trekker"] = sum(1 for r in shown if not r["trekker_name"])
+    return {"rows": shown, "total": len(rows), "totals": totals, "options": options}
+
+
+def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group rows by their plan grouping, keeping the order of the rows."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        path = row["group_path"]
+        key = "/".join(g["key"] for g in path)
+        title = " › ".join(g["title"] for g in path) or "Overig"
+        groups.setdefault(key, {"key": key, "title": title, "rows": []})["rows"].append(row)
+    return list(groups.values())

@@ -34,4 +34,9 @@ apt_install() {
 
 if [ "$want_browser" = "--test" ]; then
     apt_install chromium poppler-utils
+    # axe-core, injected into pages by the accessibility tests.
+    if [ ! -f node_modules/axe-core/axe.min.js ]; then
+        command -v npm >/dev/null || apt_install npm
+        npm ci --no-audit --no-fund --silent
+    fi
 fi

@@ -103,14 +103,15 @@ CHANGE_SECTIONS = (
 def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end: date) -> list[dict[str, Any]]:
     """Return what changed after ``start`` up to ``end``, by kind of change.
 
-    Milestones planned together with their intervention (a plan import) count as agenda
-    changes, not as separately added milestones.
+    The Tijdpad that comes with a newly added intervention (its milestones, lines the plan
+    marks as done) is part of that agenda change, not a change of its own.
     """
     rows = changes_between(db, plan_id, start, end)
     added_with_plan = {(r["intervention_id"], r["at"]) for r in rows if r["event"] == "InterventionAdded"}
+    rows = [r for r in rows if r["event"] == "InterventionAdded"
+            or (r["intervention_id"], r["at"]) not in added_with_plan]
     sections = []
     for key, title, events in CHANGE_SECTIONS:
-        items = [r for r in rows if r["event"] in events and not (
-            r["event"] == "MilestonePlanned" and (r["intervention_id"], r["at"]) in added_with_plan)]
+        items = [r for r in rows if r["event"] in events]
         sections.append({"key": key, "title": title, "items": items})
     return sections

@@ -1,0 +1,161 @@
+"""The read side of the stuurgroep: board, quarter status, changes since, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from projections.board import BoardFilter, board
+from projections.history import changes_by_section
+from projections.quarters import Quarter, planned_vs_realised, quarter_status
+from tests.seed import PLAN, TODAY, seed_plan
+from web import create_app
+from web.services import open_services
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("board") / "data"
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    # A Q1 2026 milestone moved out of its quarter during the quarter.
+    start = next(m for m in services.app.get_intervention(PLAN, "2.B2").milestones.values()
+                 if m.due.text == "Q1 2026")
+    services.app.reschedule_milestone(PLAN, "2.B2", start.id, due="Q2 2026", reason="Capaciteit",
+                                      at=datetime(2026, 2, 1, 9), by="Fatima de Vries")
+    services.catch_up()
+    return services
+
+
+def codes(rows):
+    return [r["code"] for r in rows]
+
+
+def test_board_filters_and_sorts(seeded) -> None:
+    db = seeded.db
+    everything = board(db, PLAN, TODAY)
+    assert everything["total"] == 24 and len(everything["rows"]) == 24
+    assert codes(board(db, PLAN, TODAY, BoardFilter(trekker="Jan Jansen"))["rows"]) == ["3.A1"]
+    without = board(db, PLAN, TODAY, BoardFilter(trekker="-"))["rows"]
+    assert len(without) == 22 and "3.A1" not in codes(without)
+    theme = board(db, PLAN, TODAY, BoardFilter(group="3.A"))["rows"]
+    assert theme and all(c.startswith("3.A") for c in codes(theme))
+    chapter = board(db, PLAN, TODAY, BoardFilter(group="3"))["rows"]
+    assert set(codes(theme)) < set(codes(chapter))
+    wmo = board(db, PLAN, TODAY, BoardFilter(domain="wmo"))["rows"]
+    assert codes(wmo) == ["4.1", "4.2"]
+    by_colour = board(db, PLAN, TODAY, BoardFilter(sort="stoplicht"))["rows"]
+    order = ["rood", "oranje", "groen"]
+    ranks = [order.index(r["stoplicht_effective"]) for r in by_colour]
+    assert ranks == sorted(ranks)
+
+
+def test_manual_and_automatic_stoplicht_side_by_side(seeded) -> None:
+    row = board(seeded.db, PLAN, TODAY, BoardFilter(trekker="Jan Jansen"))["rows"][0]
+    assert row["stoplicht"] == "oranje"            # set by the trekker
+    assert row["stoplicht_auto"] == "rood"          # several milestones late by 1 April 2026
+    assert row["stoplicht_effective"] == "rood"
+    assert len(row["late_milestones"]) >= 2
+
+
+def test_board_as_of_a_past_date(seeded) -> None:
+    past = board(seeded.db, PLAN, date(2025, 11, 1))
+    row = next(r for r in past["rows"] if r["code"] == "3.A1")
+    assert row["trekker_name"] == "Jan Jansen" and row["stoplicht"] is None
+    assert row["stoplicht_auto"] == "groen" and not row["late_milestones"]
+    before = board(seeded.db, PLAN, date(2025, 10, 1))
+    assert all(r["trekker_name"] is None for r in before["rows"])
+
+
+def test_deviations_only(seeded) -> None:
+    day = date(2025, 10, 15)
+    everything = board(seeded.db, PLAN, day)["rows"]
+    shown = board(seeded.db, PLAN, day, BoardFilter(deviations_only=True))["rows"]
+    expected = [r["code"] for r in everything
+                if r["late_milestones"] or r["stoplicht_effective"] != "groen" or r["stale"]]
+    assert codes(shown) == expected
+    assert 0 < len(shown) < len(everything)
+
+
+def test_quarter_status_counts_on_time_late_and_rescheduled(seeded) -> None:
+    q4 = quarter_status(seeded.db, PLAN, Quarter(2025, 4), TODAY)
+    assert not q4["running"]
+    assert q4["totals"]["op_tijd"] == 1                     # 2.B2's first milestone, 15 Dec 2025
+    assert q4["totals"]["te_laat"] == q4["due"] - 1 - q4["totals"]["verschoven"]
+    q1 = quarter_status(seeded.db, PLAN, Quarter(2026, 1), TODAY)
+    rescheduled = [m for r in q1["rows"] for m in r["milestones"] if m["category"] == "verschoven"]
+    assert [(m["code"], m["reason"]) for m in rescheduled] == [("2.B2", "Capaciteit")]
+    running = quarter_status(seeded.db, PLAN, Quarter(2026, 2), TODAY)
+    assert running["running"] and running["totals"]["te_laat"] == 0
+
+
+def test_planned_vs_realised_per_quarter(seeded) -> None:
+    data = planned_vs_realised(seeded.db, PLAN, TODAY, Quarter(2025, 1), Quarter(2027, 4))
+    by_key = {d["quarter"].key: d for d in data}
+    assert by_key["2025-Q4"]["realised"] == 1
+    assert sum(d["planned"] for d in data) >= 60
+
+
+def test_changes_since_a_date(seeded) -> None:
+    sections = {s["key"]: s["items"] for s in changes_by_section(seeded.db, PLAN, date(2025, 12, 31), TODAY)}
+    assert [h["code"] for h in sections["verschoven"]] == ["3.A1", "2.B2"]
+    assert "Wacht op besluit college" in sections["verschoven"][0]["description"]
+    assert [h["code"] for h in sections["stoplicht"]] == ["3.A1"]
+    assert sections["gereed"] == []                      # completed in December, before the window
+    earlier = {s["key"]: s["items"] for s in changes_by_section(seeded.db, PLAN, date(2025, 9, 30), date(2025, 12, 31))}
+    assert [h["code"] for h in earlier["gereed"]] == ["2.B2"]
+    assert len(earlier["agenda"]) >= 24                  # the plan's import
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat()}).test_client()
+
+
+def test_csv_export_has_dutch_columns_and_follows_filters(client) -> None:
+    response = client.get(f"/plannen/{PLAN}/export.csv?trekker=Jan+Jansen")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Code", "Interventie", "Hoofdstuk/thema"]
+    assert [r[0] for r in rows[1:]] == ["3.A1"]
+    assert "Besluit later" in rows[1][rows[0].index("Toelichting")]
+
+
+def test_xlsx_export_as_of_a_past_date(client) -> None:
+    response = client.get(f"/plannen/{PLAN}/export.xlsx?as_of=2025-10-01")
+    ws = load_workbook(io.BytesIO(response.data)).active
+    assert "1 oktober 2025" in ws["A1"].value
+    header = [c.value for c in ws[2]]
+    trekkers = [row[header.index("Trekker")] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(trekkers) == 24 and all(not t for t in trekkers)
+
+
+def test_htmx_request_gets_only_the_board_fragment(client) -> None:
+    full = client.get(f"/plannen/{PLAN}?stoplicht=rood")
+    fragment = client.get(f"/plannen/{PLAN}?stoplicht=rood", headers={"HX-Request": "true"})
+    assert b"<html" in full.data and b"<html" not in fragment.data
+    assert fragment.data.strip().startswith(b'<div id="board"')
+    assert fragment.data.count(b"board-row") == full.data.count(b"board-row") > 0
+
+
+def test_read_your_writes_after_a_command(seeded, client) -> None:
+    seeded.app.add_note(PLAN, "4.1", text="Gesprek met BTV gevoerd", at=datetime(2026, 3, 30, 15), by="Piet")
+    page = client.get(f"/plannen/{PLAN}/interventies/4.1")
+    assert "Gesprek met BTV gevoerd" in page.data.decode()
+
+
+@pytest.mark.parametrize("url, status", [
+    (f"/plannen/{PLAN}/kwartaal?kwartaal=2026-Q9", 400),
+    (f"/plannen/{PLAN}/wijzigingen?van=2026-04-01&tot=2026-01-01", 400),
+    (f"/plannen/{PLAN}/export.pdf", 404),
+    ("/plannen/onbekend/kwartaal", 404),
+])
+def test_bad_requests_get_a_dutch_page(client, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    text = response.data.decode()
+    assert "Traceback" not in text and 'lang="nl"' in text

@@ -18,6 +18,7 @@ import json
 import math
 import platform
 import pstats
+import re
 import resource
 import statistics
 import sys
@@ -185,6 +186,43 @@ def _timed_handler(handler: Callable, clock: dict[str, float]) -> Callable:
     return wrapped
 
 
+def _sql_key(sql: str) -> str:
+    """Name a statement by its shape: verb, table and what it selects or sets."""
+    text = " ".join(sql.split())
+    verb = text.split(" ", 1)[0].upper()
+    if verb == "SELECT":
+        table = re.search(r" FROM (\w+)", text)
+        what = "current row" if "valid_to IS NULL" in text else text[7:40]
+        return f"SELECT {table[1] if table else '?'} ({what})"
+    if verb == "UPDATE":
+        table = text.split(" ")[1]
+        sets = text.split(" SET ", 1)[1].split(" WHERE ")[0]
+        n = sets.count("= ?")
+        return f"UPDATE {table} SET {sets if n <= 2 else f'<{n} columns> (same-moment change)'}"
+    if verb.startswith("INSERT"):
+        return " ".join(text.split(" ")[:4]) if " OR " in text[:20] else " ".join(text.split(" ")[:3])
+    return text[:40]
+
+
+class _TimedConnection:
+    """Time every statement the handlers and the runner execute, by the statement's shape."""
+
+    def __init__(self, conn: Any, clock: dict[str, list[float]]):
+        self._conn, self._clock = conn, clock
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return self._conn.execute(sql, *args)
+        finally:
+            entry = self._clock.setdefault(_sql_key(sql), [0.0, 0])
+            entry[0] += time.perf_counter() - t0
+            entry[1] += 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 def rebuild_breakdown(recorder: Any, out: Path) -> dict[str, Any]:
     """Rebuild into a scratch read model with timers around each part; return seconds per part."""
     from projections.runner import HANDLERS, ProjectionRunner, open_read_model
@@ -194,12 +232,17 @@ def rebuild_breakdown(recorder: Any, out: Path) -> dict[str, Any]:
     db = open_read_model(out)
     runner = ProjectionRunner(_TimedRecorder(recorder, clock), db, mapper=_TimedMapper(make_mapper(), clock),
                               handlers=handlers)
+    sql_clock: dict[str, list[float]] = {}
+    db.conn = _TimedConnection(db.conn, sql_clock)
     t0 = time.perf_counter()
     applied = runner.catch_up()
     total = time.perf_counter() - t0
+    db.conn = db.conn._conn
+    pages = {k: db.execute(f"PRAGMA {k}").fetchone()[0] for k in ("page_count", "page_size")}
     db.close()
     clock["rest (commit, tracking, loop)"] = total - sum(clock.values())
-    return {"events": applied, "seconds": total, "parts": clock}
+    return {"events": applied, "seconds": total, "parts": clock, "sql": sql_clock,
+            "size_mb": pages["page_count"] * pages["page_size"] / 2**20}
 
 
 def rebuild_profile(recorder: Any, out: Path, max_events: int | None, report: Path) -> str:
@@ -391,12 +434,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
             print("\nRebuild with timers per part (scratch read model)...", flush=True)
-            b = generate_breakdown = rebuild_breakdown(recorder, Path(tmp) / "breakdown.sqlite")
+            b = breakdown = rebuild_breakdown(recorder, Path(tmp) / "breakdown.sqlite")
             print(f"{b['events']:,} events in {b['seconds']:.1f} s ({b['events'] / b['seconds']:,.0f} ev/s):")
             for part, seconds in sorted(b["parts"].items(), key=lambda kv: -kv[1]):
                 print(f"  {part:<36} {seconds:7.1f} s  {100 * seconds / b['seconds']:5.1f} %  "
                       f"{1e6 * seconds / b['events']:6.1f} us/event")
-            results["breakdown"] = generate_breakdown
+            print(f"  SQL statements (inside the parts above; read model {b['size_mb']:,.0f} MiB):")
+            for key, (seconds, count) in sorted(b["sql"].items(), key=lambda kv: -kv[1][0]):
+                print(f"    {key[:70]:<70} {count:9,} x {1e6 * seconds / max(count, 1):6.1f} us = "
+                      f"{seconds:6.1f} s {100 * seconds / b['seconds']:5.1f} %")
+            results["breakdown"] = breakdown
             report = data_dir / "profile-rebuild.txt"
             print(f"\ncProfile of a rebuild (full report: {report})...", flush=True)
             print(rebuild_profile(recorder, Path(tmp) / "profile.sqlite", args.profile_events, report))

@@ -49,6 +49,7 @@ def _year(text: str) -> int:
 
 # Each pattern yields the end of one period: (end date, precision).
 _PERIOD_PATTERNS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"^(?:in\s+)?(\d{4})$"), lambda m: (date(_year(m[1]), 12, 31), "year")),
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
      lambda m: (date(_year(m[1]), int(m[2]), int(m[3])), "day")),
     (re.compile(r"^(?:per\s+|op\s+)?(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$"),
@@ -65,7 +66,6 @@ _PERIOD_PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"^(\d{4})-h([12])$"), lambda m: _half(m[1], m[2])),
     (re.compile(r"^(eerste|tweede|1e|2e)\s+(?:helft|halfjaar)\s+(?:van\s+)?(\d{4})$"),
      lambda m: _half(m[2], ORDINALS[m[1]])),
-    (re.compile(r"^(?:in\s+)?(\d{4})$"), lambda m: (date(_year(m[1]), 12, 31), "year")),
 ]
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.intervention import Intervention
 from tracker.plan import Plan
-from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec
+from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec, milestone_facts
 
 if TYPE_CHECKING:
     from tracker.application import ImportResult, TrackerApp
@@ -16,7 +16,10 @@ DESCRIPTION_FIELDS = ("title", "group_path", "domain")
 
 
 def _facts(spec: PlanSpec) -> dict[str, Any]:
-    return {**spec.facts, "interventions": [i.code for i in spec.interventions]}
+    # Each version's Tijdpad is kept, so the next version is compared with what the plan said
+    # before, never with the trekkers' own updates since.
+    return {**spec.facts, "interventions": [i.code for i in spec.interventions],
+            "tijdpad": {i.code: [milestone_facts(m) for m in i.milestones] for i in spec.interventions}}
 
 
 def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: str) -> Intervention:
@@ -38,9 +41,14 @@ def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, 
                                         at=at, by=by, from_plan=True)
 
 
-def _revise_intervention(intervention: Intervention, iv: InterventionSpec, version: str,
+def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
+                         previous: list[dict[str, Any]] | None, version: str,
                          at: datetime, by: str) -> list[str]:
-    """Record the differences between an intervention and its new description."""
+    """Record what the new plan version changed for an intervention.
+
+    The Tijdpad is compared with the previous plan version (``previous``), so a reschedule or
+    a milestone added by a trekker stays as it is unless the plan itself changes that line.
+    """
     changes: list[str] = []
     reason = f"Gewijzigd in planversie {version}"
     if intervention.dropped:
@@ -55,27 +63,37 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec, versi
     if diff:
         intervention.revise(changes=diff, reason=reason, at=at, by=by)
         changes.append(f"{iv.code}: beschrijving gewijzigd ({', '.join(sorted(diff))})")
-    wanted = {m.id: m for m in iv.milestones}
+    if previous is None:
+        # No earlier version of this intervention's Tijdpad is known: compare with its state.
+        previous = [{"id": m.id, "label": m.label, "due_text": m.due.text, "done": m.status == "done"}
+                    for m in intervention.milestones.values()]
+    before = {m["id"]: m for m in previous}
     for m in iv.milestones:
         current = intervention.milestones.get(m.id)
+        was = before.get(m.id)
         if current is None:
             _plan_milestone(intervention, m, at, by)
             changes.append(f"{iv.code}: mijlpaal '{m.label}' toegevoegd ({m.due.text})")
             continue
-        if current.label != m.label:
+        if was is None:
+            continue  # an id the trekkers use already; the plan cannot take it over
+        if was["label"] != m.label and current.label != m.label:
+            old_label = current.label
             intervention.relabel_milestone(m.id, m.label, reason=reason, at=at, by=by)
-            changes.append(f"{iv.code}: mijlpaal '{current.label}' heet nu '{m.label}'")
-        if current.due != m.due and current.status == "open":
+            changes.append(f"{iv.code}: mijlpaal '{old_label}' heet nu '{m.label}'")
+        if was["due_text"] != m.due.text and current.due != m.due and current.status == "open":
             old = current.due.text
             intervention.reschedule_milestone(m.id, due=m.due, reason=reason, at=at, by=by,
                                               from_plan=True)
             changes.append(f"{iv.code}: mijlpaal '{m.label}' verschoven van {old} naar {m.due.text}")
-        if m.done and current.status == "open":
+        if m.done and not was["done"] and current.status == "open":
             intervention.complete_milestone(m.id, realised=m.realised, note=m.note,
                                             at=at, by=by, from_plan=True)
             changes.append(f"{iv.code}: mijlpaal '{m.label}' gereed volgens planversie")
-    for milestone_id, current in intervention.milestones.items():
-        if milestone_id not in wanted and current.status == "open":
+    wanted = {m.id for m in iv.milestones}
+    for milestone_id in before:
+        current = intervention.milestones.get(milestone_id)
+        if milestone_id not in wanted and current is not None and current.status == "open":
             intervention.cancel_milestone(milestone_id, reason=f"Vervallen in planversie {version}",
                                           at=at, by=by, from_plan=True)
             changes.append(f"{iv.code}: mijlpaal '{current.label}' vervallen")
@@ -106,7 +124,8 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
             touched.append(_add_intervention(spec, iv, at, by))
             changes.append(f"{iv.code}: interventie toegevoegd")
             continue
-        changes += _revise_intervention(intervention, iv, version, at, by)
+        previous = plan.facts.get("tijdpad", {}).get(iv.code)
+        changes += _revise_intervention(intervention, iv, previous, version, at, by)
         if intervention.pending_events:
             touched.append(intervention)
     new_codes = {iv.code for iv in spec.interventions}

@@ -408,6 +408,10 @@ def _intervention(c: _Checker, raw: Any, line: int, paths: dict, codes: dict[str
     code = iv.get("code")
     if code is None:
         code = slugify(title, 32) if title else ""
+    elif isinstance(code, float):
+        c.error(c.line_of(iv, "code"), f"interventie: code {code} leest als getal: zet de code "
+                "tussen aanhalingstekens (bijvoorbeeld code: \"2.10\")")
+        code = str(code)
     else:
         code = str(code)
         if not _CODE.match(code):

@@ -104,7 +104,12 @@ def _import(services: Services, path: Path | str, at: datetime, by: str) -> None
             click.echo(problem, err=True)
         click.echo(f"Niets geïmporteerd: {len(exc.problems)} fout(en).", err=True)
         sys.exit(1)
-    result = services.app.import_plan(spec, at=at, by=by)
+    try:
+        result = services.app.import_plan(spec, at=at, by=by)
+    except TrackerError as exc:
+        click.echo(f"{path}: {exc}", err=True)
+        click.echo("Niets geïmporteerd.", err=True)
+        sys.exit(1)
     services.catch_up()
     if result.outcome == "unchanged":
         click.echo(f"{spec.id}: ongewijzigd, niets geïmporteerd.")

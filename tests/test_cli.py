@@ -1,0 +1,241 @@
+"""The `tracker` CLI, in-process through click's CliRunner, on TRACKER_DATA_DIR of the test."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from tests.helpers import DEFAULT_PLAN_ID as PLAN
+from tests.helpers import event_count
+
+CODE = "2.B2"  # Tijdpad: pva Q4 2025, start-implementatie Q1 2026, evaluatie Q1 2027
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def as_json(result):
+    return json.loads(ok(result).stdout)
+
+
+@pytest.fixture
+def initialised(cli):
+    """Run `tracker init` (the default plan) on 1 October 2025 and return the CLI runner."""
+    ok(cli("init", "--today", "2025-10-01"))
+    return cli
+
+
+def shown(cli, code: str = CODE, as_of: str = "2026-04-01") -> dict:
+    return as_json(cli("show", code, "--json", "--as-of", as_of))
+
+
+def milestone(cli, milestone_id: str, code: str = CODE, as_of: str = "2026-04-01") -> dict:
+    return next(m for m in shown(cli, code, as_of)["milestones"] if m["id"] == milestone_id)
+
+
+def test_init_loads_the_default_plan(cli, services, data_dir):
+    result = ok(cli("init", "--today", "2025-10-01"))
+    assert f"{PLAN}: geïmporteerd (24 interventies" in result.stdout
+    assert (data_dir / "events.sqlite").is_file()
+    count = event_count(services)
+    assert count > 24
+    again = ok(cli("init", "--today", "2025-10-02"))
+    assert "al ingericht" in again.stdout
+    assert event_count(services) == count
+
+
+def test_plans_json(initialised):
+    assert as_json(initialised("plans", "--json")) == [{
+        "id": PLAN, "title": "Uitvoeringsagenda Duurzame Jeugdhulp en Wmo-begeleiding",
+        "organisation": "Gemeente Nijmegen", "period": {"start": 2025, "end": 2027}, "versions": 1,
+        "interventions": 24}]
+
+
+def test_interventions_json_has_the_documented_shape(initialised):
+    rows = as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2026-04-01"))
+    assert len(rows) == 24
+    assert [r["code"] for r in rows][:3] == ["2.A1", "2.A2", "2.A3"]
+    assert rows[-1]["code"] == "4.2"
+    for row in rows:
+        assert {"plan", "code", "title", "grouping", "trekker", "stoplicht", "milestones"} <= set(row)
+        assert row["plan"] == PLAN
+        assert row["stoplicht"] in ("groen", "oranje", "rood")
+        assert row["grouping"] and all({"key", "title"} <= set(g) for g in row["grouping"])
+        for m in row["milestones"]:
+            assert {"id", "label", "kind", "due", "due_text", "state", "realised"} <= set(m)
+            assert date.fromisoformat(m["due"])
+            assert m["state"] in ("gepland", "binnenkort", "te_laat", "gereed", "verschoven", "vervallen")
+    b2 = next(r for r in rows if r["code"] == CODE)
+    assert b2["trekker"] is None
+    assert [(m["id"], m["due"], m["due_text"]) for m in b2["milestones"]] == [
+        ("pva", "2025-12-31", "Q4 2025"), ("start-implementatie", "2026-03-31", "Q1 2026"),
+        ("evaluatie", "2027-03-31", "Q1 2027")]
+    assert [m["state"] for m in b2["milestones"]] == ["te_laat", "te_laat", "gepland"]
+
+
+def test_show_json_includes_the_history(initialised):
+    data = shown(initialised)
+    assert (data["code"], data["plan"]) == (CODE, PLAN)
+    assert data["title"] == "Scherper sturen op doelmatige zorg in het netwerk"
+    assert [h["event"] for h in data["history"]] == ["InterventionAdded"] + ["MilestonePlanned"] * 3
+    assert {h["by"] for h in data["history"]} == {"systeem"}
+    assert data["details"]["stakeholders"]
+
+
+def test_milestone_complete(initialised):
+    ok(initialised("milestone", "complete", CODE, "pva", "--date", "2025-12-20", "--note", "Vastgesteld",
+                   "--today", "2026-01-05"))
+    m = milestone(initialised, "pva")
+    assert (m["state"], m["realised"], m["note"]) == ("gereed", "2025-12-20", "Vastgesteld")
+
+
+def test_milestone_complete_defaults_to_today(initialised):
+    ok(initialised("milestone", "complete", CODE, "pva", "--today", "2026-01-05"))
+    assert milestone(initialised, "pva")["realised"] == "2026-01-05"
+
+
+def test_milestone_complete_in_the_future_is_refused(initialised, services):
+    before = event_count(services)
+    result = initialised("milestone", "complete", CODE, "pva", "--date", "2026-02-01", "--today", "2026-01-05")
+    assert result.exit_code == 1
+    assert "toekomst" in result.stderr
+    assert event_count(services) == before
+
+
+def test_milestone_reschedule(initialised):
+    ok(initialised("milestone", "reschedule", CODE, "evaluatie", "--due", "Q2 2027",
+                   "--reason", "Later gestart", "--today", "2026-01-06"))
+    m = milestone(initialised, "evaluatie")
+    assert (m["due"], m["due_text"], m["planned_due_text"]) == ("2027-06-30", "Q2 2027", "Q1 2027")
+    assert [(e["due_text"], e["reason"], e["by"]) for e in m["earlier_dues"]] == [
+        ("Q1 2027", "Later gestart", "tester")]
+
+
+def test_milestone_reschedule_with_an_empty_reason_is_refused(initialised, services):
+    before = event_count(services)
+    result = initialised("milestone", "reschedule", CODE, "evaluatie", "--due", "Q2 2027", "--reason", " ",
+                         "--today", "2026-01-06")
+    assert result.exit_code == 1
+    assert "reden" in result.stderr
+    assert event_count(services) == before
+
+
+def test_milestone_cancel(initialised):
+    ok(initialised("milestone", "cancel", CODE, "start-implementatie", "--reason", "Geschrapt",
+                   "--today", "2026-01-07"))
+    m = milestone(initialised, "start-implementatie")
+    assert (m["state"], m["reason"]) == ("vervallen", "Geschrapt")
+
+
+def test_milestone_add(initialised):
+    ok(initialised("milestone", "add", CODE, "--label", "Tussenrapportage", "--due", "Q3 2026",
+                   "--kind", "report", "--today", "2026-01-08"))
+    m = milestone(initialised, "tussenrapportage")
+    assert (m["label"], m["kind"], m["due"], m["due_text"], m["state"]) == (
+        "Tussenrapportage", "report", "2026-09-30", "Q3 2026", "gepland")
+
+
+def test_an_unknown_milestone_is_reported(initialised):
+    result = initialised("milestone", "complete", CODE, "bestaat-niet", "--today", "2026-01-05")
+    assert result.exit_code == 1
+    assert "bestaat-niet" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_code_is_reported(initialised):
+    result = initialised("show", "9.9", "--json")
+    assert result.exit_code == 1
+    assert "9.9" in result.stderr
+
+
+def test_assign(initialised):
+    ok(initialised("assign", CODE, "--name", "Anna de Vries", "--email", "anna@nijmegen.nl",
+                   "--today", "2026-01-08"))
+    assert shown(initialised)["trekker"] == {"name": "Anna de Vries", "email": "anna@nijmegen.nl"}
+    bad = initialised("assign", CODE, "--name", "Piet", "--email", "piet-at-nijmegen", "--today", "2026-01-08")
+    assert bad.exit_code == 1
+    assert "geen geldig e-mailadres" in bad.stderr
+
+
+def test_note(initialised):
+    ok(initialised("note", CODE, "Loopt volgens plan", "--today", "2026-01-09"))
+    last = shown(initialised)["history"][-1]
+    assert (last["event"], last["by"], last["at"]) == ("NoteAdded", "tester", "2026-01-09T12:00:00")
+    assert last["description"] == "Voortgangsnotitie: Loopt volgens plan"
+
+
+def test_status_oranje_without_an_explanation_is_refused_and_records_nothing(initialised, services):
+    before = event_count(services)
+    result = initialised("status", CODE, "oranje", "--today", "2026-01-09")
+    assert result.exit_code == 1
+    assert "oorzaak, gevolg en bijsturing verplicht" in result.stderr
+    assert event_count(services) == before
+    assert shown(initialised)["stoplicht_manual"] is None
+
+
+def test_status_oranje_with_an_explanation(initialised):
+    ok(initialised("status", CODE, "oranje", "--oorzaak", "Capaciteit", "--gevolg", "Later klaar",
+                   "--bijsturing", "Extra inhuur", "--today", "2026-01-10"))
+    data = shown(initialised, as_of="2026-01-10")
+    assert (data["stoplicht"], data["stoplicht_manual"]) == ("oranje", "oranje")
+    # Later two milestones are late: the derived stoplicht (rood) outweighs the manual one.
+    later = shown(initialised, as_of="2026-04-01")
+    assert (later["stoplicht"], later["stoplicht_auto"], later["stoplicht_manual"]) == ("rood", "rood", "oranje")
+    assert data["stoplicht_explanation"] == {"oorzaak": "Capaciteit", "gevolg": "Later klaar",
+                                             "bijsturing": "Extra inhuur"}
+
+
+def test_history_lists_who_did_what_when(initialised):
+    ok(initialised("milestone", "reschedule", CODE, "evaluatie", "--due", "Q2 2027", "--reason", "Later",
+                   "--today", "2026-01-06", "--by", "anna"))
+    ok(initialised("note", CODE, "Loopt", "--today", "2026-01-09"))
+    lines = ok(initialised("history", CODE)).stdout.splitlines()
+    assert len(lines) == 6
+    assert lines[0].startswith("2025-10-01T12:00  systeem")
+    assert "Interventie opgenomen in het plan" in lines[0]
+    assert lines[-2].startswith("2026-01-06T12:00  anna")
+    assert "verschoven van Q1 2027 naar Q2 2027: Later" in lines[-2]
+    assert lines[-1].startswith("2026-01-09T12:00  tester")
+    data = as_json(initialised("history", CODE, "--json"))
+    assert [h["event"] for h in data][-2:] == ["MilestoneRescheduled", "NoteAdded"]
+
+
+def test_export_events_writes_one_json_line_per_event(initialised, services):
+    ok(initialised("note", CODE, "Loopt", "--today", "2026-01-09"))
+    lines = ok(initialised("export-events")).stdout.splitlines()
+    assert len(lines) == event_count(services)
+    events = [json.loads(line) for line in lines]
+    assert [e["position"] for e in events] == list(range(1, len(events) + 1))
+    assert events[0]["type"] == "PlanImported"
+    assert events[-1]["type"] == "NoteAdded"
+    assert (events[-1]["text"], events[-1]["by"]) == ("Loopt", "tester")
+    assert all(datetime.fromisoformat(e["at"]) and e["by"] for e in events)
+
+
+def test_as_of_shows_the_earlier_state(initialised):
+    ok(initialised("milestone", "complete", CODE, "pva", "--date", "2025-12-20", "--today", "2026-01-05"))
+    ok(initialised("milestone", "reschedule", CODE, "evaluatie", "--due", "Q2 2027", "--reason", "Later",
+                   "--today", "2026-01-06"))
+    before = shown(initialised, as_of="2026-01-04")
+    assert [(m["id"], m["state"], m["due_text"]) for m in before["milestones"]] == [
+        ("pva", "te_laat", "Q4 2025"), ("start-implementatie", "gepland", "Q1 2026"),
+        ("evaluatie", "gepland", "Q1 2027")]
+    assert [h["event"] for h in before["history"]] == ["InterventionAdded"] + ["MilestonePlanned"] * 3
+    between = shown(initialised, as_of="2026-01-05")
+    assert [(m["state"], m["due_text"]) for m in between["milestones"]][0] == ("gereed", "Q4 2025")
+    assert between["milestones"][2]["due_text"] == "Q1 2027"
+    rows = as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2025-09-30"))
+    assert rows == []
+
+
+def test_rebuild_gives_the_same_answers(initialised, services):
+    ok(initialised("milestone", "complete", CODE, "pva", "--date", "2025-12-20", "--today", "2026-01-05"))
+    ok(initialised("assign", CODE, "--name", "Anna", "--email", "anna@nijmegen.nl", "--today", "2026-01-06"))
+    before = as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2026-04-01"))
+    result = ok(initialised("rebuild"))
+    assert f"uit {event_count(services)} gebeurtenissen" in result.stdout
+    assert as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2026-04-01")) == before

@@ -16,14 +16,16 @@ from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from events.store import make_mapper
-from projections import history, interventions, plans
-from projections.schema import SCHEMA_VERSION, create_tables, drop_tables
+from projections import plans
+from projections.core import CoreProjection
+from projections.schema import SCHEMA_VERSION, create_indexes, create_tables, drop_tables
 
 READ_MODEL_FILENAME = "readmodel.sqlite"
 TRACKING_NAME = "readmodel"
 Handler = Callable[[sqlite_utils.Database, Any, int], None]
-# History runs before the interventions read model changes, so it can word what was there before.
-HANDLERS: tuple[Handler, ...] = (plans.handle, history.handle, interventions.handle)
+# Per-event handlers of the smaller read models; they run before the core projection
+# (interventions, milestones, history), whose rows are written at the end of each batch.
+HANDLERS: tuple[Handler, ...] = (plans.handle,)
 
 
 def open_read_model(path: Path | str) -> sqlite_utils.Database:
@@ -32,6 +34,7 @@ def open_read_model(path: Path | str) -> sqlite_utils.Database:
     db.conn.execute("PRAGMA journal_mode=WAL")
     db.conn.execute("PRAGMA busy_timeout=10000")
     db.conn.execute("PRAGMA synchronous=NORMAL")
+    db.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB
     return db
 
 
@@ -52,9 +55,12 @@ class ProjectionRunner:
         self.handlers = tuple(handlers)
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self.core = CoreProjection()
+        self._flushed_at: int | None = None
+        self._indexed = False
         self._prepare()
 
-    def _prepare(self) -> None:
+    def _prepare(self, indexes: bool = True) -> None:
         tracking = self.db["tracking"]
         if tracking.exists():
             rows = list(self.db.query("SELECT schema FROM tracking WHERE name = ?", [TRACKING_NAME]))
@@ -62,8 +68,15 @@ class ProjectionRunner:
                 return
         with self.db.atomic():
             drop_tables(self.db)
-            create_tables(self.db)
+            create_tables(self.db, indexes=indexes)
             self.db["tracking"].insert({"name": TRACKING_NAME, "position": 0, "schema": SCHEMA_VERSION})
+
+    def _ensure_indexes(self) -> None:
+        # A rebuild adds the indexes after loading; one that was interrupted left none.
+        if self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                           "AND name LIKE 'idx_%'").fetchone()[0] == 0:
+            with self.db.atomic():
+                create_indexes(self.db)
 
     @property
     def position(self) -> int:
@@ -72,6 +85,9 @@ class ProjectionRunner:
 
     def catch_up(self, max_batches: int | None = None) -> int:
         """Apply every new event; return how many were applied."""
+        if not self._indexed:
+            self._ensure_indexes()
+            self._indexed = True
         applied = batches = 0
         while max_batches is None or batches < max_batches:
             with self._lock:
@@ -89,24 +105,46 @@ class ProjectionRunner:
         conn.execute("BEGIN IMMEDIATE")
         try:
             position = self.position
+            if position != self._flushed_at:
+                self.core.reset()  # someone else wrote since: cached rows may be stale
             notifications = self.recorder.select_notifications(
                 start=position, limit=self.batch_size, inclusive_of_start=False)
+            core = self.core
+            core.begin(self.db)
             for notification in notifications:
                 event = self.mapper.to_domain_event(notification)
                 for handle in self.handlers:
                     handle(self.db, event, notification.id)
+                core.handle(self.db, event, notification.id, notification.state)
+            core.flush(self.db)
             if notifications:
                 conn.execute("UPDATE tracking SET position = ? WHERE name = ?",
                              [notifications[-1].id, TRACKING_NAME])
         except BaseException:
             conn.execute("ROLLBACK")
+            self.core.reset()
+            self._flushed_at = None
             raise
         conn.execute("COMMIT")
+        self._flushed_at = notifications[-1].id if notifications else position
         return len(notifications)
 
-    def rebuild(self) -> int:
-        """Drop the read model and apply every event from the start."""
+    def rebuild(self, batch_size: int = 5000) -> int:
+        """Drop the read model and apply every event from the start, in large batches."""
         with self.db.atomic():
             drop_tables(self.db)
-        self._prepare()
-        return self.catch_up()
+        self.core.reset()
+        self._flushed_at = None
+        self._prepare(indexes=False)
+        self._indexed = True  # added below, after loading
+        batch_size, self.batch_size = self.batch_size, batch_size
+        # The read model is disposable: while it is loaded from zero, skip the fsyncs.
+        self.db.conn.execute("PRAGMA synchronous=OFF")
+        try:
+            count = self.catch_up()
+        finally:
+            self.batch_size = batch_size
+            self.db.conn.execute("PRAGMA synchronous=NORMAL")
+        with self.db.atomic():
+            create_indexes(self.db)
+        return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -14,45 +14,57 @@ TABLES: dict[str, dict] = {
         pk="plan_id",
     ),
     "intervention_versions": dict(
-        columns={"intervention_id": str, "plan_id": str, "code": str, "position": int,
+        columns={"id": int, "intervention_id": str, "plan_id": str, "code": str,
                  "title": str, "group_path": str, "group_key": str, "domain": str,
-                 "details": str, "trekker_name": str, "trekker_email": str, "stoplicht": str,
+                 "trekker_name": str, "trekker_email": str, "stoplicht": str,
                  "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
-                 "closed": int, "dropped": int, "version": int, "notes_count": int,
-                 "last_note": str, "last_update_at": str, "last_update_by": str,
+                 "closed": int, "dropped": int, "notes_count": int, "last_note": str,
                  "valid_from": str, "valid_to": str, "seq": int},
-        pk=None,
+        pk="id",
+        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
+    ),
+    "intervention_details": dict(
+        columns={"id": int, "intervention_id": str, "plan_id": str, "details": str,
+                 "valid_from": str, "valid_to": str, "seq": int},
+        pk="id",
         indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
     ),
     "milestone_versions": dict(
-        columns={"intervention_id": str, "plan_id": str, "code": str, "milestone_id": str,
+        columns={"id": int, "intervention_id": str, "plan_id": str, "code": str, "milestone_id": str,
                  "position": int, "label": str, "kind": str, "due": str, "due_precision": str,
                  "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
                  "realised": str, "note": str, "reason": str, "reschedule_count": int,
                  "earlier_dues": str, "valid_from": str, "valid_to": str, "seq": int},
-        pk=None,
-        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "milestone_id", "valid_to"],
-                 ["due"]],
+        pk="id",
+        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "milestone_id", "valid_to"]],
     ),
     "history": dict(
-        columns={"seq": int, "intervention_id": str, "plan_id": str, "code": str, "at": str,
-                 "by": str, "event": str, "milestone_id": str, "milestone_label": str,
-                 "data": str, "description": str},
+        # One row per event; ``state`` is the event's stored JSON, worded when it is read.
+        columns={"seq": int, "intervention_id": str, "plan_id": str, "code": str, "version": int,
+                 "at": str, "by": str, "event": str, "milestone_id": str, "milestone_label": str,
+                 "old_due_text": str, "state": str},
         pk="seq",
-        indexes=[["intervention_id", "seq"], ["plan_id", "at"]],
+        indexes=[["plan_id", "code", "seq"], ["plan_id", "at"]],
     ),
     "tracking": dict(columns={"name": str, "position": int, "schema": int}, pk="name"),
 }
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
-    """Create every read-model table that does not exist yet."""
+def create_tables(db: sqlite_utils.Database, indexes: bool = True) -> None:
+    """Create every read-model table that does not exist yet (and its indexes)."""
     for name, spec in TABLES.items():
         table = db[name]
         if not table.exists():
             table.create(spec["columns"], pk=spec.get("pk"))
-            for index in spec.get("indexes", []):
-                table.create_index(index)
+    if indexes:
+        create_indexes(db)
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Create the secondary indexes (a rebuild adds them after loading: much faster)."""
+    for name, spec in TABLES.items():
+        for index in spec.get("indexes", []):
+            db[name].create_index(index, if_not_exists=True)
 
 
 def drop_tables(db: sqlite_utils.Database) -> None:

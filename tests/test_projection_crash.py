@@ -31,9 +31,9 @@ KILLER = textwrap.dedent("""
         if seen == int(sys.argv[2]):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    r = runner.ProjectionRunner(services.app.recorder, services.db, batch_size=50,
+    r = runner.ProjectionRunner(services.app.recorder, services.db,
                                 handlers=runner.HANDLERS + (kill_after_some,))
-    r.rebuild()
+    r.rebuild(batch_size=50)
 """)
 
 

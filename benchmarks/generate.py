@@ -45,7 +45,7 @@ MANIFEST = "bench-store.json"
 SEED = 20250101
 FIRST_YEAR, LAST_YEAR = 2025, 2028
 IMPORT_AT = datetime(2025, 1, 6, 9, 0)
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -174,14 +174,32 @@ def plan_document(rng: random.Random, n: int, n_interventions: int) -> dict[str,
             "domain": rng.choice(DOMAINS),
             "summary": (f"Met {topic} willen we de groei van de kosten afremmen en inwoners eerder "
                         f"passende ondersteuning bieden. De maatregel wordt uitgevoerd met de "
-                        f"buurtteams en de gecontracteerde aanbieders in {town}."),
-            "results": [{"text": f"{rng.randint(50, 400)} inwoners bereikt via {topic} in 2026",
-                         "target": {"value": rng.randint(50, 400), "unit": "inwoners", "by": "2026"}}],
+                        f"buurtteams en de gecontracteerde aanbieders in {town}. We beginnen in twee "
+                        f"wijken, evalueren na een jaar en schalen daarna op naar de hele gemeente. "
+                        f"De verwachting is dat minder inwoners op zwaardere zorg aangewezen zijn en "
+                        f"dat de wachttijden korter worden. De raad wordt halfjaarlijks geinformeerd "
+                        f"over de voortgang, de bereikte aantallen en de financiele effecten."),
+            "results": [
+                {"text": f"{rng.randint(50, 400)} inwoners bereikt via {topic} in 2026",
+                 "target": {"value": rng.randint(50, 400), "unit": "inwoners", "by": "2026"}},
+                {"text": f"Gemiddelde duur van de begeleiding met {rng.randint(10, 30)} procent verkort"},
+                {"text": "Tevredenheid van inwoners minimaal gelijk gebleven (cliëntervaringsonderzoek)"},
+            ],
             "milestones": milestones,
-            "recurring": [{"label": "Voortgang bespreken in de stuurgroep", "every": "kwartaal"}],
-            "stakeholders": ["Buurtteam Jeugd en Gezin", "Gecontracteerde aanbieders", "Huisartsen"],
-            "risks": [rng.choice(CAUSES)],
-            "costs": [{"year": 2026, "amount": rng.randint(5, 80) * 10000, "domain": "jeugd"}],
+            "recurring": [{"label": "Voortgang bespreken in de stuurgroep", "every": "kwartaal"},
+                          {"label": "Rapportage aan de raad", "every": "halfjaar"}],
+            "stakeholders": ["Buurtteam Jeugd en Gezin", "Gecontracteerde aanbieders", "Huisartsen",
+                             "Onderwijs (samenwerkingsverband)", "Cliëntenraad"],
+            "principles": ["Normaliseren waar het kan, specialistische hulp waar het moet",
+                           "Eén gezin, één plan, één regisseur"],
+            "risks": [f"{c}: we beperken dit met heldere afspraken en maandelijkse monitoring."
+                      for c in rng.sample(CAUSES, 3)],
+            "preconditions": ["Voldoende capaciteit in de buurtteams",
+                              "Gegevensuitwisseling met de aanbieders is geregeld"],
+            "costs": [{"year": 2026, "amount": rng.randint(5, 80) * 10000, "domain": "jeugd"},
+                      {"year": 2027, "amount": rng.randint(5, 80) * 10000, "domain": "jeugd"}],
+            "source": {"document": f"agenda-{n:04d}", "section": f"{group}{i + 1}",
+                       "page": rng.randint(5, 60)},
         })
     return {
         "format": 1,

@@ -16,6 +16,7 @@ import cProfile
 import io
 import json
 import math
+import os
 import platform
 import pstats
 import re
@@ -41,6 +42,8 @@ from events.store import EVENTS_FILENAME, make_mapper  # noqa: E402
 TODAY = date(2028, 12, 31)
 AS_OF = date(2026, 6, 30)
 BATCH = 500
+BENCH_EMAIL = "benchmark-lezer@example.nl"
+BENCH_PASSWORD = "benchmark-wachtwoord"
 
 GOALS = {
     "rebuild": 50_000,        # events/s
@@ -71,6 +74,24 @@ def timed(fn: Callable[[], Any], n: int, warmup: int = 3) -> list[float]:
         fn()
         out.append(time.perf_counter() - t0)
     return out
+
+
+def code_version() -> str:
+    """Name the commit of the work tree (read from .git, without running git)."""
+    git = REPO_ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            ref = head[5:]
+            path = git / ref
+            if path.exists():
+                return f"{ref.rsplit('/', 1)[-1]} {path.read_text().strip()[:12]}"
+            for line in (git / "packed-refs").read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return f"{ref.rsplit('/', 1)[-1]} {line[:12]}"
+        return head[:12]
+    except OSError:
+        return "unknown"
 
 
 def rss_mb() -> float:
@@ -173,88 +194,127 @@ class _TimedMapper:
             self._clock["decode (mapper)"] += time.perf_counter() - t0
 
 
-def _timed_handler(handler: Callable, clock: dict[str, float]) -> Callable:
-    name = f"{handler.__module__}.handle"
+def _timed(fn: Callable, name: str, clock: dict[str, float]) -> Callable:
+    clock.setdefault(name, 0.0)
 
-    def wrapped(db: Any, event: Any, seq: int) -> None:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            handler(db, event, seq)
+            return fn(*args, **kwargs)
         finally:
             clock[name] += time.perf_counter() - t0
-    clock[name] = 0.0
     return wrapped
 
 
 def _sql_key(sql: str) -> str:
     """Name a statement by its shape: verb, table and what it selects or sets."""
     text = " ".join(sql.split())
-    verb = text.split(" ", 1)[0].upper()
+    words = text.split(" ")
+    verb = words[0].upper()
     if verb == "SELECT":
         table = re.search(r" FROM (\w+)", text)
         what = "current row" if "valid_to IS NULL" in text else text[7:40]
         return f"SELECT {table[1] if table else '?'} ({what})"
     if verb == "UPDATE":
-        table = text.split(" ")[1]
         sets = text.split(" SET ", 1)[1].split(" WHERE ")[0]
         n = sets.count("= ?")
-        return f"UPDATE {table} SET {sets if n <= 2 else f'<{n} columns> (same-moment change)'}"
-    if verb.startswith("INSERT"):
-        return " ".join(text.split(" ")[:4]) if " OR " in text[:20] else " ".join(text.split(" ")[:3])
+        return f"UPDATE {words[1]} SET {sets if n <= 2 else f'<{n} columns>'}"
+    if verb == "CREATE":
+        name = re.search(r'INDEX (?:IF NOT EXISTS )?"?(\w+)', text)
+        return f"CREATE INDEX {name[1]}" if name else text[:40]
+    if verb in ("INSERT", "REPLACE"):
+        return " ".join(words[:5] if len(words) > 1 and words[1].upper() == "OR" else words[:3])
     return text[:40]
 
 
 class _TimedConnection:
-    """Time every statement the handlers and the runner execute, by the statement's shape."""
+    """Time every statement run through ``db.conn``, by the statement's shape."""
 
     def __init__(self, conn: Any, clock: dict[str, list[float]]):
         self._conn, self._clock = conn, clock
+
+    def _note(self, sql: str, seconds: float, rows: int) -> None:
+        entry = self._clock.setdefault(_sql_key(sql), [0.0, 0, 0])
+        entry[0] += seconds
+        entry[1] += 1
+        entry[2] += rows
 
     def execute(self, sql: str, *args: Any) -> Any:
         t0 = time.perf_counter()
         try:
             return self._conn.execute(sql, *args)
         finally:
-            entry = self._clock.setdefault(_sql_key(sql), [0.0, 0])
-            entry[0] += time.perf_counter() - t0
-            entry[1] += 1
+            self._note(sql, time.perf_counter() - t0, 1)
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        rows = list(rows)
+        t0 = time.perf_counter()
+        try:
+            return self._conn.executemany(sql, rows)
+        finally:
+            self._note(sql, time.perf_counter() - t0, len(rows))
+
+    def __enter__(self) -> Any:
+        return self._conn.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._conn.__exit__(*exc)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
 
 
+def _rebuild(runner: Any) -> int:
+    """Run the runner's own rebuild (into its, scratch, database)."""
+    return runner.rebuild()
+
+
 def rebuild_breakdown(recorder: Any, out: Path) -> dict[str, Any]:
-    """Rebuild into a scratch read model with timers around each part; return seconds per part."""
+    """Rebuild into a scratch read model with timers around each part; return seconds per part.
+
+    Parts: reading and decoding the log, every per-event handler, the core projection's
+    handle / begin / flush where the runner has one, the rest of each batch (BEGIN, COMMIT,
+    tracking, the loop) and what the rebuild does around the batches (dropping and creating
+    tables, indexes). Every statement through ``db.conn`` is timed by its shape as well.
+    """
     from projections.runner import HANDLERS, ProjectionRunner, open_read_model
 
-    clock = {"select_notifications": 0.0, "decode (mapper)": 0.0}
-    handlers = [_timed_handler(h, clock) for h in HANDLERS]
+    clock: dict[str, float] = {"select_notifications": 0.0, "decode (mapper)": 0.0}
+    handlers = [_timed(h, f"handler {h.__module__}.{h.__name__}", clock) for h in HANDLERS]
     db = open_read_model(out)
     runner = ProjectionRunner(_TimedRecorder(recorder, clock), db, mapper=_TimedMapper(make_mapper(), clock),
                               handlers=handlers)
+    core = getattr(runner, "core", None)
+    if core is not None:
+        for method in ("handle", "begin", "flush"):
+            if hasattr(core, method):
+                setattr(core, method, _timed(getattr(core, method), f"core.{method}", clock))
+    batches: dict[str, float] = {}
+    runner.catch_up = _timed(runner.catch_up, "catch_up", batches)
     sql_clock: dict[str, list[float]] = {}
-    db.conn = _TimedConnection(db.conn, sql_clock)
+    raw_conn = db.conn
+    db.conn = _TimedConnection(raw_conn, sql_clock)
     t0 = time.perf_counter()
-    applied = runner.catch_up()
+    applied = _rebuild(runner)
     total = time.perf_counter() - t0
-    db.conn = db.conn._conn
+    db.conn = raw_conn
     pages = {k: db.execute(f"PRAGMA {k}").fetchone()[0] for k in ("page_count", "page_size")}
     db.close()
-    clock["rest (commit, tracking, loop)"] = total - sum(clock.values())
+    clock["rest of each batch (BEGIN, COMMIT, tracking, loop)"] = batches["catch_up"] - sum(clock.values())
+    clock["around the batches (drop, create tables, indexes)"] = total - batches["catch_up"]
     return {"events": applied, "seconds": total, "parts": clock, "sql": sql_clock,
             "size_mb": pages["page_count"] * pages["page_size"] / 2**20}
 
 
-def rebuild_profile(recorder: Any, out: Path, max_events: int | None, report: Path) -> str:
+def rebuild_profile(recorder: Any, out: Path, report: Path) -> str:
     """cProfile a rebuild into a scratch read model; write the full report, return the top lines."""
     from projections.runner import ProjectionRunner, open_read_model
 
     db = open_read_model(out)
     runner = ProjectionRunner(recorder, db)
-    max_batches = None if max_events is None else max(1, max_events // runner.batch_size)
     profiler = cProfile.Profile()
     profiler.enable()
-    applied = runner.catch_up(max_batches=max_batches)
+    applied = _rebuild(runner)
     profiler.disable()
     db.close()
     text = []
@@ -265,15 +325,208 @@ def rebuild_profile(recorder: Any, out: Path, max_events: int | None, report: Pa
         text.append(f"==== sorted by {key} ({applied:,} events) ====\n{buf.getvalue()}")
     buf = io.StringIO()
     pstats.Stats(profiler, stream=buf).strip_dirs().sort_stats("cumulative").print_callers(
-        "execute|fetchone|dumps|loads|describe|_data")
-    text.append(f"==== callers of SQL and JSON ====\n{buf.getvalue()}")
+        "execute|fetchone|dumps|loads|to_domain_event|_record|current|change")
+    text.append(f"==== callers of SQL, JSON and the row cache ====\n{buf.getvalue()}")
     report.write_text("\n".join(text), encoding="utf-8")
     buf = io.StringIO()
-    pstats.Stats(profiler, stream=buf).strip_dirs().sort_stats("tottime").print_stats(20)
+    pstats.Stats(profiler, stream=buf).strip_dirs().sort_stats("tottime").print_stats(25)
     return buf.getvalue()
 
 
 # --- main -----------------------------------------------------------------------------------------
+
+class Run:
+    """The stages of one run; each adds rows to the table and figures to ``results``."""
+
+    def __init__(self, args: argparse.Namespace, data_dir: Path, plans: int, manifest: dict[str, Any]):
+        from web.services import open_services
+
+        self.args, self.data_dir, self.plans, self.manifest = args, data_dir, plans, manifest
+        self.plan_id = args.plan or generate.plan_id_of((plans + 1) // 2)
+        self.table = Table()
+        self.results: dict[str, Any] = {"manifest": manifest, "plan": self.plan_id}
+        self.services = open_services(data_dir, env={})
+        self.recorder = self.services.app.recorder
+        self.errors: list[str] = []
+
+    def stage(self, title: str, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception as exc:  # report and go on with the other stages
+            import traceback
+
+            traceback.print_exc()
+            self.errors.append(f"{title}: {type(exc).__name__}: {exc}")
+            self.table.add(f"{title}: FAILED", f"{type(exc).__name__}", "", "ERR")
+
+    def append(self) -> None:
+        m, t = self.manifest, self.table
+        t.section(f"Store: {self.plans} plans x {self.args.interventions} interventions, "
+                  f"{m['events']:,} events at generation")
+        t.add("append during generation (in app.save / import)", f"{m['append_events_per_s']:,.0f} ev/s")
+        t.add("generation overall (wall, incl. YAML, domain)", f"{m['generate_events_per_s']:,.0f} ev/s")
+        if self.args.append_plans:
+            print(f"Timing a separate append of {self.args.append_plans} plans into a fresh store...", flush=True)
+            sep = separate_append(self.args.append_plans)
+            t.add(f"separate append, {sep['events']:,} events, fresh store",
+                  f"{sep['append_events_per_s']:,.0f} ev/s")
+            self.results["separate_append_rate"] = sep["append_events_per_s"]
+
+    def rebuild(self) -> None:
+        t, r = self.table, self.results
+        print("Reading the notification log (select only, then select + decode)...", flush=True)
+        read_log(self.recorder, None)  # warm the page cache
+        n_select, t_select = read_log(self.recorder, None)
+        n_decode, t_decode = read_log(self.recorder, make_mapper().to_domain_event)
+        select_rate, decode_rate = n_select / t_select, n_decode / t_decode
+        r.update(events=n_select, select_rate=select_rate, decode_rate=decode_rate)
+        t.section(f"Read model rebuild: runner.rebuild() of {n_select:,} events")
+        t.add(f"raw read: select_notifications ({BATCH}) only", f"{select_rate:,.0f} ev/s")
+        t.add("raw read: select + decode (mapper)", f"{decode_rate:,.0f} ev/s")
+        if self.args.no_rebuild:
+            t.add("full rebuild", "skipped", "", "")
+            self.services.catch_up()
+            return
+        print(f"Rebuilding the read model from {n_select:,} events...", flush=True)
+        t0 = time.perf_counter()
+        rebuilt = self.services.runner.rebuild()
+        t_rebuild = time.perf_counter() - t0
+        rate = rebuilt / t_rebuild
+        ratio = rate / decode_rate
+        r.update(rebuild_rate=rate, rebuild_seconds=t_rebuild, ratio=ratio)
+        t.add("full rebuild throughput", f"{rate:,.0f} ev/s", f">= {GOALS['rebuild']:,} ev/s",
+              verdict(rate >= GOALS["rebuild"]))
+        t.add("rebuild / raw read (select + decode)", f"{ratio:.2f}", f">= {GOALS['rebuild_ratio']}",
+              verdict(ratio >= GOALS["rebuild_ratio"]))
+        t.add("rebuild / raw read (select only)", f"{rate / select_rate:.2f}")
+        t.add("full rebuild time", f"{t_rebuild:,.1f} s")
+        db = self.services.db
+        pragma = {k: db.execute(f"PRAGMA {k}").fetchone()[0] for k in ("page_count", "freelist_count", "page_size")}
+        used_mb = (pragma["page_count"] - pragma["freelist_count"]) * pragma["page_size"] / 2**20
+        r["read_model_mb"] = used_mb
+        t.add("read model size (pages in use)", f"{used_mb:,.0f} MiB")
+
+    def catch_up(self) -> None:
+        n = self.args.commands
+        print(f"Catch-up after {n} single commands...", flush=True)
+        self.services.catch_up()
+        row = self.services.db.execute(
+            "SELECT code FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL "
+            "AND closed = 0 AND dropped = 0 ORDER BY code LIMIT 1", [self.plan_id]).fetchone()
+        code = row[0]
+        base = datetime.combine(TODAY, datetime.min.time()) + timedelta(hours=12)
+        stamp = int(time.time())
+        t_cmd, t_catch, applied = [], [], 0
+        for k in range(n):
+            t0 = time.perf_counter()
+            self.services.app.add_note(self.plan_id, code, text=f"Benchmark-notitie {stamp}-{k}",
+                                       at=base + timedelta(seconds=k), by="benchmark")
+            t1 = time.perf_counter()
+            applied += self.services.catch_up()
+            t2 = time.perf_counter()
+            t_cmd.append(t1 - t0)
+            t_catch.append(t2 - t1)
+        self.results.update(command_p50_ms=ms(statistics.median(t_cmd)),
+                            catch_up_p50_ms=ms(statistics.median(t_catch)), catch_up_max_ms=ms(max(t_catch)))
+        t = self.table
+        t.section(f"Catch-up after one command (add_note on {self.plan_id} {code}, n={n}, "
+                  f"{applied} events applied)")
+        t.add("command (load aggregate + save) p50", f"{ms(statistics.median(t_cmd)):.1f} ms")
+        t.add("catch-up p50", f"{ms(statistics.median(t_catch)):.1f} ms")
+        t.add("catch-up max", f"{ms(max(t_catch)):.1f} ms")
+
+    def board(self) -> None:
+        from web import create_app
+
+        n, plan_id = self.args.requests, self.plan_id
+        print(f"Board of {plan_id}: {n} requests now and as of {AS_OF}...", flush=True)
+        web = create_app({"DATA_DIR": str(self.data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
+        client = web.test_client()
+        self.sign_in(client)
+        sizes: dict[str, int] = {}
+
+        def board(query: str) -> Callable[[], None]:
+            def get() -> None:
+                response = client.get(f"/plannen/{plan_id}{query}")
+                assert response.status_code == 200, (response.status_code, query)
+                assert plan_id.encode() in response.data, "not the plan's board"
+                sizes[query] = len(response.data)
+            return get
+
+        as_of_query = f"?as_of={AS_OF.isoformat()}"
+        t_board = timed(board(""), n)
+        t_board_as_of = timed(board(as_of_query), n)
+        t = self.table
+        t.section(f"Board /plannen/{plan_id} (Flask test client, TODAY {TODAY}, n={n})")
+        for label, key, values, goal in (("board now", "board", t_board, GOALS["board_p95"]),
+                                         (f"board {as_of_query}", "as_of_board", t_board_as_of,
+                                          GOALS["as_of_board_p95"])):
+            p50, p95 = ms(statistics.median(values)), ms(pct(values, 95))
+            self.results.update({f"{key}_p50_ms": p50, f"{key}_p95_ms": p95})
+            t.add(f"{label} p50", f"{p50:.1f} ms")
+            t.add(f"{label} p95", f"{p95:.1f} ms", f"<= {goal:.0f} ms", verdict(p95 <= goal))
+        t.add("board page size now / as of", f"{sizes[''] // 1024} / {sizes[as_of_query] // 1024} KiB")
+
+    def sign_in(self, client: Any) -> None:
+        """Sign the test client in as a reader (the account is added to the store once)."""
+        try:
+            from tracker.users import user_id
+        except ImportError:  # a version without accounts
+            return
+        if user_id(BENCH_EMAIL) not in self.services.app.repository:
+            self.services.app.add_user(email=BENCH_EMAIL, name="Benchmark Lezer", role="lezer",
+                                       password=BENCH_PASSWORD, at=datetime(2025, 1, 2, 9), by="benchmark")
+            self.services.catch_up()
+        page = client.get("/inloggen").data.decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        response = client.post("/inloggen", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD,
+                                                  "csrf_token": token[1] if token else ""})
+        if response.status_code != 302:
+            raise RuntimeError(f"signing in failed: HTTP {response.status_code}")
+
+    def query(self) -> None:
+        from projections.interventions import interventions_as_of
+
+        n, plan_id = self.args.requests, self.plan_id
+        db = self.services.read_model()
+        try:
+            ivs = interventions_as_of(db, TODAY, plan_id=plan_id)
+            t_now = timed(lambda: interventions_as_of(db, TODAY, plan_id=plan_id), n)
+            t_as_of = timed(lambda: interventions_as_of(db, AS_OF, plan_id=plan_id), n)
+        finally:
+            db.close()
+        n_ms = sum(len(iv["milestones"]) for iv in ivs)
+        t = self.table
+        t.section(f"Query interventions_as_of({plan_id}): {len(ivs)} interventions, {n_ms} milestones")
+        for label, key, values in (("now", "query", t_now), (f"as of {AS_OF}", "as_of_query", t_as_of)):
+            p50, p95 = ms(statistics.median(values)), ms(pct(values, 95))
+            self.results.update({f"{key}_p50_ms": p50, f"{key}_p95_ms": p95})
+            t.add(f"{label} p50", f"{p50:.1f} ms")
+            t.add(f"{label} p95", f"{p95:.1f} ms")
+
+    def memory(self) -> None:
+        self.results["peak_rss_mb"] = rss_mb()
+        self.table.section("Memory")
+        self.table.add("peak RSS of this run (ru_maxrss)", f"{rss_mb():,.0f} MiB")
+        self.table.add("peak RSS of the generation", f"{self.manifest['peak_rss_mb']:,.0f} MiB")
+
+    def profile(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="bench-profile-", dir=self.data_dir) as tmp:
+            print("\nRebuild with timers per part (scratch read model)...", flush=True)
+            b = rebuild_breakdown(self.recorder, Path(tmp) / "breakdown.sqlite")
+            print(f"{b['events']:,} events in {b['seconds']:.1f} s ({b['events'] / b['seconds']:,.0f} ev/s):")
+            for part, seconds in sorted(b["parts"].items(), key=lambda kv: -kv[1]):
+                print(f"  {part:<52} {seconds:7.1f} s  {100 * seconds / b['seconds']:5.1f} %  "
+                      f"{1e6 * seconds / b['events']:6.1f} us/event")
+            print(f"  SQL through db.conn (inside the parts above; read model {b['size_mb']:,.0f} MiB):")
+            print(f"    {'statement':<62} {'calls':>9} {'rows':>9} {'seconds':>8} {'share':>6}")
+            for key, (seconds, calls, rows) in sorted(b["sql"].items(), key=lambda kv: -kv[1][0])[:15]:
+                print(f"    {key[:62]:<62} {calls:9,} {rows:9,} {seconds:8.1f} {100 * seconds / b['seconds']:5.1f}%")
+            self.results["breakdown"] = b
+            report = self.data_dir / "profile-rebuild.txt"
+            print(f"\ncProfile of a rebuild (full report: {report})...", flush=True)
+            print(rebuild_profile(self.recorder, Path(tmp) / "profile.sqlite", report))
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -288,168 +541,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--append-plans", type=int, default=10,
                         help="plans written into a fresh store for the separate append timing (0: skip)")
     parser.add_argument("--commands", type=int, default=20, help="commands for the catch-up latency")
+    parser.add_argument("--no-rebuild", action="store_true", help="catch up instead of rebuilding")
     parser.add_argument("--profile", action="store_true",
                         help="also rebuild with timers per part and under cProfile (into scratch files)")
-    parser.add_argument("--profile-events", type=int, default=None,
-                        help="limit the cProfile pass to the first N events (default: all)")
     args = parser.parse_args(argv)
 
     plans = args.plans or (20 if args.small else 300)
     data_dir = (args.data_dir or HERE / ".data" / f"{plans}x{args.interventions}").resolve()
-    plan_id = args.plan or generate.plan_id_of((plans + 1) // 2)
-    table = Table()
     started = datetime.now()
-
     print(f"Benchmark {started:%Y-%m-%d %H:%M} on {platform.node()} "
-          f"({platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores), "
-          f"Python {platform.python_version()}", flush=True)
+          f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores), "
+          f"Python {platform.python_version()}, code at {code_version()} (plus uncommitted changes, if any)",
+          flush=True)
     manifest = ensure_store(data_dir, plans, args.interventions, args.regenerate)
-
-    from web.services import open_services
-    from web import create_app
-    from projections.interventions import interventions_as_of
-
-    services = open_services(data_dir, env={})
-    recorder = services.app.recorder
-    mapper = make_mapper()
-
-    # 1. Append.
-    table.section(f"Store: {plans} plans x {args.interventions} interventions, "
-                  f"{manifest['events']:,} events at generation")
-    table.add("append during generation (in app.save)", f"{manifest['append_events_per_s']:,.0f} ev/s")
-    table.add("generation overall (wall, incl. domain)", f"{manifest['generate_events_per_s']:,.0f} ev/s")
-    if args.append_plans:
-        print(f"Timing a separate append of {args.append_plans} plans into a fresh store...", flush=True)
-        sep = separate_append(args.append_plans)
-        table.add(f"separate append, {sep['events']:,} events, fresh store", f"{sep['append_events_per_s']:,.0f} ev/s")
-
-    # 2. Raw read speed of the notification log.
-    print("Reading the notification log (select only, then select + decode)...", flush=True)
-    read_log(recorder, None)  # warm the page cache
-    n_select, t_select = read_log(recorder, None)
-    n_decode, t_decode = read_log(recorder, mapper.to_domain_event)
-    select_rate, decode_rate = n_select / t_select, n_decode / t_decode
-
-    # 3. Full rebuild of the read model.
-    print(f"Rebuilding the read model from {n_select:,} events...", flush=True)
-    t0 = time.perf_counter()
-    rebuilt = services.runner.rebuild()
-    t_rebuild = time.perf_counter() - t0
-    rebuild_rate = rebuilt / t_rebuild
-    ratio = rebuild_rate / decode_rate
-    table.section(f"Read model rebuild ({rebuilt:,} events, batches of {BATCH})")
-    table.add("raw read: select_notifications only", f"{select_rate:,.0f} ev/s")
-    table.add("raw read: select + decode (mapper)", f"{decode_rate:,.0f} ev/s")
-    table.add("full rebuild throughput", f"{rebuild_rate:,.0f} ev/s", f">= {GOALS['rebuild']:,} ev/s",
-              verdict(rebuild_rate >= GOALS["rebuild"]))
-    table.add("rebuild / raw read (select + decode)", f"{ratio:.2f}", f">= {GOALS['rebuild_ratio']}",
-              verdict(ratio >= GOALS["rebuild_ratio"]))
-    table.add("rebuild / raw read (select only)", f"{rebuild_rate / select_rate:.2f}")
-    table.add("full rebuild time", f"{t_rebuild:,.1f} s")
-    rm = data_dir / "readmodel.sqlite"
-    table.add("read model size", f"{rm.stat().st_size / 2**20:,.0f} MiB")
-
-    # 4. Catch-up latency after one command.
-    print(f"Catch-up after {args.commands} single commands...", flush=True)
-    row = services.db.execute(
-        "SELECT code FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL "
-        "AND closed = 0 AND dropped = 0 ORDER BY code LIMIT 1", [plan_id]).fetchone()
-    code = row[0]
-    base = datetime.combine(TODAY, datetime.min.time()) + timedelta(hours=12)
-    stamp = int(time.time())
-    t_cmd, t_catch = [], []
-    for k in range(args.commands):
-        t0 = time.perf_counter()
-        services.app.add_note(plan_id, code, text=f"Benchmark-notitie {stamp}-{k}",
-                              at=base + timedelta(seconds=k), by="benchmark")
-        t1 = time.perf_counter()
-        applied = services.catch_up()
-        t2 = time.perf_counter()
-        assert applied == 1, applied
-        t_cmd.append(t1 - t0)
-        t_catch.append(t2 - t1)
-    table.section(f"Catch-up after one command (add_note on {plan_id} {code}, n={args.commands})")
-    table.add("command (load aggregate + save) p50", f"{ms(statistics.median(t_cmd)):.1f} ms")
-    table.add("catch-up p50", f"{ms(statistics.median(t_catch)):.1f} ms")
-    table.add("catch-up max", f"{ms(max(t_catch)):.1f} ms")
-
-    # 5. Board pages and the query under them.
-    print(f"Board of {plan_id}: {args.requests} requests now and as of {AS_OF}...", flush=True)
-    web = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
-    client = web.test_client()
-    sizes = {}
-
-    def board(query: str) -> Callable[[], None]:
-        def get() -> None:
-            response = client.get(f"/plannen/{plan_id}{query}")
-            assert response.status_code == 200, (response.status_code, query)
-            sizes[query] = len(response.data)
-        return get
-
-    t_board = timed(board(""), args.requests)
-    t_board_as_of = timed(board(f"?as_of={AS_OF.isoformat()}"), args.requests)
-    db = services.read_model()
-    ivs = interventions_as_of(db, TODAY, plan_id=plan_id)
-    t_query = timed(lambda: interventions_as_of(db, TODAY, plan_id=plan_id), args.requests)
-    t_query_as_of = timed(lambda: interventions_as_of(db, AS_OF, plan_id=plan_id), args.requests)
-    db.close()
-    n_ms = sum(len(iv["milestones"]) for iv in ivs)
-    table.section(f"Board /plannen/{plan_id} (TODAY {TODAY}, {len(ivs)} interventions, "
-                  f"{n_ms} milestones, n={args.requests})")
-    for label, values, goal in (
-        ("board now", t_board, GOALS["board_p95"]),
-        (f"board ?as_of={AS_OF}", t_board_as_of, GOALS["as_of_board_p95"]),
-    ):
-        table.add(f"{label} p50", f"{ms(statistics.median(values)):.1f} ms")
-        p95 = ms(pct(values, 95))
-        table.add(f"{label} p95", f"{p95:.1f} ms", f"<= {goal:.0f} ms", verdict(p95 <= goal))
-    table.add("board page size now / as of", f"{sizes[''] // 1024} / {sizes[f'?as_of={AS_OF.isoformat()}'] // 1024} KiB")
-    for label, values in (("interventions_as_of now", t_query), (f"interventions_as_of {AS_OF}", t_query_as_of)):
-        table.add(f"{label} p50", f"{ms(statistics.median(values)):.1f} ms")
-        table.add(f"{label} p95", f"{ms(pct(values, 95)):.1f} ms")
-
-    # 6. Memory.
-    table.section("Memory")
-    table.add("peak RSS of this run (ru_maxrss)", f"{rss_mb():,.0f} MiB")
-    table.add("peak RSS of the generation", f"{manifest['peak_rss_mb']:,.0f} MiB")
-
+    run = Run(args, data_dir, plans, manifest)
+    run.results.update(started=started.isoformat(timespec="seconds"), code=code_version(),
+                       data_dir=str(data_dir))
+    run.stage("append", run.append)
+    run.stage("rebuild", run.rebuild)
+    run.stage("catch-up", run.catch_up)
+    run.stage("board", run.board)
+    run.stage("query", run.query)
+    run.memory()
     print()
-    table.print()
-
-    results = {
-        "started": started.isoformat(timespec="seconds"), "data_dir": str(data_dir), "plan": plan_id,
-        "events": n_select, "select_rate": select_rate, "decode_rate": decode_rate,
-        "rebuild_rate": rebuild_rate, "rebuild_seconds": t_rebuild, "ratio": ratio,
-        "catch_up_p50_ms": ms(statistics.median(t_catch)), "command_p50_ms": ms(statistics.median(t_cmd)),
-        "board_p50_ms": ms(statistics.median(t_board)), "board_p95_ms": ms(pct(t_board, 95)),
-        "as_of_board_p50_ms": ms(statistics.median(t_board_as_of)),
-        "as_of_board_p95_ms": ms(pct(t_board_as_of, 95)),
-        "query_p50_ms": ms(statistics.median(t_query)), "query_p95_ms": ms(pct(t_query, 95)),
-        "as_of_query_p50_ms": ms(statistics.median(t_query_as_of)),
-        "as_of_query_p95_ms": ms(pct(t_query_as_of, 95)), "peak_rss_mb": rss_mb(),
-        "manifest": manifest,
-    }
-
-    # 7. Where a rebuild spends its time.
+    run.table.print()
     if args.profile:
-        with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
-            print("\nRebuild with timers per part (scratch read model)...", flush=True)
-            b = breakdown = rebuild_breakdown(recorder, Path(tmp) / "breakdown.sqlite")
-            print(f"{b['events']:,} events in {b['seconds']:.1f} s ({b['events'] / b['seconds']:,.0f} ev/s):")
-            for part, seconds in sorted(b["parts"].items(), key=lambda kv: -kv[1]):
-                print(f"  {part:<36} {seconds:7.1f} s  {100 * seconds / b['seconds']:5.1f} %  "
-                      f"{1e6 * seconds / b['events']:6.1f} us/event")
-            print(f"  SQL statements (inside the parts above; read model {b['size_mb']:,.0f} MiB):")
-            for key, (seconds, count) in sorted(b["sql"].items(), key=lambda kv: -kv[1][0]):
-                print(f"    {key[:70]:<70} {count:9,} x {1e6 * seconds / max(count, 1):6.1f} us = "
-                      f"{seconds:6.1f} s {100 * seconds / b['seconds']:5.1f} %")
-            results["breakdown"] = breakdown
-            report = data_dir / "profile-rebuild.txt"
-            print(f"\ncProfile of a rebuild (full report: {report})...", flush=True)
-            print(rebuild_profile(recorder, Path(tmp) / "profile.sqlite", args.profile_events, report))
-
-    (data_dir / "last-run.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
-    services.app.close()
+        run.stage("profile", run.profile)
+    run.results["errors"] = run.errors
+    (data_dir / "last-run.json").write_text(json.dumps(run.results, indent=2, default=str) + "\n", encoding="utf-8")
+    run.services.app.close()
+    if run.errors:
+        print("\nStages that failed (figures above are incomplete):", *run.errors, sep="\n  ")
+        return 1
     return 0
 
 

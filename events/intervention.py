@@ -85,3 +85,11 @@ class StoplichtSet(TrackerEvent):
     oorzaak: str
     gevolg: str
     bijsturing: str
+
+
+class ReviewRecorded(TrackerEvent):
+    """The stuurgroep discussed the intervention."""
+
+    meeting_date: date
+    decision: str
+    actions: str

@@ -57,6 +57,8 @@ class CoreProjection:
         if name.startswith("Plan"):
             self._plan_history(db, event, name, seq, state)
             return
+        if name.startswith("User") or not hasattr(event, "at"):
+            return
         iid = event.originator_id.hex
         at = event.at.isoformat()
         key = (iid,)
@@ -112,6 +114,9 @@ class CoreProjection:
         elif name == "StoplichtSet":
             changes.update(stoplicht=event.colour, oorzaak=event.oorzaak, gevolg=event.gevolg,
                            bijsturing=event.bijsturing, stoplicht_at=at)
+        elif name == "ReviewRecorded":
+            changes.update(last_review_date=event.meeting_date.isoformat(),
+                           last_review_decision=event.decision)
         else:
             return
         self.interventions.change(db, key, changes, at, seq)

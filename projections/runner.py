@@ -16,7 +16,8 @@ from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from events.store import make_mapper
-from projections import plans
+from projections import calendar_feeds, outbox, plans, users
+from projections import finance, indicators, publications
 from projections.core import CoreProjection
 from projections.schema import SCHEMA_VERSION, create_indexes, create_tables, drop_tables
 
@@ -25,7 +26,8 @@ TRACKING_NAME = "readmodel"
 Handler = Callable[[sqlite_utils.Database, Any, int], None]
 # Per-event handlers of the smaller read models; they run before the core projection
 # (interventions, milestones, history), whose rows are written at the end of each batch.
-HANDLERS: tuple[Handler, ...] = (plans.handle,)
+HANDLERS: tuple[Handler, ...] = (plans.handle, outbox.handle, calendar_feeds.handle,
+                                  indicators.handle, finance.handle, publications.handle, users.handle)
 
 
 def open_read_model(path: Path | str) -> sqlite_utils.Database:
@@ -83,22 +85,22 @@ class ProjectionRunner:
         """Return the id of the last notification applied."""
         return self.db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()[0]
 
-    def catch_up(self, max_batches: int | None = None) -> int:
-        """Apply every new event; return how many were applied."""
+    def catch_up(self, max_batches: int | None = None, until: int | None = None) -> int:
+        """Apply every new event (up to notification ``until``); return how many were applied."""
         if not self._indexed:
             self._ensure_indexes()
             self._indexed = True
         applied = batches = 0
         while max_batches is None or batches < max_batches:
             with self._lock:
-                count = self._apply_batch()
+                count = self._apply_batch(until)
             if not count:
                 break
             applied += count
             batches += 1
         return applied
 
-    def _apply_batch(self) -> int:
+    def _apply_batch(self, until: int | None = None) -> int:
         # BEGIN IMMEDIATE takes the write lock before the position is read, so two processes
         # catching up at once never apply the same batch twice.
         conn = self.db.conn
@@ -108,7 +110,7 @@ class ProjectionRunner:
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
             notifications = self.recorder.select_notifications(
-                start=position, limit=self.batch_size, inclusive_of_start=False)
+                start=position, limit=self.batch_size, stop=until, inclusive_of_start=False)
             core = self.core
             core.begin(self.db)
             for notification in notifications:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -19,6 +19,7 @@ TABLES: dict[str, dict] = {
                  "trekker_name": str, "trekker_email": str, "stoplicht": str,
                  "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
                  "closed": int, "dropped": int, "notes_count": int, "last_note": str,
+                 "last_review_date": str, "last_review_decision": str,
                  "valid_from": str, "valid_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
@@ -45,6 +46,51 @@ TABLES: dict[str, dict] = {
                  "old_due_text": str, "state": str},
         pk="seq",
         indexes=[["plan_id", "code", "seq"], ["plan_id", "at"]],
+    ),
+    "reminders": dict(
+        # The delivery log (projections/outbox.py): one row per reminder, keyed by its identity.
+        columns={"reminder_id": str, "key": str, "rule": str, "plan_id": str, "code": str,
+                 "milestone_id": str, "due": str, "occasion": str, "recipient": str, "summary": str,
+                 "status": str, "attempts": int, "message_id": str, "claimed_at": str, "sent_at": str,
+                 "failed_at": str, "last_error": str, "resolved_note": str, "updated_at": str,
+                 "updated_by": str, "seq": int},
+        pk="reminder_id",
+        indexes=[["key"], ["status", "updated_at"]],
+    ),
+    "reminder_events": dict(
+        columns={"seq": int, "reminder_id": str, "event": str, "at": str, "by": str, "detail": str},
+        pk="seq",
+        indexes=[["reminder_id", "seq"]],
+    ),
+    "calendar_feeds": dict(
+        columns={"feed_id": str, "token_hash": str, "scope": str, "subject": str, "label": str,
+                 "issued_at": str, "issued_by": str, "revoked_at": str, "revoked_by": str,
+                 "reason": str, "seq": int},
+        pk="feed_id",
+        indexes=[["token_hash"]],
+    ),
+    "indicator_values": dict(
+        columns={"seq": int, "plan_id": str, "indicator_id": str, "period": str, "period_end": str,
+                 "value": str, "source": str, "at": str, "by": str},
+        pk="seq",
+        indexes=[["plan_id", "indicator_id", "period"]],
+    ),
+    "finance_figures": dict(
+        columns={"seq": int, "plan_id": str, "year": int, "domain": str, "kind": str,
+                 "amount": str, "note": str, "at": str, "by": str},
+        pk="seq",
+        indexes=[["plan_id", "year"]],
+    ),
+    "published_reports": dict(
+        columns={"seq": int, "plan_id": str, "number": int, "period": str, "as_of": str,
+                 "position": int, "at": str, "by": str},
+        pk="seq",
+        indexes=[["plan_id", "number"]],
+    ),
+    "users": dict(
+        columns={"user_id": str, "email": str, "name": str, "role": str, "created_at": str,
+                 "seq": int},
+        pk="user_id",
     ),
     "tracking": dict(columns={"name": str, "position": int, "schema": int}, pk="name"),
 }

@@ -74,8 +74,32 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
             text += (f". Oorzaak: {data['oorzaak']}. Gevolg: {data['gevolg']}. "
                      f"Bijsturing: {data['bijsturing']}")
         return text
+    if event_name == "ReviewRecorded":
+        actions = f" Acties: {data['actions']}" if data.get("actions") else ""
+        return f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. Besluit: {data['decision']}.{actions}"
     if event_name == "PlanImported":
         return f"Plan geïmporteerd uit {data['source_name']}"
     if event_name == "PlanRevised":
         return f"Nieuwe planversie uit {data['source_name']}: {len(data['summary'])} wijzigingen"
     return event_name
+
+
+def number_nl(value: Any) -> str:
+    """Return a number in Dutch notation: 1234567.5 → '1.234.567,5'."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    value = Decimal(str(value))
+    sign = "-" if value < 0 else ""
+    whole, _, decimals = format(abs(value).normalize(), "f").partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + ".".join(groups or ["0"]) + (f",{decimals}" if decimals else "")
+
+
+def euro(value: Any) -> str:
+    """Return an amount in euros as the Dutch write it: '€ 6.000.000', '€ -250.000'."""
+    return "" if value is None else f"€ {number_nl(value)}"

@@ -10,6 +10,11 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+import os  # noqa: E402
+
+# Argon2's cheapest profile: real hashes cost ~120 ms each on two cores.
+os.environ["TRACKER_PASSWORD_PROFILE"] = "test"
+
 import pytest  # noqa: E402
 from click.testing import CliRunner, Result  # noqa: E402
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from projections.board import BoardFilter, board
 from projections.history import changes_by_section
 from projections.quarters import Quarter, planned_vs_realised, quarter_status
+from tests.accounts import sign_in
 from tests.seed import PLAN, TODAY, seed_plan
 from web import create_app
 from web.services import open_services
@@ -113,7 +114,9 @@ def test_changes_since_a_date(seeded) -> None:
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    return create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat()}).test_client()
+    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat()}).test_client()
+    sign_in(client, seeded, "lezer")
+    return client
 
 
 def test_csv_export_has_dutch_columns_and_follows_filters(client) -> None:

@@ -12,6 +12,7 @@ from projections.wording import long_date
 from tests.helpers import DEFAULT_PLAN, IMPORTED_AT
 from tests.helpers import DEFAULT_PLAN_ID as PLAN
 from tests.helpers import at
+from tests.accounts import sign_in
 from tracker.planfile import read_plan_file
 
 
@@ -31,7 +32,9 @@ def client(tmp_path_factory):
     app.reschedule_milestone(PLAN, "2.B2", "evaluatie", due="Q2 2027", reason="Later gestart",
                              at=at(2026, 2, 2), by="Fatima de Vries")
     web = create_app({"DATA_DIR": str(data_dir), "TODAY": "2026-04-01", "TESTING": True})
-    return web.test_client()
+    client = web.test_client()
+    sign_in(client, services, "lezer")
+    return client
 
 
 def page(client, url: str, status: int = 200) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,9 @@ from tracker.errors import ConflictError, DomainError, NotFoundError
 from tracker.intervention import Intervention, intervention_id
 from tracker.plan import Plan, plan_uuid
 from tracker.planfile import InterventionSpec, PlanSpec
+from tracker.users import UserCommands
+from tracker.calendar_feeds import CalendarFeed
+from tracker.reminders import RETRYABLE, Reminder, ReminderClaim, reminder_uuid
 
 
 @dataclass
@@ -39,7 +43,7 @@ def to_due(value: Due | str | date) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(Application[UUID]):
+class TrackerApp(UserCommands, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"
@@ -144,6 +148,14 @@ class TrackerApp(Application[UUID]):
                              at=at, by=by)
         return iv.id
 
+    def record_review(self, plan_id: str, code: str, *, meeting_date: date, decision: str,
+                      actions: str = "", at: datetime, by: str,
+                      expected_version: int | None = None) -> UUID:
+        """Record a stuurgroep review of an intervention."""
+        with self._changing(plan_id, code, expected_version) as iv:
+            iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=by)
+        return iv.id
+
     def close_intervention(self, plan_id: str, code: str, *, note: str = "", at: datetime, by: str,
                            expected_version: int | None = None) -> UUID:
         """Close an intervention whose milestones are all done or cancelled."""
@@ -162,6 +174,13 @@ class TrackerApp(Application[UUID]):
             self._save(*aggregates)
         return result
 
+    def preview_import(self, spec: PlanSpec, *, at: datetime, by: str) -> ImportResult:
+        """Return what importing a plan would record, without recording anything."""
+        from tracker.plan_import import apply_plan
+
+        result, _ = apply_plan(self, spec, at=at, by=by)
+        return result
+
     def load_interventions(self, plan_id: str, specs: list[InterventionSpec]) -> dict[str, Intervention]:
         """Return the existing interventions of a plan by code (for an import)."""
         found = {}
@@ -170,3 +189,131 @@ class TrackerApp(Application[UUID]):
             if iid in self.repository:
                 found[spec.code] = self.repository.get(iid)
         return found
+
+    # --- reminders: the delivery log ---------------------------------------------------
+
+    def get_reminder(self, key: str) -> Reminder:
+        """Return the delivery log of a reminder by its identity."""
+        try:
+            return self.repository.get(reminder_uuid(key))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"Onbekende herinnering '{key}'.") from None
+
+    def claim_reminders(self, claims: list[ReminderClaim], *, message_id: str, at: datetime,
+                        by: str) -> list[str]:
+        """Take the reminders of one message on, all in one transaction; return the keys taken.
+
+        A reminder that is sent, being sent or in doubt is left out; a ConflictError means
+        another run took one of them on first.
+        """
+        taken = []
+        for claim in claims:
+            rid = reminder_uuid(claim.key)
+            if rid in self.repository:
+                reminder = self.repository.get(rid)
+                if reminder.status not in RETRYABLE:
+                    continue
+                reminder.claim_again(claim.summary, message_id=message_id, at=at, by=by)
+            else:
+                reminder = Reminder.claim_first(claim, message_id=message_id, at=at, by=by)
+            taken.append(reminder)
+        if taken:
+            self._save(*taken)
+        return [r.key for r in taken]
+
+    def record_reminders(self, keys: list[str], *, outcome: str, message_id: str, detail: str = "",
+                         at: datetime, by: str) -> None:
+        """Record what became of a message: sent, failed or in_doubt, for all its reminders."""
+        reminders = [self.get_reminder(key) for key in keys]
+        for reminder in reminders:
+            if outcome == "sent":
+                reminder.record_sent(message_id=message_id, at=at, by=by)
+            elif outcome == "failed":
+                reminder.record_failed(message_id=message_id, error=detail, at=at, by=by)
+            elif outcome == "in_doubt":
+                reminder.record_in_doubt(message_id=message_id, reason=detail, at=at, by=by)
+            else:
+                raise DomainError(f"Onbekende afloop '{outcome}'.")
+        if reminders:
+            self._save(*reminders)
+
+    def resolve_reminder(self, key: str, *, outcome: str, note: str = "", at: datetime, by: str) -> None:
+        """Decide on a reminder in doubt: it went out ('sent') or must go again ('resend')."""
+        reminder = self.get_reminder(key)
+        reminder.resolve(outcome=outcome, note=note, at=at, by=by)
+        self._save(reminder)
+
+    # --- calendar feeds ----------------------------------------------------------------
+
+    def issue_calendar_feed(self, *, scope: str, subject: str, label: str = "", at: datetime,
+                            by: str) -> str:
+        """Issue an unguessable feed address; return its token (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        self._save(CalendarFeed.issue(token=token, scope=scope, subject=subject, label=label,
+                                      at=at, by=by))
+        return token
+
+    def revoke_calendar_feed(self, feed_id: str, *, reason: str = "", at: datetime, by: str) -> None:
+        """Revoke a feed address by its id."""
+        try:
+            feed = self.repository.get(UUID(feed_id))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.") from None
+        if not isinstance(feed, CalendarFeed):
+            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.")
+        feed.revoke(reason=reason, at=at, by=by)
+        self._save(feed)
+
+    # --- indicators, finance and council reports ---------------------------------------
+
+    def record_indicator_value(self, plan_id: str, *, indicator_id: str, period: str, value: object,
+                               source: str, at: datetime, by: str) -> None:
+        """Record an indicator's value over a period (a later value corrects an earlier one)."""
+        plan = self.get_plan(plan_id)
+        plan.record_indicator_value(indicator_id=indicator_id, period=period, value=value,
+                                    source=source, at=at, by=by)
+        self._save(plan)
+
+    def record_indicator_values(self, plan_id: str, rows: list[dict[str, Any]], *, at: datetime,
+                                by: str) -> int:
+        """Record many values (a CSV upload): all of them, or none when any line is wrong.
+
+        Each row holds its line, indicator, period, value and source, or the error found
+        while reading that line.
+        """
+        from tracker.errors import LinesError
+
+        plan = self.get_plan(plan_id)
+        problems: list[tuple[int, str]] = []
+        for row in rows:
+            if row.get("error"):
+                problems.append((row["line"], row["error"]))
+                continue
+            try:
+                plan.record_indicator_value(indicator_id=row["indicator"], period=row["period"],
+                                            value=row["value"], source=row["source"], at=at, by=by)
+            except DomainError as exc:
+                problems.append((row["line"], str(exc)))
+        if not rows:
+            raise LinesError(["Het bestand bevat geen waarden."])
+        if problems:
+            raise LinesError([f"Regel {line}: {message}" for line, message in sorted(problems)])
+        self._save(plan)
+        return len(rows)
+
+    def record_finance(self, plan_id: str, *, year: object, domain: str, kind: str, amount: object,
+                       note: str = "", at: datetime, by: str) -> None:
+        """Record a finance figure of a year and domain (a later one corrects an earlier one)."""
+        plan = self.get_plan(plan_id)
+        plan.record_finance(year=year, domain=domain, kind=kind, amount=amount, note=note, at=at, by=by)
+        self._save(plan)
+
+    def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
+                       by: str) -> int:
+        """Adopt a council report as made from a position of the event log; return its number."""
+        if position > (self.recorder.max_notification_id() or 0):
+            raise DomainError(f"Positie {position} ligt voorbij de laatste gebeurtenis.")
+        plan = self.get_plan(plan_id)
+        number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=by)
+        self._save(plan)
+        return number

@@ -23,3 +23,11 @@ class PlanFileError(TrackerError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class LinesError(DomainError):
+    """Several input lines (a CSV upload) that cannot be recorded; nothing was recorded."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))

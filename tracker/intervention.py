@@ -23,6 +23,7 @@ from events.intervention import (
     MilestoneRelabelled,
     MilestoneRescheduled,
     NoteAdded,
+    ReviewRecorded,
     StoplichtSet,
     TrekkerAssigned,
 )
@@ -154,6 +155,10 @@ class Intervention(Aggregate):
     def _(self, e: StoplichtSet) -> None:
         self.stoplicht = e.colour
 
+    @when.register
+    def _(self, e: ReviewRecorded) -> None:
+        self.last_review = e.meeting_date
+
     # --- commands ----------------------------------------------------------------------
 
     def _check_open(self) -> None:
@@ -281,6 +286,17 @@ class Intervention(Aggregate):
                     f"(ontbreekt: {', '.join(missing)}).")
         self.trigger_event(StoplichtSet, colour=colour, oorzaak=oorzaak, gevolg=gevolg,
                            bijsturing=bijsturing, at=at, by=by)
+
+    def record_review(self, *, meeting_date: date, decision: str, actions: str = "",
+                      at: datetime, by: str) -> None:
+        """Record that the stuurgroep discussed the intervention, with its decision."""
+        if self.dropped:
+            raise DomainError(f"Interventie {self.code} is vervallen in de huidige planversie.")
+        decision = _required(decision, "Vul het besluit van de stuurgroep in.")
+        if meeting_date > at.date():
+            raise DomainError(f"De vergaderdatum {meeting_date:%d-%m-%Y} ligt in de toekomst.")
+        self.trigger_event(ReviewRecorded, meeting_date=meeting_date, decision=decision,
+                           actions=(actions or "").strip(), at=at, by=by)
 
     def close(self, *, note: str, at: datetime, by: str) -> None:
         """Close the intervention once no milestone is open."""

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import singledispatchmethod
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from events.plan import PlanImported, PlanRevised
+from events.plan import (
+    FinanceFigureRecorded,
+    IndicatorValueRecorded,
+    PlanImported,
+    PlanRevised,
+    ReportPublished,
+)
+from tracker.errors import DomainError
+from tracker.inputs import (
+    EXAMPLES,
+    PRECISION_OF_FREQUENCY,
+    PRECISION_WORDS,
+    amount_text,
+    parse_amount,
+    parse_half_year,
+    parse_period,
+)
+
+FINANCE_DOMAINS = ("jeugd", "wmo", "beide")
+FINANCE_KINDS = ("realisatie", "kosten_maatregelen", "besparing")
 
 
 def plan_uuid(plan_id: str) -> UUID:
@@ -38,6 +57,9 @@ class Plan(Aggregate):
         self.source_hash = e.source_hash
         self.versions = 1
         self.known_codes: list[str] = list(e.facts.get("interventions", []))
+        self.indicator_values: dict[tuple[str, str], tuple[str, str]] = {}
+        self.finance: dict[tuple[int, str, str], tuple[str, str]] = {}
+        self.reports: list[tuple[int, str, date, int]] = []
 
     @when.register
     def _(self, e: PlanRevised) -> None:
@@ -53,3 +75,83 @@ class Plan(Aggregate):
         """Record a changed version of the plan."""
         self.trigger_event(PlanRevised, facts=facts, source_name=source_name,
                            source_hash=source_hash, summary=summary, at=at, by=by)
+
+    # --- indicators, finance and council reports --------------------------------------
+
+    @when.register
+    def _(self, e: IndicatorValueRecorded) -> None:
+        self.indicator_values[(e.indicator_id, e.period)] = (e.value, e.source)
+
+    @when.register
+    def _(self, e: FinanceFigureRecorded) -> None:
+        self.finance[(e.year, e.domain, e.kind)] = (e.amount, e.note)
+
+    @when.register
+    def _(self, e: ReportPublished) -> None:
+        self.reports.append((e.number, e.period, e.as_of, e.position))
+
+    def record_indicator_value(self, *, indicator_id: str, period: str, value: object, source: str,
+                               at: datetime, by: str) -> None:
+        """Record an indicator's value over a period; a later value for it corrects this one."""
+        indicators = {i["id"]: i for i in self.facts.get("indicators", [])}
+        indicator_id = (indicator_id or "").strip()
+        if indicator_id not in indicators:
+            known = ", ".join(indicators) or "geen"
+            raise DomainError(f"Onbekende indicator '{indicator_id}'. Het plan kent: {known}.")
+        parsed = parse_period(period)
+        wanted = PRECISION_OF_FREQUENCY.get(indicators[indicator_id].get("frequency") or "")
+        if wanted and parsed.precision != wanted:
+            raise DomainError(
+                f"Indicator '{indicator_id}' wordt per {PRECISION_WORDS[wanted]} gemeten: geef een "
+                f"{PRECISION_WORDS[wanted]} op (bijvoorbeeld {EXAMPLES[wanted]}), niet '{period}'.")
+        if parsed.start > at.date():
+            raise DomainError(f"De periode {parsed.key} is nog niet begonnen.")
+        number = amount_text(parse_amount(value))
+        source = (source or "").strip()
+        if not source:
+            raise DomainError("Geef de bron van de waarde op.")
+        if self.indicator_values.get((indicator_id, parsed.key)) == (number, source):
+            raise DomainError(f"Deze waarde van '{indicator_id}' over {parsed.key} is al vastgelegd.")
+        self.trigger_event(IndicatorValueRecorded, plan_id=self.plan_id, indicator_id=indicator_id,
+                           period=parsed.key, period_end=parsed.end, value=number, source=source,
+                           at=at, by=by)
+
+    def record_finance(self, *, year: object, domain: str, kind: str, amount: object, note: str = "",
+                       at: datetime, by: str) -> None:
+        """Record a finance figure of a year and domain; a later one of the same kind corrects it."""
+        try:
+            year = int(str(year).strip())
+        except ValueError:
+            raise DomainError(f"'{year}' is geen jaartal.") from None
+        start, end = self.facts["period"]["start"], self.facts["period"]["end"]
+        if not start <= year <= end:
+            raise DomainError(f"Het jaar {year} valt buiten de looptijd van het plan ({start}-{end}).")
+        if domain not in FINANCE_DOMAINS:
+            raise DomainError(f"Onbekend domein '{domain}': kies jeugd, wmo of beide.")
+        if kind not in FINANCE_KINDS:
+            raise DomainError(f"Onbekende soort '{kind}': kies realisatie, kosten_maatregelen of besparing.")
+        number = parse_amount(amount)
+        if number < 0 and kind != "besparing":
+            raise DomainError("Uitgaven en kosten kunnen niet negatief zijn.")
+        note = (note or "").strip()
+        if self.finance.get((year, domain, kind)) == (amount_text(number), note):
+            raise DomainError(f"Dit bedrag ({kind}, {domain}, {year}) is al vastgelegd.")
+        self.trigger_event(FinanceFigureRecorded, plan_id=self.plan_id, year=year, domain=domain,
+                           kind=kind, amount=amount_text(number), note=note, at=at, by=by)
+
+    def publish_report(self, *, period: str, as_of: date, position: int, at: datetime, by: str) -> int:
+        """Adopt the council report of a half year as made from a position of the event log."""
+        half = parse_half_year(period)
+        if as_of < half.start:
+            raise DomainError(f"De peildatum {as_of:%d-%m-%Y} ligt voor het begin van {half.key}.")
+        if as_of > at.date():
+            raise DomainError(f"De peildatum {as_of:%d-%m-%Y} ligt in de toekomst.")
+        if position < 1:
+            raise DomainError("Een rapportage wordt gemaakt uit minstens één gebeurtenis.")
+        for number, p, a, pos in self.reports:
+            if (p, a, pos) == (half.key, as_of, position):
+                raise DomainError(f"Deze rapportage is al vastgesteld (nr. {number}).")
+        number = len(self.reports) + 1
+        self.trigger_event(ReportPublished, plan_id=self.plan_id, number=number, period=half.key,
+                           as_of=as_of, position=position, at=at, by=by)
+        return number

@@ -476,8 +476,55 @@ def _intervention(c: _Checker, raw: Any, line: int, paths: dict, codes: dict[str
 
 PLAN_KEYS = {
     "id", "title", "organisation", "period", "adopted", "source", "grouping_levels", "groups",
-    "milestones", "recurring", "finance", "indicators", "extra",
+    "milestones", "recurring", "finance", "indicators", "reminders", "extra",
 }
+
+REMINDER_KEYS = {
+    "enabled", "before_due", "overdue_after", "overdue_every", "escalate_after",
+    "escalate_without_trekker", "quarterly_update_workdays", "weekly_digest", "stuurgroep",
+}
+
+
+def _reminders(c: _Checker, plan: dict) -> dict[str, Any] | None:
+    """Validate the plan's own reminder settings (docs/reminders.md); None when absent."""
+    raw = plan.get("reminders")
+    if raw is None:
+        return None
+    settings = c.mapping(raw, c.line_of(plan, "reminders"), "plan: 'reminders'")
+    if settings is None:
+        return None
+    c.unknown_keys(settings, REMINDER_KEYS, "plan.reminders")
+    result: dict[str, Any] = {}
+    for key in ("enabled", "escalate_without_trekker", "weekly_digest"):
+        if key in settings:
+            if not isinstance(settings[key], bool):
+                c.error(c.line_of(settings, key), f"plan.reminders: '{key}' moet true of false zijn")
+            else:
+                result[key] = settings[key]
+    for key, least in (("overdue_after", 1), ("overdue_every", 1), ("escalate_after", 1),
+                       ("quarterly_update_workdays", 0)):
+        if key in settings:
+            value = settings[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                c.error(c.line_of(settings, key),
+                        f"plan.reminders: '{key}' moet een geheel getal van minstens {least} zijn")
+            else:
+                result[key] = value
+    if "before_due" in settings:
+        days = settings["before_due"]
+        if not isinstance(days, list) or any(isinstance(d, bool) or not isinstance(d, int) or d < 1
+                                             for d in days):
+            c.error(c.line_of(settings, "before_due"),
+                    "plan.reminders: 'before_due' moet een lijst van dagen (gehele getallen ≥ 1) zijn")
+        else:
+            result["before_due"] = sorted(set(days), reverse=True)
+    if "stuurgroep" in settings:
+        address = settings["stuurgroep"]
+        if not isinstance(address, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", address.strip()):
+            c.error(c.line_of(settings, "stuurgroep"), f"plan.reminders: '{address}' is geen e-mailadres")
+        else:
+            result["stuurgroep"] = address.strip()
+    return result
 
 
 def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
@@ -532,6 +579,9 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
         "indicators": _indicators(c, plan),
         "extra": _plain(extra or {}),
     }
+    reminders = _reminders(c, plan)
+    if reminders is not None:
+        facts["reminders"] = reminders
     interventions: list[InterventionSpec] = []
     codes: dict[str, int] = {}
     raw_interventions = doc.get("interventions")

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, g, render_template
 
 from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, short_date
+from web.auth import init_auth
 from web.htmx import init_htmx
 from web.services import Services, open_services
 
@@ -25,11 +26,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     services = open_services(app.config["DATA_DIR"])
     app.extensions["tracker"] = services
     init_htmx(app)
+    init_auth(app, services.data_dir)
 
-    from web.blueprints import interventions, plans
+    from web.blueprints import admin, auth, interventions, plans
 
+    app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(interventions.bp)
+    app.register_blueprint(admin.bp)
+
+    from web.blueprints import calendar, outbox
+
+    app.register_blueprint(outbox.bp)
+    app.register_blueprint(calendar.bp)
+
+    from web.blueprints import reports
+
+    app.register_blueprint(reports.bp)
 
     app.jinja_env.filters.update(long_date=long_date, short_date=short_date)
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
@@ -76,6 +89,11 @@ def read_model():
         svc.runner_for(db).catch_up()
         g.read_model = db
     return g.read_model
+
+
+def refresh_read_model() -> None:
+    """Catch this request's read model up after a command (read your writes)."""
+    services().runner_for(read_model()).catch_up()
 
 
 def today() -> date:

@@ -126,13 +126,16 @@ def _import(services: Services, path: Path | str, at: datetime, by: str) -> None
 @by_option
 def init(today: str | None, by: str | None) -> None:
     """Maak de opslag aan en laad het standaardplan als er nog geen plan is."""
+    from web.cli_users import ensure_first_beheerder
+
     services = _services()
     services.catch_up()
     if plan_queries.all_plans(services.db):
         click.echo(f"Gegevens in {services.data_dir}: al ingericht.")
-        return
-    plan_file = Path(os.environ.get("TRACKER_DEFAULT_PLAN") or DEFAULT_PLAN)
-    _import(services, plan_file, _moment(today), by or "systeem")
+    else:
+        plan_file = Path(os.environ.get("TRACKER_DEFAULT_PLAN") or DEFAULT_PLAN)
+        _import(services, plan_file, _moment(today), by or "systeem")
+    ensure_first_beheerder(services, _moment(today))
 
 
 @main.command("import-plan")
@@ -414,8 +417,23 @@ def serve(host: str, port: int) -> None:
 @main.command()
 @click.option("--host", default=lambda: os.environ.get("TRACKER_HOST", "127.0.0.1"), show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("TRACKER_PORT", "8000")), type=int, show_default="8000")
+@click.option("--no-scheduler", is_flag=True, help="Start de planner (herinneringen) niet mee.")
 @click.pass_context
-def run(ctx: click.Context, host: str, port: int) -> None:
-    """Richt de opslag in (standaardplan bij de eerste start) en start de webapplicatie."""
+def run(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
+    """Richt de opslag in en start de webapplicatie, met de planner als eigen proces ernaast."""
+    from web.cli_reminders import start_scheduler_process, stop_on_sigterm, stop_process
+
     ctx.invoke(init)
-    ctx.invoke(serve, host=host, port=port)
+    child = None if no_scheduler else start_scheduler_process(_services().data_dir)
+    stop_on_sigterm()
+    try:
+        ctx.invoke(serve, host=host, port=port)
+    finally:
+        if child is not None:
+            stop_process(child)
+
+
+# Reminders, the outbox, the scheduler and calendar feeds add their commands to `main`.
+from web import cli_reminders  # noqa: E402,F401
+# User accounts: `tracker user ...`.
+from web import cli_users  # noqa: E402,F401

@@ -1,27 +1,189 @@
-"""One intervention: what the plan says of it, its Tijdpad and its history."""
+"""One intervention: what the plan says of it, its Tijdpad, its history, and the updates on it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from datetime import date, datetime
+from typing import Any, Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from projections import plans as plan_queries
 from projections.history import intervention_history
 from projections.interventions import interventions_as_of
-from web import read_model, today
+from projections.users import users_with_role
+from tracker.errors import ConflictError, DomainError, NotFoundError
+from web import read_model, refresh_read_model, services, today
 from web.blueprints.plans import as_of_from_request
-from web.htmx import render
+from web.htmx import is_htmx, render
+from web.permissions import allowed
 
 bp = Blueprint("interventions", __name__)
+
+KIND_CHOICES = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
+
+
+def _load(plan_id: str, code: str, as_of: date) -> tuple[dict[str, Any], dict[str, Any]]:
+    db = read_model()
+    plan = plan_queries.plan(db, plan_id)
+    found = interventions_as_of(db, as_of, plan_id=plan_id, code=code, include_dropped=True)
+    if plan is None or not found:
+        abort(404)
+    return plan, found[0]
+
+
+def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+          notice: str = "", conflict: str = "", status: int = 200):
+    as_of = as_of_from_request() if request.method == "GET" else today()
+    plan, iv = _load(plan_id, code, as_of)
+    db = read_model()
+    history = [h for h in intervention_history(db, plan_id, code) if h["at"][:10] <= as_of.isoformat()]
+    context = dict(
+        plan=plan, iv=iv, history=history, as_of=as_of, today=today(), errors=errors or {},
+        values=values or {}, notice=notice, conflict=conflict, kinds=KIND_CHOICES,
+        can_update=as_of == today() and allowed(current_user, "update", iv) and not iv["closed"] and not iv["dropped"],
+        can_review=as_of == today() and allowed(current_user, "review") and not iv["dropped"],
+        can_assign=as_of == today() and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
+        trekkers=users_with_role(db, "trekker") if allowed(current_user, "assign") else [],
+    )
+    return render("intervention.html", "intervention", **context), status
 
 
 @bp.get("/plannen/<plan_id>/interventies/<code>")
 def detail(plan_id: str, code: str):
+    return _page(plan_id, code)
+
+
+def _parse_date(value: str, field: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"'{value}' is geen geldige datum voor {field}; gebruik JJJJ-MM-DD.") from None
+
+
+def _now() -> datetime:
+    """Return the moment of a change: today's date (an input) with the wall-clock time."""
+    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
+
+
+def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any], success: str):
+    """Run one command for the signed-in user; answer with the page or its fragment."""
+    _, iv = _load(plan_id, code, today())
+    if not allowed(current_user, action, iv):
+        abort(403)
+    values = request.form.to_dict()
+    version = values.get("version", "")
+    try:
+        command(at=_now(), by=current_user.name,
+                expected_version=int(version) if version.isdigit() else None)
+    except ConflictError:
+        refresh_read_model()
+        return _page(plan_id, code, values=values, status=409, conflict=(
+            "Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen: "
+            "bekijk de actuele stand hieronder en voer haar zo nodig opnieuw in."))
+    except (DomainError, NotFoundError) as exc:
+        return _page(plan_id, code, errors={form: str(exc)}, values=values | {"form": form}, status=422)
+    refresh_read_model()
+    if is_htmx():
+        return _page(plan_id, code, notice=success)
+    flash(success)
+    return redirect(url_for("interventions.detail", plan_id=plan_id, code=code), 303)
+
+
+def _app():
+    return services().app
+
+
+def _field(name: str) -> str:
+    return request.form.get(name, "")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/gereed")
+def complete(plan_id: str, code: str, milestone_id: str):
+    def run(**kw: Any) -> Any:
+        realised = _parse_date(_field("realised"), "gerealiseerd op") or today()
+        return _app().complete_milestone(plan_id, code, milestone_id, realised=realised, note=_field("note"), **kw)
+    return _act(plan_id, code, f"complete-{milestone_id}", "update", run, "Mijlpaal gereed gemeld.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/verschuiven")
+def reschedule(plan_id: str, code: str, milestone_id: str):
+    def run(**kw: Any) -> Any:
+        return _app().reschedule_milestone(plan_id, code, milestone_id, due=_field("due").strip(),
+                                           reason=_field("reason"), **kw)
+    return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/laten-vervallen")
+def cancel(plan_id: str, code: str, milestone_id: str):
+    def run(**kw: Any) -> Any:
+        return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"), **kw)
+    return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen")
+def add_milestone(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        kind = _field("kind") if _field("kind") in KIND_CHOICES else "other"
+        if not _field("due").strip():
+            raise DomainError("Geef de termijn van de nieuwe mijlpaal op, bijvoorbeeld Q3 2026.")
+        return _app().plan_milestone(plan_id, code, label=_field("label"), due=_field("due").strip(),
+                                     kind=kind, **kw)
+    return _act(plan_id, code, "add-milestone", "update", run, "Mijlpaal toegevoegd.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/notities")
+def add_note(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        return _app().add_note(plan_id, code, text=_field("text"), **kw)
+    return _act(plan_id, code, "note", "update", run, "Notitie opgeslagen.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/stoplicht")
+def set_stoplicht(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        return _app().set_stoplicht(plan_id, code, colour=_field("colour"), oorzaak=_field("oorzaak"),
+                                    gevolg=_field("gevolg"), bijsturing=_field("bijsturing"), **kw)
+    return _act(plan_id, code, "stoplicht", "update", run, "Stoplicht opgeslagen.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/bespreking")
+def review(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        meeting = _parse_date(_field("meeting_date"), "de vergaderdatum") or today()
+        return _app().record_review(plan_id, code, meeting_date=meeting, decision=_field("decision"),
+                                    actions=_field("actions"), **kw)
+    return _act(plan_id, code, "review", "review", run, "Bespreking vastgelegd.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/trekker")
+def assign(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        email = _field("email").strip().lower()
+        user = {u["email"]: u for u in users_with_role(read_model(), "trekker")}.get(email)
+        if user is None:
+            raise DomainError("Kies een gebruiker met de rol trekker.")
+        return _app().assign_trekker(plan_id, code, name=user["name"], email=email, **kw)
+    response = _act(plan_id, code, "assign", "assign", run, "Trekker toegewezen.")
+    back = _field("next")
+    if back.startswith("/") and not back.startswith("//") and getattr(response, "status_code", 0) == 303:
+        return redirect(back, 303)
+    return response
+
+
+@bp.get("/mijn-interventies")
+def mine():
     db = read_model()
-    plan = plan_queries.plan(db, plan_id)
-    as_of = as_of_from_request()
-    found = interventions_as_of(db, as_of, plan_id=plan_id, code=code, include_dropped=True)
-    if plan is None or not found:
-        abort(404)
-    history = [h for h in intervention_history(db, plan_id, code) if h["at"][:10] <= as_of.isoformat()]
-    return render("intervention.html", "content", plan=plan, iv=found[0], history=history,
-                  as_of=as_of, today=today())
+    now = today()
+    rows = [iv for iv in interventions_as_of(db, now)
+            if (iv["trekker_email"] or "").lower() == current_user.email]
+    items = []
+    for iv in rows:
+        for m in iv["milestones"]:
+            if m["status"] == "open":
+                items.append((iv, m))
+    items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
+    return render_template("mine.html", interventions=rows, items=items, today=now)

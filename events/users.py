@@ -1,0 +1,20 @@
+"""Events of user accounts."""
+
+from __future__ import annotations
+
+from events.base import TrackerCreated, TrackerEvent
+
+
+class UserRegistered(TrackerCreated):
+    email: str
+    name: str
+    role: str
+    password_hash: str
+
+
+class UserRoleChanged(TrackerEvent):
+    role: str
+
+
+class UserPasswordChanged(TrackerEvent):
+    password_hash: str

@@ -1,0 +1,153 @@
+"""Compose one Dutch e-mail per recipient (plain text and HTML) from all of its reminder items."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any, Iterable
+from urllib.parse import quote
+from uuid import NAMESPACE_URL, uuid5
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from projections.wording import long_date
+from notifications.rules import ReminderItem, days_phrase
+from notifications.settings import MailSettings
+
+# The order of the sections in a message, with their Dutch headings.
+SECTIONS = (
+    ("overdue", "Mijlpalen die te laat zijn"),
+    ("due_soon", "Mijlpalen die binnenkort moeten zijn behaald"),
+    ("quarterly_update", "Werk je interventies bij vóór het kwartaaloverleg"),
+    ("escalation_overdue", "Escalatie: mijlpalen die twee weken of langer te laat zijn"),
+    ("escalation_no_trekker", "Escalatie: interventies zonder trekker"),
+    ("weekly_digest", "Weekoverzicht"),
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to one recipient, carrying all of that recipient's reminders of a run."""
+
+    recipient: str
+    recipient_name: str
+    items: tuple[ReminderItem, ...]
+    subject: str
+    text: str
+    html: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.items]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"to": self.recipient, "name": self.recipient_name, "subject": self.subject,
+                "items": [item.to_json() for item in self.items]}
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    env = Environment(loader=PackageLoader("notifications", "templates"),
+                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["days"] = days_phrase
+    env.filters["long_date"] = long_date
+    return env
+
+
+def intervention_url(base_url: str, plan_id: str, code: str) -> str:
+    """Return the address of an intervention's page."""
+    return f"{base_url}/plannen/{quote(plan_id)}/interventies/{quote(code)}"
+
+
+def _subject(items: list[ReminderItem]) -> str:
+    count = defaultdict(int)
+    for item in items:
+        count[item.rule] += 1
+    if items[0].role == "stuurgroep":
+        parts = []
+        if count["weekly_digest"]:
+            parts.append("weekoverzicht")
+        escalations = count["escalation_overdue"] + count["escalation_no_trekker"]
+        if escalations:
+            parts.append(f"{escalations} escalatie{'' if escalations == 1 else 's'}")
+        return "Stuurgroep uitvoeringsagenda: " + " en ".join(parts)
+    parts = []
+    if count["overdue"]:
+        parts.append(f"{count['overdue']} te laat")
+    if count["due_soon"]:
+        parts.append(f"{count['due_soon']} binnenkort")
+    if not parts:
+        return "Werk je interventies bij vóór het kwartaaloverleg"
+    subject = "Herinnering mijlpalen: " + ", ".join(parts)
+    if count["quarterly_update"]:
+        subject += " — en werk je interventies bij vóór het kwartaaloverleg"
+    return subject
+
+
+def group_by_recipient(items: Iterable[ReminderItem]) -> dict[str, list[ReminderItem]]:
+    """Return the items per recipient (addresses compared without case), in a stable order."""
+    grouped: dict[str, list[ReminderItem]] = {}
+    for item in items:
+        grouped.setdefault(item.recipient.lower(), []).append(item)
+    order = {rule: n for n, (rule, _) in enumerate(SECTIONS)}
+    for rows in grouped.values():
+        rows.sort(key=lambda i: (order[i.rule], i.plan_id, i.due or i.occasion, i.code, i.milestone_id))
+    return dict(sorted(grouped.items()))
+
+
+def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict[str, str]) -> Outgoing:
+    """Return the message that carries all of one recipient's items."""
+    first = items[0]
+    sections = []
+    for rule, heading in SECTIONS:
+        rows = [i for i in items if i.rule == rule]
+        if rows:
+            sections.append({"rule": rule, "heading": heading, "items": rows})
+    context = {
+        "name": first.recipient_name, "role": first.role, "sections": sections,
+        "plan_titles": plan_titles, "url": lambda plan_id, code: intervention_url(settings.base_url, plan_id, code),
+        "base_url": settings.base_url,
+    }
+    env = _templates()
+    return Outgoing(recipient=first.recipient, recipient_name=first.recipient_name, items=tuple(items),
+                    subject=_subject(items), text=env.get_template("reminder.txt").render(context),
+                    html=env.get_template("reminder.html").render(context))
+
+
+def compose_all(items: Iterable[ReminderItem], settings: MailSettings,
+                plan_titles: dict[str, str]) -> list[Outgoing]:
+    """Return one message per recipient."""
+    return [compose(rows, settings, plan_titles) for rows in group_by_recipient(items).values()]
+
+
+def message_id(keys: Iterable[str], moment: datetime, domain: str) -> str:
+    """Return a Message-ID that follows from what the message carries and when it was claimed."""
+    token = uuid5(NAMESPACE_URL, "urn:plan-tracker:message:" + moment.isoformat() + "\n" + "\n".join(sorted(keys)))
+    return f"<herinnering-{token}@{domain}>"
+
+
+def to_email(outgoing: Outgoing, settings: MailSettings, message_id: str, moment: datetime) -> EmailMessage:
+    """Return the e-mail (text with an HTML alternative) of an outgoing message."""
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = (f"{outgoing.recipient_name} <{outgoing.recipient}>" if outgoing.recipient_name
+                     else outgoing.recipient)
+    message["Subject"] = outgoing.subject
+    message["Date"] = format_datetime(moment.astimezone() if moment.tzinfo is None else moment)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = "nl"
+    message.set_content(outgoing.text)
+    message.add_alternative(outgoing.html, subtype="html")
+    return message
+
+
+def sender_domain(settings: MailSettings) -> str:
+    """Return the domain of the From address (for Message-IDs)."""
+    address = settings.mail_from.rsplit("<", 1)[-1].rstrip(">").strip()
+    return address.rsplit("@", 1)[-1] or "localhost"

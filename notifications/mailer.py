@@ -1,0 +1,161 @@
+"""Mailers behind one small interface: SMTP, or a file sink in the data directory.
+
+``send`` returns when the message was accepted. It raises ``DeliveryFailed`` when it certainly
+was not (nothing reached the server, or the server refused it) and ``DeliveryUncertain`` when it
+cannot be known (the connection broke after the whole message was handed over).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Protocol
+
+from notifications.settings import MailSettings
+
+
+class DeliveryFailed(Exception):
+    """The message was certainly not accepted; it may be sent again."""
+
+
+class DeliveryUncertain(Exception):
+    """It is unknown whether the message was accepted; sending it again could double it."""
+
+
+class Mailer(Protocol):
+    """What delivery needs of a mailer."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+    def was_delivered(self, message_id: str) -> bool | None:
+        """Return True or False when the mailer can tell, None when it cannot."""
+
+
+class SmtpMailer:
+    """Deliver through an SMTP server (STARTTLS, SSL or plain), with optional login."""
+
+    def __init__(self, settings: MailSettings):
+        self.settings = settings
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.smtp_security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.port, timeout=s.smtp_timeout,
+                                                  context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.port, timeout=s.smtp_timeout)
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if s.smtp_user:
+            smtp.login(s.smtp_user, s.smtp_password)
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message to its one recipient."""
+        sender = message["From"]
+        recipients = [message["To"].addresses[0].addr_spec]
+        # Everything up to the DATA command is safe to repeat: the server keeps nothing of a
+        # transaction that did not end with the message's final dot.
+        smtp: smtplib.SMTP | None = None
+        try:
+            smtp = self._connect()
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(sender.addresses[0].addr_spec)
+            if code != 250:
+                raise DeliveryFailed(f"afzender geweigerd: {code} {reply.decode(errors='replace')}")
+            code, reply = smtp.rcpt(recipients[0])
+            if code not in (250, 251):
+                raise DeliveryFailed(f"ontvanger {recipients[0]} geweigerd: {code} "
+                                     f"{reply.decode(errors='replace')}")
+        except DeliveryFailed:
+            _quietly_close(smtp)
+            raise
+        except (OSError, smtplib.SMTPException) as exc:
+            _quietly_close(smtp)
+            raise DeliveryFailed(f"mailserver {self.settings.smtp_host}:{self.settings.port} "
+                                 f"niet bereikbaar of weigert: {exc}") from exc
+        try:
+            code, reply = smtp.data(message.as_bytes(policy=default_policy.clone(linesep="\r\n")))
+        except smtplib.SMTPDataError as exc:
+            _quietly_close(smtp)
+            raise DeliveryFailed(f"bericht geweigerd: {exc.smtp_code} {exc.smtp_error!r}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            _quietly_close(smtp)
+            raise DeliveryUncertain(f"verbinding verbroken tijdens het afleveren: {exc}") from exc
+        _quietly_close(smtp, quit=True)
+
+    def was_delivered(self, message_id: str) -> bool | None:
+        return None  # an SMTP server cannot be asked
+
+
+def _quietly_close(smtp: smtplib.SMTP | None, quit: bool = False) -> None:
+    if smtp is None:
+        return
+    try:
+        if quit:
+            smtp.quit()
+        else:
+            smtp.close()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def _file_name(message_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in message_id.strip("<>")) + ".eml"
+
+
+class FileSink:
+    """Write each message as an .eml file under a directory (the default without an SMTP host)."""
+
+    def __init__(self, directory: Path | str):
+        self.directory = Path(directory)
+
+    def send(self, message: EmailMessage) -> None:
+        """Write the message; the rename makes it appear whole or not at all."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            final = self.directory / _file_name(message["Message-ID"])
+            partial = final.with_suffix(".eml.part")
+            with open(partial, "wb") as f:
+                f.write(message.as_bytes(policy=default_policy))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(partial, final)
+        except OSError as exc:
+            raise DeliveryFailed(f"kon niet schrijven in {self.directory}: {exc}") from exc
+
+    def was_delivered(self, message_id: str) -> bool | None:
+        return (self.directory / _file_name(message_id)).exists()
+
+    def messages(self) -> list[dict[str, str]]:
+        """Return the messages in the sink, the newest first (for the outbox page)."""
+        found = []
+        for path in self.directory.glob("*.eml") if self.directory.exists() else []:
+            with open(path, "rb") as f:
+                message = BytesParser(policy=default_policy).parse(f, headersonly=True)
+            found.append({"name": path.name, "to": str(message["To"]), "subject": str(message["Subject"]),
+                          "date": str(message["Date"]), "message_id": str(message["Message-ID"]),
+                          "mtime": path.stat().st_mtime})
+        return sorted(found, key=lambda m: (m["mtime"], m["name"]), reverse=True)
+
+    def read(self, name: str) -> EmailMessage | None:
+        """Return one message of the sink by its file name, or None."""
+        if name != Path(name).name or not name.endswith(".eml"):
+            return None
+        path = self.directory / name
+        if not path.exists():
+            return None
+        with open(path, "rb") as f:
+            return BytesParser(policy=default_policy).parse(f)  # type: ignore[return-value]
+
+
+def mailer_for(settings: MailSettings) -> SmtpMailer | FileSink:
+    """Return the configured mailer: SMTP when a host is set, else the file sink."""
+    if settings.uses_sink:
+        return FileSink(settings.sink_path)
+    return SmtpMailer(settings)

@@ -1,0 +1,57 @@
+"""Which reminders are due: the rules applied to the read model, less what the delivery log holds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlite_utils
+
+from notifications.rules import ReminderItem, digest_week, reminders_for_plan
+from notifications.settings import MailSettings, ReminderSettings
+from projections.history import changes_between
+from projections.interventions import interventions_as_of
+from projections.outbox import delivery_log
+from projections.plans import all_plans
+from tracker.reminders import RETRYABLE
+
+
+def plan_settings(facts: dict, mail: MailSettings) -> ReminderSettings:
+    """Return a plan's reminder settings, with the configured stuurgroep address as default."""
+    return ReminderSettings.for_plan(facts, stuurgroep=mail.stuurgroep)
+
+
+def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:
+    """Return every reminder the rules call for today, sent or not."""
+    items: list[ReminderItem] = []
+    _, first, last = digest_week(today)
+    for plan in all_plans(db):
+        settings = plan_settings(plan["facts"], mail)
+        interventions = interventions_as_of(db, today, plan_id=plan["plan_id"])
+        changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
+            if settings.weekly_digest and settings.stuurgroep else []
+        items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
+    return items
+
+
+def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:
+    """Return the reminders a run would send today: due, and never sent, claimed or in doubt."""
+    log = delivery_log(db)
+    return [item for item in reminders_due(db, today, mail)
+            if item.key not in log or log[item.key]["status"] in RETRYABLE]
+
+
+def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
+    return {plan["plan_id"]: plan["title"] for plan in all_plans(db)}
+
+
+def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
+    """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
+    found = []
+    for plan in all_plans(db):
+        settings = plan_settings(plan["facts"], mail)
+        if not settings.enabled:
+            found.append(f"Herinneringen voor {plan['plan_id']} staan uit (plan.reminders.enabled).")
+        elif not settings.stuurgroep:
+            found.append(f"Geen stuurgroepadres voor {plan['plan_id']} (TRACKER_STUURGROEP_EMAIL of "
+                         "plan.reminders.stuurgroep): escalaties en weekoverzicht gaan niet uit.")
+    return found

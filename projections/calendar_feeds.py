@@ -1,0 +1,55 @@
+"""Read model of calendar feed addresses (only token hashes) and the milestones a feed holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from projections.interventions import interventions_as_of
+
+
+def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
+    """Apply a calendar feed event."""
+    name = type(event).__name__
+    if name == "CalendarFeedIssued":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO calendar_feeds (feed_id, token_hash, scope, subject, label, issued_at, "
+            "issued_by, seq) VALUES (?,?,?,?,?,?,?,?)",
+            (event.originator_id.hex, event.token_hash, event.scope, event.subject, event.label,
+             event.at.isoformat(), event.by, seq))
+    elif name == "CalendarFeedRevoked":
+        db.conn.execute(
+            "UPDATE calendar_feeds SET revoked_at = ?, revoked_by = ?, reason = ?, seq = ? "
+            "WHERE feed_id = ? AND seq < ?",
+            (event.at.isoformat(), event.by, event.reason, seq, event.originator_id.hex, seq))
+
+
+def active_feed(db: sqlite_utils.Database, token_hash: str) -> dict[str, Any] | None:
+    """Return the feed with this token hash unless it was revoked."""
+    rows = list(db.query("SELECT * FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL",
+                         [token_hash]))
+    return rows[0] if rows else None
+
+
+def all_feeds(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Return every feed address ever issued, the newest first."""
+    return list(db.query("SELECT * FROM calendar_feeds ORDER BY issued_at DESC, seq DESC"))
+
+
+def feed_milestones(db: sqlite_utils.Database, feed: dict[str, Any], today: date) -> list[dict[str, Any]]:
+    """Return the open milestones a feed holds, each with its intervention."""
+    if feed["scope"] == "plan":
+        interventions = interventions_as_of(db, today, plan_id=feed["subject"])
+    else:
+        interventions = [iv for iv in interventions_as_of(db, today)
+                         if (iv["trekker_email"] or "").lower() == feed["subject"]]
+    found = []
+    for iv in interventions:
+        if iv["closed"]:
+            continue
+        for m in iv["milestones"]:
+            if m["status"] == "open":
+                found.append({"intervention": iv, "milestone": m})
+    return found

@@ -1,0 +1,60 @@
+"""Read model of finance figures: every recorded figure kept, the latest per year/domain/kind counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlite_utils
+
+from projections.versions import as_of_bound
+
+KIND_LABELS = {
+    "realisatie": "gerealiseerde uitgaven",
+    "kosten_maatregelen": "kosten van de maatregelen",
+    "besparing": "gerealiseerde besparing",
+}
+
+
+def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
+    """Apply a FinanceFigureRecorded event."""
+    if type(event).__name__ != "FinanceFigureRecorded":
+        return
+    db.conn.execute(
+        "INSERT OR IGNORE INTO finance_figures (seq, plan_id, year, domain, kind, amount, note, at, by) "
+        "VALUES (?,?,?,?,?,?,?,?,?)",
+        (seq, event.plan_id, event.year, event.domain, event.kind, event.amount, event.note,
+         event.at.isoformat(), event.by))
+
+
+def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM finance_figures WHERE plan_id = ?"
+    params: list[Any] = [plan_id]
+    if as_of is not None:
+        sql += " AND at < ?"
+        params.append(as_of_bound(as_of))
+    rows = list(db.query(sql + " ORDER BY seq", params))
+    for row in rows:
+        row["amount"] = Decimal(row["amount"])
+    return rows
+
+
+def finance_figures(db: sqlite_utils.Database, plan_id: str, as_of: date | None = None) -> dict[tuple[int, str, str], dict[str, Any]]:
+    """Return the figures by (year, domain, kind) as recorded by the end of ``as_of``.
+
+    Each is the latest recorded; the ones it corrected are in ``earlier``.
+    """
+    latest: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for row in _rows(db, plan_id, as_of):
+        key = (row["year"], row["domain"], row["kind"])
+        earlier = []
+        if key in latest:
+            earlier = latest[key]["earlier"] + [{k: v for k, v in latest[key].items() if k != "earlier"}]
+        latest[key] = {**row, "earlier": earlier}
+    return latest
+
+
+def recorded_figures(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
+    """Return every recorded figure, newest first (who recorded what, when)."""
+    return list(reversed(_rows(db, plan_id, None)))

@@ -1,0 +1,60 @@
+"""Read model of indicator values: every recorded value kept, the latest per period counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlite_utils
+
+from projections.versions import as_of_bound
+
+
+def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
+    """Apply an IndicatorValueRecorded event."""
+    if type(event).__name__ != "IndicatorValueRecorded":
+        return
+    db.conn.execute(
+        "INSERT OR IGNORE INTO indicator_values (seq, plan_id, indicator_id, period, period_end, "
+        "value, source, at, by) VALUES (?,?,?,?,?,?,?,?,?)",
+        (seq, event.plan_id, event.indicator_id, event.period, event.period_end.isoformat(),
+         event.value, event.source, event.at.isoformat(), event.by))
+
+
+def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM indicator_values WHERE plan_id = ?"
+    params: list[Any] = [plan_id]
+    if as_of is not None:
+        sql += " AND at < ?"
+        params.append(as_of_bound(as_of))
+    rows = list(db.query(sql + " ORDER BY seq", params))
+    for row in rows:
+        row["value"] = Decimal(row["value"])
+    return rows
+
+
+def indicator_values(db: sqlite_utils.Database, plan_id: str, as_of: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Return per indicator its values per period as recorded by the end of ``as_of``.
+
+    Each value is the latest recorded for its period; the ones it corrected are in ``earlier``.
+    Periods are in order of their end.
+    """
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in _rows(db, plan_id, as_of):
+        key = (row["indicator_id"], row["period"])
+        earlier = latest[key]["earlier"] + [_plain(latest[key])] if key in latest else []
+        latest[key] = {**row, "earlier": earlier}
+    result: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(latest.values(), key=lambda r: (r["period_end"], r["period"])):
+        result.setdefault(row["indicator_id"], []).append(row)
+    return result
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "earlier"}
+
+
+def recorded_values(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
+    """Return every recorded value, newest first (who recorded what, when)."""
+    return list(reversed(_rows(db, plan_id, None)))

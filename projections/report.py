@@ -1,0 +1,373 @@
+"""The half-yearly council report (raadsrapportage), computed from the read model only.
+
+``report_data`` is a pure function of the read model, the plan, the half year and the as-of
+date: no clock, so a report made twice from the same read model is the same report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from projections import plans as plan_queries
+from projections.history import changes_between, changes_by_section
+from projections.interventions import MS, interventions_as_of
+from projections.quarters import Quarter, planned_vs_realised
+from projections.report_figures import finance_section, indicators_section
+from projections.status import COLOURS, days_late
+from projections.versions import valid_clause
+from projections.wording import STATE_LABELS, euro, long_date
+
+CATEGORIES = ("op_tijd", "te_laat_gereed", "verschoven", "vervallen", "te_laat", "open")
+CATEGORY_LABELS = {
+    "op_tijd": "op tijd gerealiseerd", "te_laat_gereed": "later dan gepland gerealiseerd",
+    "verschoven": "verschoven naar een latere periode", "vervallen": "vervallen",
+    "te_laat": "te laat en nog niet gereed", "open": "nog niet gereed, termijn nog niet verstreken",
+}
+
+
+class ReportError(ValueError):
+    """A report that cannot be made (unknown plan, a period that has not begun)."""
+
+
+@dataclass(frozen=True)
+class HalfYear:
+    """The half year a council report covers."""
+
+    year: int
+    half: int
+
+    @classmethod
+    def parse(cls, text: str) -> HalfYear:
+        """Read '2026-H1' or 'H1 2026'."""
+        t = " ".join(str(text).upper().split())
+        m = re.fullmatch(r"(\d{4})[- ]?H([12])|H([12])[- ]?(\d{4})", t)
+        if not m:
+            raise ReportError(f"'{text}' is geen halfjaar (gebruik bijvoorbeeld 2026-H1).")
+        return cls(int(m[1] or m[4]), int(m[2] or m[3]))
+
+    @classmethod
+    def of(cls, day: date) -> HalfYear:
+        return cls(day.year, 1 if day.month <= 6 else 2)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.half == 1 else 7, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-H{self.half}"
+
+    @property
+    def label(self) -> str:
+        return f"{'eerste' if self.half == 1 else 'tweede'} halfjaar {self.year}"
+
+    def next(self) -> HalfYear:
+        return HalfYear(self.year + (self.half == 2), 2 if self.half == 1 else 1)
+
+    def quarters(self) -> list[Quarter]:
+        first = Quarter(self.year, 1 if self.half == 1 else 3)
+        return [first, first.next()]
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _code_key(code: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
+
+
+def _within(iso: str | None, start: date, end: date) -> bool:
+    return bool(iso) and start.isoformat() <= iso[:10] <= end.isoformat()
+
+
+# --- progress per intervention ----------------------------------------------------------
+
+def _categorise(m: dict[str, Any], before: dict[str, Any] | None, period: HalfYear,
+                as_of: date) -> tuple[str, str] | None:
+    """Return (category, committed due) of a milestone that fell due in the period, or None.
+
+    As the quarter view: a milestone counts when it was due in the period at its start or is
+    due in it now; on time means realised by the due date committed at the period's start.
+    """
+    if before is not None and before["status"] != "open":
+        return None  # settled before the period began
+    due_before = before["due"] if before else None
+    if not (_within(due_before, period.start, period.end) or _within(m["due"], period.start, period.end)):
+        return None
+    committed = due_before if _within(due_before, period.start, period.end) else m["due"]
+    if m["status"] == "done":
+        on_time = m["realised"] is None or m["realised"] <= committed
+        return ("op_tijd" if on_time else "te_laat_gereed"), committed
+    if m["status"] == "cancelled":
+        return "vervallen", committed
+    if not _within(m["due"], period.start, period.end):
+        return "verschoven", committed
+    return ("te_laat" if m["due"] < as_of.isoformat() else "open"), committed
+
+
+def _explanation(iv: dict[str, Any], as_of: date) -> dict[str, Any]:
+    late = sorted((m for m in iv["milestones"] if days_late(m, as_of) > 0), key=lambda m: m["due"])
+    auto_reason = ""
+    if late:
+        auto_reason = (f"Volgens het tijdpad {'is' if len(late) == 1 else 'zijn'} "
+                       f"{_n(len(late), 'mijlpaal', 'mijlpalen')} te laat: " + "; ".join(
+                           f"{m['label']} ({m['due_text']}, {days_late(m, as_of)} dagen)" for m in late) + ".")
+    manual = None
+    if iv["stoplicht"] in ("oranje", "rood"):
+        manual = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
+    return {"manual": manual, "auto_reason": auto_reason,
+            "missing": iv["stoplicht_effective"] != "groen" and manual is None}
+
+
+def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
+              events: list[dict[str, Any]], period: HalfYear, as_of: date) -> dict[str, Any]:
+    due_items, realised, late, upcoming = [], [], [], []
+    nxt = period.next()
+    for m in iv["milestones"]:
+        found = _categorise(m, before.get((m["intervention_id"], m["milestone_id"])), period, as_of)
+        if found:
+            category, committed = found
+            due_items.append({"id": m["milestone_id"], "label": m["label"], "due_text": m["due_text"],
+                              "planned_due_text": m["planned_due_text"], "category": category,
+                              "committed_due": committed, "realised": m["realised"],
+                              "reason": m["reason"] or ""})
+        if m["status"] == "done" and _within(m["realised"], period.start, period.end):
+            realised.append({"label": m["label"], "due_text": m["due_text"], "realised": m["realised"],
+                             "note": m["note"] or "",
+                             "category": found[0] if found else "op_tijd"})
+        if days_late(m, as_of) > 0:
+            late.append({"id": m["milestone_id"], "label": m["label"], "due_text": m["due_text"],
+                         "days_late": days_late(m, as_of),
+                         "reason": m["reason"] or ""})
+        if m["status"] == "open" and _within(m["due"], nxt.start, nxt.end):
+            upcoming.append({"label": m["label"], "due_text": m["due_text"]})
+    mine = [e for e in events if e["code"] == iv["code"]]
+    rescheduled = [{"label": e["milestone_label"] or "", "from": e["data"].get("old_due_text") or "",
+                    "to": e["data"].get("due_text", ""), "reason": e["data"].get("reason", ""),
+                    "at": e["at"][:10]} for e in mine if e["event"] == "MilestoneRescheduled"]
+    cancelled = [{"label": e["milestone_label"] or "", "reason": e["data"].get("reason", ""),
+                  "at": e["at"][:10]} for e in mine if e["event"] == "MilestoneCancelled"]
+    notes = [{"at": e["at"][:10], "by": e["by"], "text": e["data"].get("text", "")}
+             for e in mine if e["event"] == "NoteAdded"]
+    return {
+        "code": iv["code"], "title": iv["title"], "domain": iv["domain"],
+        "trekker": iv["trekker_name"] or "", "closed": bool(iv["closed"]),
+        "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
+        "stoplicht_manual": iv["stoplicht"] or "", "explanation": _explanation(iv, as_of),
+        "due_in_period": due_items, "realised": realised, "late": late,
+        "rescheduled": rescheduled, "cancelled": cancelled, "next": upcoming, "notes": notes,
+        "results": [r["text"] for r in iv["details"].get("results", []) if r.get("target")],
+    }
+
+
+def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]],
+                    group_of: dict[str, str]) -> list[dict[str, Any]]:
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for item in progress:
+        by_group.setdefault(group_of.get(item["code"], ""), []).append(item)
+
+    def build(group: dict[str, Any], depth: int) -> dict[str, Any] | None:
+        children = [c for c in (build(g, depth + 1) for g in group.get("groups", [])) if c]
+        items = by_group.pop(group["key"], [])
+        if not items and not children:
+            return None
+        key = group["key"]
+        heading = f"{key} {group['title']}" if re.fullmatch(r"[0-9A-Za-z.]{1,8}", key) else group["title"]
+        return {"key": key, "title": heading, "depth": depth, "interventions": items, "groups": children}
+
+    sections = [s for s in (build(g, 0) for g in groups) if s]
+    rest = [i for items in by_group.values() for i in items]
+    if rest:
+        sections.append({"key": "", "title": "Overige interventies", "depth": 0,
+                         "interventions": sorted(rest, key=lambda i: _code_key(i["code"])), "groups": []})
+    return sections
+
+
+# --- changes in the agenda ------------------------------------------------------------
+
+def _agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date) -> dict[str, Any]:
+    sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
+    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == "PlanImported"}
+    interventions, milestones, versions = [], [], []
+    for r in sections["agenda"]:
+        d, ev = r["data"], r["event"]
+        if ev == "InterventionAdded":
+            if r["at"] not in imported_at:
+                interventions.append(("toegevoegd", r, d.get("title", ""), ""))
+        elif ev == "InterventionDropped":
+            interventions.append(("vervallen", r, "", d.get("reason", "")))
+        elif ev == "InterventionReinstated":
+            interventions.append(("weer opgenomen", r, "", d.get("reason", "")))
+        elif ev == "InterventionRevised":
+            interventions.append(("beschrijving gewijzigd", r, ", ".join(sorted(d.get("changes", {}))),
+                                  d.get("reason", "")))
+        elif ev == "InterventionClosed":
+            interventions.append(("afgesloten", r, "", d.get("note", "")))
+        elif ev == "MilestoneRelabelled":
+            milestones.append({"code": r["code"], "what": f"omschrijving gewijzigd in '{d.get('label', '')}'",
+                               "label": r["milestone_label"] or "", "reason": d.get("reason", ""),
+                               "at": r["at"][:10]})
+        elif ev == "PlanRevised":
+            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
+                             "summary": list(d.get("summary") or [])})
+        elif ev == "PlanImported":
+            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
+                             "summary": ["Plan opgenomen in het volgsysteem"]})
+    for r in sections["toegevoegd"]:
+        milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
+                           "what": f"toegevoegd ({r['data'].get('due_text', '')})",
+                           "reason": r["data"].get("note", ""), "at": r["at"][:10]})
+    for r in sections["verschoven"]:
+        milestones.append({"code": r["code"], "label": r["milestone_label"] or "",
+                           "what": f"verschoven van {r['data'].get('old_due_text', '?')} naar "
+                                   f"{r['data'].get('due_text', '')}",
+                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+    for r in sections["vervallen"]:
+        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "what": "vervallen",
+                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+    milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))
+    return {
+        "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
+                           "at": r["at"][:10]} for what, r, detail, reason in interventions],
+        "milestones": milestones, "plan_versions": versions,
+    }
+
+
+# --- the report ---------------------------------------------------------------------------
+
+def _position(db: sqlite_utils.Database) -> int:
+    from projections.runner import TRACKING_NAME
+
+    row = db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()
+    return row[0] if row else 0
+
+
+def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: dict[str, int],
+                   backlog: int, stoplicht: dict[str, int], deviations: list[dict[str, Any]],
+                   changes: dict[str, Any], interventions: int, closed: int,
+                   indicators: dict[str, Any], finance: dict[str, Any]) -> list[str]:
+    lines = [f"De {plan['title']} omvat {_n(interventions, 'interventie', 'interventies')}"
+             + (f", waarvan {closed} afgerond" if closed else "") + "."]
+    due = sum(counts.values())
+    if due:
+        parts = [f"{counts[c]} {CATEGORY_LABELS[c]}" for c in CATEGORIES if counts[c]]
+        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+        lines.append(f"In het {period.label} {'viel' if due == 1 else 'vielen'} "
+                     f"{_n(due, 'mijlpaal', 'mijlpalen')} uit het tijdpad: {joined}.")
+    else:
+        lines.append(f"In het {period.label} viel geen mijlpaal uit het tijdpad.")
+    if backlog:
+        lines.append(f"Daarnaast {'staat' if backlog == 1 else 'staan'} nog "
+                     f"{_n(backlog, 'mijlpaal', 'mijlpalen')} uit eerdere perioden open die te laat "
+                     f"{'is' if backlog == 1 else 'zijn'}.")
+    lines.append(f"Stand per {long_date(as_of)}: van de {_n(interventions, 'interventie', 'interventies')} "
+                 f"{'staat' if interventions == 1 else 'staan er'} {stoplicht['groen']} op groen, "
+                 f"{stoplicht['oranje']} op oranje en {stoplicht['rood']} op rood.")
+    if deviations:
+        lines.append("De belangrijkste afwijkingen staan hieronder; per interventie volgen oorzaak, "
+                     "gevolg en bijsturing.")
+    added = sum(1 for c in changes["interventions"] if c["what"] == "toegevoegd")
+    dropped = sum(1 for c in changes["interventions"] if c["what"] == "vervallen")
+    moved = sum(1 for m in changes["milestones"] if m["what"].startswith("verschoven"))
+    cancelled = sum(1 for m in changes["milestones"] if m["what"] == "vervallen")
+    if added or dropped or changes["plan_versions"] or moved or cancelled:
+        bits = []
+        if changes["plan_versions"]:
+            bits.append(_n(len(changes["plan_versions"]), "nieuwe planversie", "nieuwe planversies"))
+        if added:
+            bits.append(f"{_n(added, 'interventie', 'interventies')} toegevoegd")
+        if dropped:
+            bits.append(f"{_n(dropped, 'interventie', 'interventies')} vervallen")
+        if moved:
+            bits.append(f"{_n(moved, 'mijlpaal', 'mijlpalen')} verschoven")
+        if cancelled:
+            bits.append(f"{_n(cancelled, 'mijlpaal', 'mijlpalen')} vervallen")
+        lines.append("Wijzigingen in de agenda in deze periode: " + ", ".join(bits) + ".")
+    total = len(indicators["rows"])
+    if total:
+        lines.append(f"Voor {indicators['with_values']} van de {total} primaire indicatoren is een "
+                     f"waarde vastgelegd.")
+    for y in reversed(finance["years"]):
+        realised = [r for r in y["rows"] if r["besparing"] is not None]
+        if realised:
+            lines.append(f"Financiën {y['year']}: " + "; ".join(
+                f"{r['domain']} {euro(r['besparing'])} besparing ten opzichte van de nulmeting"
+                + (f" (taakstelling {euro(r['taakstelling'])})" if r["taakstelling"] else "")
+                for r in realised) + ".")
+            break
+    return lines
+
+
+def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date) -> dict[str, Any]:
+    """Return the content of the council report of a half year, as of the end of a day."""
+    period = period if isinstance(period, HalfYear) else HalfYear.parse(period)
+    plan = plan_queries.plan(db, plan_id)
+    if plan is None:
+        raise ReportError(f"Onbekend plan '{plan_id}'.")
+    if as_of < period.start:
+        raise ReportError(f"De peildatum {long_date(as_of)} ligt voor het begin van het {period.label}.")
+    facts = plan["facts"]
+    interventions = interventions_as_of(db, as_of, plan_id=plan_id)
+    before = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
+        f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
+        {"plan_id": plan_id, "bound": period.start.isoformat()})}
+    events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of)
+    progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for p in progress:
+        for m in p["due_in_period"]:
+            counts[m["category"]] += 1
+    in_period = {(p["code"], m["id"]) for p in progress for m in p["due_in_period"]}
+    backlog = sum(1 for p in progress for m in p["late"] if (p["code"], m["id"]) not in in_period)
+    stoplicht = {c: sum(1 for p in progress if p["stoplicht"] == c) for c in COLOURS}
+    deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
+                        key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))
+    changes = _agenda_changes(db, plan_id, period.start, as_of)
+    indicators = indicators_section(db, plan_id, facts, period.end, as_of)
+    finance = finance_section(db, plan_id, facts, period.year, as_of)
+    first, last = Quarter(facts["period"]["start"], 1), Quarter(facts["period"]["end"], 4)
+    mine = {q.key for q in period.quarters()}
+    per_quarter = [{"key": c["quarter"].key, "label": c["quarter"].label, "year": c["quarter"].year,
+                    "number": c["quarter"].number, "planned": c["planned"], "realised": c["realised"],
+                    "in_period": c["quarter"].key in mine}
+                   for c in planned_vs_realised(db, plan_id, as_of, first, last)]
+    group_of = {iv["code"]: (iv["group_path"][-1]["key"] if iv["group_path"] else "") for iv in interventions}
+    closed = sum(1 for p in progress if p["closed"])
+    return {
+        "plan": {"id": plan_id, "title": plan["title"], "organisation": plan["organisation"],
+                 "period": facts["period"], "source": facts.get("source") or ""},
+        "period": {"key": period.key, "label": period.label, "start": period.start.isoformat(),
+                   "end": period.end.isoformat(), "next_label": period.next().label},
+        "as_of": as_of.isoformat(),
+        "position": _position(db),
+        "kernboodschap": {
+            "paragraphs": _kernboodschap(plan, period, as_of, counts, backlog, stoplicht, deviations,
+                                         changes, len(progress), closed, indicators, finance),
+            "interventions": len(progress), "closed": closed, "milestones_due": sum(counts.values()),
+            "counts": counts, "backlog": backlog, "stoplicht": stoplicht,
+            "deviations": [{"code": p["code"], "title": p["title"], "stoplicht": p["stoplicht"],
+                            "cause": (p["explanation"]["manual"] or {}).get("oorzaak")
+                            or p["explanation"]["auto_reason"]} for p in deviations],
+        },
+        "sections": _group_sections(facts.get("groups", []), progress, group_of),
+        "changes": changes,
+        "indicators": indicators,
+        "finance": finance,
+        "tijdpad": [{"code": iv["code"], "title": iv["title"], "milestones": [
+            {"label": m["label"], "planned_due_text": m["planned_due_text"], "due_text": m["due_text"],
+             "state": m["state"], "state_label": STATE_LABELS[m["state"]], "realised": m["realised"],
+             "reason": m["reason"] or ""} for m in iv["milestones"]]} for iv in interventions],
+        "plan_milestones": [{"label": m["label"], "due_text": m["due_text"], "note": m.get("note") or ""}
+                            for m in facts.get("milestones", [])],
+        "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter},
+    }

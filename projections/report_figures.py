@@ -1,0 +1,137 @@
+"""The figures of a council report: the plan's indicators and its finance, as recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlite_utils
+
+from projections.finance import finance_figures
+from projections.indicators import indicator_values
+from projections.wording import MONTHS, number_nl
+
+DOMAIN_ORDER = ("jeugd", "wmo", "beide")
+
+
+def period_label(key: str) -> str:
+    """Return a period key as Dutch text: 2026-H1 → H1 2026, 2026-03 → maart 2026."""
+    year, _, part = key.partition("-")
+    if not part:
+        return year
+    if part[0] in "HQ":
+        return f"{part} {year}"
+    return f"{MONTHS[int(part) - 1]} {year}"
+
+
+def _target_text(target: dict[str, Any] | None, unit: str) -> str:
+    if not target or target.get("value") is None:
+        return ""
+    text = f"{number_nl(target['value'])}{' ' + unit if unit else ''}"
+    if target.get("by"):
+        text += f" in {target['by']}"
+    if target.get("direction") == "down":
+        text = f"ten hoogste {text}"
+    elif target.get("direction") == "up":
+        text = f"ten minste {text}"
+    return text
+
+
+def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any],
+                       period_end: date, as_of: date) -> dict[str, Any]:
+    """Return the plan's indicators with their values per period up to the report period's end."""
+    values = indicator_values(db, plan_id, as_of)
+    rows = []
+    for ind in facts.get("indicators", []):
+        unit = ind.get("unit") or ""
+        recorded = [v for v in values.get(ind["id"], []) if v["period_end"] <= period_end.isoformat()]
+        items = [{
+            "period": v["period"], "period_label": period_label(v["period"]), "value": v["value"],
+            "source": v["source"], "at": v["at"], "by": v["by"],
+            "earlier": [{"value": e["value"], "source": e["source"], "at": e["at"], "by": e["by"]}
+                        for e in v["earlier"]],
+        } for v in recorded]
+        target = ind.get("target") or None
+        latest = items[-1]["value"] if items else None
+        progress = None
+        if latest is not None and target and target.get("value") and target.get("direction", "up") == "up":
+            progress = (latest / Decimal(str(target["value"])) * 100).quantize(Decimal("1"))
+        rows.append({
+            "id": ind["id"], "name": ind["name"], "unit": unit, "domain": ind.get("domain"),
+            "frequency": ind.get("frequency"), "description": ind.get("description") or "",
+            "target": target, "target_text": _target_text(target, unit),
+            "target_note": (target or {}).get("note", ""), "values": items, "latest": latest,
+            "progress_pct": progress,
+        })
+    return {"rows": rows, "with_values": sum(1 for r in rows if r["values"])}
+
+
+def _by_domain(rows: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:
+    return [r for r in rows if r.get("domain") == domain]
+
+
+def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], year: int,
+                    as_of: date) -> dict[str, Any]:
+    """Return taakstelling, nulmeting and per year and domain the recorded figures against the plan."""
+    fin = facts.get("finance") or {}
+    figures = finance_figures(db, plan_id, as_of)
+    targets, baseline = fin.get("targets", []), fin.get("baseline", [])
+    expected, budget = fin.get("expected_savings", []), fin.get("budget", [])
+    used = {r["domain"] for r in targets + baseline + expected + budget} | {k[1] for k in figures}
+    domains = [d for d in DOMAIN_ORDER if d in used]
+    first = facts["period"]["start"]
+    years = []
+    for y in range(first, min(year, facts["period"]["end"]) + 1):
+        rows = []
+        for domain in domains:
+            target = max((t for t in _by_domain(targets, domain) if (t.get("from") or first) <= y),
+                         key=lambda t: t.get("from") or first, default=None)
+            base = next(iter(_by_domain(baseline, domain)), None)
+            exp = next((e for e in _by_domain(expected, domain) if e.get("year") == y), None)
+            planned_costs = [Decimal(str(b["amount"])) for b in _by_domain(budget, domain) if b.get("year") == y]
+            real = figures.get((y, domain, "realisatie"))
+            saving = figures.get((y, domain, "besparing"))
+            costs = figures.get((y, domain, "kosten_maatregelen"))
+            nulmeting = Decimal(str(base["amount"])) if base else None
+            besparing, basis = None, None
+            if saving is not None:
+                besparing, basis = saving["amount"], "vastgelegd"
+            elif real is not None and nulmeting is not None:
+                besparing, basis = nulmeting - real["amount"], "berekend"
+            exp_min = Decimal(str(exp["min"])) if exp and exp.get("min") is not None else None
+            exp_max = Decimal(str(exp["max"])) if exp and exp.get("max") is not None else None
+            range_verdict = None
+            if besparing is not None and exp_min is not None and exp_max is not None:
+                range_verdict = ("onder" if besparing < exp_min else "boven" if besparing > exp_max
+                                 else "binnen")
+            taakstelling = Decimal(str(target["amount"])) if target else None
+            if not any(v is not None for v in (taakstelling, nulmeting, real, saving, costs, exp)) \
+                    and not planned_costs:
+                continue
+            rows.append({
+                "domain": domain, "taakstelling": taakstelling, "nulmeting": nulmeting,
+                "realisatie": real["amount"] if real else None, "besparing": besparing,
+                "besparing_basis": basis, "expected_min": exp_min, "expected_max": exp_max,
+                "range_verdict": range_verdict,
+                "taakstelling_gehaald": (besparing >= taakstelling) if besparing is not None and taakstelling else None,
+                "kosten_verwacht": sum(planned_costs) if planned_costs else None,
+                "kosten_gerealiseerd": costs["amount"] if costs else None,
+                "notes": [f"{f['note']}" for f in (real, saving, costs) if f and f["note"]],
+                "corrected": any(f and f["earlier"] for f in (real, saving, costs)),
+            })
+        years.append({"year": y, "rows": rows})
+    recorded = sorted(figures.values(), key=lambda f: (f["year"], DOMAIN_ORDER.index(f["domain"])
+                                                       if f["domain"] in DOMAIN_ORDER else 9, f["kind"]))
+    return {
+        "domains": domains,
+        "targets": [{"domain": t["domain"], "amount": Decimal(str(t["amount"])), "from": t.get("from"),
+                     "note": t.get("note", "")} for t in targets],
+        "baseline": [{"domain": b["domain"], "amount": Decimal(str(b["amount"])), "year": b.get("year"),
+                      "basis": b.get("basis", ""), "note": b.get("note", "")} for b in baseline],
+        "years": years,
+        "note": fin.get("note", ""),
+        "recorded": [{"year": f["year"], "domain": f["domain"], "kind": f["kind"], "amount": f["amount"],
+                      "note": f["note"], "at": f["at"], "by": f["by"], "corrections": len(f["earlier"])}
+                     for f in recorded],
+    }

@@ -1,0 +1,36 @@
+"""Read model of user accounts (without their password hashes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+
+def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
+    """Apply an account event."""
+    name = type(event).__name__
+    if name == "UserRegistered":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO users (user_id, email, name, role, created_at, seq) VALUES (?,?,?,?,?,?)",
+            (event.originator_id.hex, event.email, event.name, event.role, event.at.isoformat(), seq))
+    elif name == "UserRoleChanged":
+        db.conn.execute("UPDATE users SET role = ?, seq = ? WHERE user_id = ? AND seq < ?",
+                        (event.role, seq, event.originator_id.hex, seq))
+
+
+def all_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Return every account, by name."""
+    return list(db.query("SELECT * FROM users ORDER BY name COLLATE NOCASE"))
+
+
+def user_by_id(db: sqlite_utils.Database, user_id: str) -> dict[str, Any] | None:
+    """Return one account by its id, or None."""
+    rows = list(db.query("SELECT * FROM users WHERE user_id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def users_with_role(db: sqlite_utils.Database, *roles: str) -> list[dict[str, Any]]:
+    """Return the accounts that have one of the roles."""
+    marks = ", ".join("?" * len(roles))
+    return list(db.query(f"SELECT * FROM users WHERE role IN ({marks}) ORDER BY name COLLATE NOCASE", roles))

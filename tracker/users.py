@@ -1,0 +1,139 @@
+"""User accounts: the User aggregate and the commands on it (mixed into TrackerApp)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import singledispatchmethod
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged
+from tracker.errors import DomainError, NotFoundError
+
+ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def user_id(email: str) -> UUID:
+    """Return the stable id of the account of an e-mail address."""
+    return uuid5(NAMESPACE_URL, f"urn:plan-tracker:user:{email.strip().lower()}")
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise DomainError(f"Onbekende rol '{role}': kies {', '.join(ROLES)}.")
+
+
+class User(Aggregate):
+    """An account: name, e-mail, role and password hash."""
+
+    @classmethod
+    def register(cls, *, email: str, name: str, role: str, password_hash: str, at: datetime, by: str) -> User:
+        """Create an account."""
+        return cls._create(UserRegistered, id=user_id(email), email=email.strip().lower(),
+                           name=name.strip(), role=role, password_hash=password_hash, at=at, by=by)
+
+    @singledispatchmethod
+    def when(self, event: Any) -> None:
+        raise NotImplementedError(type(event).__name__)
+
+    @when.register
+    def _(self, e: UserRegistered) -> None:
+        self.email, self.name, self.role, self.password_hash = e.email, e.name, e.role, e.password_hash
+
+    @when.register
+    def _(self, e: UserRoleChanged) -> None:
+        self.role = e.role
+
+    @when.register
+    def _(self, e: UserPasswordChanged) -> None:
+        self.password_hash = e.password_hash
+
+    def change_role(self, role: str, *, at: datetime, by: str) -> None:
+        _check_role(role)
+        if role == self.role:
+            raise DomainError(f"{self.email} heeft al de rol {role}.")
+        self.trigger_event(UserRoleChanged, role=role, at=at, by=by)
+
+    def change_password(self, password_hash: str, *, at: datetime, by: str) -> None:
+        self.trigger_event(UserPasswordChanged, password_hash=password_hash, at=at, by=by)
+
+
+class UserCommands:
+    """Account commands of TrackerApp. The hasher's cost comes from TRACKER_PASSWORD_PROFILE."""
+
+    _hasher: PasswordHasher | None = None
+
+    @property
+    def password_hasher(self) -> PasswordHasher:
+        if self._hasher is None:
+            profile = self.env.get("TRACKER_PASSWORD_PROFILE", "")  # type: ignore[attr-defined]
+            # The cheapest profile is for tests only: real hashes use argon2's recommended one.
+            self._hasher = (PasswordHasher.from_parameters(profiles.CHEAPEST) if profile == "test"
+                            else PasswordHasher())
+        return self._hasher
+
+    def get_user(self, email: str) -> User:
+        """Return an account by e-mail address."""
+        try:
+            return self.repository.get(user_id(email))  # type: ignore[attr-defined]
+        except AggregateNotFoundError:
+            raise NotFoundError(f"Er is geen gebruiker met e-mailadres {email}.") from None
+
+    def add_user(self, *, email: str, name: str, role: str, password: str, at: datetime, by: str) -> UUID:
+        """Create an account with a password."""
+        email = (email or "").strip().lower()
+        if not _EMAIL.match(email):
+            raise DomainError(f"'{email}' is geen geldig e-mailadres.")
+        if not (name or "").strip():
+            raise DomainError("Geef de naam van de gebruiker op.")
+        _check_role(role)
+        _check_password(password)
+        if user_id(email) in self.repository:  # type: ignore[attr-defined]
+            raise DomainError(f"Er is al een gebruiker met e-mailadres {email}.")
+        user = User.register(email=email, name=name, role=role,
+                             password_hash=self.password_hasher.hash(password), at=at, by=by)
+        self._save(user)  # type: ignore[attr-defined]
+        return user.id
+
+    def set_role(self, email: str, role: str, *, at: datetime, by: str) -> None:
+        """Give an account another role."""
+        user = self.get_user(email)
+        user.change_role(role, at=at, by=by)
+        self._save(user)  # type: ignore[attr-defined]
+
+    def set_password(self, email: str, password: str, *, at: datetime, by: str) -> None:
+        """Give an account a new password."""
+        _check_password(password)
+        user = self.get_user(email)
+        user.change_password(self.password_hasher.hash(password), at=at, by=by)
+        self._save(user)  # type: ignore[attr-defined]
+
+    def check_login(self, email: str, password: str) -> User | None:
+        """Return the account when the password is right, else None."""
+        try:
+            user = self.get_user((email or "").strip().lower())
+        except NotFoundError:
+            # Spend the same effort as for a real account: no timing hint about who exists.
+            try:
+                self.password_hasher.verify(self.password_hasher.hash("x" * MIN_PASSWORD_LENGTH), password or "")
+            except (VerificationError, InvalidHashError):
+                pass
+            return None
+        try:
+            self.password_hasher.verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            return None
+        return user

@@ -1,0 +1,63 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from web import services
+from web.auth import SignedInUser, public
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("plans.index")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@public
+def login():
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(_safe_next(request.args.get("next")))
+        return render_template("login.html", next=request.args.get("next", ""))
+    email = request.form.get("email", "").strip().lower()
+    password = request.form.get("password", "")
+    next_url = request.form.get("next", "")
+    throttle = current_app.extensions["login_throttle"]
+    keys = [f"email:{email}", f"ip:{request.remote_addr}"]
+    wait = throttle.retry_after(keys)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        message = (f"Te veel mislukte pogingen om in te loggen. Probeer het over {minutes} "
+                   f"minu{'ut' if minutes == 1 else 'ten'} opnieuw.")
+        return (render_template("login.html", error=message, email=email, next=next_url), 429,
+                {"Retry-After": str(wait)})
+    user = services().app.check_login(email, password)
+    if user is None:
+        throttle.failed(keys)
+        return render_template("login.html", error="E-mailadres of wachtwoord is onjuist.",
+                               email=email, next=next_url), 401
+    throttle.succeeded(keys)
+    from web import read_model
+    from projections.users import user_by_id
+
+    row = user_by_id(read_model(), user.id.hex)
+    if row is None:  # the read model is caught up per request; this is a safety net
+        return render_template("login.html", error="Het account is nog niet beschikbaar; probeer het zo opnieuw.",
+                               email=email, next=next_url), 503
+    login_user(SignedInUser(row))
+    return redirect(_safe_next(next_url))
+
+
+@bp.post("/uitloggen")
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))

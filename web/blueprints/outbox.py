@@ -1,0 +1,53 @@
+"""The outbox (uitgaande berichten): pending, failed, in-doubt and sent reminders, and the mail sink."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app
+
+from notifications.digest import compose_all
+from notifications.mailer import FileSink
+from notifications.selection import pending_reminders, plan_titles, reminders_due, warnings
+from notifications.settings import MailSettings
+from projections.outbox import reminders_by_status, status_counts
+from web import read_model, today
+from web.htmx import render
+
+bp = Blueprint("outbox", __name__)
+SENT_SHOWN = 200
+
+
+def mail_settings() -> MailSettings:
+    """Return the mail settings of this app (TRACKER_* configuration)."""
+    config = current_app.config
+    return MailSettings.from_config(config, config["DATA_DIR"])
+
+
+@bp.get("/uitgaande-berichten")
+def outbox_page():
+    db = read_model()
+    mail = mail_settings()
+    now = today()
+    due_keys = {item.key for item in reminders_due(db, now, mail)}
+    failed = reminders_by_status(db, "failed") + reminders_by_status(db, "released")
+    for row in failed:
+        row["retried"] = row["key"] in due_keys
+    sink = FileSink(mail.sink_path) if mail.uses_sink else None
+    return render(
+        "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
+        pending=compose_all(pending_reminders(db, now, mail), mail, plan_titles(db)),
+        failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
+        claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),
+        counts=status_counts(db), sink=sink.messages() if sink else None)
+
+
+@bp.get("/uitgaande-berichten/postbus/<name>")
+def sink_message(name: str):
+    mail = mail_settings()
+    if not mail.uses_sink:
+        abort(404)
+    message = FileSink(mail.sink_path).read(name)
+    if message is None:
+        abort(404)
+    body = message.get_body(("plain",))
+    return render("outbox_message.html", "content", message=message, name=name,
+                  text=body.get_content() if body is not None else "")

@@ -1,0 +1,237 @@
+"""The council report (preview, downloads, vaststellen) and the figures it needs (indicators, finance)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from projections import plans as plan_queries
+from projections.finance import KIND_LABELS, recorded_figures
+from projections.indicators import indicator_values, recorded_values
+from projections.publications import published_reports
+from projections.report import HalfYear, ReportError
+from projections.report_figures import period_label
+from projections.wording import euro
+from tracker.errors import ConflictError, DomainError, LinesError
+from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS
+from web import read_model, refresh_read_model, services, today
+from web.auth import requires
+from web.htmx import render
+from web.indicator_csv import read_indicator_csv
+from web.permissions import allowed
+from web.reports import FORMAT_LABELS, FORMATS, filename, render_report
+from web.reports.build import concept, published
+from web.reports.document import report_blocks
+from web.reports.html import render_fragment
+
+bp = Blueprint("reports", __name__)
+bp.add_app_template_filter(euro, "euro")
+
+
+@bp.app_context_processor
+def _permissions() -> dict:
+    return {"may": lambda action: allowed(current_user, action)}
+
+
+def _now() -> datetime:
+    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
+
+
+def _plan_or_404(plan_id: str) -> dict:
+    plan = plan_queries.plan(read_model(), plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _half_years(plan: dict) -> list[HalfYear]:
+    """Return the plan's half years that have begun."""
+    now, found = today(), []
+    h = HalfYear(plan["period_start"], 1)
+    while h.year <= plan["period_end"] and h.start <= now:
+        found.append(h)
+        h = h.next()
+    return found
+
+
+def _period_and_as_of(args) -> tuple[HalfYear, date]:
+    try:
+        period = HalfYear.parse(args.get("periode", ""))
+    except ReportError as exc:
+        abort(400, description=str(exc))
+    value = (args.get("peildatum") or "").strip()
+    try:
+        as_of = date.fromisoformat(value) if value else today()
+    except ValueError:
+        abort(400, description=f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD.")
+    return period, as_of
+
+
+def _download(data: dict, meta, fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    name = filename(data, meta, fmt)
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(render_report(data, meta, fmt), mimetype=FORMATS[fmt],
+                    headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+
+
+@bp.get("/plannen/<plan_id>/rapportages")
+@requires("report")
+def reports_page(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    db = read_model()
+    halves = _half_years(plan)
+    context = {"plan": plan, "published": published_reports(db, plan_id), "halves": halves,
+               "preview": None, "period": None, "as_of": today(), "formats": FORMAT_LABELS}
+    if request.args.get("periode"):
+        period, as_of = _period_and_as_of(request.args)
+        try:
+            data, meta = concept(db, plan_id, period, as_of, today())
+        except ReportError as exc:
+            abort(400, description=str(exc))
+        context.update(period=period, as_of=as_of, position=data["position"],
+                       preview=render_fragment(report_blocks(data, meta)))
+    elif halves:
+        ended = [h for h in halves if h.end < today()]
+        context["period"] = ended[-1] if ended else halves[-1]
+    return render("reports.html", "preview", **context)
+
+
+@bp.get("/plannen/<plan_id>/rapportages/concept.<fmt>")
+@requires("report")
+def concept_download(plan_id: str, fmt: str):
+    _plan_or_404(plan_id)
+    period, as_of = _period_and_as_of(request.args)
+    try:
+        data, meta = concept(read_model(), plan_id, period, as_of, today())
+    except ReportError as exc:
+        abort(400, description=str(exc))
+    return _download(data, meta, fmt)
+
+
+@bp.post("/plannen/<plan_id>/rapportages/vaststellen")
+@requires("publish_report")
+def publish(plan_id: str):
+    _plan_or_404(plan_id)
+    period, as_of = _period_and_as_of(request.form)
+    try:
+        position = int(request.form.get("positie", ""))
+    except ValueError:
+        abort(400, description="De positie van het voorbeeld ontbreekt; toon het voorbeeld opnieuw.")
+    try:
+        number = services().app.publish_report(plan_id, period=period.key, as_of=as_of, position=position,
+                                               at=_now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        abort(400, description=str(exc))
+    refresh_read_model()
+    flash(f"Rapportage nr. {number} over het {period.label} is vastgesteld.")
+    return redirect(url_for("reports.published_page", plan_id=plan_id, number=number), 303)
+
+
+@bp.get("/plannen/<plan_id>/rapportages/nr-<int:number>")
+@requires("report")
+def published_page(plan_id: str, number: int):
+    plan = _plan_or_404(plan_id)
+    try:
+        data, meta = published(services(), read_model(), plan_id, number)
+    except ReportError:
+        abort(404)
+    return render_template("report_published.html", plan=plan, number=number, data=data, meta=meta,
+                           formats=FORMAT_LABELS, preview=render_fragment(report_blocks(data, meta)))
+
+
+@bp.get("/plannen/<plan_id>/rapportages/nr-<int:number>.<fmt>")
+@requires("report")
+def published_download(plan_id: str, number: int, fmt: str):
+    _plan_or_404(plan_id)
+    try:
+        data, meta = published(services(), read_model(), plan_id, number)
+    except ReportError:
+        abort(404)
+    return _download(data, meta, fmt)
+
+
+# --- indicator values -----------------------------------------------------------------------
+
+def _indicators_page(plan: dict, status: int = 200, errors: list[str] | None = None, values: dict | None = None):
+    db = read_model()
+    current = indicator_values(db, plan["plan_id"])
+    return render_template("indicators.html", plan=plan, indicators=plan["facts"].get("indicators", []),
+                           current=current, recorded=recorded_values(db, plan["plan_id"])[:100],
+                           period_label=period_label, errors=errors or [], values=values or {}), status
+
+
+@bp.get("/plannen/<plan_id>/indicatoren")
+@requires("record_data")
+def indicators_page(plan_id: str):
+    return _indicators_page(_plan_or_404(plan_id))
+
+
+@bp.post("/plannen/<plan_id>/indicatoren")
+@requires("record_data")
+def record_indicator(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    values = request.form.to_dict()
+    try:
+        services().app.record_indicator_value(
+            plan_id, indicator_id=values.get("indicator", ""), period=values.get("periode", ""),
+            value=values.get("waarde", ""), source=values.get("bron", ""), at=_now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        return _indicators_page(plan, 422, [str(exc)], values)
+    refresh_read_model()
+    flash("De waarde is vastgelegd.")
+    return redirect(url_for("reports.indicators_page", plan_id=plan_id), 303)
+
+
+@bp.post("/plannen/<plan_id>/indicatoren/csv")
+@requires("record_data")
+def import_indicators(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    upload = request.files.get("bestand")
+    if upload is None or not upload.filename:
+        return _indicators_page(plan, 422, ["Kies een CSV-bestand."])
+    try:
+        rows = read_indicator_csv(upload.read())
+        count = services().app.record_indicator_values(plan_id, rows, at=_now(), by=current_user.name)
+    except LinesError as exc:
+        return _indicators_page(plan, 422, ["Er is niets vastgelegd."] + exc.problems)
+    except (DomainError, ConflictError) as exc:
+        return _indicators_page(plan, 422, ["Er is niets vastgelegd.", str(exc)])
+    refresh_read_model()
+    flash(f"{count} waarden vastgelegd uit {upload.filename}.")
+    return redirect(url_for("reports.indicators_page", plan_id=plan_id), 303)
+
+
+# --- finance -----------------------------------------------------------------------------------
+
+def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None, values: dict | None = None):
+    years = list(range(plan["period_start"], plan["period_end"] + 1))
+    return render_template("finance.html", plan=plan, finance=plan["facts"].get("finance") or {},
+                           recorded=recorded_figures(read_model(), plan["plan_id"]), years=years,
+                           domains=FINANCE_DOMAINS, kinds=FINANCE_KINDS, kind_labels=KIND_LABELS,
+                           errors=errors or [], values=values or {}), status
+
+
+@bp.get("/plannen/<plan_id>/financien")
+@requires("record_data")
+def finance_page(plan_id: str):
+    return _finance_page(_plan_or_404(plan_id))
+
+
+@bp.post("/plannen/<plan_id>/financien")
+@requires("record_data")
+def record_finance(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    values = request.form.to_dict()
+    try:
+        services().app.record_finance(
+            plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""), kind=values.get("soort", ""),
+            amount=values.get("bedrag", ""), note=values.get("toelichting", ""), at=_now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        return _finance_page(plan, 422, [str(exc)], values)
+    refresh_read_model()
+    flash("Het bedrag is vastgelegd.")
+    return redirect(url_for("reports.finance_page", plan_id=plan_id), 303)

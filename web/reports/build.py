@@ -1,0 +1,39 @@
+"""Make a report's data: a concept from the live read model, or a published one as it was frozen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from projections.frozen import read_model_at
+from projections.publications import published_report
+from projections.report import HalfYear, ReportError, report_data
+from web.reports.document import ReportMeta
+from web.services import Services
+
+FROZEN_DIR = "rapportages"
+
+
+def concept(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date,
+            generated_on: date) -> tuple[dict[str, Any], ReportMeta]:
+    """Return a concept report made from the read model as it is now."""
+    return report_data(db, plan_id, period, as_of), ReportMeta(status="concept", generated_on=generated_on)
+
+
+def published(services: Services, db: sqlite_utils.Database, plan_id: str,
+              number: int) -> tuple[dict[str, Any], ReportMeta]:
+    """Return a published report, made again from the events up to the position it was frozen at."""
+    record = published_report(db, plan_id, number)
+    if record is None:
+        raise ReportError(f"Plan '{plan_id}' heeft geen vastgestelde rapportage nr. {number}.")
+    frozen = read_model_at(services.app.recorder, record["position"], services.data_dir / FROZEN_DIR,
+                           mapper=services.runner.mapper)
+    try:
+        data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]))
+    finally:
+        frozen.close()
+    published_on = date.fromisoformat(record["at"][:10])
+    return data, ReportMeta(status="vastgesteld", generated_on=published_on, number=number,
+                            published_at=record["at"], published_by=record["by"])

@@ -1,0 +1,88 @@
+"""The report as a Word document (.docx) the griffie can edit: real headings, tables, PNG charts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+from web.reports.charts import svg_to_png
+
+
+def _text(cell: Any) -> str:
+    return cell["text"] if isinstance(cell, dict) else str(cell)
+
+
+def _repeat_header(row: Any) -> None:
+    # Word repeats a row marked as table header on every page, and screen readers use it.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) -> bytes:
+    """Return the blocks as a .docx file."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.language = "nl-NL"
+    if made_on:
+        moment = datetime.combine(made_on, time(12, 0))
+        doc.core_properties.created = doc.core_properties.modified = moment
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Arial", Pt(10)
+    for b in blocks:
+        kind = b["type"]
+        if kind == "title":
+            doc.add_paragraph(b["status"].upper()).runs[0].bold = True
+            doc.add_heading(b["text"], level=0)
+            doc.add_paragraph(b["subtitle"])
+            for label, value in b["facts"]:
+                p = doc.add_paragraph()
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(value)
+        elif kind == "heading":
+            doc.add_heading(b["text"], level=max(1, b["level"] - 1))
+        elif kind == "paragraph":
+            p = doc.add_paragraph()
+            if b["label"]:
+                p.add_run(f"{b['label']}: ").bold = True
+            run = p.add_run(b["text"])
+            run.italic = b["class"] == "missing"
+        elif kind == "facts":
+            for label, value in b["items"]:
+                p = doc.add_paragraph()
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(value)
+        elif kind == "list":
+            if b["title"]:
+                doc.add_paragraph().add_run(b["title"]).bold = True
+            for item in b["items"]:
+                doc.add_paragraph(item, style="List Bullet")
+        elif kind == "table":
+            doc.add_paragraph(b["caption"], style="Caption")
+            table = doc.add_table(rows=1, cols=len(b["columns"]))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, b["columns"]):
+                cell.text = ""
+                cell.paragraphs[0].add_run(text).bold = True
+            _repeat_header(table.rows[0])
+            for row in b["rows"]:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, row):
+                    cell.text = _text(value)
+        elif kind == "chart":
+            doc.add_picture(io.BytesIO(svg_to_png(b["svg"])), width=Cm(b.get("width_cm", 15)))
+            doc.add_paragraph(b["caption"], style="Caption")
+        elif kind == "page_break":
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -65,17 +65,15 @@ class ReminderJob:
 def build_scheduler(job: Callable[[], None], mail: MailSettings,
                     interval_minutes: int = DEFAULT_INTERVAL_MINUTES, start_now: bool = True) -> BlockingScheduler:
     """Return a scheduler with the periodic reminder job and the weekly digest job."""
-    scheduler = BlockingScheduler(
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
-        # coalesce: missed runs collapse into one; no grace limit: a late run still runs.
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-    )
-    extra = {"next_run_time": datetime.now()} if start_now else {}
+    scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(max_workers=1)})
+    # coalesce: missed runs collapse into one; no grace limit: a late run still runs.
+    options: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+    first = {"next_run_time": datetime.now()} if start_now else {}
     scheduler.add_job(job, IntervalTrigger(minutes=interval_minutes), id="reminders",
-                      name="herinneringen", **extra)
+                      name="herinneringen", **options, **first)
     scheduler.add_job(job, CronTrigger(day_of_week="mon", hour=mail.send_time.hour,
                                        minute=mail.send_time.minute),
-                      id="weekly-digest", name="weekoverzicht stuurgroep")
+                      id="weekly-digest", name="weekoverzicht stuurgroep", **options)
     return scheduler
 
 

@@ -93,3 +93,11 @@ def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         title = " › ".join(g["title"] for g in path) or "Overig"
         groups.setdefault(key, {"key": key, "title": title, "rows": []})["rows"].append(row)
     return list(groups.values())
+
+
+def last_meeting(db: sqlite_utils.Database, plan_id: str) -> date | None:
+    """Return the date of the stuurgroep's latest recorded review in a plan, or None."""
+    row = db.execute(
+        "SELECT max(last_review_date) FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL",
+        [plan_id]).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None

@@ -387,6 +387,8 @@ def export_events() -> None:
         for n in batch:
             event = mapper.to_domain_event(n)
             state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
+            if "password_hash" in state:
+                state["password_hash"] = "[verborgen]"  # never hand out password hashes
             click.echo(json.dumps({
                 "position": n.id, "aggregate": str(n.originator_id), "version": n.originator_version,
                 "type": type(event).__name__, "topic": n.topic, **state,
@@ -437,3 +439,5 @@ def run(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
 from web import cli_reminders  # noqa: E402,F401
 # User accounts: `tracker user ...`.
 from web import cli_users  # noqa: E402,F401
+# The council report, indicator values and finance figures.
+from web import cli_reports  # noqa: E402,F401

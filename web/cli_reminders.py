@@ -132,7 +132,8 @@ def scheduler(interval: int, today: str | None) -> None:
     data_dir = _services().data_dir
     mail = mail_settings(data_dir)
     where = f"map {mail.sink_path}" if mail.uses_sink else f"{mail.smtp_host}:{mail.port}"
-    click.echo(f"Planner gestart: herinneringen elke {interval} min via {where} (gegevens in {data_dir}).")
+    click.echo(f"Planner gestart (proces {os.getpid()}): herinneringen elke {interval} min via {where} "
+               f"(gegevens in {data_dir}).")
     run_scheduler(lambda: open_services(data_dir), mail, interval_minutes=interval,
                   today=_moment(today).date() if today else None)
     click.echo("Planner gestopt.")

@@ -12,7 +12,7 @@ from projections.wording import STATE_LABELS, long_date
 COLUMNS = ("Code", "Interventie", "Hoofdstuk/thema", "Domein", "Trekker", "Stoplicht",
            "Stoplicht volgens tijdpad", "Stoplicht trekker", "Toelichting", "Volgende mijlpaal",
            "Termijn volgende mijlpaal", "Mijlpalen te laat", "Laatst bijgewerkt",
-           "Dagen sinds bijwerken")
+           "Dagen sinds bijwerken", "Laatst besproken in stuurgroep")
 
 
 def _values(row: dict[str, Any]) -> list[Any]:
@@ -26,6 +26,7 @@ def _values(row: dict[str, Any]) -> list[Any]:
         row["stoplicht"] or "", explanation, nxt["label"] if nxt else "", nxt["due_text"] if nxt else "",
         "; ".join(f"{m['label']} ({m['due_text']}, {STATE_LABELS[m['state']]})" for m in row["late_milestones"]),
         long_date(row["last_update_at"]), row["days_since_update"],
+        long_date(row["last_review_date"]) if row.get("last_review_date") else "",
     ]
 
 
@@ -56,7 +57,7 @@ def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date) -> bytes:
     for row in rows:
         ws.append(_values(row))
     ws.freeze_panes = "A3"
-    for column, width in zip("ABCDEFGHIJKLMN", (8, 50, 40, 8, 20, 10, 12, 12, 50, 40, 12, 50, 18, 10)):
+    for column, width in zip("ABCDEFGHIJKLMNO", (8, 50, 40, 8, 20, 10, 12, 12, 50, 40, 12, 50, 18, 10, 18)):
         ws.column_dimensions[column].width = width
     out = io.BytesIO()
     wb.save(out)

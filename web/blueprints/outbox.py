@@ -10,6 +10,7 @@ from notifications.selection import pending_reminders, plan_titles, reminders_du
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
 from web import read_model, today
+from web.auth import requires
 from web.htmx import render
 
 bp = Blueprint("outbox", __name__)
@@ -23,6 +24,7 @@ def mail_settings() -> MailSettings:
 
 
 @bp.get("/uitgaande-berichten")
+@requires("outbox")
 def outbox_page():
     db = read_model()
     mail = mail_settings()
@@ -41,6 +43,7 @@ def outbox_page():
 
 
 @bp.get("/uitgaande-berichten/postbus/<name>")
+@requires("outbox")
 def sink_message(name: str):
     mail = mail_settings()
     if not mail.uses_sink:

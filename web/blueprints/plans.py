@@ -7,10 +7,14 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from projections import plans as plan_queries
-from projections.board import SORTS, BoardFilter, board, group_rows
+from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
+from projections.users import users_with_role
 from projections.history import changes_by_section
 from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
+from flask_login import current_user
+
 from web import read_model, today
+from web.permissions import allowed
 from web.charts import planned_realised_chart
 from web.exports import board_csv, board_xlsx
 from web.htmx import render
@@ -79,9 +83,11 @@ def board_page(plan_id: str):
     as_of = as_of_from_request()
     filters = _filters()
     data = board(read_model(), plan_id, as_of, filters)
+    can_assign = as_of == today() and allowed(current_user, "assign")
     return render("board.html", "board", plan=plan, as_of=as_of, today=today(), filters=filters,
                   data=data, groups=group_rows(data["rows"]), group_options=_group_options(plan),
-                  query=request.args.to_dict())
+                  query=request.args.to_dict(), can_assign=can_assign,
+                  trekkers=users_with_role(read_model(), "trekker") if can_assign else [])
 
 
 @bp.get("/plannen/<plan_id>/export.<fmt>")
@@ -129,4 +135,5 @@ def changes_page(plan_id: str):
         abort(400, description="De begindatum ligt na de einddatum.")
     sections = changes_by_section(read_model(), plan_id, start, end)
     return render("changes.html", "content", plan=plan, start=start, end=end, sections=sections,
-                  total=sum(len(s["items"]) for s in sections))
+                  total=sum(len(s["items"]) for s in sections), meeting=last_meeting(read_model(), plan_id),
+                  previous_quarter_end=default_start)

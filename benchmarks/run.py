@@ -94,6 +94,28 @@ def code_version() -> str:
         return "unknown"
 
 
+def cpu_sample() -> tuple[float, float, float] | None:
+    """Return (wall, machine busy CPU seconds, this process's CPU seconds), or None off Linux."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return None
+    busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle, iowait
+    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    return time.monotonic(), busy, own
+
+
+def other_cpu_share(before: tuple[float, float, float] | None) -> float | None:
+    """Return the share of the machine's CPU that other processes used since ``before``."""
+    after = cpu_sample()
+    if before is None or after is None:
+        return None
+    wall = after[0] - before[0]
+    other = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, other / (wall * (os.cpu_count() or 1)))
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -435,6 +457,17 @@ class Run:
         t.add("catch-up p50", f"{ms(statistics.median(t_catch)):.1f} ms")
         t.add("catch-up max", f"{ms(max(t_catch)):.1f} ms")
 
+        # What every web request pays before it reads: a new connection, a runner, an idle catch-up.
+        def idle() -> None:
+            db = self.services.read_model()
+            try:
+                self.services.runner_for(db).catch_up()
+            finally:
+                db.close()
+        t_idle = timed(idle, self.args.requests)
+        self.results["idle_catch_up_p50_ms"] = ms(statistics.median(t_idle))
+        t.add("per request: open read model + idle catch-up p50", f"{ms(statistics.median(t_idle)):.1f} ms")
+
     def board(self) -> None:
         from web import create_app
 
@@ -506,9 +539,14 @@ class Run:
 
     def memory(self) -> None:
         self.results["peak_rss_mb"] = rss_mb()
-        self.table.section("Memory")
+        self.table.section("Memory and machine")
         self.table.add("peak RSS of this run (ru_maxrss)", f"{rss_mb():,.0f} MiB")
         self.table.add("peak RSS of the generation", f"{self.manifest['peak_rss_mb']:,.0f} MiB")
+        other = other_cpu_share(self.results["cpu_before"])
+        self.results["other_cpu_share"] = other
+        if other is not None:
+            self.table.add("CPU used by other processes during the run", f"{100 * other:.0f} % of machine",
+                           "~0 % (quiet machine)", "" if other < 0.10 else "BUSY")
 
     def profile(self) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-profile-", dir=self.data_dir) as tmp:
@@ -556,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = ensure_store(data_dir, plans, args.interventions, args.regenerate)
     run = Run(args, data_dir, plans, manifest)
     run.results.update(started=started.isoformat(timespec="seconds"), code=code_version(),
-                       data_dir=str(data_dir))
+                       data_dir=str(data_dir), cpu_before=cpu_sample())
     run.stage("append", run.append)
     run.stage("rebuild", run.rebuild)
     run.stage("catch-up", run.catch_up)

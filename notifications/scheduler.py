@@ -60,6 +60,7 @@ class ReminderJob:
                 log.exception("herinneringsrun mislukt")
             finally:
                 services.db.close()
+                services.app.close()
 
 
 def build_scheduler(job: Callable[[], None], mail: MailSettings,

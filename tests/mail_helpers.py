@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -144,5 +144,3 @@ def opdracht_id(services) -> str:
 def body(message: EmailMessage, kind: str = "plain") -> str:
     return message.get_body((kind,)).get_content()
 
-
-D = date

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time as clock
 import urllib.request
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -255,5 +255,3 @@ def test_the_web_app_never_starts_the_scheduler(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False False", done.stderr
 
-
-_ = timezone

@@ -101,14 +101,15 @@ def init_auth(app: Flask, data_dir: Path) -> None:
     """Set up sessions, sign-in, CSRF protection and security headers."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults hold these keys already (SameSite None, Secure False): set them here.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    base_url = str(app.config.get("BASE_URL") or "")
     # Secure cookies need HTTPS; the local default serves plain http on 127.0.0.1.
-    app.config.setdefault("SESSION_COOKIE_SECURE", base_url.startswith("https://"))
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", base_url.startswith("https://"))
+    https = str(app.config.get("BASE_URL") or "").startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE")) or https
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", https)
     app.extensions["login_throttle"] = LoginThrottle()
 
     manager = LoginManager(app)

@@ -3,10 +3,13 @@
     .venv/bin/python benchmarks/run.py              # full scale: 300 plans x 25 interventions
     .venv/bin/python benchmarks/run.py --small      # quick: 20 plans x 25 interventions
     .venv/bin/python benchmarks/run.py --profile    # also: where a rebuild spends its time
+    .venv/bin/python benchmarks/run.py --variants   # also: rebuild settings, direct log read
 
 The store is generated on first use (benchmarks/generate.py) and reused afterwards. Every run
-rebuilds the store's read model and appends a few notes to one intervention (the catch-up
-measurement); nothing else is changed. Figures only: this is not a test and exits 0.
+rebuilds the store's read model, appends a few notes to one intervention (the catch-up
+measurement) and, once, a reader account to sign the board requests in; nothing else is
+changed. Figures only, no assertions on them: it exits 0, or 1 when a stage could not run.
+Results also go to <data dir>/last-run.json; --profile writes <data dir>/profile-rebuild.txt.
 """
 
 from __future__ import annotations
@@ -190,6 +193,29 @@ def read_log(recorder: Any, decode: Callable[[Any], Any] | None) -> tuple[int, f
     return count, time.perf_counter() - t0
 
 
+def read_log_direct(events_file: Path, table: str, batch: int, loads: bool) -> tuple[int, float]:
+    """Read the SQLite notification log with plain SQL (no Notification objects, no mapper)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{events_file}?mode=ro", uri=True)
+    sql = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    position = count = 0
+    t0 = time.perf_counter()
+    try:
+        while True:
+            rows = conn.execute(sql, (position, batch)).fetchall()
+            if not rows:
+                break
+            if loads:
+                for row in rows:
+                    json.loads(row[4])
+            count += len(rows)
+            position = rows[-1][0]
+    finally:
+        conn.close()
+    return count, time.perf_counter() - t0
+
+
 # --- profile of a rebuild ---------------------------------------------------------------------------
 
 class _TimedRecorder:
@@ -355,6 +381,39 @@ def rebuild_profile(recorder: Any, out: Path, report: Path) -> str:
     return buf.getvalue()
 
 
+# --- the council report ---------------------------------------------------------------------------
+
+def report_timings(run: Any) -> None:
+    """Time the 2026-H1 council report per format: the default plan, and one plan of the store."""
+    from tracker.planfile import read_plan_file
+    from web.reports import render_report
+    from web.reports.build import concept
+    from web.services import DEFAULT_PLAN, open_services
+
+    import weasyprint  # noqa: F401  (its import, ~0.5 s, is not part of a report's time)
+
+    print("Timing the council report per format...", flush=True)
+    run.table.section(f"Council report 2026-H1 as of {AS_OF} (data + rendering, one run each)")
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        default = open_services(Path(tmp), env={})
+        spec = read_plan_file(DEFAULT_PLAN)
+        default.app.import_plan(spec, at=datetime(2025, 10, 1, 9), by="benchmark")
+        default.catch_up()
+        for label, services, plan_id in (("default plan", default, spec.id),
+                                         (run.plan_id, run.services, run.plan_id)):
+            db = services.read_model()
+            for fmt in ("md", "html", "docx", "pdf"):
+                t0 = time.perf_counter()
+                data, meta = concept(db, plan_id, "2026-H1", AS_OF, AS_OF)
+                size = len(render_report(data, meta, fmt))
+                seconds = time.perf_counter() - t0
+                run.results[f"report_{'default' if services is default else 'store'}_{fmt}_ms"] = ms(seconds)
+                run.table.add(f"{label} ({len(data['tijdpad'])} interventions): {fmt}, {size // 1024} KiB",
+                              f"{ms(seconds):.0f} ms")
+            db.close()
+        default.app.close()
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 class Run:
@@ -427,6 +486,8 @@ class Run:
         used_mb = (pragma["page_count"] - pragma["freelist_count"]) * pragma["page_size"] / 2**20
         r["read_model_mb"] = used_mb
         t.add("read model size (pages in use)", f"{used_mb:,.0f} MiB")
+        r["rss_after_rebuild_mb"] = rss_mb()
+        t.add("peak RSS up to the end of the rebuild", f"{rss_mb():,.0f} MiB")
 
     def catch_up(self) -> None:
         n = self.args.commands
@@ -548,6 +609,38 @@ class Run:
             self.table.add("CPU used by other processes during the run", f"{100 * other:.0f} % of machine",
                            "~0 % (quiet machine)", "" if other < 0.10 else "BUSY")
 
+    def variants(self) -> None:
+        """Rebuild into scratch files with other settings, and time a direct read of the log."""
+        from projections.runner import ProjectionRunner, open_read_model
+
+        print("\nRebuild variants (scratch read models) and the direct-read ceiling...", flush=True)
+        rows = []
+        events_file = self.data_dir / EVENTS_FILENAME
+        table_name = getattr(self.recorder, "events_table_name", "stored_events")
+        for loads in (False, True):
+            n, seconds = read_log_direct(events_file, table_name, 5000, loads)
+            rows.append((f"direct SELECT on {table_name}" + (" + json.loads(state)" if loads else ""),
+                         n, seconds, None))
+        for journal, batch in (("WAL", 5000), ("WAL", 20000), ("OFF", 5000), ("OFF", 20000)):
+            with tempfile.TemporaryDirectory(prefix="bench-variant-", dir=self.data_dir) as tmp:
+                db = open_read_model(Path(tmp) / "rm.sqlite")
+                if journal != "WAL":
+                    db.conn.execute(f"PRAGMA journal_mode={journal}")
+                runner = ProjectionRunner(self.recorder, db)
+                t0 = time.perf_counter()
+                try:
+                    n = runner.rebuild(batch_size=batch)
+                except TypeError:  # a runner without the batch_size argument
+                    runner.batch_size = batch
+                    n = runner.rebuild()
+                seconds = time.perf_counter() - t0
+                db.close()
+            rows.append((f"runner.rebuild(), journal_mode={journal}, batch {batch}", n, seconds, None))
+        print(f"  {'variant':<60} {'events':>9} {'seconds':>8} {'events/s':>9}")
+        for label, n, seconds, _ in rows:
+            print(f"  {label:<60} {n:>9,} {seconds:>8.1f} {n / seconds:>9,.0f}")
+        self.results["variants"] = [(label, n, seconds) for label, n, seconds, _ in rows]
+
     def profile(self) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-profile-", dir=self.data_dir) as tmp:
             print("\nRebuild with timers per part (scratch read model)...", flush=True)
@@ -582,6 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rebuild", action="store_true", help="catch up instead of rebuilding")
     parser.add_argument("--profile", action="store_true",
                         help="also rebuild with timers per part and under cProfile (into scratch files)")
+    parser.add_argument("--variants", action="store_true",
+                        help="also rebuild into scratch files with journal_mode OFF and larger batches, "
+                             "and time a direct SQL read of the log")
     args = parser.parse_args(argv)
 
     plans = args.plans or (20 if args.small else 300)
@@ -600,9 +696,12 @@ def main(argv: list[str] | None = None) -> int:
     run.stage("catch-up", run.catch_up)
     run.stage("board", run.board)
     run.stage("query", run.query)
+    run.stage("report", lambda: report_timings(run))
     run.memory()
     print()
     run.table.print()
+    if args.variants:
+        run.stage("variants", run.variants)
     if args.profile:
         run.stage("profile", run.profile)
     run.results["errors"] = run.errors

@@ -1,27 +1,70 @@
 """A read model as it stood at a position of the event log: what a published report was made from.
 
 Built from the events up to that position only, so events recorded later (even back-dated
-ones) never change it. Kept as a file per position so the next regeneration is quick.
+ones) never change it. Only one plan's events are needed for its report: in a store of many
+plans the others are skipped, which keeps the file small and the build quick. Kept as a file
+per plan and position so the next regeneration is instant.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.runner import ProjectionRunner, open_read_model
+from projections.runner import TRACKING_NAME, ProjectionRunner, open_read_model
+
+
+def plan_aggregates(db: sqlite_utils.Database, plan_id: str) -> set[UUID]:
+    """Return the ids of the aggregates a plan's report is made from: the plan and its interventions."""
+    ids = [r[0] for r in db.execute("SELECT aggregate_id FROM plans WHERE plan_id = ?", [plan_id])]
+    ids += [r[0] for r in db.execute(
+        "SELECT DISTINCT intervention_id FROM intervention_versions WHERE plan_id = ?", [plan_id])]
+    return {UUID(hex=i) for i in ids}
+
+
+class _OnlyThese:
+    """The notification log seen through a filter: only the events of some aggregates."""
+
+    def __init__(self, recorder: ApplicationRecorder, originators: set[UUID]):
+        self.recorder = recorder
+        self.originators = originators
+
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
+                             topics: Any = (), *, inclusive_of_start: bool = True) -> list[Any]:
+        while True:
+            batch = self.recorder.select_notifications(start=start, limit=max(limit, 2000), stop=stop,
+                                                       topics=topics, inclusive_of_start=inclusive_of_start)
+            if not batch:
+                return []
+            found = [n for n in batch if n.originator_id in self.originators]
+            if found:
+                return found
+            start, inclusive_of_start = batch[-1].id, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.recorder, name)
 
 
 def read_model_at(recorder: ApplicationRecorder, position: int, cache_dir: Path | str | None = None,
-                  mapper: Mapper | None = None) -> sqlite_utils.Database:
-    """Return a read model of the events up to and including notification ``position``."""
+                  mapper: Mapper | None = None, aggregates: set[UUID] | None = None,
+                  name: str = "") -> sqlite_utils.Database:
+    """Return a read model of the events up to and including notification ``position``.
+
+    With ``aggregates``, only their events are applied; ``name`` tells such files apart.
+    """
     if cache_dir is None:
         db = sqlite_utils.Database(memory=True)
     else:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        db = open_read_model(Path(cache_dir) / f"readmodel-at-{position}.sqlite")
-    runner = ProjectionRunner(recorder, db, mapper=mapper)
+        db = open_read_model(Path(cache_dir) / f"readmodel-{name + '-' if name else ''}at-{position}.sqlite")
+    source = recorder if aggregates is None else _OnlyThese(recorder, aggregates)
+    runner = ProjectionRunner(source, db, mapper=mapper)  # type: ignore[arg-type]
     runner.catch_up(until=position)
+    # The model stands at ``position`` even when the last events there were of other aggregates.
+    with db.conn:
+        db.conn.execute("UPDATE tracking SET position = ? WHERE name = ?", [position, TRACKING_NAME])
     return db

@@ -14,9 +14,10 @@ from typing import Any
 import sqlite_utils
 
 from projections import plans as plan_queries
-from projections.history import changes_between, changes_by_section
+from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
 from projections.quarters import Quarter, planned_vs_realised
+from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
 from projections.status import COLOURS, days_late
 from projections.versions import valid_clause
@@ -193,56 +194,6 @@ def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]]
     return sections
 
 
-# --- changes in the agenda ------------------------------------------------------------
-
-def _agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date) -> dict[str, Any]:
-    sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
-    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == "PlanImported"}
-    interventions, milestones, versions = [], [], []
-    for r in sections["agenda"]:
-        d, ev = r["data"], r["event"]
-        if ev == "InterventionAdded":
-            if r["at"] not in imported_at:
-                interventions.append(("toegevoegd", r, d.get("title", ""), ""))
-        elif ev == "InterventionDropped":
-            interventions.append(("vervallen", r, "", d.get("reason", "")))
-        elif ev == "InterventionReinstated":
-            interventions.append(("weer opgenomen", r, "", d.get("reason", "")))
-        elif ev == "InterventionRevised":
-            interventions.append(("beschrijving gewijzigd", r, ", ".join(sorted(d.get("changes", {}))),
-                                  d.get("reason", "")))
-        elif ev == "InterventionClosed":
-            interventions.append(("afgesloten", r, "", d.get("note", "")))
-        elif ev == "MilestoneRelabelled":
-            milestones.append({"code": r["code"], "what": f"omschrijving gewijzigd in '{d.get('label', '')}'",
-                               "label": r["milestone_label"] or "", "reason": d.get("reason", ""),
-                               "at": r["at"][:10]})
-        elif ev == "PlanRevised":
-            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
-                             "summary": list(d.get("summary") or [])})
-        elif ev == "PlanImported":
-            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
-                             "summary": ["Plan opgenomen in het volgsysteem"]})
-    for r in sections["toegevoegd"]:
-        milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
-                           "what": f"toegevoegd ({r['data'].get('due_text', '')})",
-                           "reason": r["data"].get("note", ""), "at": r["at"][:10]})
-    for r in sections["verschoven"]:
-        milestones.append({"code": r["code"], "label": r["milestone_label"] or "",
-                           "what": f"verschoven van {r['data'].get('old_due_text', '?')} naar "
-                                   f"{r['data'].get('due_text', '')}",
-                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
-    for r in sections["vervallen"]:
-        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "what": "vervallen",
-                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
-    milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))
-    return {
-        "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
-                           "at": r["at"][:10]} for what, r, detail, reason in interventions],
-        "milestones": milestones, "plan_versions": versions,
-    }
-
-
 # --- the report ---------------------------------------------------------------------------
 
 def _position(db: sqlite_utils.Database) -> int:
@@ -332,7 +283,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     stoplicht = {c: sum(1 for p in progress if p["stoplicht"] == c) for c in COLOURS}
     deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
                         key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))
-    changes = _agenda_changes(db, plan_id, period.start, as_of)
+    changes = agenda_changes(db, plan_id, period.start, as_of)
     indicators = indicators_section(db, plan_id, facts, period.end, as_of)
     finance = finance_section(db, plan_id, facts, period.year, as_of)
     first, last = Quarter(facts["period"]["start"], 1), Quarter(facts["period"]["end"], 4)

@@ -81,7 +81,7 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
                 expected_version=int(version) if version.isdigit() else None)
     except ConflictError:
         refresh_read_model()
-        return _page(plan_id, code, values=values, status=409, conflict=(
+        return _page(plan_id, code, values=values | {"form": form}, status=409, conflict=(
             "Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen: "
             "bekijk de actuele stand hieronder en voer haar zo nodig opnieuw in."))
     except (DomainError, NotFoundError) as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from projections.frozen import read_model_at
+from projections.frozen import plan_aggregates, read_model_at
 from projections.publications import published_report
 from projections.report import HalfYear, ReportError, report_data
 from web.reports.document import ReportMeta
@@ -29,7 +29,7 @@ def published(services: Services, db: sqlite_utils.Database, plan_id: str,
     if record is None:
         raise ReportError(f"Plan '{plan_id}' heeft geen vastgestelde rapportage nr. {number}.")
     frozen = read_model_at(services.app.recorder, record["position"], services.data_dir / FROZEN_DIR,
-                           mapper=services.runner.mapper)
+                           mapper=services.runner.mapper, aggregates=plan_aggregates(db, plan_id), name=plan_id)
     try:
         data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]))
     finally:

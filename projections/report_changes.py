@@ -1,0 +1,64 @@
+"""The council report's "Wijzigingen in de agenda": plan versions, interventions and milestones changed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from projections.history import changes_by_section
+
+
+def _code_key(code: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
+
+
+def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date) -> dict[str, Any]:
+    """Return what changed in the agenda from ``start`` up to and including ``as_of``, with reasons."""
+    sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
+    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == "PlanImported"}
+    interventions, milestones, versions = [], [], []
+    for r in sections["agenda"]:
+        d, ev = r["data"], r["event"]
+        if ev == "InterventionAdded":
+            if r["at"] not in imported_at:
+                interventions.append(("toegevoegd", r, d.get("title", ""), ""))
+        elif ev == "InterventionDropped":
+            interventions.append(("vervallen", r, "", d.get("reason", "")))
+        elif ev == "InterventionReinstated":
+            interventions.append(("weer opgenomen", r, "", d.get("reason", "")))
+        elif ev == "InterventionRevised":
+            interventions.append(("beschrijving gewijzigd", r, ", ".join(sorted(d.get("changes", {}))),
+                                  d.get("reason", "")))
+        elif ev == "InterventionClosed":
+            interventions.append(("afgesloten", r, "", d.get("note", "")))
+        elif ev == "MilestoneRelabelled":
+            milestones.append({"code": r["code"], "what": f"omschrijving gewijzigd in '{d.get('label', '')}'",
+                               "label": r["milestone_label"] or "", "reason": d.get("reason", ""),
+                               "at": r["at"][:10]})
+        elif ev == "PlanRevised":
+            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
+                             "summary": list(d.get("summary") or [])})
+        elif ev == "PlanImported":
+            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
+                             "summary": ["Plan opgenomen in het volgsysteem"]})
+    for r in sections["toegevoegd"]:
+        milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
+                           "what": f"toegevoegd ({r['data'].get('due_text', '')})",
+                           "reason": r["data"].get("note", ""), "at": r["at"][:10]})
+    for r in sections["verschoven"]:
+        milestones.append({"code": r["code"], "label": r["milestone_label"] or "",
+                           "what": f"verschoven van {r['data'].get('old_due_text', '?')} naar "
+                                   f"{r['data'].get('due_text', '')}",
+                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+    for r in sections["vervallen"]:
+        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "what": "vervallen",
+                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+    milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))
+    return {
+        "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
+                           "at": r["at"][:10]} for what, r, detail, reason in interventions],
+        "milestones": milestones, "plan_versions": versions,
+    }

@@ -1,0 +1,238 @@
+"""The council report's content: figures, reasons and sections, from the read model only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from projections.report import HalfYear, ReportError, report_data
+from tests.report_seed import AS_OF, PERIOD, PLAN, revised_plan_text, seed_report_scenario
+from tracker.planfile import parse_plan
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    """Return services with the report scenario recorded (read only: shared by the tests here)."""
+    from web.services import open_services
+
+    services = open_services(tmp_path_factory.mktemp("report") / "data")
+    seed_report_scenario(services)
+    return services
+
+
+@pytest.fixture(scope="module")
+def data(scenario):
+    return report_data(scenario.db, PLAN, PERIOD, AS_OF)
+
+
+def _interventions(data):
+    found = {}
+
+    def walk(section):
+        for iv in section["interventions"]:
+            found[iv["code"]] = iv
+        for child in section["groups"]:
+            walk(child)
+
+    for section in data["sections"]:
+        walk(section)
+    return found
+
+
+def test_half_years_are_read_in_both_spellings():
+    assert HalfYear.parse("2026-H1") == HalfYear.parse("H1 2026") == HalfYear(2026, 1)
+    h2 = HalfYear.parse("h2 2026")
+    assert (h2.start, h2.end, h2.key, h2.label) == (date(2026, 7, 1), date(2026, 12, 31), "2026-H2",
+                                                    "tweede halfjaar 2026")
+    assert h2.next() == HalfYear(2027, 1)
+    with pytest.raises(ReportError, match="geen halfjaar"):
+        HalfYear.parse("2026-Q1")
+
+
+def test_the_milestones_that_fell_due_are_counted_by_outcome(data):
+    # Independently: every milestone the plan (as revised) puts in the first half of 2026.
+    spec = parse_plan(revised_plan_text(), "herzien.yaml")
+    due_in_h1 = [(iv.code, m.id) for iv in spec.interventions for m in iv.milestones
+                 if date(2026, 1, 1) <= m.due.date <= date(2026, 6, 30)]
+    k = data["kernboodschap"]
+    assert k["counts"]["op_tijd"] == 1          # 2.A2 afspraken, done 20 March (due Q1)
+    assert k["counts"]["te_laat_gereed"] == 1   # 2.A3 oudercursus, done 10 April (due Q1)
+    assert k["counts"]["verschoven"] == 1       # 3.A1 commissie, moved to Q3 2026
+    assert k["counts"]["vervallen"] == 1        # 3.C3 noord-start
+    assert k["counts"]["open"] == 0             # the period had ended on the as-of date
+    assert k["milestones_due"] == len(due_in_h1)
+    assert k["counts"]["te_laat"] == len(due_in_h1) - 4
+    assert k["interventions"] == 24             # 24 - 3.C2 + 4.3
+    assert sum(k["stoplicht"].values()) == 24
+
+
+def test_the_kernboodschap_says_the_figures_in_dutch(data):
+    k = data["kernboodschap"]
+    text = " ".join(k["paragraphs"])
+    assert "omvat 24 interventies" in text
+    assert f"vielen {k['milestones_due']} mijlpalen uit het tijdpad" in text
+    assert "1 op tijd gerealiseerd, 1 later dan gepland gerealiseerd" in text
+    assert f"{k['stoplicht']['oranje']} op oranje en {k['stoplicht']['rood']} op rood" in text
+    assert "1 interventie toegevoegd, 1 interventie vervallen" in text
+    assert "Voor 2 van de 17 primaire indicatoren is een waarde vastgelegd." in text
+    assert "Financiën 2026: wmo € 450.000 besparing" in text
+
+
+def test_the_main_deviations_come_worst_first_with_their_cause(data):
+    deviations = data["kernboodschap"]["deviations"]
+    colours = [d["stoplicht"] for d in deviations]
+    assert colours == sorted(colours, key=lambda c: c != "rood")
+    assert "groen" not in colours
+    by_code = {d["code"]: d for d in deviations}
+    assert by_code["3.A1"]["cause"] == "Besluit college later dan voorzien"
+
+
+def test_an_intervention_shows_its_stoplicht_explanation_and_reasons(data):
+    iv = _interventions(data)["3.A1"]
+    assert iv["stoplicht_manual"] == "oranje"
+    assert iv["explanation"]["manual"] == {"oorzaak": "Besluit college later dan voorzien",
+                                           "gevolg": "Commissie start een kwartaal later",
+                                           "bijsturing": "Extra bestuurlijk overleg ingepland"}
+    assert iv["trekker"] == "Jan Jansen"
+    moved = iv["rescheduled"]
+    assert [(m["from"], m["to"], m["reason"]) for m in moved] == [
+        ("Q1 2026", "Q3 2026", "Wacht op besluit college over de samenstelling")]
+    assert "Commissie operationeel" in [m["label"] for m in iv["next"]]
+    categories = {m["id"]: m["category"] for m in iv["due_in_period"]}
+    assert categories["commissie-operationeel"] == "verschoven"
+
+
+def test_realised_late_and_cancelled_milestones_per_intervention(data):
+    ivs = _interventions(data)
+    assert [(m["label"], m["realised"], m["category"]) for m in ivs["2.A2"]["realised"]] == [
+        ("Afspraken per aanbieder over invulling", "2026-03-20", "op_tijd")]
+    assert ivs["2.A2"]["notes"][0]["text"] == "Vier aanbieders zetten groepsproducten in"
+    assert [m["category"] for m in ivs["2.A3"]["realised"]] == ["te_laat_gereed"]
+    assert [m["reason"] for m in ivs["3.C3"]["cancelled"]] == ["Opgegaan in het intake-netwerk van 3.C4"]
+    # 2.A2's selection of providers (Q4 2025) is still open: late, from an earlier period.
+    assert [m["id"] for m in ivs["2.A2"]["late"]] == ["selectie-aanbieders"]
+    assert ivs["2.A2"]["explanation"]["missing"] is True
+    assert "Selectie aanbieders" in ivs["2.A2"]["explanation"]["auto_reason"]
+
+
+def test_sections_follow_the_plans_chapters_and_themes(data):
+    sections = data["sections"]
+    assert [s["title"] for s in sections] == ["2 Generieke maatregelen", "3 Maatregelen jeugd",
+                                              "4 Maatregelen ambulante Wmo-begeleiding"]
+    assert [g["key"] for g in sections[0]["groups"]] == ["2.A", "2.B", "2.C", "2.D", "2.E"]
+    assert [iv["code"] for iv in sections[2]["interventions"]] == ["4.1", "4.2", "4.3"]
+    codes = list(_interventions(data))
+    assert "3.C2" not in codes and len(codes) == 24
+
+
+def test_changes_in_the_agenda_hold_the_new_plan_version_with_reasons(data):
+    changes = data["changes"]
+    assert [(c["code"], c["what"]) for c in changes["interventions"]] == [("4.3", "toegevoegd"),
+                                                                          ("3.C2", "vervallen")]
+    assert "planversie 2" in changes["interventions"][1]["reason"]
+    [version] = changes["plan_versions"]
+    assert "4.3: interventie toegevoegd" in version["summary"]
+    assert [(m["code"], m["what"], m["reason"]) for m in changes["milestones"]] == [
+        ("3.A1", "verschoven van Q1 2026 naar Q3 2026", "Wacht op besluit college over de samenstelling"),
+        ("3.C3", "vervallen", "Opgegaan in het intake-netwerk van 3.C4")]
+
+
+def test_the_first_import_is_not_reported_as_24_added_interventions(scenario):
+    data = report_data(scenario.db, PLAN, "2025-H2", date(2025, 12, 31))
+    assert data["changes"]["interventions"] == []
+    assert data["changes"]["plan_versions"][0]["summary"] == ["Plan opgenomen in het volgsysteem"]
+    # 2.B2's plan van aanpak (15 December) and two Q3 2025 lines the plan marks as done.
+    assert data["kernboodschap"]["counts"]["op_tijd"] == 3
+
+
+def test_indicators_show_values_per_period_corrections_and_targets(data):
+    rows = {r["id"]: r for r in data["indicators"]["rows"]}
+    assert len(rows) == 17
+    groep = rows["groepsproducten-zorgaanbieders"]
+    assert [(v["period_label"], v["value"]) for v in groep["values"]] == [("H1 2026", Decimal("65"))]
+    assert [e["value"] for e in groep["values"][0]["earlier"]] == [Decimal("60")]
+    assert groep["target_text"] == "ten minste 150 cliënten in 2026"
+    assert "150 jeugdigen ontvangen in 2026 groepsproducten" in groep["target_note"]
+    assert groep["progress_pct"] == Decimal("43")
+    wachtlijst = rows["wachtlijst-jeugd-ggz"]
+    assert [(v["period"], v["value"]) for v in wachtlijst["values"]] == [("2025-H2", Decimal("130")),
+                                                                         ("2026-H1", Decimal("118"))]
+    assert rows["instroom-per-zorgvorm"]["values"] == []
+
+
+def test_indicator_values_are_as_recorded_by_the_as_of_date(scenario):
+    early = report_data(scenario.db, PLAN, PERIOD, date(2026, 7, 4))
+    rows = {r["id"]: r for r in early["indicators"]["rows"]}
+    assert [v["value"] for v in rows["groepsproducten-zorgaanbieders"]["values"]] == [Decimal("60")]
+    assert [v["period"] for v in rows["wachtlijst-jeugd-ggz"]["values"]] == ["2025-H2"]
+
+
+def test_finance_against_taakstelling_nulmeting_and_expected_ranges(data):
+    fin = data["finance"]
+    assert fin["domains"] == ["jeugd", "wmo"]
+    assert {(t["domain"], t["amount"]) for t in fin["targets"]} == {("jeugd", Decimal("6000000")),
+                                                                    ("wmo", Decimal("1200000"))}
+    years = {y["year"]: {r["domain"]: r for r in y["rows"]} for y in fin["years"]}
+    assert sorted(years) == [2025, 2026]
+    jeugd_2025 = years[2025]["jeugd"]
+    assert jeugd_2025["nulmeting"] == Decimal("35400000")
+    assert jeugd_2025["realisatie"] == Decimal("33000000")
+    assert (jeugd_2025["besparing"], jeugd_2025["besparing_basis"]) == (Decimal("2400000"), "berekend")
+    assert jeugd_2025["taakstelling_gehaald"] is False
+    assert (jeugd_2025["kosten_verwacht"], jeugd_2025["kosten_gerealiseerd"]) == (Decimal("30000"), Decimal("28000"))
+    wmo_2026 = years[2026]["wmo"]
+    assert (wmo_2026["besparing"], wmo_2026["besparing_basis"]) == (Decimal("450000"), "vastgelegd")
+    assert (wmo_2026["expected_min"], wmo_2026["expected_max"]) == (Decimal("300000"), Decimal("600000"))
+    assert wmo_2026["range_verdict"] == "binnen"
+    assert [(f["year"], f["kind"], f["by"]) for f in fin["recorded"]] == [
+        (2025, "kosten_maatregelen", "P&C"), (2025, "realisatie", "P&C"), (2026, "besparing", "P&C")]
+
+
+def test_the_appendix_holds_every_milestone_planned_and_realised(data, scenario):
+    from projections.interventions import interventions_as_of
+
+    expected = sum(len(iv["milestones"]) for iv in interventions_as_of(scenario.db, AS_OF, plan_id=PLAN))
+    assert sum(len(iv["milestones"]) for iv in data["tijdpad"]) == expected
+    rows = {(iv["code"], m["label"]): m for iv in data["tijdpad"] for m in iv["milestones"]}
+    moved = rows[("3.A1", "Commissie operationeel")]
+    assert (moved["planned_due_text"], moved["due_text"]) == ("Q1 2026", "Q3 2026")
+    assert rows[("2.A2", "Afspraken per aanbieder over invulling")]["realised"] == "2026-03-20"
+    assert [m["label"] for m in data["plan_milestones"]][0] == "Actualisatie van de uitvoeringsagenda in zijn geheel"
+
+
+def test_the_charts_data_counts_stoplicht_and_quarters(data):
+    charts = data["charts"]
+    assert charts["stoplicht"] == data["kernboodschap"]["stoplicht"]
+    quarters = charts["per_quarter"]
+    assert [q["key"] for q in quarters][:2] == ["2025-Q1", "2025-Q2"] and len(quarters) == 12
+    assert [q["key"] for q in quarters if q["in_period"]] == ["2026-Q1", "2026-Q2"]
+    q1 = next(q for q in quarters if q["key"] == "2026-Q1")
+    assert q1["realised"] == 1  # 2.A2 on 20 March
+
+
+def test_the_report_is_a_pure_function_of_the_read_model(scenario, data):
+    assert report_data(scenario.db, PLAN, "H1 2026", AS_OF) == data
+    assert data["position"] == scenario.app.recorder.max_notification_id()
+    assert data["as_of"] == "2026-07-15" and data["period"]["key"] == "2026-H1"
+
+
+def test_a_report_before_its_period_or_of_an_unknown_plan_is_refused(scenario):
+    with pytest.raises(ReportError, match="ligt voor het begin"):
+        report_data(scenario.db, PLAN, "2026-H2", date(2026, 6, 1))
+    with pytest.raises(ReportError, match="Onbekend plan"):
+        report_data(scenario.db, "bestaat-niet", PERIOD, AS_OF)
+
+
+def test_a_new_event_changes_a_concept_report(tmp_path):
+    from web.services import open_services
+
+    services = open_services(tmp_path / "eigen")
+    seed_report_scenario(services)
+    before = report_data(services.db, PLAN, PERIOD, AS_OF)
+    services.app.complete_milestone(PLAN, "4.3", "start-pilot", realised=date(2026, 6, 20),
+                                    at=datetime(2026, 7, 1, 9), by="Karin Smit")
+    services.catch_up()
+    after = report_data(services.db, PLAN, PERIOD, AS_OF)
+    assert after["kernboodschap"]["counts"]["op_tijd"] == before["kernboodschap"]["counts"]["op_tijd"] + 1

@@ -1,0 +1,622 @@
+"""The trekker's updates through the pages (without JavaScript and with htmx), conflicts,
+Mijn interventies, and the stuurgroep's reviews on the intervention page, the board and the changes."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from projections.history import intervention_history
+from projections.interventions import interventions_as_of
+from tests.accounts import csrf_token, email_for, ensure_user, sign_in
+from tests.helpers import event_count
+from tests.seed import PLAN, TODAY, seed_plan
+
+ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
+IV = f"/plannen/{PLAN}/interventies/3.A1"
+FATIMA = "f.devries@nijmegen.nl"
+LATE = "afwegingskader-startfase"        # Q4 2025, open: late on 1 April 2026
+RESCHEDULED = "pva-zbo-commissie"        # Q1 2026 moved to Q3 2026 in January
+CONFLICT = ("Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen: "
+            "bekijk de actuele stand hieronder en voer haar zo nodig opnieuw in.")
+
+
+@dataclass
+class Site:
+    app: Any
+    client: Any
+    services: Any
+
+    def iv(self, code: str = "3.A1") -> dict[str, Any]:
+        self.services.catch_up()
+        return interventions_as_of(self.services.db, TODAY, plan_id=PLAN, code=code, include_dropped=True)[0]
+
+    def milestone(self, milestone_id: str, code: str = "3.A1") -> dict[str, Any]:
+        return next(m for m in self.iv(code)["milestones"] if m["milestone_id"] == milestone_id)
+
+    def history(self, code: str = "3.A1") -> list[dict[str, Any]]:
+        self.services.catch_up()
+        return intervention_history(self.services.db, PLAN, code)
+
+    def version(self, code: str = "3.A1") -> str:
+        return str(self.services.app.get_intervention(PLAN, code).version)
+
+    def events(self) -> int:
+        return event_count(self.services)
+
+
+@pytest.fixture
+def site(data_dir: Path) -> Site:
+    """The seeded default plan; the test client is signed in as Jan Jansen, trekker of 3.A1."""
+    from web import create_app
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    for role in ROLES:
+        ensure_user(services, role)
+    app = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
+    site = Site(app, app.test_client(), services)
+    sign_in(site.client, services, "trekker")
+    return site
+
+
+def post(site: Site, path: str, htmx: bool = False, client: Any = None, **data: Any):
+    client = client or site.client
+    data.setdefault("version", site.version())
+    data["csrf_token"] = csrf_token(client, f"/plannen/{PLAN}")
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"{IV}/{path}", data=data, headers=headers)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def form_of(page: str, action_end: str) -> str:
+    """Return the HTML of the form whose action ends with action_end."""
+    match = re.search(r'<form method="post" action="[^"]*' + re.escape(action_end) + r'".*?</form>', page, re.S)
+    assert match, action_end
+    return match.group(0)
+
+
+def history_section(page: str) -> str:
+    return page[page.index("<h2>Geschiedenis</h2>"):]
+
+
+def history_items(page: str) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", history_section(page), re.S)
+
+
+# --- mark a milestone done ------------------------------------------------------------------
+
+
+def test_complete_without_a_date_means_today(site):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/gereed", realised="", note="")
+    assert response.status_code == 303
+    assert response.headers["Location"] == IV
+    assert site.events() == before + 1
+    m = site.milestone(LATE)
+    assert (m["status"], m["state"], m["realised"]) == ("done", "gereed", "2026-04-01")
+    page = text_of(site.client.get(IV))
+    assert "Mijlpaal gereed gemeld." in page
+    newest = html.unescape(history_items(page)[0])
+    assert "Mijlpaal 'Afwegingskader voor de startfase gereed' gereed op 1 april 2026" in newest
+    assert "Jan Jansen" in newest
+    assert 'datetime="2026-04-01T' in history_items(page)[0]
+
+
+def test_the_completion_form_proposes_today_and_refuses_a_later_date_in_the_browser(site):
+    form = form_of(text_of(site.client.get(IV)), f"/mijlpalen/{LATE}/gereed")
+    assert 'name="realised" value="2026-04-01" max="2026-04-01"' in form
+
+
+def test_complete_on_an_earlier_date_with_a_note(site):
+    response = post(site, f"mijlpalen/{LATE}/gereed", realised="2026-03-15", note="Vastgesteld in het MT")
+    assert response.status_code == 303
+    m = site.milestone(LATE)
+    assert m["realised"] == "2026-03-15"
+    last = site.history()[-1]
+    assert last["by"] == "Jan Jansen"
+    assert last["at"].startswith("2026-04-01T")
+    assert last["description"].endswith("gereed op 15 maart 2026 — Vastgesteld in het MT")
+
+
+@pytest.mark.parametrize("realised, message", [
+    ("gisteren", "'gisteren' is geen geldige datum voor gerealiseerd op; gebruik JJJJ-MM-DD."),
+    ("01-03-2026", "'01-03-2026' is geen geldige datum voor gerealiseerd op; gebruik JJJJ-MM-DD."),
+    ("2026-04-02", "toekomst"),
+])
+def test_complete_with_a_bad_date_is_refused_next_to_the_field(site, realised, message):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/gereed", realised=realised, note="Bijna")
+    assert response.status_code == 422
+    form = form_of(text_of(response), f"/mijlpalen/{LATE}/gereed")
+    error = re.search(r'<p class="field-error" id="error-complete-' + LATE + r'" role="alert">(.*?)</p>', form)
+    assert error, form
+    assert message in html.unescape(error.group(1))
+    # What was typed is kept.
+    assert f'value="{realised}"' in form and 'value="Bijna"' in form
+    assert site.events() == before
+    assert site.milestone(LATE)["status"] == "open"
+
+
+def test_completing_a_milestone_that_is_already_done_is_refused(site):
+    assert post(site, f"mijlpalen/{LATE}/gereed", realised="").status_code == 303
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/gereed", realised="")
+    assert response.status_code == 422
+    assert site.events() == before
+
+
+def test_an_unknown_milestone_is_refused_without_a_stack_trace(site):
+    before = site.events()
+    response = post(site, "mijlpalen/bestaat-niet/gereed", realised="")
+    assert response.status_code in (404, 422)
+    assert "Traceback" not in text_of(response)
+    assert site.events() == before
+
+
+# --- reschedule ---------------------------------------------------------------------------
+
+
+def test_reschedule_with_a_reason_keeps_the_earlier_due_and_shows_who_and_when(site):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", due="Q3 2026", reason="Wacht op de nieuwe wethouder")
+    assert response.status_code == 303
+    assert site.events() == before + 1
+    m = site.milestone(LATE)
+    assert (m["due_text"], m["planned_due_text"], m["status"]) == ("Q3 2026", "Q4 2025", "open")
+    assert [(e["due_text"], e["reason"]) for e in m["earlier_dues"]] == [("Q4 2025", "Wacht op de nieuwe wethouder")]
+    page = text_of(site.client.get(IV))
+    row = re.search(r'<tr class="[^"]*" data-milestone="' + LATE + r'">.*?</tr>', page, re.S).group(0)
+    assert "Q3 2026" in row and "(was Q4 2025)" in row
+    assert "Verschoven van Q4 2025: Wacht op de nieuwe wethouder" in row
+    newest = html.unescape(history_items(page)[0])
+    assert "verschoven van Q4 2025 naar Q3 2026: Wacht op de nieuwe wethouder" in newest
+    assert "Jan Jansen" in newest and "01-04-2026" in newest
+
+
+def test_reschedule_to_a_date(site):
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", due="2026-06-15", reason="Na de zomer")
+    assert response.status_code == 303
+    m = site.milestone(LATE)
+    assert m["due"] == "2026-06-15"
+    assert m["state"] != "te_laat"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reschedule_without_a_reason_shows_the_dutch_error_in_the_form_and_records_nothing(site, reason):
+    before = site.events()
+    history_before = len(site.history())
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", due="Q3 2026", reason=reason)
+    assert response.status_code == 422
+    page = text_of(response)
+    form = form_of(page, f"/mijlpalen/{LATE}/verschuiven")
+    assert ('<p class="field-error" id="error-reschedule-' + LATE + '" role="alert">'
+            "Geef een reden op voor het verschuiven van de mijlpaal.</p>") in form
+    assert 'value="Q3 2026"' in form
+    assert 'aria-describedby="error-reschedule-' + LATE + '" aria-invalid="true"' in form
+    # The form with the error is open; the others are not, and nothing else got the message.
+    assert page.count("Geef een reden op voor het verschuiven") == 1
+    assert re.search(r"<details open><summary>Verschuiven</summary>\s*" + re.escape(form), page)
+    assert site.events() == before
+    assert len(site.history()) == history_before
+    assert site.milestone(LATE)["due_text"] == "Q4 2025"
+
+
+@pytest.mark.parametrize("due, message", [
+    ("morgen", "Ongeldige termijn: 'morgen' is geen herkenbare termijn."),
+    ("", "termijn"),
+])
+def test_reschedule_to_an_unreadable_due_is_refused(site, due, message):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", due=due, reason="Later")
+    assert response.status_code == 422
+    form = form_of(text_of(response), f"/mijlpalen/{LATE}/verschuiven")
+    assert message in html.unescape(form)
+    assert 'value="Later"' in form
+    assert site.events() == before
+
+
+# --- cancel, add, note, stoplicht ---------------------------------------------------------
+
+
+def test_cancel_needs_a_reason(site):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/laten-vervallen", reason="")
+    assert response.status_code == 422
+    form = form_of(text_of(response), f"/mijlpalen/{LATE}/laten-vervallen")
+    assert 'class="field-error"' in form and "reden" in form.lower()
+    assert site.events() == before
+    response = post(site, f"mijlpalen/{LATE}/laten-vervallen", reason="Opgegaan in de pilots")
+    assert response.status_code == 303
+    m = site.milestone(LATE)
+    assert (m["status"], m["reason"]) == ("cancelled", "Opgegaan in de pilots")
+    page = text_of(site.client.get(IV))
+    assert "Vervallen: Opgegaan in de pilots" in page
+    assert "Jan Jansen" in history_items(page)[0]
+
+
+def test_add_a_milestone(site):
+    before = site.events()
+    response = post(site, "mijlpalen", label="Tussenevaluatie met de scholen", due="Q4 2026", kind="evaluation")
+    assert response.status_code == 303
+    assert site.events() == before + 1
+    added = [m for m in site.iv()["milestones"] if m["label"] == "Tussenevaluatie met de scholen"]
+    assert len(added) == 1
+    assert (added[0]["due_text"], added[0]["kind"], added[0]["status"]) == ("Q4 2026", "evaluation", "open")
+    page = text_of(site.client.get(IV))
+    assert "Mijlpaal gepland: &#39;Tussenevaluatie met de scholen&#39; (Q4 2026)" in history_items(page)[0]
+
+
+@pytest.mark.parametrize("label, due, message", [
+    ("Tussenevaluatie", "", "Geef de termijn van de nieuwe mijlpaal op, bijvoorbeeld Q3 2026."),
+    ("Tussenevaluatie", "ooit", "ooit"),
+    ("", "Q4 2026", ""),
+])
+def test_add_a_milestone_with_missing_input_is_refused(site, label, due, message):
+    before = site.events()
+    response = post(site, "mijlpalen", label=label, due=due, kind="other")
+    assert response.status_code == 422
+    form = form_of(text_of(response), "/mijlpalen")
+    assert 'class="field-error"' in form
+    assert message in html.unescape(form)
+    assert f'id="add-label" name="label" value="{label}"' in form
+    assert site.events() == before
+
+
+def test_write_a_progress_note(site):
+    response = post(site, "notities", text="Drie scholen doen mee aan de pilot.")
+    assert response.status_code == 303
+    page = text_of(site.client.get(IV))
+    newest = history_items(page)[0]
+    assert "Voortgangsnotitie: Drie scholen doen mee aan de pilot." in newest
+    assert "Jan Jansen" in newest and 'datetime="2026-04-01T' in newest
+    assert site.iv()["last_update_at"].startswith("2026-04-01")
+
+
+def test_an_empty_note_is_refused(site):
+    before = site.events()
+    response = post(site, "notities", text="  ")
+    assert response.status_code == 422
+    assert 'id="error-note"' in form_of(text_of(response), "/notities")
+    assert site.events() == before
+
+
+@pytest.mark.parametrize("colour", ["oranje", "rood"])
+def test_stoplicht_oranje_or_rood_needs_oorzaak_gevolg_and_bijsturing(site, colour):
+    before = site.events()
+    response = post(site, "stoplicht", colour=colour, oorzaak="Geen budget", gevolg="", bijsturing="")
+    assert response.status_code == 422
+    form = form_of(text_of(response), "/stoplicht")
+    error = re.search(r'<p class="field-error" id="error-stoplicht" role="alert">(.*?)</p>', form).group(1)
+    assert f"Bij stoplicht {colour} zijn oorzaak, gevolg en bijsturing verplicht" in error
+    assert "gevolg" in error and "bijsturing" in error
+    assert ">Geen budget</textarea>" in form
+    assert re.search(rf'value="{colour}"\s+checked', form)
+    assert site.events() == before
+    response = post(site, "stoplicht", colour=colour, oorzaak="Geen budget", gevolg="Start schuift een kwartaal",
+                    bijsturing="Dekking zoeken in de voorjaarsnota")
+    assert response.status_code == 303
+    iv = site.iv()
+    assert (iv["stoplicht"], iv["oorzaak"], iv["gevolg"], iv["bijsturing"]) == (
+        colour, "Geen budget", "Start schuift een kwartaal", "Dekking zoeken in de voorjaarsnota")
+    page = text_of(site.client.get(IV))
+    assert "<dt>Bijsturing</dt><dd>Dekking zoeken in de voorjaarsnota</dd>" in page
+    assert f"Stoplicht op {colour} gezet" in history_items(page)[0]
+
+
+def test_stoplicht_groen_needs_no_explanation(site):
+    response = post(site, "stoplicht", colour="groen")
+    assert response.status_code == 303
+    assert site.iv()["stoplicht"] == "groen"
+
+
+def test_an_unknown_stoplicht_colour_is_refused(site):
+    before = site.events()
+    response = post(site, "stoplicht", colour="paars", oorzaak="a", gevolg="b", bijsturing="c")
+    assert response.status_code == 422
+    assert site.events() == before
+
+
+# --- with and without JavaScript ------------------------------------------------------------
+
+
+def test_an_htmx_request_gets_the_intervention_fragment(site):
+    response = post(site, "notities", htmx=True, text="Via htmx")
+    assert response.status_code == 200
+    fragment = text_of(response)
+    assert fragment.lstrip().startswith('<div id="intervention">')
+    assert "<html" not in fragment and "<head" not in fragment and "<body" not in fragment
+    assert '<p class="notice" role="status">Notitie opgeslagen.</p>' in fragment
+    assert "Voortgangsnotitie: Via htmx" in fragment
+    # The fragment's forms carry the new version, so the next change is not a conflict.
+    assert f'name="version" value="{site.version()}"' in fragment
+    second = post(site, "notities", htmx=True, text="Nog een", version=re.search(
+        r'name="version" value="(\d+)"', fragment).group(1))
+    assert second.status_code == 200
+
+
+def test_an_htmx_request_with_invalid_input_gets_the_fragment_with_the_error(site):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="Q3 2026", reason="")
+    assert response.status_code == 422
+    fragment = text_of(response)
+    assert fragment.lstrip().startswith('<div id="intervention">') and "<html" not in fragment
+    assert "Geef een reden op voor het verschuiven van de mijlpaal." in fragment
+    assert site.events() == before
+
+
+def test_without_javascript_a_change_redirects_and_the_page_shows_the_notice(site):
+    response = post(site, "notities", text="Zonder JavaScript")
+    assert response.status_code == 303
+    assert response.headers["Location"] == IV
+    page = text_of(site.client.get(response.headers["Location"]))
+    assert "<html" in page
+    assert "Notitie opgeslagen." in page
+    # Shown once: the next visit has no notice.
+    assert "Notitie opgeslagen." not in text_of(site.client.get(IV))
+
+
+def test_every_update_form_works_without_javascript(site):
+    page = text_of(site.client.get(IV))
+    forms = re.findall(r"<form ([^>]*)>", page)
+    update_forms = [f for f in forms if "hx-post" in f]
+    assert len(update_forms) >= 3 * 8 + 3
+    for attributes in update_forms:
+        action = re.search(r'action="([^"]+)"', attributes).group(1)
+        assert f'hx-post="{action}"' in attributes
+        assert 'method="post"' in attributes
+        assert 'hx-target="#intervention"' in attributes and 'hx-select="#intervention"' in attributes
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+
+def _second_trekker_client(site: Site):
+    other = site.app.test_client()
+    sign_in(other, site.services, "trekker")
+    return other
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_change_based_on_a_stale_version_is_refused_with_the_current_state(site, htmx):
+    stale = site.version()
+    other = _second_trekker_client(site)
+    assert post(site, f"mijlpalen/{LATE}/gereed", client=other, realised="").status_code == 303
+    before = site.events()
+    history_before = len(site.history())
+    response = post(site, "notities", htmx=htmx, version=stale, text="Mijn notitie van net")
+    assert response.status_code == 409
+    page = text_of(response)
+    assert CONFLICT in page
+    assert ("<html" in page) is not htmx
+    # The current state: the other session's completion, and forms based on the new version.
+    row = re.search(r'<tr class="[^"]*" data-milestone="' + LATE + r'">.*?</tr>', page, re.S).group(0)
+    assert 'class="badge state-gereed"' in row and "01-04-2026" in row
+    assert f'name="version" value="{site.version()}"' in page
+    assert f'name="version" value="{stale}"' not in page
+    assert "Traceback" not in page
+    # Nothing recorded, nothing of the other session lost.
+    assert site.events() == before
+    assert len(site.history()) == history_before
+    assert site.milestone(LATE)["status"] == "done"
+
+
+@pytest.mark.parametrize("path, data", [
+    (f"mijlpalen/{LATE}/verschuiven", {"due": "Q3 2026", "reason": "Wacht op de raad"}),
+    ("mijlpalen", {"label": "Tussenevaluatie", "due": "Q4 2026"}),
+    ("stoplicht", {"colour": "rood", "oorzaak": "a", "gevolg": "b", "bijsturing": "c"}),
+    (f"mijlpalen/{RESCHEDULED}/laten-vervallen", {"reason": "Niet meer nodig"}),
+])
+def test_every_update_is_refused_on_a_stale_version(site, path, data):
+    stale = site.version()
+    assert post(site, "notities", client=_second_trekker_client(site), text="Eerst").status_code == 303
+    before = site.events()
+    response = post(site, path, version=stale, **data)
+    assert response.status_code == 409
+    assert CONFLICT in text_of(response)
+    assert site.events() == before
+
+
+def test_a_refused_stale_change_keeps_what_the_user_typed(site):
+    """Nothing is lost: the refused note is still in the form, ready to send again."""
+    stale = site.version()
+    assert post(site, f"mijlpalen/{LATE}/gereed", client=_second_trekker_client(site), realised="").status_code == 303
+    response = post(site, "notities", htmx=True, version=stale, text="Mijn notitie van net")
+    assert response.status_code == 409
+    form = form_of(text_of(response), "/notities")
+    assert ">Mijn notitie van net</textarea>" in form, form
+    # Sent again from the refreshed form, it is recorded.
+    again = post(site, "notities", htmx=True, text="Mijn notitie van net")
+    assert again.status_code == 200
+    assert site.history()[-1]["description"] == "Voortgangsnotitie: Mijn notitie van net"
+
+
+def test_a_stale_reschedule_shows_the_current_due_and_keeps_it(site):
+    stale = site.version()
+    other = _second_trekker_client(site)
+    assert post(site, f"mijlpalen/{LATE}/verschuiven", client=other, due="Q2 2026",
+                reason="Eerste verschuiving").status_code == 303
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", version=stale, due="Q4 2026", reason="Tweede")
+    assert response.status_code == 409
+    assert "Verschoven van Q4 2025: Eerste verschuiving" in text_of(response)
+    assert site.milestone(LATE)["due_text"] == "Q2 2026"
+
+
+# --- Mijn interventies -----------------------------------------------------------------------
+
+
+def mine_rows(client) -> list[dict[str, str]]:
+    page = text_of(client.get("/mijn-interventies"))
+    body = re.search(r'<table class="mine">.*?<tbody>(.*?)</tbody>', page, re.S)
+    if not body:
+        return []
+    rows = []
+    for row in re.findall(r"<tr class=\"state-([a-z_]+)\">(.*?)</tr>", body.group(1), re.S):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+        rows.append({"state": row[0], "due": cells[0], "label": cells[2], "intervention": cells[3]})
+    return rows
+
+
+def test_mijn_interventies_lists_the_open_milestones_of_my_interventions_late_first(site):
+    rows = mine_rows(site.client)
+    iv = site.iv()
+    open_ones = [m for m in iv["milestones"] if m["status"] == "open"]
+    assert len(rows) == len(open_ones) == 8
+    assert {r["intervention"].split(" ")[0] for r in rows} == {"3.A1"}
+    states = [r["state"] for r in rows]
+    late = states.count("te_laat")
+    assert late == 4
+    assert states[:late] == ["te_laat"] * late
+    assert "te_laat" not in states[late:]
+    dues = {m["label"]: m["due"] for m in open_ones}
+    ordered = [dues[r["label"]] for r in rows]
+    assert ordered[:late] == sorted(ordered[:late])
+    assert ordered[late:] == sorted(ordered[late:])
+    assert rows[0]["label"] == "Afwegingskader voor de startfase gereed"
+    assert rows[0]["due"] == "Q4 2025"
+    # Done milestones of 2.B2 and its open ones (Fatima's) are not listed.
+    others = {m["label"] for m in site.iv("2.B2")["milestones"]}
+    assert not any("2.B2" in r["intervention"] or r["label"] in others for r in rows)
+
+
+def test_a_completed_milestone_leaves_mijn_interventies(site):
+    assert post(site, f"mijlpalen/{LATE}/gereed", realised="").status_code == 303
+    rows = mine_rows(site.client)
+    assert len(rows) == 7
+    assert "Afwegingskader voor de startfase gereed" not in [r["label"] for r in rows]
+    assert [r["state"] for r in rows].count("te_laat") == 3
+
+
+def test_a_rescheduled_late_milestone_moves_behind_the_late_ones(site):
+    assert post(site, f"mijlpalen/{LATE}/verschuiven", due="Q2 2026", reason="Later").status_code == 303
+    rows = mine_rows(site.client)
+    labels = [r["label"] for r in rows]
+    assert [r["state"] for r in rows][:3] == ["te_laat"] * 3
+    assert labels.index("Afwegingskader voor de startfase gereed") == 3
+
+
+def test_another_trekker_sees_only_their_own_interventions(site):
+    ensure_user(site.services, "trekker", email=FATIMA, name="Fatima de Vries")
+    client = site.app.test_client()
+    sign_in(client, site.services, "trekker", email=FATIMA)
+    rows = mine_rows(client)
+    assert rows and {r["intervention"].split(" ")[0] for r in rows} == {"2.B2"}
+    assert [r["label"] for r in rows] == ["Start implementatie sturing op doelmatigheid",
+                                          "Evaluatie plan van aanpak en advies voor vervolg"]
+    assert rows[0]["state"] == "te_laat"
+
+
+def test_someone_without_interventions_is_told_so(site):
+    client = site.app.test_client()
+    sign_in(client, site.services, "lezer")
+    assert "U bent nog geen trekker van een interventie." in text_of(client.get("/mijn-interventies"))
+
+
+# --- the stuurgroep's review -----------------------------------------------------------------
+
+
+def stuurgroep(site: Site):
+    client = site.app.test_client()
+    sign_in(client, site.services, "stuurgroep")
+    return client
+
+
+def review(site: Site, client, meeting: str, decision: str, actions: str = "", code: str = "3.A1"):
+    token = csrf_token(client, f"/plannen/{PLAN}")
+    return client.post(f"/plannen/{PLAN}/interventies/{code}/bespreking", data={
+        "csrf_token": token, "version": site.version(code), "meeting_date": meeting,
+        "decision": decision, "actions": actions})
+
+
+def board_row(client, code: str) -> str:
+    page = text_of(client.get(f"/plannen/{PLAN}"))
+    return re.search(r'<tr class="board-row" data-code="' + re.escape(code) + r'">.*?</tr>', page, re.S).group(0)
+
+
+def last_cell(row: str) -> str:
+    return re.findall(r"<td>(.*?)</td>", row, re.S)[-1].strip()
+
+
+def test_a_review_appears_on_the_intervention_page_and_in_its_history(site):
+    client = stuurgroep(site)
+    response = review(site, client, "2026-03-30", "Doorgaan met de pilots", "Evaluatie in juni agenderen")
+    assert response.status_code == 303
+    page = text_of(client.get(IV))
+    assert ("<dt>Besproken in stuurgroep</dt><dd>30 maart 2026: Doorgaan met de pilots</dd>") in page
+    newest = html.unescape(history_items(page)[0])
+    assert ("Besproken in de stuurgroep op 30 maart 2026. Besluit: Doorgaan met de pilots. "
+            "Acties: Evaluatie in juni agenderen") in newest
+    assert "Stijn Stuur" in newest
+    # The trekker sees it as well.
+    assert "30 maart 2026: Doorgaan met de pilots" in text_of(site.client.get(IV))
+
+
+def test_the_board_shows_when_each_intervention_was_last_discussed(site):
+    client = stuurgroep(site)
+    assert "<th scope=\"col\">Besproken</th>" in text_of(client.get(f"/plannen/{PLAN}"))
+    assert last_cell(board_row(client, "3.A1")) == "—"
+    assert review(site, client, "2026-02-10", "Eerste bespreking").status_code == 303
+    assert review(site, client, "2026-03-30", "Tweede bespreking").status_code == 303
+    assert review(site, client, "2026-03-16", "Bespreking 2.B2", code="2.B2").status_code == 303
+    assert last_cell(board_row(client, "3.A1")) == "30-03-2026"
+    assert last_cell(board_row(client, "2.B2")) == "16-03-2026"
+    assert last_cell(board_row(client, "2.A1")) == "—"
+
+
+def test_the_changes_page_can_start_from_the_last_meeting(site):
+    client = stuurgroep(site)
+    page = text_of(client.get(f"/plannen/{PLAN}/wijzigingen"))
+    assert "de laatste stuurgroepvergadering" not in page
+    assert review(site, client, "2026-03-30", "Akkoord").status_code == 303
+    assert review(site, client, "2026-02-10", "Eerder besproken", code="2.B2").status_code == 303
+    assert post(site, "notities", text="Na de vergadering bijgewerkt").status_code == 303
+    page = text_of(client.get(f"/plannen/{PLAN}/wijzigingen"))
+    link = re.search(r'<a href="([^"]+)">de laatste stuurgroepvergadering \(30 maart 2026\)</a>', page)
+    assert link, page[page.find("Beginnen bij"):][:600]
+    assert link.group(1).endswith("van=2026-03-30")
+    since = text_of(client.get(f"/plannen/{PLAN}/wijzigingen{link.group(1)}"))
+    assert "<h1>Wijzigingen van 30 maart 2026 tot en met 1 april 2026</h1>" in since
+    assert "Na de vergadering bijgewerkt" in since
+    assert "Wacht op besluit college" not in since  # January's reschedule was before the meeting
+
+
+@pytest.mark.parametrize("meeting, decision, message", [
+    ("2026-04-02", "Akkoord", "De vergaderdatum 02-04-2026 ligt in de toekomst."),
+    ("2026-03-30", "", "Vul het besluit van de stuurgroep in."),
+    ("30 maart", "Akkoord", "'30 maart' is geen geldige datum voor de vergaderdatum; gebruik JJJJ-MM-DD."),
+])
+def test_an_invalid_review_is_refused_in_dutch_and_records_nothing(site, meeting, decision, message):
+    client = stuurgroep(site)
+    before = site.events()
+    response = review(site, client, meeting, decision)
+    assert response.status_code == 422
+    form = form_of(text_of(response), "/bespreking")
+    assert message in html.unescape(form)
+    assert site.events() == before
+
+
+def test_a_review_without_a_date_is_held_today(site):
+    client = stuurgroep(site)
+    assert review(site, client, "", "Besproken zonder datum").status_code == 303
+    assert site.iv()["last_review_date"] == "2026-04-01"
+
+
+def test_the_history_shows_who_made_every_change_and_when(site):
+    assert post(site, "notities", text="Een").status_code == 303
+    assert review(site, stuurgroep(site), "2026-03-30", "Akkoord").status_code == 303
+    items = history_items(text_of(site.client.get(IV)))
+    assert len(items) == len(site.history())
+    for item in items:
+        assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[\d:]+">\d\d-\d\d-\d{4}</time> · [^·]+ · ', item), item
+    assert "Stijn Stuur" in items[0] and "Jan Jansen" in items[1]
+    assert datetime.fromisoformat(site.history()[-1]["at"]).date() == date(2026, 4, 1)

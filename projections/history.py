@@ -61,6 +61,7 @@ CHANGE_SECTIONS = (
     ("stoplicht", "Stoplicht gewijzigd", ("StoplichtSet",)),
     ("notities", "Nieuwe voortgangsnotities", ("NoteAdded",)),
     ("trekkers", "Trekkers", ("TrekkerAssigned",)),
+    ("besproken", "Besproken in de stuurgroep", ("ReviewRecorded",)),
     ("agenda", "Wijzigingen in de agenda", ("InterventionAdded", "InterventionRevised",
                                             "InterventionDropped", "InterventionReinstated",
                                             "InterventionClosed", "MilestoneRelabelled",

@@ -15,7 +15,7 @@ import pytest
 
 from projections import plans as plan_queries
 from projections.users import all_users
-from tests.accounts import PASSWORD, csrf_token, email_for, ensure_user, sign_in
+from tests.accounts import csrf_token, email_for, ensure_user, sign_in
 from tests.helpers import event_count, replace_once
 from tests.seed import PLAN, TODAY, seed_plan
 from web.services import DEFAULT_PLAN
@@ -186,7 +186,8 @@ def test_setting_a_role(site):
     other = site.app.test_client()
     sign_in(other, site.services, "lezer")
     response = other.post(f"{BOARD}/interventies/3.A1/bespreking", data={
-        "csrf_token": csrf_token(other, BOARD), "decision": "Akkoord", "meeting_date": "2026-03-30"})
+        "csrf_token": csrf_token(other, BOARD), "decision": "Akkoord", "meeting_date": "2026-03-30",
+        "version": str(site.services.app.get_intervention(PLAN, "3.A1").version)})
     assert response.status_code == 303
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from tests.accounts import PASSWORD, csrf_token, email_for, ensure_user, sign_in
+from tests.accounts import PASSWORD, csrf_token, ensure_user, sign_in
 from tests.helpers import event_count
 from tests.seed import PLAN, TODAY, seed_plan
 

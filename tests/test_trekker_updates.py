@@ -14,7 +14,7 @@ import pytest
 
 from projections.history import intervention_history
 from projections.interventions import interventions_as_of
-from tests.accounts import csrf_token, email_for, ensure_user, sign_in
+from tests.accounts import csrf_token, ensure_user, sign_in
 from tests.helpers import event_count
 from tests.seed import PLAN, TODAY, seed_plan
 

@@ -66,11 +66,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def error_response(status: int, title: str, message: str):
+    """Return a Dutch error page; an htmx request gets it shown in place of the page's content."""
+    from web.htmx import is_htmx
+
+    headers = {}
+    if is_htmx():
+        headers = {"HX-Retarget": "#inhoud", "HX-Reswap": "innerHTML", "HX-Reselect": "#error-page"}
+    return render_template("error.html", title=title, message=message, status=status), status, headers
+
+
 def _error_page(status: int, title: str, text: str):
-    def handler(error: Exception) -> tuple[str, int]:
+    def handler(error: Exception):
         description = getattr(error, "description", None)
         message = description if status in (400, 409) and isinstance(description, str) else text
-        return render_template("error.html", title=title, message=message, status=status), status
+        return error_response(status, title, message)
     return handler
 
 

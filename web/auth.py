@@ -127,11 +127,10 @@ def init_auth(app: Flask, data_dir: Path) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        from flask import render_template
+        from web import error_response
 
-        return render_template("error.html", title="Formulier verlopen", status=400,
-                               message="Het formulier is verlopen of onvolledig. Laad de pagina opnieuw "
-                                       "en probeer het nog eens. Er is niets opgeslagen."), 400
+        return error_response(400, "Formulier verlopen", "Het formulier is verlopen of onvolledig. Laad de "
+                              "pagina opnieuw en probeer het nog eens. Er is niets opgeslagen.")
 
     @app.before_request
     def require_sign_in():

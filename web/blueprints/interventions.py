@@ -76,9 +76,11 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
         abort(403)
     values = request.form.to_dict()
     version = values.get("version", "")
+    if not version.isdigit():
+        # Every form carries the version it was based on: without it a conflict would go unseen.
+        abort(400, description="Het formulier is onvolledig (de versie ontbreekt). Laad de pagina opnieuw.")
     try:
-        command(at=_now(), by=current_user.name,
-                expected_version=int(version) if version.isdigit() else None)
+        command(at=_now(), by=current_user.name, expected_version=int(version))
     except ConflictError:
         refresh_read_model()
         return _page(plan_id, code, values=values | {"form": form}, status=409, conflict=(

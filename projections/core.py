@@ -67,7 +67,7 @@ class CoreProjection:
                 "intervention_id": iid, "plan_id": event.plan_id, "code": event.code,
                 "title": event.title, "group_path": json.dumps(event.group_path, ensure_ascii=False),
                 "group_key": _group_key(event.group_path), "domain": event.domain,
-                "closed": 0, "dropped": 0, "notes_count": 0}, at, seq)
+                "closed": 0, "dropped": 0}, at, seq)
             self.details.insert_first(db, key, {
                 "intervention_id": iid, "plan_id": event.plan_id,
                 "details": json.dumps(event.details, ensure_ascii=False)}, at, seq)
@@ -109,8 +109,6 @@ class CoreProjection:
             changes["closed"] = 1
         elif name == "TrekkerAssigned":
             changes.update(trekker_name=event.name, trekker_email=event.email)
-        elif name == "NoteAdded":
-            changes.update(notes_count=(iv["notes_count"] or 0) + 1, last_note=event.text)
         elif name == "StoplichtSet":
             changes.update(stoplicht=event.colour, oorzaak=event.oorzaak, gevolg=event.gevolg,
                            bijsturing=event.bijsturing, stoplicht_at=at)

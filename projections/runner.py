@@ -91,6 +91,11 @@ class ProjectionRunner:
             self._ensure_indexes()
             self._indexed = True
         applied = batches = 0
+        latest = self.recorder.max_notification_id() or 0
+        if until is not None:
+            latest = min(latest, until)
+        if latest <= self.position:
+            return 0  # nothing new: no need for the write lock (every page request asks)
         while max_batches is None or batches < max_batches:
             with self._lock:
                 count = self._apply_batch(until)

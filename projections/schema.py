@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -18,7 +18,7 @@ TABLES: dict[str, dict] = {
                  "title": str, "group_path": str, "group_key": str, "domain": str,
                  "trekker_name": str, "trekker_email": str, "stoplicht": str,
                  "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
-                 "closed": int, "dropped": int, "notes_count": int, "last_note": str,
+                 "closed": int, "dropped": int,
                  "last_review_date": str, "last_review_decision": str,
                  "valid_from": str, "valid_to": str, "seq": int},
         pk="id",

@@ -53,3 +53,10 @@ def feed_milestones(db: sqlite_utils.Database, feed: dict[str, Any], today: date
             if m["status"] == "open":
                 found.append({"intervention": iv, "milestone": m})
     return found
+
+
+def active_feeds_of(db: sqlite_utils.Database, scope: str, subject: str) -> list[dict[str, Any]]:
+    """Return the feed addresses of one trekker or plan that are not revoked, the newest first."""
+    return list(db.query(
+        "SELECT * FROM calendar_feeds WHERE scope = ? AND subject = ? AND revoked_at IS NULL "
+        "ORDER BY issued_at DESC, seq DESC", [scope, subject]))

@@ -11,6 +11,7 @@ from flask_login import current_user
 from projections import plans as plan_queries
 from projections.history import intervention_history
 from projections.interventions import interventions_as_of
+from projections.calendar_feeds import active_feeds_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import read_model, refresh_read_model, services, today
@@ -176,8 +177,29 @@ def assign(plan_id: str, code: str):
     return response
 
 
+@bp.post("/mijn-interventies/agenda")
+def issue_feed():
+    if current_user.role != "trekker":
+        abort(403)
+    token = _app().issue_calendar_feed(scope="trekker", subject=current_user.email,
+                                       label=f"Agenda van {current_user.name}", at=_now(), by=current_user.name)
+    refresh_read_model()
+    return mine(new_feed_url=url_for("calendar.feed", token=token, _external=True))
+
+
+@bp.post("/mijn-interventies/agenda/<feed_id>/intrekken")
+def revoke_feed(feed_id: str):
+    mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
+    if current_user.role != "trekker" or feed_id not in mine_ids:
+        abort(403)
+    _app().revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=_now(), by=current_user.name)
+    refresh_read_model()
+    flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
+    return redirect(url_for("interventions.mine"), 303)
+
+
 @bp.get("/mijn-interventies")
-def mine():
+def mine(new_feed_url: str = ""):
     db = read_model()
     now = today()
     rows = [iv for iv in interventions_as_of(db, now)
@@ -188,4 +210,6 @@ def mine():
             if m["status"] == "open":
                 items.append((iv, m))
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
-    return render_template("mine.html", interventions=rows, items=items, today=now)
+    feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
+    return render_template("mine.html", interventions=rows, items=items, today=now, feeds=feeds,
+                           new_feed_url=new_feed_url)

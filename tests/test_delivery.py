@@ -227,3 +227,38 @@ def test_without_smtp_host_mail_goes_to_files_in_the_data_directory(services, mo
     assert sorted(f["to"].split("<")[-1].rstrip(">") for f in files) == [ANNA, BERT, "stuurgroep@localhost"]
     assert all(sink.was_delivered(m["message_id"]) for m in report.sent)
     assert not list((services.data_dir / "outbox").glob("*.part"))
+
+
+def test_the_beheerder_decides_on_a_reminder_in_doubt_on_the_outbox_page(services, smtp_server) -> None:
+    from urllib.parse import unquote
+
+    from tests.accounts import csrf_token, sign_in
+    from web import create_app
+
+    trekker_scenario(services)
+    smtp_server.recorder.break_after_data.add(BERT)
+    run(services)
+    smtp_server.recorder.break_after_data.clear()
+    services.catch_up()
+    (doubt,) = reminders_by_status(services.db, "in_doubt")
+    app = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-03-02"})
+    reader = app.test_client()
+    sign_in(reader, services, "lezer")
+    assert reader.post(f"/uitgaande-berichten/onzeker/{doubt['key']}", data={
+        "csrf_token": csrf_token(reader, "/mijn-interventies"), "outcome": "resend"}).status_code == 403
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    import html
+    import re
+
+    page = client.get("/uitgaande-berichten").get_data(as_text=True)
+    (action,) = re.findall(r'action="(/uitgaande-berichten/onzeker/[^"]+)"', page)
+    assert unquote(html.unescape(action)).endswith(doubt["key"])
+    answer = client.post(html.unescape(action),
+                         data={"csrf_token": csrf_token(client, "/uitgaande-berichten"), "outcome": "resend"})
+    assert answer.status_code == 303
+    services.catch_up()
+    assert reminders_by_status(services.db, "in_doubt") == []
+    again = run(services, datetime(2026, 3, 2, 9))
+    assert [m["to"] for m in again.sent] == [BERT]
+    assert smtp_server.recorder.to().count(BERT) == 2

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
 
 from notifications.digest import compose_all
 from notifications.mailer import FileSink
 from notifications.selection import pending_reminders, plan_titles, reminders_due, warnings
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
-from web import read_model, today
+from tracker.errors import TrackerError
+from web import read_model, refresh_read_model, services, today
 from web.auth import requires
 from web.htmx import render
 
@@ -54,3 +58,24 @@ def sink_message(name: str):
     body = message.get_body(("plain",))
     return render("outbox_message.html", "content", message=message, name=name,
                   text=body.get_content() if body is not None else "")
+
+
+@bp.post("/uitgaande-berichten/onzeker/<key>")
+@requires("outbox")
+def resolve(key: str):
+    """Decide on a reminder in doubt: it arrived, or it must go again at the next run."""
+    outcome = request.form.get("outcome", "")
+    if outcome not in ("sent", "resend"):
+        abort(400, description="Kies 'Is aangekomen' of 'Opnieuw versturen'.")
+    if key not in {r["key"] for r in reminders_by_status(read_model(), "in_doubt")}:
+        abort(404)
+    at = datetime.combine(today(), datetime.now().time().replace(microsecond=0))
+    try:
+        services().app.resolve_reminder(key, outcome=outcome, note="Besloten op de pagina Uitgaande berichten",
+                                        at=at, by=current_user.name)
+    except TrackerError as exc:
+        abort(409, description=str(exc))
+    refresh_read_model()
+    flash("Vastgelegd: de herinnering telt als verstuurd." if outcome == "sent"
+          else "Vastgelegd: de herinnering gaat bij de volgende run opnieuw uit.")
+    return redirect(url_for("outbox.outbox_page"), 303)

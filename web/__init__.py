@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,11 @@ def read_model():
 def refresh_read_model() -> None:
     """Catch this request's read model up after a command (read your writes)."""
     services().runner_for(read_model()).catch_up()
+
+
+def now() -> datetime:
+    """Return the moment of a change: today's date (an input) with the wall-clock time."""
+    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
 
 
 def today() -> date:

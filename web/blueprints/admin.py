@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,16 +11,13 @@ from projections.users import all_users
 from tracker.errors import ConflictError, DomainError, NotFoundError, PlanFileError
 from tracker.planfile import parse_plan
 from tracker.users import ROLES
-from web import read_model, refresh_read_model, services, today
+from web import now, read_model, refresh_read_model, services
 from web.auth import requires
 
 bp = Blueprint("admin", __name__)
 
 MAX_PLAN_BYTES = 2_000_000
 
-
-def _now() -> datetime:
-    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
 
 
 @bp.get("/gebruikers")
@@ -37,7 +33,7 @@ def add_user():
     try:
         services().app.add_user(email=values.get("email", ""), name=values.get("name", ""),
                                 role=values.get("role", ""), password=values.get("password", ""),
-                                at=_now(), by=current_user.name)
+                                at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         values.pop("password", None)
         return render_template("users.html", users=all_users(read_model()), roles=ROLES,
@@ -52,7 +48,7 @@ def add_user():
 def set_role():
     email, role = request.form.get("email", ""), request.form.get("role", "")
     try:
-        services().app.set_role(email, role, at=_now(), by=current_user.name)
+        services().app.set_role(email, role, at=now(), by=current_user.name)
     except (DomainError, NotFoundError, ConflictError) as exc:
         return render_template("users.html", users=all_users(read_model()), roles=ROLES,
                                errors={f"role-{email}": str(exc)}, values={}), 422
@@ -91,7 +87,7 @@ def preview_plan():
     except PlanFileError as exc:
         return render_template("plan_upload.html", problems=exc.problems, preview=None), 422
     app = services().app
-    preview = app.preview_import(spec, at=_now(), by=current_user.name)
+    preview = app.preview_import(spec, at=now(), by=current_user.name)
     version = app.get_plan(spec.id).version if app.has_plan(spec.id) else 0
     return render_template("plan_upload.html", problems=[], preview=preview, spec=spec, name=name,
                            content=base64.b64encode(text.encode("utf-8")).decode("ascii"),
@@ -118,7 +114,7 @@ def confirm_plan():
             "Het plan is intussen gewijzigd door een andere import. Er is niets geïmporteerd: "
             "upload het bestand opnieuw om de actuele verschillen te zien."]), 409
     try:
-        result = app.import_plan(spec, at=_now(), by=current_user.name)
+        result = app.import_plan(spec, at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         return render_template("plan_upload.html", problems=[f"{name}: {exc}"], preview=None), 422
     refresh_read_model()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from projections.interventions import interventions_as_of
 from projections.calendar_feeds import active_feeds_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
-from web import read_model, refresh_read_model, services, today
+from web import now, read_model, refresh_read_model, services, today
 from web.blueprints.plans import as_of_from_request
 from web.htmx import is_htmx, render
 from web.permissions import allowed
@@ -65,10 +65,6 @@ def _parse_date(value: str, field: str) -> date | None:
         raise DomainError(f"'{value}' is geen geldige datum voor {field}; gebruik JJJJ-MM-DD.") from None
 
 
-def _now() -> datetime:
-    """Return the moment of a change: today's date (an input) with the wall-clock time."""
-    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
-
 
 def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any], success: str):
     """Run one command for the signed-in user; answer with the page or its fragment."""
@@ -81,7 +77,7 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
         # Every form carries the version it was based on: without it a conflict would go unseen.
         abort(400, description="Het formulier is onvolledig (de versie ontbreekt). Laad de pagina opnieuw.")
     try:
-        command(at=_now(), by=current_user.name, expected_version=int(version))
+        command(at=now(), by=current_user.name, expected_version=int(version))
     except ConflictError:
         refresh_read_model()
         return _page(plan_id, code, values=values | {"form": form}, status=409, conflict=(
@@ -182,7 +178,7 @@ def issue_feed():
     if current_user.role != "trekker":
         abort(403)
     token = _app().issue_calendar_feed(scope="trekker", subject=current_user.email,
-                                       label=f"Agenda van {current_user.name}", at=_now(), by=current_user.name)
+                                       label=f"Agenda van {current_user.name}", at=now(), by=current_user.name)
     refresh_read_model()
     return mine(new_feed_url=url_for("calendar.feed", token=token, _external=True))
 
@@ -192,7 +188,7 @@ def revoke_feed(feed_id: str):
     mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
     if current_user.role != "trekker" or feed_id not in mine_ids:
         abort(403)
-    _app().revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=_now(), by=current_user.name)
+    _app().revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.name)
     refresh_read_model()
     flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
     return redirect(url_for("interventions.mine"), 303)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -13,7 +11,7 @@ from notifications.selection import pending_reminders, plan_titles, reminders_du
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
 from tracker.errors import TrackerError
-from web import read_model, refresh_read_model, services, today
+from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
 from web.htmx import render
 
@@ -69,7 +67,7 @@ def resolve(key: str):
         abort(400, description="Kies 'Is aangekomen' of 'Opnieuw versturen'.")
     if key not in {r["key"] for r in reminders_by_status(read_model(), "in_doubt")}:
         abort(404)
-    at = datetime.combine(today(), datetime.now().time().replace(microsecond=0))
+    at = now()
     try:
         services().app.resolve_reminder(key, outcome=outcome, note="Besloten op de pagina Uitgaande berichten",
                                         at=at, by=current_user.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,7 +16,7 @@ from projections.report_figures import period_label
 from projections.wording import euro
 from tracker.errors import ConflictError, DomainError, LinesError
 from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS
-from web import read_model, refresh_read_model, services, today
+from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
 from web.htmx import render
 from web.indicator_csv import read_indicator_csv
@@ -34,9 +34,6 @@ bp.add_app_template_filter(euro, "euro")
 def _permissions() -> dict:
     return {"may": lambda action: allowed(current_user, action)}
 
-
-def _now() -> datetime:
-    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
 
 
 def _plan_or_404(plan_id: str) -> dict:
@@ -123,7 +120,7 @@ def publish(plan_id: str):
         abort(400, description="De positie van het voorbeeld ontbreekt; toon het voorbeeld opnieuw.")
     try:
         number = services().app.publish_report(plan_id, period=period.key, as_of=as_of, position=position,
-                                               at=_now(), by=current_user.name)
+                                               at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         abort(400, description=str(exc))
     refresh_read_model()
@@ -178,7 +175,7 @@ def record_indicator(plan_id: str):
     try:
         services().app.record_indicator_value(
             plan_id, indicator_id=values.get("indicator", ""), period=values.get("periode", ""),
-            value=values.get("waarde", ""), source=values.get("bron", ""), at=_now(), by=current_user.name)
+            value=values.get("waarde", ""), source=values.get("bron", ""), at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         return _indicators_page(plan, 422, [str(exc)], values)
     refresh_read_model()
@@ -195,7 +192,7 @@ def import_indicators(plan_id: str):
         return _indicators_page(plan, 422, ["Kies een CSV-bestand."])
     try:
         rows = read_indicator_csv(upload.read())
-        count = services().app.record_indicator_values(plan_id, rows, at=_now(), by=current_user.name)
+        count = services().app.record_indicator_values(plan_id, rows, at=now(), by=current_user.name)
     except LinesError as exc:
         return _indicators_page(plan, 422, ["Er is niets vastgelegd."] + exc.problems)
     except (DomainError, ConflictError) as exc:
@@ -229,7 +226,7 @@ def record_finance(plan_id: str):
     try:
         services().app.record_finance(
             plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""), kind=values.get("soort", ""),
-            amount=values.get("bedrag", ""), note=values.get("toelichting", ""), at=_now(), by=current_user.name)
+            amount=values.get("bedrag", ""), note=values.get("toelichting", ""), at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         return _finance_page(plan, 422, [str(exc)], values)
     refresh_read_model()

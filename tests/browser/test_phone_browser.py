@@ -1,0 +1,84 @@
+"""The pages of the daily loop on a phone (390 px wide): no horizontal scrolling, every form reachable."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.accounts import email_for, sign_in_page
+from tests.browser.conftest import PLAN
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+IV = f"/plannen/{PLAN}/interventies/3.A1"
+
+# (role, path): the board, the trekker's list, the intervention page with every update form of
+# each role that has one (trekker: milestones, notes, stoplicht; stuurgroep: review; beheerder: assign).
+PAGES = [
+    ("lezer", f"/plannen/{PLAN}"),
+    ("beheerder", f"/plannen/{PLAN}"),
+    ("trekker", "/mijn-interventies"),
+    ("trekker", IV),
+    ("stuurgroep", IV),
+    ("beheerder", IV),
+    ("lezer", IV),
+]
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Callable[[str], Page]:
+    """Return a function that opens a 390 px wide page signed in with a role's account."""
+    contexts = []
+
+    def open_as(role: str) -> Page:
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in_page(page, live_server, email_for(role))
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def overflowing(page: Page) -> list[str]:
+    """Return the visible elements that reach beyond the right edge of the screen."""
+    return page.evaluate("""() => [...document.querySelectorAll('main *, header *')]
+        .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 0.5
+                     && getComputedStyle(e).visibility !== 'hidden'
+                     && !e.closest('thead, .visually-hidden'))
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+
+
+@pytest.mark.parametrize(("role", "path"), PAGES)
+def test_no_horizontal_scrolling_at_390_px(phone, live_server: str, role: str, path: str) -> None:
+    page = phone(role)
+    page.goto(live_server + path)
+    # Every folded update form open, as when a trekker works through them.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert overflowing(page) == []
+
+
+def test_update_buttons_are_on_screen(phone, live_server: str) -> None:
+    page = phone("trekker")
+    page.goto(live_server + IV)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    buttons = page.locator("main form button[type=submit]")
+    assert buttons.count() > 5
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_tables_become_stacked_rows(phone, live_server: str) -> None:
+    page = phone("trekker")
+    page.goto(live_server + "/mijn-interventies")
+    first = page.locator("table.mine tbody tr").first
+    # One block per row, each value with its column's name before it.
+    assert first.evaluate("tr => getComputedStyle(tr).display") == "block"
+    assert first.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content") == '"Termijn: "'

@@ -5,7 +5,9 @@ sent, so no two runs send it; it is recorded as sent only after the mail server 
 message. A send that certainly failed is recorded as failed and retried by the next run. When
 a run dies between handing the message over and recording it, the claim stays unconfirmed; after
 the lease the next run asks the mailer. The file sink can tell (the file is there or not); SMTP
-cannot, so the reminder is put in doubt: shown on the outbox page, never resent by itself.
+cannot, unless its journal shows the send never got to handing the message over: then the
+claim is released (failed, retried); else the reminder is put in doubt: shown on the outbox
+page, never resent by itself.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def settle_interrupted(services: Any, mailer: Mailer, now: datetime, clock: Cloc
         if delivered is True:
             outcome, detail = "sent", ""
         elif delivered is False:
-            outcome, detail = "failed", "niet verzonden: de verzending werd onderbroken"
+            outcome, detail = "failed", ("niet verzonden: de verzending werd onderbroken voordat het "
+                                         "bericht werd aangeboden")
         else:
             outcome, detail = "in_doubt", ("de verzending werd onderbroken nadat het bericht mogelijk was "
                                            "afgeleverd; controleer de mailserver en beslis")
@@ -120,7 +123,12 @@ def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Ou
             entry["subject"] = outgoing.subject
         entry["keys"] = taken
         try:
-            mailer.send(to_email(outgoing, mail, mid, claimed_at))
+            try:
+                email = to_email(outgoing, mail, mid, claimed_at)
+            except (ValueError, TypeError) as exc:  # e.g. a line break in a name: never handed over
+                raise DeliveryFailed(f"naam of adres van {outgoing.recipient!r} past niet in een "
+                                     f"e-mail: {exc}") from exc
+            mailer.send(email, outgoing.recipient)
         except DeliveryFailed as exc:
             services.app.record_reminders(taken, outcome="failed", message_id=mid, detail=str(exc),
                                           at=clock(), by=BY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
@@ -132,11 +133,14 @@ def message_id(keys: Iterable[str], moment: datetime, domain: str) -> str:
 
 
 def to_email(outgoing: Outgoing, settings: MailSettings, message_id: str, moment: datetime) -> EmailMessage:
-    """Return the e-mail (text with an HTML alternative) of an outgoing message."""
+    """Return the e-mail (text with an HTML alternative) of an outgoing message.
+
+    Raises ValueError for a name or address that cannot stand in a header (a line break).
+    """
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = (f"{outgoing.recipient_name} <{outgoing.recipient}>" if outgoing.recipient_name
-                     else outgoing.recipient)
+    # Never an f-string: a comma or <...> in a display name would change the recipient.
+    message["To"] = Address(display_name=outgoing.recipient_name or "", addr_spec=outgoing.recipient)
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(moment.astimezone() if moment.tzinfo is None else moment)
     message["Message-ID"] = message_id

@@ -1,8 +1,10 @@
 """Mailers behind one small interface: SMTP, or a file sink in the data directory.
 
-``send`` returns when the message was accepted. It raises ``DeliveryFailed`` when it certainly
-was not (nothing reached the server, or the server refused it) and ``DeliveryUncertain`` when it
-cannot be known (the connection broke after the whole message was handed over).
+``send`` delivers to the one recipient it is given (never to an address read back from the
+headers) and returns when the message was accepted. It raises ``DeliveryFailed`` when it
+certainly was not (nothing reached the server, or the server refused it) and
+``DeliveryUncertain`` when it cannot be known (the connection broke after the whole message was
+handed over).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -30,17 +33,27 @@ class DeliveryUncertain(Exception):
 class Mailer(Protocol):
     """What delivery needs of a mailer."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage, recipient: str) -> None: ...
 
     def was_delivered(self, message_id: str) -> bool | None:
         """Return True or False when the mailer can tell, None when it cannot."""
 
 
+JOURNAL_DIRNAME = "mail-journal"
+# A marker outlives its run by far: the next run (15 minutes later) settles what it belongs to.
+JOURNAL_KEEP_SECONDS = 7 * 24 * 3600
+
+
 class SmtpMailer:
-    """Deliver through an SMTP server (STARTTLS, SSL or plain), with optional login."""
+    """Deliver through an SMTP server (STARTTLS, SSL or plain), with optional login.
+
+    Just before the message itself is handed over (DATA), a marker is written in the data
+    directory's mail journal: a claim without a marker certainly never reached the server.
+    """
 
     def __init__(self, settings: MailSettings):
         self.settings = settings
+        self.journal = settings.data_dir / JOURNAL_DIRNAME
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -55,23 +68,24 @@ class SmtpMailer:
             smtp.login(s.smtp_user, s.smtp_password)
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, recipient: str) -> None:
         """Send one message to its one recipient."""
         sender = message["From"]
-        recipients = [message["To"].addresses[0].addr_spec]
         # Everything up to the DATA command is safe to repeat: the server keeps nothing of a
         # transaction that did not end with the message's final dot.
         smtp: smtplib.SMTP | None = None
         try:
+            data = message.as_bytes(policy=default_policy.clone(linesep="\r\n"))
             smtp = self._connect()
             smtp.ehlo_or_helo_if_needed()
             code, reply = smtp.mail(sender.addresses[0].addr_spec)
             if code != 250:
                 raise DeliveryFailed(f"afzender geweigerd: {code} {reply.decode(errors='replace')}")
-            code, reply = smtp.rcpt(recipients[0])
+            code, reply = smtp.rcpt(recipient)
             if code not in (250, 251):
-                raise DeliveryFailed(f"ontvanger {recipients[0]} geweigerd: {code} "
+                raise DeliveryFailed(f"ontvanger {recipient} geweigerd: {code} "
                                      f"{reply.decode(errors='replace')}")
+            self._mark_started(message["Message-ID"])
         except DeliveryFailed:
             _quietly_close(smtp)
             raise
@@ -79,8 +93,11 @@ class SmtpMailer:
             _quietly_close(smtp)
             raise DeliveryFailed(f"mailserver {self.settings.smtp_host}:{self.settings.port} "
                                  f"niet bereikbaar of weigert: {exc}") from exc
+        except (ValueError, UnicodeError, IndexError, TypeError) as exc:  # nothing was handed over
+            _quietly_close(smtp)
+            raise DeliveryFailed(f"bericht kon niet worden opgesteld: {exc}") from exc
         try:
-            code, reply = smtp.data(message.as_bytes(policy=default_policy.clone(linesep="\r\n")))
+            code, reply = smtp.data(data)
         except smtplib.SMTPDataError as exc:
             _quietly_close(smtp)
             raise DeliveryFailed(f"bericht geweigerd: {exc.smtp_code} {exc.smtp_error!r}") from exc
@@ -89,7 +106,23 @@ class SmtpMailer:
             raise DeliveryUncertain(f"verbinding verbroken tijdens het afleveren: {exc}") from exc
         _quietly_close(smtp, quit=True)
 
+    def _mark_started(self, message_id: str) -> None:
+        """Note that this message is about to be handed over; prune markers long settled."""
+        self.journal.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cutoff = time.time() - JOURNAL_KEEP_SECONDS
+        for old in self.journal.glob("*.started"):
+            try:
+                if old.stat().st_mtime < cutoff:
+                    old.unlink()
+            except OSError:
+                pass
+        with open(self.journal / (_file_name(message_id)[:-4] + ".started"), "wb") as f:
+            os.fsync(f.fileno())
+
     def was_delivered(self, message_id: str) -> bool | None:
+        """Return False when the send never got to handing the message over, else None (unknown)."""
+        if not (self.journal / (_file_name(message_id)[:-4] + ".started")).exists():
+            return False
         return None  # an SMTP server cannot be asked
 
 
@@ -115,19 +148,22 @@ class FileSink:
     def __init__(self, directory: Path | str):
         self.directory = Path(directory)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, recipient: str) -> None:
         """Write the message; the rename makes it appear whole or not at all."""
         try:
+            data = message.as_bytes(policy=default_policy)
             self.directory.mkdir(parents=True, exist_ok=True)
             final = self.directory / _file_name(message["Message-ID"])
             partial = final.with_suffix(".eml.part")
             with open(partial, "wb") as f:
-                f.write(message.as_bytes(policy=default_policy))
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(partial, final)
         except OSError as exc:
             raise DeliveryFailed(f"kon niet schrijven in {self.directory}: {exc}") from exc
+        except (ValueError, UnicodeError) as exc:
+            raise DeliveryFailed(f"bericht kon niet worden opgesteld: {exc}") from exc
 
     def was_delivered(self, message_id: str) -> bool | None:
         return (self.directory / _file_name(message_id)).exists()

@@ -56,6 +56,8 @@ class ReminderJob:
                          len(report.skipped))
                 for message in report.failed:
                     log.warning("mislukt naar %s: %s", message["to"], message["error"])
+                for warning in report.warnings:
+                    log.warning("%s", warning)
             except Exception:  # keep the scheduler alive; the next run tries again
                 log.exception("herinneringsrun mislukt")
             finally:

@@ -44,6 +44,12 @@ def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
     return {plan["plan_id"]: plan["title"] for plan in all_plans(db)}
 
 
+def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
+    """Return the plans with reminders on whose escalations have no address to go to."""
+    return [plan["plan_id"] for plan in all_plans(db)
+            if (settings := plan_settings(plan["facts"], mail)).enabled and not settings.stuurgroep]
+
+
 def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
     found = []
@@ -52,6 +58,7 @@ def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
         if not settings.enabled:
             found.append(f"Herinneringen voor {plan['plan_id']} staan uit (plan.reminders.enabled).")
         elif not settings.stuurgroep:
-            found.append(f"Geen stuurgroepadres voor {plan['plan_id']} (TRACKER_STUURGROEP_EMAIL of "
-                         "plan.reminders.stuurgroep): escalaties en weekoverzicht gaan niet uit.")
+            found.append(f"Geen stuurgroepadres voor {plan['plan_id']}: escalaties en het weekoverzicht "
+                         "worden vastgehouden tot de beheerder TRACKER_STUURGROEP_EMAIL (of "
+                         "plan.reminders.stuurgroep) instelt.")
     return found

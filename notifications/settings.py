@@ -9,7 +9,6 @@ from typing import Any, Mapping
 
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-LOCAL_STUURGROEP = "stuurgroep@localhost"
 SINK_DIRNAME = "outbox"
 
 
@@ -45,8 +44,8 @@ class MailSettings:
 
     @property
     def stuurgroep(self) -> str:
-        """Return the stuurgroep address; the sink has a stand-in so a newcomer sees its mail."""
-        return self.stuurgroep_email or (LOCAL_STUURGROEP if self.uses_sink else "")
+        """Return the configured stuurgroep address; none means escalations are held."""
+        return self.stuurgroep_email
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], data_dir: Path | str) -> MailSettings:

@@ -33,6 +33,7 @@ class MailRecorder:
     """The server's handler: keeps every accepted message; can refuse or break on purpose."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[list[str]] = field(default_factory=list)  # the RCPT TO addresses of each message
     refuse: set[str] = field(default_factory=set)
     break_after_data: set[str] = field(default_factory=set)  # accept, then drop without a reply
     logins: list[tuple[str, str]] = field(default_factory=list)
@@ -48,6 +49,7 @@ class MailRecorder:
         message = BytesParser(policy=default_policy).parsebytes(envelope.content)
         with self.arrived:
             self.messages.append(message)
+            self.envelopes.append(list(envelope.rcpt_tos))
             self.arrived.notify_all()
         if set(envelope.rcpt_tos) & self.break_after_data:
             server.transport.abort()

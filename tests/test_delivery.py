@@ -217,16 +217,31 @@ def test_smtp_login_with_user_and_password(services, smtp_server) -> None:
 
 def test_without_smtp_host_mail_goes_to_files_in_the_data_directory(services, monkeypatch) -> None:
     monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
+    monkeypatch.setenv("TRACKER_STUURGROEP_EMAIL", STUURGROEP)
     trekker_scenario(services)
     mail = mail_settings(services.data_dir)
-    assert mail.uses_sink and mail.stuurgroep == "stuurgroep@localhost"
+    assert mail.uses_sink
     report = run_reminders(services, mailer_for(mail), mail, MONDAY.date(), fixed(MONDAY))
     sink = FileSink(services.data_dir / "outbox")
     files = sink.messages()
     assert len(files) == len(report.sent) == 3
-    assert sorted(f["to"].split("<")[-1].rstrip(">") for f in files) == [ANNA, BERT, "stuurgroep@localhost"]
+    assert sorted(f["to"].split("<")[-1].rstrip(">") for f in files) == [ANNA, BERT, STUURGROEP]
     assert all(sink.was_delivered(m["message_id"]) for m in report.sent)
     assert not list((services.data_dir / "outbox").glob("*.part"))
+
+
+def test_without_a_stuurgroep_address_escalations_are_held_not_sent_to_a_stand_in(services, monkeypatch) -> None:
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
+    monkeypatch.delenv("TRACKER_STUURGROEP_EMAIL", raising=False)
+    trekker_scenario(services)
+    mail = mail_settings(services.data_dir)
+    report = run_reminders(services, mailer_for(mail), mail, MONDAY.date(), fixed(MONDAY))
+    files = FileSink(services.data_dir / "outbox").messages()
+    assert sorted(f["to"].split("<")[-1].rstrip(">") for f in files) == [ANNA, BERT]
+    assert sorted(m["to"] for m in report.sent) == [ANNA, BERT]
+    (warning,) = report.warnings
+    assert "Geen stuurgroepadres" in warning and "vastgehouden" in warning
+    assert "TRACKER_STUURGROEP_EMAIL" in warning
 
 
 def test_the_beheerder_decides_on_a_reminder_in_doubt_on_the_outbox_page(services, smtp_server) -> None:

@@ -58,7 +58,7 @@ def test_delivers_over_tls_to_a_server_it_trusts(tmp_path, monkeypatch, certific
     controller = Controller(recorder, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        SmtpMailer(settings(tmp_path, port, security)).send(message())
+        SmtpMailer(settings(tmp_path, port, security)).send(message(), "anna@teststad.nl")
     finally:
         controller.stop()
     assert [m["Subject"] for m in recorder.messages] == ["Herinnering"]
@@ -74,7 +74,7 @@ def test_refuses_a_server_whose_certificate_it_does_not_trust(tmp_path, monkeypa
     controller.start()
     try:
         with pytest.raises(DeliveryFailed):
-            SmtpMailer(settings(tmp_path, port, "starttls")).send(message())
+            SmtpMailer(settings(tmp_path, port, "starttls")).send(message(), "anna@teststad.nl")
     finally:
         controller.stop()
     assert recorder.messages == []

@@ -29,6 +29,7 @@ from events.intervention import (
 )
 from tracker.due import Due
 from tracker.errors import DomainError, NotFoundError
+from tracker.users import person_name
 
 STOPLICHT = ("groen", "oranje", "rood")
 KINDS = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
@@ -256,7 +257,7 @@ class Intervention(Aggregate):
     def assign_trekker(self, *, name: str, email: str, at: datetime, by: str) -> None:
         """Assign (or change) the trekker of the intervention."""
         self._check_open()
-        name = _required(name, "Geef de naam van de trekker op.")
+        name = person_name(name, "Geef de naam van de trekker op.")
         email = (email or "").strip()
         if not _EMAIL.match(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")

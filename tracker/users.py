@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
@@ -19,6 +20,21 @@ from tracker.errors import DomainError, NotFoundError
 ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# Bidirectional overrides and isolates: they make a name display as something else.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def person_name(name: str, missing: str = "Geef de naam van de gebruiker op.") -> str:
+    """Return a person's name stripped, refusing an empty one or one with control characters."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(missing)
+    # A name ends up in mail headers and exports: a line break there would add a header.
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS for c in name):
+        raise DomainError("Een naam mag geen regeleinden, tabs of andere stuurtekens bevatten.")
+    return name
 
 
 def user_id(email: str) -> UUID:
@@ -97,8 +113,7 @@ class UserCommands:
         email = (email or "").strip().lower()
         if not _EMAIL.match(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
-        if not (name or "").strip():
-            raise DomainError("Geef de naam van de gebruiker op.")
+        name = person_name(name)
         _check_role(role)
         _check_password(password)
         if user_id(email) in self.repository:  # type: ignore[attr-defined]

@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from notifications.digest import compose_all
 from notifications.mailer import FileSink
-from notifications.selection import pending_reminders, plan_titles, reminders_due, warnings
+from notifications.selection import (
+    pending_reminders,
+    plan_titles,
+    plans_without_stuurgroep,
+    reminders_due,
+    warnings,
+)
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
 from tracker.errors import TrackerError
@@ -23,6 +29,18 @@ def mail_settings() -> MailSettings:
     """Return the mail settings of this app (TRACKER_* configuration)."""
     config = current_app.config
     return MailSettings.from_config(config, config["DATA_DIR"])
+
+
+@bp.app_context_processor
+def stuurgroep_notice() -> dict:
+    """Tell the beheerder, on every page, when escalations are held for want of an address."""
+    if not (current_user.is_authenticated and current_user.role == "beheerder"):
+        return {}
+    try:
+        held = plans_without_stuurgroep(read_model(), mail_settings())
+    except ValueError:  # a broken mail setting is reported on the outbox page itself
+        return {}
+    return {"stuurgroep_missing": held}
 
 
 @bp.get("/uitgaande-berichten")

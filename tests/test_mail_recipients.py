@@ -1,0 +1,140 @@
+"""Mail goes to the account's own address, whatever its name says; a bad name never stops a run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from events.intervention import TrekkerAssigned
+from notifications.delivery import _claims, planned_messages, run_reminders
+from notifications.digest import message_id, sender_domain
+from notifications.mailer import mailer_for
+from projections.outbox import reminders_by_status
+from tests.accounts import PASSWORD, csrf_token, sign_in
+from tests.helpers import SMALL_PLAN_ID, import_text, SMALL_PLAN
+from tests.mail_helpers import (  # noqa: F401 (smtp_server is a fixture)
+    ANNA,
+    BERT,
+    STUURGROEP,
+    fixed,
+    mail_settings,
+    smtp_server,
+    trekker_scenario,
+)
+from tracker.errors import DomainError
+
+MONDAY = datetime(2026, 3, 2, 7, 30)
+PIET = "piet@teststad.nl"
+KEES = "kees@teststad.nl"
+CRLF_NAME = "Bert Bos\r\nBcc: spy@evil.example"
+
+
+def run(services, moment: datetime = MONDAY):
+    mail = mail_settings(services.data_dir)
+    return run_reminders(services, mailer_for(mail), mail, moment.date(), fixed(moment))
+
+
+def test_names_with_commas_and_addresses_receive_mail_at_their_own_address(services, smtp_server) -> None:
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    names = {PIET: "Jansen, Piet", KEES: "attacker@evil.example, Jansen, Piet"}
+    for (email, name), code in zip(names.items(), ("1.A1", "1.A2")):
+        services.app.add_user(email=email, name=name, role="trekker", password=PASSWORD,
+                              at=datetime(2025, 10, 2, 9), by="beheer")
+        services.app.assign_trekker(SMALL_PLAN_ID, code, name=name, email=email,
+                                    at=datetime(2025, 10, 2, 9), by="beheer")
+    services.catch_up()
+    report = run(services)
+    assert not report.failed and len(report.sent) == 3
+    # Each message went to exactly one envelope recipient, and only these three ever got mail.
+    assert sorted(smtp_server.recorder.envelopes) == [[KEES], [PIET], [STUURGROEP]]
+    by_address = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages}
+    assert sorted(by_address) == [KEES, PIET, STUURGROEP]
+    for email, name in names.items():
+        (address,) = by_address[email]["To"].addresses
+        assert (address.display_name, address.addr_spec) == (name, email)
+    services.catch_up()
+    assert {r["recipient"] for r in reminders_by_status(services.db, "sent")} == {PIET, KEES, STUURGROEP}
+
+
+def test_a_name_with_a_line_break_is_refused_at_every_input(services, cli) -> None:
+    from web import create_app
+
+    with pytest.raises(DomainError, match="stuurtekens"):
+        services.app.add_user(email="x@teststad.nl", name="X\r\nBcc: y@evil.example", role="lezer",
+                              password=PASSWORD, at=datetime(2025, 10, 1), by="test")
+    with pytest.raises(DomainError, match="stuurtekens"):
+        services.app.add_user(email="x@teststad.nl", name="X\u2028Y", role="lezer",
+                              password=PASSWORD, at=datetime(2025, 10, 1), by="test")
+    done = cli("user", "add", "--email", "x@teststad.nl", "--name", "X\nBcc: y@evil.example",
+               "--role", "lezer", "--password", PASSWORD)
+    assert done.exit_code != 0 and "stuurtekens" in done.output
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    with pytest.raises(DomainError, match="stuurtekens"):
+        services.app.assign_trekker(SMALL_PLAN_ID, "1.A1", name="Anna\rSmit", email=ANNA,
+                                    at=datetime(2025, 10, 2), by="beheer")
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-03-02"}).test_client()
+    sign_in(client, services, "beheerder")
+    answer = client.post("/gebruikers", data={
+        "csrf_token": csrf_token(client, "/gebruikers"), "email": "x@teststad.nl",
+        "name": "X\r\nBcc: y@evil.example", "role": "lezer", "password": PASSWORD})
+    assert answer.status_code == 422 and "stuurtekens" in answer.get_data(as_text=True)
+    services.catch_up()
+    emails = [u["email"] for u in __import__("projections.users", fromlist=["all_users"]).all_users(services.db)]
+    assert "x@teststad.nl" not in emails
+
+
+def test_a_stored_name_with_a_line_break_fails_alone_and_the_rest_go_out(services, smtp_server) -> None:
+    trekker_scenario(services)
+    # A name from before names were checked: written into the store as it stood.
+    iv = services.app.get_intervention(SMALL_PLAN_ID, "1.A2")
+    iv.trigger_event(TrekkerAssigned, name=CRLF_NAME, email=BERT, at=datetime(2025, 10, 3, 9), by="oud")
+    services.app.save(iv)
+    services.catch_up()
+    report = run(services)
+    assert [m["to"] for m in report.failed] == [BERT] and "past niet in een e-mail" in report.failed[0]["error"]
+    assert sorted(m["to"] for m in report.sent) == [ANNA, STUURGROEP]
+    assert sorted(smtp_server.recorder.envelopes) == [[ANNA], [STUURGROEP]]
+    services.catch_up()
+    assert reminders_by_status(services.db, "claimed") == []
+    assert reminders_by_status(services.db, "in_doubt") == []
+    (failed,) = reminders_by_status(services.db, "failed")
+    assert failed["recipient"] == BERT
+    again = run(services, datetime(2026, 3, 2, 7, 45))       # retried by the next run, failing alone again
+    assert [m["to"] for m in again.failed] == [BERT] and again.sent == []
+    services.catch_up()
+    assert reminders_by_status(services.db, "failed")[0]["attempts"] == 2
+
+
+def test_a_claim_whose_send_never_started_is_released_and_sent_not_put_in_doubt(services, smtp_server) -> None:
+    trekker_scenario(services)
+    mail = mail_settings(services.data_dir)
+    # A run claimed Bert's reminders and died before it reached the mail server.
+    crashed_at = datetime(2026, 3, 2, 7, 0)
+    (bert,) = [m for m in planned_messages(services, MONDAY.date(), mail) if m.recipient == BERT]
+    mid = message_id(bert.keys, crashed_at, sender_domain(mail))
+    assert services.app.claim_reminders(_claims(bert), message_id=mid, at=crashed_at, by="herinneringen")
+    report = run(services)                         # 30 minutes later: past the lease
+    assert [(s["message_id"], s["outcome"]) for s in report.settled] == [(mid, "failed")]
+    assert sorted(m["to"] for m in report.sent) == [ANNA, BERT, STUURGROEP]
+    assert smtp_server.recorder.to().count(BERT) == 1
+    services.catch_up()
+    assert reminders_by_status(services.db, "in_doubt") == []
+
+
+def test_the_beheerder_is_told_to_set_the_stuurgroep_address(services, monkeypatch) -> None:
+    from web import create_app
+
+    monkeypatch.delenv("TRACKER_STUURGROEP_EMAIL", raising=False)
+    trekker_scenario(services)
+    config = {"DATA_DIR": str(services.data_dir), "TODAY": "2026-03-02"}
+    client = create_app(config).test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)
+    assert "geen stuurgroepadres ingesteld" in page and "TRACKER_STUURGROEP_EMAIL" in page
+    reader = create_app(config).test_client()
+    sign_in(reader, services, "lezer")
+    assert "stuurgroepadres" not in reader.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)
+    configured = create_app({**config, "STUURGROEP_EMAIL": STUURGROEP}).test_client()
+    sign_in(configured, services, "beheerder")
+    assert "stuurgroepadres" not in configured.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from events.base import TrackerCreated, TrackerEvent
@@ -39,7 +41,12 @@ class IndicatorValueRecorded(TrackerEvent):
 
 
 class FinanceFigureRecorded(TrackerEvent):
-    """A finance figure of a year and domain; a later one of the same kind corrects it."""
+    """A finance figure of a year and domain; a later one of the same kind corrects it.
+
+    It covers the year from 1 January through ``period_end``: the whole year, or the year so far.
+    """
+
+    class_version = 2
 
     plan_id: str
     year: int
@@ -47,6 +54,35 @@ class FinanceFigureRecorded(TrackerEvent):
     kind: str          # realisatie | kosten_maatregelen | besparing
     amount: str        # an exact decimal number of euros as text
     note: str
+    period: str        # "2026" (whole year), "2026-H1", "t/m 2026-Q3", "t/m 2026-07-14"
+    period_end: date   # the last day covered
+    check: str         # why the amount looks implausible, "" when it does not
+    confirmed: bool    # recorded as checked and right despite the check
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # Figures recorded before they stated a period were meant for the whole year.
+        state.update(period=str(state["year"]), period_end=date(state["year"], 12, 31), check="",
+                     confirmed=False)
+
+
+class FinanceFigureConfirmed(TrackerEvent):
+    """Someone checked a figure that looked implausible and confirmed it is right."""
+
+    plan_id: str
+    year: int
+    domain: str
+    kind: str
+    amount: str        # the amount confirmed (the latest recorded of its year, domain and kind)
+    note: str
+
+
+def share_of_year(year: int, period_end: date) -> Decimal:
+    """Return the part of a year from 1 January through ``period_end``: months, or else days."""
+    if period_end.day == calendar.monthrange(year, period_end.month)[1]:
+        return Decimal(period_end.month) / 12
+    days = 366 if calendar.isleap(year) else 365
+    return Decimal(period_end.timetuple().tm_yday) / days
 
 
 class ReportPublished(TrackerEvent):

@@ -18,14 +18,25 @@ KIND_LABELS = {
 
 
 def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a FinanceFigureRecorded event."""
-    if type(event).__name__ != "FinanceFigureRecorded":
-        return
-    db.conn.execute(
-        "INSERT OR IGNORE INTO finance_figures (seq, plan_id, year, domain, kind, amount, note, at, by) "
-        "VALUES (?,?,?,?,?,?,?,?,?)",
-        (seq, event.plan_id, event.year, event.domain, event.kind, event.amount, event.note,
-         event.at.isoformat(), event.by))
+    """Apply a FinanceFigureRecorded or FinanceFigureConfirmed event."""
+    name = type(event).__name__
+    if name == "FinanceFigureRecorded":
+        at = event.at.isoformat()
+        confirmed = event.confirmed and bool(event.check)
+        db.conn.execute(
+            "INSERT OR IGNORE INTO finance_figures (seq, plan_id, year, domain, kind, amount, note, "
+            "period, period_end, check_text, confirmed_at, confirmed_by, at, by) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (seq, event.plan_id, event.year, event.domain, event.kind, event.amount, event.note,
+             event.period, event.period_end.isoformat(), event.check, at if confirmed else None,
+             event.by if confirmed else None, at, event.by))
+    elif name == "FinanceFigureConfirmed":
+        # It confirms the latest figure of its year, domain and kind recorded before it.
+        db.conn.execute(
+            "UPDATE finance_figures SET confirmed_at = ?, confirmed_by = ? WHERE seq = ("
+            "SELECT max(seq) FROM finance_figures WHERE plan_id = ? AND year = ? AND domain = ? "
+            "AND kind = ? AND seq < ?) AND confirmed_at IS NULL",
+            (event.at.isoformat(), event.by, event.plan_id, event.year, event.domain, event.kind, seq))
 
 
 def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:
@@ -37,6 +48,10 @@ def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[d
     rows = list(db.query(sql + " ORDER BY seq", params))
     for row in rows:
         row["amount"] = Decimal(row["amount"])
+        if as_of is not None and row["confirmed_at"] and row["confirmed_at"] >= as_of_bound(as_of):
+            row["confirmed_at"] = row["confirmed_by"] = None  # confirmed only later
+        row["whole_year"] = row["period_end"] == f"{row['year']}-12-31"
+        row["unconfirmed"] = bool(row["check_text"]) and not row["confirmed_at"]
     return rows
 
 
@@ -58,3 +73,8 @@ def finance_figures(db: sqlite_utils.Database, plan_id: str, as_of: date | None 
 def recorded_figures(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
     """Return every recorded figure, newest first (who recorded what, when)."""
     return list(reversed(_rows(db, plan_id, None)))
+
+
+def unconfirmed_figures(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
+    """Return the current figures that looked implausible and await confirmation."""
+    return [f for f in finance_figures(db, plan_id).values() if f["unconfirmed"]]

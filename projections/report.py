@@ -249,14 +249,39 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
         lines.append(f"Voor {indicators['with_values']} van de {total} primaire indicatoren is een "
                      f"waarde vastgelegd.")
     for y in reversed(finance["years"]):
-        realised = [r for r in y["rows"] if r["besparing"] is not None]
-        if realised:
-            lines.append(f"Financiën {y['year']}: " + "; ".join(
-                f"{r['domain']} {euro(r['besparing'])} besparing ten opzichte van de nulmeting"
-                + (f" (taakstelling {euro(r['taakstelling'])})" if r["taakstelling"] else "")
-                for r in realised) + ".")
+        said = [text for text in map(_finance_line, y["rows"]) if text]
+        if said:
+            lines.append(f"Financiën {y['year']}: " + "; ".join(said) + ".")
             break
     return lines
+
+
+def _finance_line(r: dict[str, Any]) -> str:
+    """Say a year's saving of one domain for the kernboodschap, never more than its figures cover."""
+    domain = r["domain"]
+    if r["besparing"] is not None:
+        text = f"{domain} {euro(r['besparing'])} besparing ten opzichte van de nulmeting over het hele jaar"
+        if r["taakstelling"]:
+            verdict = ("gehaald" if r["taakstelling_gehaald"] else "niet gehaald") \
+                if r["taakstelling_gehaald"] is not None else "het jaar is nog niet voorbij"
+            text += f" (taakstelling {euro(r['taakstelling'])}: {verdict})"
+        return text
+    part = r["besparing_deel"]
+    real = r["realisatie_figure"]
+    if part is not None and part["withheld"]:
+        figure = real if part["basis"] == "berekend" else None
+        amount = f"gerealiseerde uitgaven {euro(figure['amount'])}" if figure else "een vastgelegde besparing"
+        return (f"{domain} {amount} over {part['covers']}; dit bedrag wijkt sterk af van de nulmeting en is "
+                f"nog niet bevestigd, dus is er geen besparing berekend")
+    if part is not None:
+        text = (f"{domain} {euro(part['amount'])} besparing ten opzichte van de nulmeting over "
+                f"{part['covers']} (nog geen heel jaar)")
+        if part.get("taakstelling_deel") is not None:
+            text += f", tegenover {euro(part['taakstelling_deel'])} als deel van de taakstelling over die periode"
+        return text
+    if real is not None:
+        return f"{domain} gerealiseerde uitgaven {euro(real['amount'])} over {real['covers']}"
+    return ""
 
 
 def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date) -> dict[str, Any]:

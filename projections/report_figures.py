@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
+from events.plan import share_of_year
 from projections.finance import finance_figures
 from projections.indicators import indicator_values
 from projections.wording import MONTHS, number_nl
@@ -71,9 +72,57 @@ def _by_domain(rows: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("domain") == domain]
 
 
+def covers_label(year: int, period_end: date | str) -> str:
+    """Return the part of a year a figure covers: 'heel 2026', 'januari t/m juni 2026'."""
+    end = date.fromisoformat(period_end) if isinstance(period_end, str) else period_end
+    if end == date(year, 12, 31):
+        return f"heel {year}"
+    if end == date(year, 1, 31):
+        return f"januari {year}"
+    if (end + timedelta(days=1)).day == 1:
+        return f"januari t/m {MONTHS[end.month - 1]} {year}"
+    return f"1 januari t/m {end.day} {MONTHS[end.month - 1]} {year}"
+
+
+def _figure(f: dict[str, Any] | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    return {"amount": f["amount"], "covers": covers_label(f["year"], f["period_end"]),
+            "period_end": f["period_end"], "whole_year": f["whole_year"], "check": f["check_text"] or "",
+            "unconfirmed": f["unconfirmed"], "note": f["note"]}
+
+
+def _saving(real: dict[str, Any] | None, saving: dict[str, Any] | None, nulmeting: Decimal | None,
+            taakstelling: Decimal | None, year: int) -> dict[str, Any] | None:
+    """Return the saving over the part of the year its figure covers, against that part of the plan.
+
+    A figure that still awaits confirmation yields no saving: it is shown, never computed on.
+    """
+    if saving is not None:
+        source, basis = saving, "vastgelegd"
+    elif real is not None and nulmeting is not None:
+        source, basis = real, "berekend"
+    else:
+        return None
+    if source["unconfirmed"]:
+        return {"amount": None, "basis": basis, "covers": covers_label(year, source["period_end"]),
+                "whole_year": source["whole_year"], "withheld": True}
+    share = share_of_year(year, date.fromisoformat(source["period_end"]))
+    amount = source["amount"] if basis == "vastgelegd" else nulmeting * share - source["amount"]
+    return {"amount": amount.quantize(Decimal("1")) if share != 1 else amount, "basis": basis,
+            "covers": covers_label(year, source["period_end"]), "whole_year": source["whole_year"],
+            "withheld": False,
+            "taakstelling_deel": (taakstelling * share).quantize(Decimal("1")) if taakstelling else None}
+
+
 def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], year: int,
                     as_of: date) -> dict[str, Any]:
-    """Return taakstelling, nulmeting and per year and domain the recorded figures against the plan."""
+    """Return taakstelling, nulmeting and per year and domain the recorded figures against the plan.
+
+    A saving is a whole-year saving only when its figure covers the whole year; a figure over
+    part of the year gives the saving so far beside the same part of the taakstelling. Whether
+    the taakstelling was met is said only of a whole year that has ended by ``as_of``.
+    """
     fin = facts.get("finance") or {}
     figures = finance_figures(db, plan_id, as_of)
     targets, baseline = fin.get("targets", []), fin.get("baseline", [])
@@ -84,43 +133,48 @@ def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, An
     years = []
     for y in range(first, min(year, facts["period"]["end"]) + 1):
         rows = []
+        ended = as_of > date(y, 12, 31)
         for domain in domains:
             target = max((t for t in _by_domain(targets, domain) if (t.get("from") or first) <= y),
                          key=lambda t: t.get("from") or first, default=None)
             base = next(iter(_by_domain(baseline, domain)), None)
             exp = next((e for e in _by_domain(expected, domain) if e.get("year") == y), None)
             planned_costs = [Decimal(str(b["amount"])) for b in _by_domain(budget, domain) if b.get("year") == y]
-            real = figures.get((y, domain, "realisatie"))
-            saving = figures.get((y, domain, "besparing"))
-            costs = figures.get((y, domain, "kosten_maatregelen"))
+            real, saving_fig, costs = (_figure(figures.get((y, domain, kind)))
+                                       for kind in ("realisatie", "besparing", "kosten_maatregelen"))
             nulmeting = Decimal(str(base["amount"])) if base else None
-            besparing, basis = None, None
-            if saving is not None:
-                besparing, basis = saving["amount"], "vastgelegd"
-            elif real is not None and nulmeting is not None:
-                besparing, basis = nulmeting - real["amount"], "berekend"
+            taakstelling = Decimal(str(target["amount"])) if target else None
+            saving = _saving(real, saving_fig, nulmeting, taakstelling, y)
+            whole = saving is not None and saving["whole_year"] and not saving["withheld"]
+            besparing = saving["amount"] if whole else None
             exp_min = Decimal(str(exp["min"])) if exp and exp.get("min") is not None else None
             exp_max = Decimal(str(exp["max"])) if exp and exp.get("max") is not None else None
             range_verdict = None
             if besparing is not None and exp_min is not None and exp_max is not None:
                 range_verdict = ("onder" if besparing < exp_min else "boven" if besparing > exp_max
                                  else "binnen")
-            taakstelling = Decimal(str(target["amount"])) if target else None
-            if not any(v is not None for v in (taakstelling, nulmeting, real, saving, costs, exp)) \
+            if not any(v is not None for v in (taakstelling, nulmeting, real, saving_fig, costs, exp)) \
                     and not planned_costs:
                 continue
+            raw = [figures.get((y, domain, k)) for k in ("realisatie", "besparing", "kosten_maatregelen")]
             rows.append({
                 "domain": domain, "taakstelling": taakstelling, "nulmeting": nulmeting,
-                "realisatie": real["amount"] if real else None, "besparing": besparing,
-                "besparing_basis": basis, "expected_min": exp_min, "expected_max": exp_max,
-                "range_verdict": range_verdict,
-                "taakstelling_gehaald": (besparing >= taakstelling) if besparing is not None and taakstelling else None,
+                "realisatie": real["amount"] if real else None, "realisatie_figure": real,
+                "besparing": besparing, "besparing_basis": saving["basis"] if whole else None,
+                "besparing_deel": saving if saving is not None and not whole else None,
+                "expected_min": exp_min, "expected_max": exp_max, "range_verdict": range_verdict,
+                "year_complete": whole and ended,
+                "taakstelling_gehaald": (besparing >= taakstelling)
+                if whole and ended and taakstelling else None,
                 "kosten_verwacht": sum(planned_costs) if planned_costs else None,
-                "kosten_gerealiseerd": costs["amount"] if costs else None,
-                "notes": [f"{f['note']}" for f in (real, saving, costs) if f and f["note"]],
-                "corrected": any(f and f["earlier"] for f in (real, saving, costs)),
+                "kosten_gerealiseerd": costs["amount"] if costs else None, "kosten_figure": costs,
+                "notes": [f["note"] for f in (real, saving_fig, costs) if f and f["note"]],
+                "corrected": any(f and f["earlier"] for f in raw),
+                "unconfirmed": [{"kind": f["kind"], "amount": f["amount"], "check": f["check_text"],
+                                 "covers": covers_label(y, f["period_end"])}
+                                for f in raw if f and f["unconfirmed"]],
             })
-        years.append({"year": y, "rows": rows})
+        years.append({"year": y, "rows": rows, "ended": ended})
     recorded = sorted(figures.values(), key=lambda f: (f["year"], DOMAIN_ORDER.index(f["domain"])
                                                        if f["domain"] in DOMAIN_ORDER else 9, f["kind"]))
     return {
@@ -132,6 +186,8 @@ def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, An
         "years": years,
         "note": fin.get("note", ""),
         "recorded": [{"year": f["year"], "domain": f["domain"], "kind": f["kind"], "amount": f["amount"],
-                      "note": f["note"], "at": f["at"], "by": f["by"], "corrections": len(f["earlier"])}
+                      "covers": covers_label(f["year"], f["period_end"]), "note": f["note"], "at": f["at"],
+                      "by": f["by"], "corrections": len(f["earlier"]), "check": f["check_text"] or "",
+                      "unconfirmed": f["unconfirmed"], "confirmed_by": f["confirmed_by"] or ""}
                      for f in recorded],
     }

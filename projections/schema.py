@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -77,7 +77,8 @@ TABLES: dict[str, dict] = {
     ),
     "finance_figures": dict(
         columns={"seq": int, "plan_id": str, "year": int, "domain": str, "kind": str,
-                 "amount": str, "note": str, "at": str, "by": str},
+                 "amount": str, "note": str, "period": str, "period_end": str, "check_text": str,
+                 "confirmed_at": str, "confirmed_by": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id", "year"]],
     ),

@@ -80,6 +80,6 @@ def seed_report_scenario(services) -> None:
                        note="Jaarrekening 2025", at=datetime(2026, 4, 15, 9), by="P&C")
     app.record_finance(PLAN, year=2025, domain="jeugd", kind="kosten_maatregelen", amount="28000",
                        note="", at=datetime(2026, 4, 15, 9), by="P&C")
-    app.record_finance(PLAN, year=2026, domain="wmo", kind="besparing", amount="450000",
-                       note="Prognose P&C op basis van H1", at=datetime(2026, 7, 10, 9), by="P&C")
+    app.record_finance(PLAN, year=2026, domain="wmo", kind="besparing", amount="250000", period="2026-H1",
+                       note="P&C, eerste halfjaar", at=datetime(2026, 7, 10, 9), by="P&C")
     services.catch_up()

@@ -251,12 +251,13 @@ def test_the_beheerder_records_a_finance_figure(web, default_services):
     url = f"/plannen/{PLAN}/financien"
     token = csrf_token(client, url)
     response = client.post(url, data={"csrf_token": token, "jaar": "2025", "domein": "jeugd",
-                                      "soort": "realisatie", "bedrag": "33.000.000", "toelichting": "Jaarrekening"})
+                                      "soort": "realisatie", "periode": "jaar", "bedrag": "33.000.000",
+                                      "toelichting": "Jaarrekening"})
     assert response.status_code == 303
     page = client.get(url).get_data(as_text=True)
     assert "€ 33.000.000" in page and "Jaarrekening" in page
     response = client.post(url, data={"csrf_token": token, "jaar": "2025", "domein": "jeugd",
-                                      "soort": "realisatie", "bedrag": "veel"})
+                                      "soort": "realisatie", "periode": "jaar", "bedrag": "veel"})
     assert response.status_code == 422 and "is geen getal" in response.get_data(as_text=True)
 
 

@@ -77,7 +77,8 @@ def test_the_kernboodschap_says_the_figures_in_dutch(data):
     assert f"{k['stoplicht']['oranje']} op oranje en {k['stoplicht']['rood']} op rood" in text
     assert "1 interventie toegevoegd, 1 interventie vervallen" in text
     assert "Voor 2 van de 17 primaire indicatoren is een waarde vastgelegd." in text
-    assert "Financiën 2026: wmo € 450.000 besparing" in text
+    assert ("Financiën 2026: wmo € 250.000 besparing ten opzichte van de nulmeting over januari t/m juni "
+            "2026 (nog geen heel jaar), tegenover € 600.000 als deel van de taakstelling") in text
 
 
 def test_the_main_deviations_come_worst_first_with_their_cause(data):
@@ -183,9 +184,13 @@ def test_finance_against_taakstelling_nulmeting_and_expected_ranges(data):
     assert jeugd_2025["taakstelling_gehaald"] is False
     assert (jeugd_2025["kosten_verwacht"], jeugd_2025["kosten_gerealiseerd"]) == (Decimal("30000"), Decimal("28000"))
     wmo_2026 = years[2026]["wmo"]
-    assert (wmo_2026["besparing"], wmo_2026["besparing_basis"]) == (Decimal("450000"), "vastgelegd")
+    assert jeugd_2025["year_complete"] is True
+    # Half a year's saving is no whole-year saving: it stands beside half the taakstelling.
+    assert (wmo_2026["besparing"], wmo_2026["taakstelling_gehaald"], wmo_2026["range_verdict"]) == (None, None, None)
+    part = wmo_2026["besparing_deel"]
+    assert (part["amount"], part["basis"], part["covers"], part["taakstelling_deel"]) == (
+        Decimal("250000"), "vastgelegd", "januari t/m juni 2026", Decimal("600000"))
     assert (wmo_2026["expected_min"], wmo_2026["expected_max"]) == (Decimal("300000"), Decimal("600000"))
-    assert wmo_2026["range_verdict"] == "binnen"
     assert [(f["year"], f["kind"], f["by"]) for f in fin["recorded"]] == [
         (2025, "kosten_maatregelen", "P&C"), (2025, "realisatie", "P&C"), (2026, "besparing", "P&C")]
 

@@ -302,10 +302,20 @@ class TrackerApp(UserCommands, Application[UUID]):
         return len(rows)
 
     def record_finance(self, plan_id: str, *, year: object, domain: str, kind: str, amount: object,
-                       note: str = "", at: datetime, by: str) -> None:
-        """Record a finance figure of a year and domain (a later one corrects an earlier one)."""
+                       note: str = "", period: object = None, confirmed: bool = False, at: datetime,
+                       by: str) -> str:
+        """Record a finance figure over (part of) a year; return why it needs confirming, or ""."""
         plan = self.get_plan(plan_id)
-        plan.record_finance(year=year, domain=domain, kind=kind, amount=amount, note=note, at=at, by=by)
+        check = plan.record_finance(year=year, domain=domain, kind=kind, amount=amount, note=note,
+                                    period=period, confirmed=confirmed, at=at, by=by)
+        self._save(plan)
+        return check
+
+    def confirm_finance(self, plan_id: str, *, year: object, domain: str, kind: str, note: str = "",
+                        at: datetime, by: str) -> None:
+        """Confirm that the latest figure of a year, domain and kind is right though it looked implausible."""
+        plan = self.get_plan(plan_id)
+        plan.confirm_finance(year=year, domain=domain, kind=kind, note=note, at=at, by=by)
         self._save(plan)
 
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tracker.due import MONTHS, ORDINALS
@@ -110,3 +110,63 @@ def amount_text(number: Decimal) -> str:
     """Return a number as the exact, plain text an event stores ("1234567", "12.5")."""
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The part of a year a finance figure covers: from 1 January through ``end``."""
+
+    year: int
+    end: date
+
+    @property
+    def key(self) -> str:
+        """Return the shortest name of the part: 2026, 2026-H1, 2026-Q1, t/m 2026-Q3, t/m 2026-05."""
+        y, end = self.year, self.end
+        if end.day != calendar.monthrange(y, end.month)[1]:
+            return f"t/m {end.isoformat()}"
+        names = {12: str(y), 6: f"{y}-H1", 3: f"{y}-Q1", 1: f"{y}-01", 9: f"t/m {y}-Q3"}
+        return names.get(end.month, f"t/m {y}-{end.month:02d}")
+
+    @property
+    def whole_year(self) -> bool:
+        return self.end == date(self.year, 12, 31)
+
+
+_THROUGH = re.compile(r"^(?:t/m|tm|tot en met)\s+(.+)$")
+
+
+def parse_coverage(text: object, year: int, recorded_on: date) -> Coverage:
+    """Read the part of ``year`` a finance figure covers ("2026", "2026-H1", "t/m 2026-Q3").
+
+    Without a text, a year that has ended is covered whole and a running year up to the day
+    before ``recorded_on``: a figure entered in July is the year so far, never the whole year.
+    """
+    year_end = date(year, 12, 31)
+    if text is None or not str(text).strip():
+        if recorded_on > year_end:
+            return Coverage(year, year_end)
+        if recorded_on <= date(year, 1, 1):
+            raise DomainError(f"Het jaar {year} is nog niet begonnen: er valt nog niets vast te leggen.")
+        return Coverage(year, recorded_on - timedelta(days=1))
+    t = " ".join(str(text).lower().split())
+    through = _THROUGH.match(t)
+    body = through[1] if through else t
+    if through and re.fullmatch(r"\d{4}-\d{2}-\d{2}", body):
+        try:
+            end = date.fromisoformat(body)
+        except ValueError:
+            raise DomainError(f"'{text}' is geen bestaande datum.") from None
+        period = Period(body, "day", date(end.year, 1, 1), end)
+    else:
+        period = parse_period(body)
+    if period.start.year != year:
+        raise DomainError(f"De periode '{text}' hoort niet bij het jaar {year}.")
+    if not through and period.start != date(year, 1, 1):
+        raise DomainError(
+            f"Een bedrag telt vanaf 1 januari: '{text}' begint later. Gebruik 't/m {period.key}' "
+            f"voor januari tot en met het einde van {period.key}.")
+    if period.end > recorded_on:
+        raise DomainError(f"De periode '{text}' is nog niet voorbij: leg vast wat tot nu toe bekend is "
+                          f"(bijvoorbeeld t/m {recorded_on - timedelta(days=1):%Y-%m-%d}).")
+    return Coverage(year, period.end)

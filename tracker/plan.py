@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import singledispatchmethod
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -10,11 +11,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from events.plan import (
+    FinanceFigureConfirmed,
     FinanceFigureRecorded,
     IndicatorValueRecorded,
     PlanImported,
     PlanRevised,
     ReportPublished,
+    share_of_year,
 )
 from tracker.errors import DomainError
 from tracker.inputs import (
@@ -23,12 +26,28 @@ from tracker.inputs import (
     PRECISION_WORDS,
     amount_text,
     parse_amount,
+    parse_coverage,
     parse_half_year,
     parse_period,
 )
 
 FINANCE_DOMAINS = ("jeugd", "wmo", "beide")
 FINANCE_KINDS = ("realisatie", "kosten_maatregelen", "besparing")
+
+
+def implausible(kind: str, amount: Decimal, share: Decimal, nulmeting: Decimal | None) -> str:
+    """Return why a figure lies far outside what the nulmeting makes plausible, or ""."""
+    if nulmeting is None or nulmeting <= 0:
+        return ""
+    expected = nulmeting * share
+    part = "" if share == 1 else " over dezelfde periode"
+    if kind == "realisatie" and amount < expected / 2:
+        return f"minder dan de helft van de nulmeting{part}"
+    if kind == "realisatie" and amount > expected * 2:
+        return f"meer dan het dubbele van de nulmeting{part}"
+    if kind == "besparing" and abs(amount) > expected / 2:
+        return f"een besparing van meer dan de helft van de nulmeting{part}"
+    return ""
 
 
 def plan_uuid(plan_id: str) -> UUID:
@@ -58,7 +77,8 @@ class Plan(Aggregate):
         self.versions = 1
         self.known_codes: list[str] = list(e.facts.get("interventions", []))
         self.indicator_values: dict[tuple[str, str], tuple[str, str]] = {}
-        self.finance: dict[tuple[int, str, str], tuple[str, str]] = {}
+        # (year, domain, kind) -> (amount, note, period, needs confirmation)
+        self.finance: dict[tuple[int, str, str], tuple[str, str, str, bool]] = {}
         self.reports: list[tuple[int, str, date, int]] = []
 
     @when.register
@@ -84,7 +104,13 @@ class Plan(Aggregate):
 
     @when.register
     def _(self, e: FinanceFigureRecorded) -> None:
-        self.finance[(e.year, e.domain, e.kind)] = (e.amount, e.note)
+        self.finance[(e.year, e.domain, e.kind)] = (e.amount, e.note, e.period,
+                                                    bool(e.check) and not e.confirmed)
+
+    @when.register
+    def _(self, e: FinanceFigureConfirmed) -> None:
+        amount, note, period, _ = self.finance[(e.year, e.domain, e.kind)]
+        self.finance[(e.year, e.domain, e.kind)] = (amount, note, period, False)
 
     @when.register
     def _(self, e: ReportPublished) -> None:
@@ -117,8 +143,8 @@ class Plan(Aggregate):
                            at=at, by=by)
 
     def record_finance(self, *, year: object, domain: str, kind: str, amount: object, note: str = "",
-                       at: datetime, by: str) -> None:
-        """Record a finance figure of a year and domain; a later one of the same kind corrects it."""
+                       period: object = None, confirmed: bool = False, at: datetime, by: str) -> str:
+        """Record a finance figure over (part of) a year; return why it looks implausible, or ""."""
         try:
             year = int(str(year).strip())
         except ValueError:
@@ -133,11 +159,41 @@ class Plan(Aggregate):
         number = parse_amount(amount)
         if number < 0 and kind != "besparing":
             raise DomainError("Uitgaven en kosten kunnen niet negatief zijn.")
+        coverage = parse_coverage(period, year, at.date())
         note = (note or "").strip()
-        if self.finance.get((year, domain, kind)) == (amount_text(number), note):
-            raise DomainError(f"Dit bedrag ({kind}, {domain}, {year}) is al vastgelegd.")
+        if self.finance.get((year, domain, kind), ())[:3] == (amount_text(number), note, coverage.key):
+            raise DomainError(f"Dit bedrag ({kind}, {domain}, {coverage.key}) is al vastgelegd.")
+        check = implausible(kind, number, share_of_year(year, coverage.end), self.nulmeting(domain))
         self.trigger_event(FinanceFigureRecorded, plan_id=self.plan_id, year=year, domain=domain,
-                           kind=kind, amount=amount_text(number), note=note, at=at, by=by)
+                           kind=kind, amount=amount_text(number), note=note, period=coverage.key,
+                           period_end=coverage.end, check=check, confirmed=bool(confirmed and check),
+                           at=at, by=by)
+        return "" if confirmed else check
+
+    def confirm_finance(self, *, year: object, domain: str, kind: str, note: str = "", at: datetime,
+                        by: str) -> None:
+        """Confirm that a figure which looked implausible is right."""
+        try:
+            key = (int(str(year).strip()), domain, kind)
+        except ValueError:
+            raise DomainError(f"'{year}' is geen jaartal.") from None
+        if key not in self.finance:
+            raise DomainError(f"Er is geen bedrag vastgelegd voor {kind}, {domain}, {key[0]}.")
+        amount, _, period, unconfirmed = self.finance[key]
+        if not unconfirmed:
+            raise DomainError(f"Het bedrag voor {kind}, {domain}, {period} hoeft niet bevestigd te worden.")
+        self.trigger_event(FinanceFigureConfirmed, plan_id=self.plan_id, year=key[0], domain=domain,
+                           kind=kind, amount=amount, note=(note or "").strip(), at=at, by=by)
+
+    def nulmeting(self, domain: str) -> Decimal | None:
+        """Return the plan's baseline of a domain (both domains added up for 'beide'), or None."""
+        baseline = {b["domain"]: Decimal(str(b["amount"]))
+                    for b in (self.facts.get("finance") or {}).get("baseline", [])}
+        if domain in baseline:
+            return baseline[domain]
+        if domain == "beide" and baseline:
+            return sum(baseline.values(), Decimal(0))
+        return None
 
     def publish_report(self, *, period: str, as_of: date, position: int, at: datetime, by: str) -> int:
         """Adopt the council report of a half year as made from a position of the event log."""

@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from projections import plans as plan_queries
-from projections.finance import KIND_LABELS, recorded_figures
+from projections.finance import KIND_LABELS, recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
 from projections.publications import published_reports
 from projections.report import HalfYear, ReportError
-from projections.report_figures import period_label
+from projections.report_figures import covers_label, period_label
 from projections.wording import euro
 from tracker.errors import ConflictError, DomainError, LinesError
 from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS
@@ -164,7 +164,7 @@ def _indicators_page(plan: dict, status: int = 200, errors: list[str] | None = N
 @bp.get("/plannen/<plan_id>/indicatoren")
 @requires("record_data")
 def indicators_page(plan_id: str):
-    return _indicators_page(_plan_or_404(plan_id))
+    return _indicators_page(_plan_or_404(plan_id), values=_kept("indicator", "periode"))
 
 
 @bp.post("/plannen/<plan_id>/indicatoren")
@@ -180,7 +180,9 @@ def record_indicator(plan_id: str):
         return _indicators_page(plan, 422, [str(exc)], values)
     refresh_read_model()
     flash("De waarde is vastgelegd.")
-    return redirect(url_for("reports.indicators_page", plan_id=plan_id), 303)
+    # The next value is most often of the same indicator or period: keep both chosen.
+    return redirect(url_for("reports.indicators_page", plan_id=plan_id, indicator=values.get("indicator", ""),
+                            periode=values.get("periode", "")), 303)
 
 
 @bp.post("/plannen/<plan_id>/indicatoren/csv")
@@ -204,18 +206,41 @@ def import_indicators(plan_id: str):
 
 # --- finance -----------------------------------------------------------------------------------
 
+# The part of the year a figure covers, as the form offers it; "" lets the tracker decide
+# (a year that has ended whole, a running one up to yesterday).
+FINANCE_PERIODS = (("jaar", "heel jaar"), ("Q1", "januari t/m maart (Q1)"), ("H1", "januari t/m juni (H1)"),
+                   ("Q3", "januari t/m september (t/m Q3)"), ("tot-nu", "het jaar tot nu toe (t/m gisteren)"))
+
+
+def _finance_period(year: str, choice: str) -> str | None:
+    """Return the period text of the form's choice for a year, or None for 'tot nu toe'."""
+    texts = {"jaar": f"{year}", "Q1": f"{year}-Q1", "H1": f"{year}-H1", "Q3": f"t/m {year}-Q3"}
+    if choice == "tot-nu":
+        return None
+    if choice not in texts:
+        raise DomainError("Kies over welk deel van het jaar het bedrag gaat.")
+    return texts[choice]
+
+
+def _kept(*names: str) -> dict:
+    """Return the choices a redirect after saving carried along (so the next entry keeps them)."""
+    return {n: request.args[n] for n in names if request.args.get(n)}
+
+
 def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None, values: dict | None = None):
     years = list(range(plan["period_start"], plan["period_end"] + 1))
+    db = read_model()
     return render_template("finance.html", plan=plan, finance=plan["facts"].get("finance") or {},
-                           recorded=recorded_figures(read_model(), plan["plan_id"]), years=years,
+                           recorded=recorded_figures(db, plan["plan_id"]), years=years,
+                           unconfirmed=unconfirmed_figures(db, plan["plan_id"]), covers_label=covers_label,
                            domains=FINANCE_DOMAINS, kinds=FINANCE_KINDS, kind_labels=KIND_LABELS,
-                           errors=errors or [], values=values or {}), status
+                           periods=FINANCE_PERIODS, errors=errors or [], values=values or {}), status
 
 
 @bp.get("/plannen/<plan_id>/financien")
 @requires("record_data")
 def finance_page(plan_id: str):
-    return _finance_page(_plan_or_404(plan_id))
+    return _finance_page(_plan_or_404(plan_id), values=_kept("jaar", "periode", "domein", "soort"))
 
 
 @bp.post("/plannen/<plan_id>/financien")
@@ -224,11 +249,34 @@ def record_finance(plan_id: str):
     plan = _plan_or_404(plan_id)
     values = request.form.to_dict()
     try:
-        services().app.record_finance(
+        check = services().app.record_finance(
             plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""), kind=values.get("soort", ""),
-            amount=values.get("bedrag", ""), note=values.get("toelichting", ""), at=now(), by=current_user.name)
+            amount=values.get("bedrag", ""), note=values.get("toelichting", ""),
+            period=_finance_period(values.get("jaar", ""), values.get("periode", "")),
+            confirmed=values.get("bevestigd") == "ja", at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
         return _finance_page(plan, 422, [str(exc)], values)
     refresh_read_model()
-    flash("Het bedrag is vastgelegd.")
+    if check:
+        flash(f"Het bedrag is vastgelegd, maar het is {check}. Controleer het: klopt het, bevestig het dan "
+              "onder 'Nog te bevestigen'. Tot dan staat het in de rapportage als niet bevestigd.")
+    else:
+        flash("Het bedrag is vastgelegd.")
+    return redirect(url_for("reports.finance_page", plan_id=plan_id, **{
+        k: values.get(k, "") for k in ("jaar", "periode", "domein", "soort")}), 303)
+
+
+@bp.post("/plannen/<plan_id>/financien/bevestigen")
+@requires("record_data")
+def confirm_finance(plan_id: str):
+    plan = _plan_or_404(plan_id)
+    values = request.form.to_dict()
+    try:
+        services().app.confirm_finance(plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""),
+                                       kind=values.get("soort", ""), note=values.get("toelichting", ""),
+                                       at=now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        return _finance_page(plan, 422, [str(exc)])
+    refresh_read_model()
+    flash("Het bedrag is bevestigd.")
     return redirect(url_for("reports.finance_page", plan_id=plan_id), 303)

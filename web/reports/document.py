@@ -220,52 +220,84 @@ def _finance(data: dict[str, Any]) -> list[Block]:
                                    for x in t) or "—",
                          "; ".join(euro(x["amount"]) + (f" ({x['basis']})" if x["basis"] else "") for x in b) or "—"])
         blocks.append(_table("Taakstelling en nulmeting", ["Domein", "Taakstelling", "Nulmeting"], rows))
-    labels = [("taakstelling", "Taakstelling"), ("nulmeting", "Nulmeting"),
-              ("realisatie", "Gerealiseerde uitgaven"), ("besparing", "Besparing ten opzichte van de nulmeting"),
-              ("expected", "Verwachte besparing (plan)"), ("verdict", "Beoordeling"),
-              ("kosten_verwacht", "Verwachte kosten maatregelen (plan)"),
-              ("kosten_gerealiseerd", "Gerealiseerde kosten maatregelen")]
     for y in fin["years"]:
         if not y["rows"]:
             continue
         columns = ["Post"] + [_domain(r["domain"]) for r in y["rows"]]
-        body = []
-        for key, label in labels:
-            cells = []
-            for r in y["rows"]:
-                if key == "expected":
-                    cells.append(f"{euro(r['expected_min'])} tot {euro(r['expected_max'])}"
-                                 if r["expected_min"] is not None else "—")
-                elif key == "verdict":
-                    cells.append(_verdict(r))
-                elif key == "besparing" and r["besparing"] is not None:
-                    cells.append(euro(r["besparing"]) + (" (berekend)" if r["besparing_basis"] == "berekend" else ""))
-                else:
-                    cells.append(euro(r[key]) if r[key] is not None else "nog niet vastgelegd")
-            body.append([label] + cells)
+        body = [[label] + [cell(r) for r in y["rows"]] for label, cell in _FINANCE_ROWS]
         blocks.append(_table(f"Financiën {y['year']}", columns, body, css="finance"))
+        flagged = [f"{_domain(r['domain'])}, {KIND_LABELS.get(u['kind'], u['kind'])} over {u['covers']}: "
+                   f"{euro(u['amount'])} is {u['check']}. Dit bedrag is nog niet bevestigd en telt niet mee "
+                   "in de berekening." for r in y["rows"] for u in r["unconfirmed"]]
+        if flagged:
+            blocks.append(_list(flagged, f"Nog te bevestigen bedragen {y['year']}"))
     if fin["note"]:
         blocks.append(_p(fin["note"]))
     blocks.append(_p("Een berekende besparing is de nulmeting min de gerealiseerde uitgaven; een door "
-                     "P&C vastgelegde besparing gaat daarboven."))
+                     "P&C vastgelegde besparing gaat daarboven. Over een deel van het jaar staat de "
+                     "besparing naast hetzelfde deel van de nulmeting en de taakstelling; of de "
+                     "taakstelling is bereikt, blijkt pas uit een heel, afgesloten jaar."))
     if fin["recorded"]:
-        blocks.append(_table("Vastgelegde bedragen", ["Jaar", "Domein", "Soort", "Bedrag", "Toelichting",
-                                                      "Vastgelegd"], [
-            [str(f["year"]), _domain(f["domain"]), KIND_LABELS.get(f["kind"], f["kind"]), euro(f["amount"]),
+        blocks.append(_table("Vastgelegde bedragen", ["Jaar", "Domein", "Soort", "Periode", "Bedrag",
+                                                      "Toelichting", "Vastgelegd"], [
+            [str(f["year"]), _domain(f["domain"]), KIND_LABELS.get(f["kind"], f["kind"]), f["covers"],
+             euro(f["amount"]) + (" (nog niet bevestigd)" if f["unconfirmed"] else ""),
              f["note"], f"{long_date(f['at'])} door {f['by']}"
              + (f" (correctie van {f['corrections']} eerdere)" if f["corrections"] else "")]
             for f in fin["recorded"]]))
     return blocks
 
 
+def _amount(figure: dict[str, Any] | None) -> str:
+    if figure is None:
+        return "nog niet vastgelegd"
+    text = euro(figure["amount"]) + ("" if figure["whole_year"] else f" (over {figure['covers']})")
+    return text + (" — nog niet bevestigd" if figure["unconfirmed"] else "")
+
+
+def _saving_cell(r: dict[str, Any]) -> str:
+    if r["besparing"] is not None:
+        return euro(r["besparing"]) + (" (berekend)" if r["besparing_basis"] == "berekend" else "")
+    part = r["besparing_deel"]
+    if part is None:
+        return "nog niet vastgelegd"
+    if part["withheld"]:
+        return f"niet berekend: het bedrag over {part['covers']} is nog niet bevestigd"
+    text = f"over {part['covers']}: {euro(part['amount'])}" + (" (berekend)" if part["basis"] == "berekend" else "")
+    if part.get("taakstelling_deel") is not None:
+        text += f", tegenover {euro(part['taakstelling_deel'])} als deel van de taakstelling"
+    return text
+
+
 def _verdict(r: dict[str, Any]) -> str:
+    if r["besparing"] is None and r["besparing_deel"] is not None:
+        return "nog geen heel jaar: niet te beoordelen"
     parts = []
     if r["range_verdict"]:
         parts.append({"binnen": "binnen de verwachte bandbreedte", "onder": "onder de verwachte bandbreedte",
                       "boven": "boven de verwachte bandbreedte"}[r["range_verdict"]])
     if r["taakstelling_gehaald"] is not None:
         parts.append("taakstelling gehaald" if r["taakstelling_gehaald"] else "taakstelling niet gehaald")
+    elif r["besparing"] is not None and r["taakstelling"]:
+        parts.append("het jaar is nog niet voorbij")
     return "; ".join(parts) or "—"
+
+
+def _maybe(value: Any) -> str:
+    return euro(value) if value is not None else "nog niet vastgelegd"
+
+
+_FINANCE_ROWS = (
+    ("Taakstelling", lambda r: _maybe(r["taakstelling"])),
+    ("Nulmeting", lambda r: _maybe(r["nulmeting"])),
+    ("Gerealiseerde uitgaven", lambda r: _amount(r["realisatie_figure"])),
+    ("Besparing ten opzichte van de nulmeting", _saving_cell),
+    ("Verwachte besparing (plan)", lambda r: f"{euro(r['expected_min'])} tot {euro(r['expected_max'])}"
+     if r["expected_min"] is not None else "—"),
+    ("Beoordeling", _verdict),
+    ("Verwachte kosten maatregelen (plan)", lambda r: _maybe(r["kosten_verwacht"])),
+    ("Gerealiseerde kosten maatregelen", lambda r: _amount(r["kosten_figure"])),
+)
 
 
 def _appendix(data: dict[str, Any]) -> list[Block]:

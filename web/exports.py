@@ -1,4 +1,9 @@
-"""The board as CSV and Excel, with Dutch column names."""
+"""The board as CSV and Excel, with Dutch column names.
+
+Spreadsheets run what looks like a formula: every text cell that begins with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return gets a leading ``'``, and Excel cells are written as
+text, never as formulas.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,16 @@ COLUMNS = ("Code", "Interventie", "Hoofdstuk/thema", "Domein", "Trekker", "Stopl
            "Stoplicht volgens tijdpad", "Stoplicht trekker", "Toelichting", "Volgende mijlpaal",
            "Termijn volgende mijlpaal", "Mijlpalen te laat", "Laatst bijgewerkt",
            "Dagen sinds bijwerken", "Laatst besproken in stuurgroep")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """Return a cell value that no spreadsheet reads as a formula (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _values(row: dict[str, Any]) -> list[Any]:
@@ -37,7 +52,7 @@ def board_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(_values(row))
+        writer.writerow([neutralised(v) for v in _values(row)])
     return out.getvalue()
 
 
@@ -55,7 +70,11 @@ def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date) -> bytes:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(_values(row))
+        ws.append([neutralised(v) for v in _values(row)])
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
     ws.freeze_panes = "A3"
     for column, width in zip("ABCDEFGHIJKLMNO", (8, 50, 40, 8, 20, 10, 12, 12, 50, 40, 12, 50, 18, 10, 18)):
         ws.column_dimensions[column].width = width

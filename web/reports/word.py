@@ -24,6 +24,15 @@ def _repeat_header(row: Any) -> None:
     properties.append(header)
 
 
+# Word's core properties hold at most 255 characters (python-docx refuses more).
+CORE_PROPERTY_LIMIT = 255
+
+
+def _core_text(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
+
+
 def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) -> bytes:
     """Return the blocks as a .docx file."""
     from docx import Document
@@ -31,7 +40,7 @@ def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) 
     from docx.shared import Cm, Pt
 
     doc = Document()
-    doc.core_properties.title = title
+    doc.core_properties.title = _core_text(title)
     doc.core_properties.language = "nl-NL"
     if made_on:
         moment = datetime.combine(made_on, time(12, 0))

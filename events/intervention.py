@@ -20,8 +20,15 @@ class InterventionAdded(TrackerCreated):
 class InterventionRevised(TrackerEvent):
     """A new plan version changed what the plan says of the intervention."""
 
+    class_version = 2
+
     changes: dict[str, Any]
     reason: str
+    before: dict[str, Any]  # the values ``changes`` replaced, field by field
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["before"] = {}  # not kept at first: worded as the new value only
 
 
 class InterventionDropped(TrackerEvent):

@@ -229,8 +229,8 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                      "gevolg en bijsturing.")
     added = sum(1 for c in changes["interventions"] if c["what"] == "toegevoegd")
     dropped = sum(1 for c in changes["interventions"] if c["what"] == "vervallen")
-    moved = sum(1 for m in changes["milestones"] if m["what"].startswith("verschoven"))
-    cancelled = sum(1 for m in changes["milestones"] if m["what"] == "vervallen")
+    moved = sum(1 for m in changes["milestones"] if m["kind"] == "verschoven")
+    cancelled = sum(1 for m in changes["milestones"] if m["kind"] == "vervallen")
     if added or dropped or changes["plan_versions"] or moved or cancelled:
         bits = []
         if changes["plan_versions"]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from events.plan_changes import INTERVENTION_FIELDS, field_change, label_change, term_change, value_text
 from projections.history import changes_by_section
 
 
@@ -19,7 +20,7 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
     """Return what changed in the agenda from ``start`` up to and including ``as_of``, with reasons."""
     sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
     imported_at = {r["at"] for r in sections["agenda"] if r["event"] == "PlanImported"}
-    interventions, milestones, versions = [], [], []
+    interventions, milestones, versions, loaded = [], [], [], []
     for r in sections["agenda"]:
         d, ev = r["data"], r["event"]
         if ev == "InterventionAdded":
@@ -30,35 +31,45 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
         elif ev == "InterventionReinstated":
             interventions.append(("weer opgenomen", r, "", d.get("reason", "")))
         elif ev == "InterventionRevised":
-            interventions.append(("beschrijving gewijzigd", r, ", ".join(sorted(d.get("changes", {}))),
-                                  d.get("reason", "")))
+            before = d.get("before") or {}
+            for field, value in d.get("changes", {}).items():
+                what = (field_change(field, before[field], value) if field in before else
+                        f"{INTERVENTION_FIELDS.get(field, field)}: nu {value_text(field, value)}")
+                interventions.append((what, r, "", d.get("reason", "")))
         elif ev == "InterventionClosed":
             interventions.append(("afgesloten", r, "", d.get("note", "")))
         elif ev == "MilestoneRelabelled":
-            milestones.append({"code": r["code"], "what": f"omschrijving gewijzigd in '{d.get('label', '')}'",
-                               "label": r["milestone_label"] or "", "reason": d.get("reason", ""),
-                               "at": r["at"][:10]})
+            milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "kind": "omschrijving",
+                               "what": label_change(r["milestone_label"] or "", d.get("label", "")),
+                               "reason": d.get("reason", ""), "at": r["at"][:10]})
         elif ev == "PlanRevised":
-            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
+            versions.append({"at": r["at"][:10], "number": _version_number(db, plan_id, r["seq"]),
                              "summary": list(d.get("summary") or [])})
         elif ev == "PlanImported":
-            versions.append({"at": r["at"][:10], "source": d.get("source_name", ""),
-                             "summary": ["Plan opgenomen in het volgsysteem"]})
+            # Loading the plan into the tracker is no new version of it.
+            loaded.append({"at": r["at"][:10], "what": "plan geladen"})
     for r in sections["toegevoegd"]:
         milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
-                           "what": f"toegevoegd ({r['data'].get('due_text', '')})",
+                           "kind": "toegevoegd", "what": f"toegevoegd ({r['data'].get('due_text', '')})",
                            "reason": r["data"].get("note", ""), "at": r["at"][:10]})
     for r in sections["verschoven"]:
         milestones.append({"code": r["code"], "label": r["milestone_label"] or "",
-                           "what": f"verschoven van {r['data'].get('old_due_text', '?')} naar "
-                                   f"{r['data'].get('due_text', '')}",
+                           "kind": "verschoven",
+                           "what": term_change(r["data"].get("old_due_text", "?"), r["data"].get("due_text", "")),
                            "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
     for r in sections["vervallen"]:
-        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "what": "vervallen",
+        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "kind": "vervallen",
+                           "what": "vervallen",
                            "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
     milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))
     return {
         "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
                            "at": r["at"][:10]} for what, r, detail, reason in interventions],
-        "milestones": milestones, "plan_versions": versions,
+        "milestones": milestones, "plan_versions": versions, "plan_loaded": loaded,
     }
+
+
+def _version_number(db: sqlite_utils.Database, plan_id: str, seq: int) -> int:
+    """Return which version of the plan a PlanRevised event made (the first import is version 1)."""
+    return db.execute("SELECT count(*) FROM history WHERE plan_id = ? AND seq <= ? AND event IN "
+                      "('PlanImported', 'PlanRevised')", [plan_id, seq]).fetchone()[0]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from events.plan_changes import INTERVENTION_FIELDS, field_change, value_text
+
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 
@@ -44,7 +46,11 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
     if event_name == "InterventionAdded":
         return "Interventie opgenomen in het plan"
     if event_name == "InterventionRevised":
-        return f"Beschrijving gewijzigd ({', '.join(sorted(data['changes']))}): {data['reason']}"
+        before = data.get("before") or {}
+        changed = "; ".join(field_change(k, before[k], v) if k in before
+                            else f"{INTERVENTION_FIELDS.get(k, k)}: nu {value_text(k, v)}"
+                            for k, v in data["changes"].items())
+        return f"Beschrijving gewijzigd: {changed}. {data['reason']}"
     if event_name == "InterventionDropped":
         return f"Interventie vervallen: {data['reason']}"
     if event_name == "InterventionReinstated":
@@ -78,9 +84,10 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
         actions = f" Acties: {data['actions']}" if data.get("actions") else ""
         return f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. Besluit: {data['decision']}.{actions}"
     if event_name == "PlanImported":
-        return f"Plan geïmporteerd uit {data['source_name']}"
+        return "Plan geladen"
     if event_name == "PlanRevised":
-        return f"Nieuwe planversie uit {data['source_name']}: {len(data['summary'])} wijzigingen"
+        count = len(data["summary"])
+        return f"Nieuwe planversie: {count} {'wijziging' if count == 1 else 'wijzigingen'}"
     return event_name
 
 

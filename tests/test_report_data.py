@@ -134,16 +134,19 @@ def test_changes_in_the_agenda_hold_the_new_plan_version_with_reasons(data):
                                                                           ("3.C2", "vervallen")]
     assert "planversie 2" in changes["interventions"][1]["reason"]
     [version] = changes["plan_versions"]
-    assert "4.3: interventie toegevoegd" in version["summary"]
+    assert "4.3: interventie toegevoegd" in version["summary"] and version["number"] == 2
     assert [(m["code"], m["what"], m["reason"]) for m in changes["milestones"]] == [
-        ("3.A1", "verschoven van Q1 2026 naar Q3 2026", "Wacht op besluit college over de samenstelling"),
+        ("3.A1", "termijn: Q1 2026 → Q3 2026", "Wacht op besluit college over de samenstelling"),
         ("3.C3", "vervallen", "Opgegaan in het intake-netwerk van 3.C4")]
 
 
 def test_the_first_import_is_not_reported_as_24_added_interventions(scenario):
     data = report_data(scenario.db, PLAN, "2025-H2", date(2025, 12, 31))
     assert data["changes"]["interventions"] == []
-    assert data["changes"]["plan_versions"][0]["summary"] == ["Plan opgenomen in het volgsysteem"]
+    # Loading the plan is no new plan version.
+    assert data["changes"]["plan_versions"] == []
+    assert data["changes"]["plan_loaded"] == [{"at": "2025-10-01", "what": "plan geladen"}]
+    assert "planversie" not in " ".join(data["kernboodschap"]["paragraphs"])
     # 2.B2's plan van aanpak (15 December) and two Q3 2025 lines the plan marks as done.
     assert data["kernboodschap"]["counts"]["op_tijd"] == 3
 

@@ -314,7 +314,10 @@ class Intervention(Aggregate):
     def revise(self, *, changes: dict[str, Any], reason: str, at: datetime, by: str) -> None:
         """Record what a new plan version changed in the intervention's description."""
         if changes:
-            self.trigger_event(InterventionRevised, changes=changes, reason=reason, at=at, by=by)
+            before = {key: getattr(self, key) if key in ("title", "group_path", "domain")
+                      else self.details.get(key) for key in changes}
+            self.trigger_event(InterventionRevised, changes=changes, reason=reason, before=before,
+                               at=at, by=by)
 
     def drop(self, *, reason: str, at: datetime, by: str) -> None:
         """Record that a new plan version no longer holds the intervention."""

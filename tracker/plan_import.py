@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from events.plan_changes import field_change, label_change, plan_fact_changes, term_change
 from tracker.intervention import Intervention
 from tracker.plan import Plan
 from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec, milestone_facts
@@ -61,8 +62,10 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
         if current != value:
             diff[key] = value
     if diff:
+        changes += [f"{iv.code}: " + field_change(key, getattr(intervention, key) if key in DESCRIPTION_FIELDS
+                                                   else intervention.details.get(key), value)
+                    for key, value in diff.items()]
         intervention.revise(changes=diff, reason=reason, at=at, by=by)
-        changes.append(f"{iv.code}: beschrijving gewijzigd ({', '.join(sorted(diff))})")
     if previous is None:
         # No earlier version of this intervention's Tijdpad is known: compare with its state.
         previous = [{"id": m.id, "label": m.label, "due_text": m.due.text, "done": m.status == "done"}
@@ -80,23 +83,23 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
         if was["label"] != m.label and current.label != m.label:
             old_label = current.label
             intervention.relabel_milestone(m.id, m.label, reason=reason, at=at, by=by)
-            changes.append(f"{iv.code}: mijlpaal '{old_label}' heet nu '{m.label}'")
+            changes.append(f"{iv.code}, mijlpaal '{old_label}': {label_change(old_label, m.label)}")
         if was["due_text"] != m.due.text and current.due != m.due and current.status == "open":
             old = current.due.text
             intervention.reschedule_milestone(m.id, due=m.due, reason=reason, at=at, by=by,
                                               from_plan=True)
-            changes.append(f"{iv.code}: mijlpaal '{m.label}' verschoven van {old} naar {m.due.text}")
+            changes.append(f"{iv.code}, mijlpaal '{m.label}': {term_change(old, m.due.text)}")
         if m.done and not was["done"] and current.status == "open":
             intervention.complete_milestone(m.id, realised=m.realised, note=m.note,
                                             at=at, by=by, from_plan=True)
-            changes.append(f"{iv.code}: mijlpaal '{m.label}' gereed volgens planversie")
+            changes.append(f"{iv.code}, mijlpaal '{m.label}': gereed volgens de planversie")
     wanted = {m.id for m in iv.milestones}
     for milestone_id in before:
         current = intervention.milestones.get(milestone_id)
         if milestone_id not in wanted and current is not None and current.status == "open":
             intervention.cancel_milestone(milestone_id, reason=f"Vervallen in planversie {version}",
                                           at=at, by=by, from_plan=True)
-            changes.append(f"{iv.code}: mijlpaal '{current.label}' vervallen")
+            changes.append(f"{iv.code}, mijlpaal '{current.label}': vervallen (niet meer in de planversie)")
     return changes
 
 
@@ -110,11 +113,13 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
                             source_hash=spec.source_hash, at=at, by=by)
         aggregates: list[Any] = [plan] + [_add_intervention(spec, iv, at, by) for iv in spec.interventions]
         events = sum(len(a.pending_events) for a in aggregates)
-        return ImportResult(spec.id, "created", [f"{len(spec.interventions)} interventies toegevoegd"],
-                            events), aggregates
+        milestones = sum(len(iv.milestones) for iv in spec.interventions)
+        return ImportResult(spec.id, "created", [
+            f"plan geladen: {len(spec.interventions)} interventies met {milestones} mijlpalen"],
+            events), aggregates
 
     plan = app.get_plan(spec.id)
-    version = f"{plan.versions + 1} ({spec.source_name.rsplit('/', 1)[-1]})"
+    version = str(plan.versions + 1)
     existing = app.load_interventions(spec.id, spec.interventions)
     changes: list[str] = []
     touched: list[Any] = []
@@ -137,9 +142,10 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
             intervention.drop(reason=f"Niet meer opgenomen in planversie {version}", at=at, by=by)
             touched.append(intervention)
             changes.append(f"{code}: interventie vervallen")
-    plan_changed = facts != plan.facts
-    if plan_changed:
-        changes.insert(0, "plangegevens gewijzigd")
+    changes[:0] = [f"plan: {line}" for line in plan_fact_changes(plan.facts, facts)]
+    if not changes and facts != plan.facts:
+        # The plan file's Tijdpad now says what the milestones already are (a trekker moved one).
+        changes = ["plan: tijdpad bijgewerkt; de mijlpalen stonden al zo"]
     if not changes:
         return ImportResult(spec.id, "unchanged"), []
     plan.revise(facts=facts, source_name=spec.source_name, source_hash=spec.source_hash,

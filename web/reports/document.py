@@ -163,11 +163,13 @@ def _changes(data: dict[str, Any]) -> list[Block]:
               _p(f"Wat er van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
                  "aan de agenda is veranderd: nieuwe planversies (zoals de actualisatie van de agenda), "
                  "interventies en mijlpalen die zijn toegevoegd, verschoven of vervallen, met de redenen.")]
+    for loaded in c.get("plan_loaded", []):
+        blocks.append(_p(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
     if not (c["plan_versions"] or c["interventions"] or c["milestones"]):
         return blocks + [_p("In deze periode is de agenda niet gewijzigd.")]
     if c["plan_versions"]:
-        blocks.append(_table("Planversies", ["Datum", "Bron", "Wijzigingen"], [
-            [long_date(v["at"]), v["source"], "; ".join(v["summary"]) or "geen"] for v in c["plan_versions"]]))
+        blocks.append(_table("Planversies", ["Planversie", "Datum", "Wijzigingen"], [
+            [str(v["number"]), long_date(v["at"]), "; ".join(v["summary"]) or "geen"] for v in c["plan_versions"]]))
     if c["interventions"]:
         blocks.append(_table("Interventies", ["Interventie", "Wijziging", "Reden of toelichting", "Datum"], [
             [i["code"], i["what"] + (f" ({i['detail']})" if i["detail"] else ""), i["reason"],

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -81,15 +83,31 @@ def build_scheduler(job: Callable[[], None], mail: MailSettings,
 
 
 def run_scheduler(open_services: Callable[[], Any], mail: MailSettings,
-                  interval_minutes: int = DEFAULT_INTERVAL_MINUTES, today: date | None = None) -> None:
-    """Run until SIGTERM or Ctrl-C; a run in progress finishes first."""
+                  interval_minutes: int = DEFAULT_INTERVAL_MINUTES, today: date | None = None,
+                  stop: threading.Event | None = None) -> None:
+    """Run until SIGTERM, Ctrl-C or ``stop`` is set; a run in progress finishes first."""
     scheduler = build_scheduler(ReminderJob(open_services, mail, today=today), mail, interval_minutes)
 
-    def stop(signum: int, frame: Any) -> None:
-        log.info("scheduler stopt (signaal %d)", signum)
-        scheduler.shutdown(wait=True)
+    def shutdown() -> None:
+        try:
+            scheduler.shutdown(wait=True)
+        except SchedulerNotRunningError:  # the other way of stopping came first
+            pass
 
-    signal.signal(signal.SIGTERM, stop)
+    def on_signal(signum: int, frame: Any) -> None:
+        log.info("scheduler stopt (signaal %d)", signum)
+        shutdown()
+
+    def on_stop(event: threading.Event) -> None:
+        event.wait()
+        log.info("scheduler stopt (het startende proces is gestopt)")
+        shutdown()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    if stop is not None:
+        # Watch only once the scheduler runs: a shutdown before its start would be lost.
+        scheduler.add_listener(lambda _: threading.Thread(target=on_stop, args=(stop,), name="scheduler-stop",
+                                                          daemon=True).start(), EVENT_SCHEDULER_STARTED)
     try:
         scheduler.start()
     except KeyboardInterrupt:

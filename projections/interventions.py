@@ -82,6 +82,12 @@ def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | N
     return result
 
 
+def plans_with_code(db: sqlite_utils.Database, code: str) -> list[str]:
+    """Return the plans that have (or had) an intervention with this code."""
+    rows = db.query(f"SELECT DISTINCT plan_id FROM {IV} WHERE code = ? ORDER BY plan_id", [code])
+    return [r["plan_id"] for r in rows]
+
+
 def milestone_json(m: dict[str, Any]) -> dict[str, Any]:
     """Return a milestone in the stable shape of the CLI's JSON (docs/cli.md)."""
     return {

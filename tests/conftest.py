@@ -84,7 +84,7 @@ def default_services(services):
 @pytest.fixture
 def cli():
     """Return a function that runs the `tracker` CLI in-process and returns click's Result."""
-    from web.cli import main
+    from cli.main import main
 
     runner = CliRunner()
 

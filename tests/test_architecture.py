@@ -1,5 +1,6 @@
-"""Who may import whom: tracker never imports web, projections or notifications;
-projections never imports tracker (HOUSE_STYLE.md, "The flow")."""
+"""Who may import whom (HOUSE_STYLE.md, "The flow"): tracker never imports web, cli, projections or
+notifications; projections never imports tracker; nothing imports web but cli; web never imports
+cli, and nothing else does either: cli is the entry point that may import everything."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import pytest
 from tests.helpers import REPO
 
 FORBIDDEN = {
-    "tracker": {"web", "projections", "notifications"},
-    "projections": {"tracker"},
+    "events": {"tracker", "projections", "notifications", "web", "cli"},
+    "tracker": {"web", "cli", "projections", "notifications"},
+    "projections": {"tracker", "web", "cli"},
+    "notifications": {"web", "cli"},
+    "web": {"cli"},
 }
 
 
@@ -61,6 +65,17 @@ def violations(layer: str) -> list[str]:
 def test_the_layer_does_not_import_what_it_may_not(layer):
     assert list((REPO / layer).rglob("*.py")), f"no modules found in {layer}/"
     assert violations(layer) == []
+
+
+def test_every_package_of_the_product_has_its_rule():
+    # A new top-level package gets a rule here; cli alone may import everything.
+    packages = {p.parent.name for p in REPO.glob("*/__init__.py")} - {"tests", "benchmarks"}
+    assert packages == set(FORBIDDEN) | {"cli"}
+
+
+def test_the_command_line_lives_in_cli_alone():
+    assert not list((REPO / "web").glob("cli*.py")) and not (REPO / "web" / "__main__.py").exists()
+    assert (REPO / "cli" / "main.py").is_file() and (REPO / "cli" / "context.py").is_file()
 
 
 def test_the_modules_are_read_including_their_function_level_imports():

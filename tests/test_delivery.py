@@ -107,7 +107,7 @@ def test_two_runs_that_race_send_each_message_once(data_dir, smtp_server) -> Non
 def test_two_processes_at_once_send_each_message_once(data_dir, smtp_server, services) -> None:
     trekker_scenario(services)
     env = {**os.environ, "TRACKER_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "web", "reminders", "--today", "2026-03-02T07:30", "--json"]
+    command = [sys.executable, "-m", "cli", "reminders", "--today", "2026-03-02T07:30", "--json"]
     procs = [subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(2)]
     outputs = [p.communicate(timeout=120) for p in procs]

@@ -65,7 +65,7 @@ class Output:
 
 
 def tracker(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "web", *args], env={**os.environ, **(env or {})}, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "cli", *args], env={**os.environ, **(env or {})}, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -137,7 +137,7 @@ def test_a_reminder_that_came_due_while_down_goes_out_late_once(services, smtp_s
 def test_the_scheduler_process_sends_at_start_and_stops_on_sigterm(services, smtp_server) -> None:
     trekker_scenario(services)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "web", "scheduler", "--today", "2026-03-02", "--interval", "60"],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "scheduler", "--today", "2026-03-02", "--interval", "60"],
                             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out = Output(proc, proc.stdout)
@@ -152,7 +152,7 @@ def test_the_scheduler_process_sends_at_start_and_stops_on_sigterm(services, smt
             proc.kill()
     assert sorted(smtp_server.recorder.to()) == [ANNA, BERT, STUURGROEP]
     # A restarted scheduler catches up and finds nothing left to send.
-    again = subprocess.Popen([sys.executable, "-m", "web", "scheduler", "--today", "2026-03-02"],
+    again = subprocess.Popen([sys.executable, "-m", "cli", "scheduler", "--today", "2026-03-02"],
                              env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         Output(again, again.stdout).until("herinneringen 2026-03-02: 0 verstuurd")
@@ -226,7 +226,7 @@ def test_tracker_run_starts_the_scheduler_beside_the_web_app_and_stops_it(tmp_pa
     env = {**os.environ, "TRACKER_DATA_DIR": str(tmp_path / "data"), "TRACKER_DEFAULT_PLAN": str(plan),
            "PYTHONUNBUFFERED": "1"}
     env.pop("TRACKER_SMTP_HOST", None)
-    proc = subprocess.Popen([sys.executable, "-m", "web", "run", "--port", str(port)], env=env, cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "run", "--port", str(port)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out = Output(proc, proc.stdout)
@@ -245,6 +245,29 @@ def test_tracker_run_starts_the_scheduler_beside_the_web_app_and_stops_it(tmp_pa
             proc.kill()
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def test_the_scheduler_stops_when_tracker_run_is_killed(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SMALL_PLAN, encoding="utf-8")
+    env = {**os.environ, "TRACKER_DATA_DIR": str(tmp_path / "data"), "TRACKER_DEFAULT_PLAN": str(plan),
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("TRACKER_SMTP_HOST", None)
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "run", "--port", str(free_port())], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out = Output(proc, proc.stdout)
+        out.until("Planner gestart")
+        out.until("Webapplicatie op")
+        # No chance to clean up: the child must notice by itself that its parent is gone.
+        proc.kill()
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+        text = out.until("Planner gestopt.")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "het startende proces is gestopt" in text
+    assert out.rest()  # the output ends: the child closed it on its way out
 
 
 def test_the_web_app_never_starts_the_scheduler(tmp_path: Path) -> None:

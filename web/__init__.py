@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, g, render_template
 
 from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, short_date
+from tracker.clock import moment_of_change
 from web.auth import init_auth
 from web.htmx import init_htmx
 from web.services import Services, open_services
@@ -107,8 +108,11 @@ def refresh_read_model() -> None:
 
 
 def now() -> datetime:
-    """Return the moment of a change: today's date (an input) with the wall-clock time."""
-    return datetime.combine(today(), datetime.now().time().replace(microsecond=0))
+    """Return the moment of a change: as the command line records it (tracker.clock), from TRACKER_TODAY."""
+    from flask import current_app
+
+    configured = current_app.config.get("TODAY")
+    return moment_of_change(today() if configured else None)
 
 
 def today() -> date:

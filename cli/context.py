@@ -1,0 +1,106 @@
+"""What every `tracker` command shares: the stores, the moment, the plan, JSON and Dutch errors."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+import click
+
+from projections import plans as plan_queries
+from projections.interventions import plans_with_code
+from tracker.clock import moment_of_change
+from web.services import Services, open_services
+
+today_option = click.option("--today", "today", metavar="DATE",
+                            help="De datum (en tijd) van vandaag; standaard: nu.")
+as_of_option = click.option("--as-of", "as_of", metavar="DATE",
+                            help="Toon de stand aan het eind van deze dag; standaard: vandaag.")
+by_option = click.option("--by", "by", default=None, help="Wie de wijziging doet (standaard $TRACKER_USER).")
+plan_option = click.option("--plan", "plan_id", default=None,
+                           help="Plan-id (nodig als een code in meerdere plannen voorkomt).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+
+
+class Context:
+    """The click context object: opens the stores on first use."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = open_services()
+        return self._services
+
+
+def services() -> Services:
+    """Return the stores of the data directory ($TRACKER_DATA_DIR)."""
+    return click.get_current_context().find_object(Context).services
+
+
+def fail(message: str) -> NoReturn:
+    """Print a Dutch error to standard error and exit with code 1."""
+    click.echo(f"fout: {message}", err=True)
+    sys.exit(1)
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def moment(value: str | None) -> datetime:
+    """Return the moment a command is recorded at: --today as a date or a datetime, or now."""
+    if not value:
+        return moment_of_change(None)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is geen datum (JJJJ-MM-DD)") from None
+    return moment_of_change(parsed.date() if len(value) <= 10 else parsed)
+
+
+def day(value: str | None) -> date:
+    """Return the day of --today or --as-of (default: today)."""
+    return moment(value).date()
+
+
+def login() -> str:
+    """Return who runs the command: $TRACKER_USER or the login name."""
+    return os.environ.get("TRACKER_USER") or getpass.getuser()
+
+
+def user(by: str | None) -> str:
+    """Return who a change is recorded as: --by, else the login name."""
+    return by or login()
+
+
+def plan_of_code(svc: Services, code: str, plan_id: str | None) -> str:
+    """Return the plan a code belongs to, asking for --plan when several plans have it."""
+    svc.catch_up()
+    if plan_id:
+        return plan_id
+    found = plans_with_code(svc.db, code)
+    if not found:
+        fail(f"geen interventie met code '{code}'")
+    if len(found) > 1:
+        fail(f"code '{code}' komt voor in meerdere plannen ({', '.join(found)}): geef --plan op")
+    return found[0]
+
+
+def plan_or_only(svc: Services, plan_id: str | None) -> str:
+    """Return the plan asked for, or the only plan."""
+    svc.catch_up()
+    plans = [p["plan_id"] for p in plan_queries.all_plans(svc.db)]
+    if plan_id:
+        if plan_id not in plans:
+            fail(f"onbekend plan '{plan_id}'")
+        return plan_id
+    if len(plans) != 1:
+        fail("geef --plan op" + (f" (een van: {', '.join(plans)})" if plans else ": er is nog geen plan"))
+    return plans[0]

@@ -1,0 +1,166 @@
+"""`tracker interventions`, `show`, `history`, and the commands on one intervention."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+import click
+
+from cli.context import (
+    as_of_option,
+    by_option,
+    day,
+    fail,
+    json_option,
+    moment,
+    plan_of_code,
+    plan_option,
+    print_json,
+    services,
+    today_option,
+    user,
+)
+from projections.history import intervention_history
+from projections.interventions import intervention_json, interventions_as_of
+from tracker.application import TrackerApp
+from tracker.errors import TrackerError
+from tracker.intervention import STOPLICHT
+from web.services import Services
+
+
+@click.command()
+@plan_option
+@as_of_option
+@json_option
+def interventions(plan_id: str | None, as_of: str | None, as_json: bool) -> None:
+    """Toon de interventies met hun tijdpad."""
+    svc = services()
+    svc.catch_up()
+    rows = [intervention_json(iv) for iv in interventions_as_of(svc.db, day(as_of), plan_id=plan_id)]
+    if as_json:
+        print_json(rows)
+        return
+    for iv in rows:
+        trekker = iv["trekker"]["name"] if iv["trekker"] else "geen trekker"
+        click.echo(f"{iv['code']:8} {iv['stoplicht']:7} {iv['title']} ({trekker})")
+        for m in iv["milestones"]:
+            click.echo(f"           {m['due_text']:12} {m['state']:11} {m['label']}")
+
+
+def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Return the history of an intervention in the shape of docs/cli.md."""
+    rows = intervention_history(svc.db, plan_id, code)
+    if as_of is not None:
+        rows = [r for r in rows if r["at"][:10] <= as_of.isoformat()]
+    return [{"seq": r["seq"], "at": r["at"], "by": r["by"], "event": r["event"],
+             "milestone": r["milestone_id"], "description": r["description"], "data": r["data"]}
+            for r in rows]
+
+
+@click.command()
+@click.argument("code")
+@plan_option
+@as_of_option
+@json_option
+def show(code: str, plan_id: str | None, as_of: str | None, as_json: bool) -> None:
+    """Toon één interventie, met haar geschiedenis."""
+    svc = services()
+    plan_id = plan_of_code(svc, code, plan_id)
+    found = interventions_as_of(svc.db, day(as_of), plan_id=plan_id, code=code, include_dropped=True)
+    if not found:
+        fail(f"interventie '{code}' bestond op {day(as_of):%d-%m-%Y} nog niet")
+    iv = found[0]
+    data = intervention_json(iv)
+    data["details"] = iv["details"]
+    data["history"] = history_json(svc, plan_id, code, day(as_of))
+    if as_json:
+        print_json(data)
+        return
+    click.echo(f"{data['code']} {data['title']} — stoplicht {data['stoplicht']}")
+    for m in data["milestones"]:
+        click.echo(f"  {m['due_text']:12} {m['state']:11} {m['label']}")
+    for h in data["history"]:
+        click.echo(f"  {h['at'][:16]} {h['by']}: {h['description']}")
+
+
+@click.command()
+@click.argument("code")
+@plan_option
+@json_option
+def history(code: str, plan_id: str | None, as_json: bool) -> None:
+    """Toon de geschiedenis van een interventie: wie, wanneer, wat en waarom."""
+    svc = services()
+    plan_id = plan_of_code(svc, code, plan_id)
+    rows = history_json(svc, plan_id, code)
+    if as_json:
+        print_json(rows)
+        return
+    for h in rows:
+        click.echo(f"{h['at'][:16]}  {h['by']:<16} {h['description']}")
+
+
+def on_intervention(code: str, plan_id: str | None, command: Callable[[TrackerApp, str], Any]) -> None:
+    """Run one command on an intervention of a plan; say so, or fail in Dutch."""
+    svc = services()
+    plan_id = plan_of_code(svc, code, plan_id)
+    try:
+        command(svc.app, plan_id)
+    except TrackerError as exc:
+        fail(str(exc))
+    svc.catch_up()
+    click.echo("Vastgelegd.")
+
+
+@click.command()
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@plan_option
+@today_option
+@by_option
+def assign(code: str, name: str, email: str, plan_id: str | None, today: str | None, by: str | None) -> None:
+    """Wijs de trekker van een interventie toe."""
+    on_intervention(code, plan_id, lambda app, plan: app.assign_trekker(
+        plan, code, name=name, email=email, at=moment(today), by=user(by)))
+
+
+@click.command()
+@click.argument("code")
+@click.argument("text")
+@plan_option
+@today_option
+@by_option
+def note(code: str, text: str, plan_id: str | None, today: str | None, by: str | None) -> None:
+    """Schrijf een voortgangsnotitie."""
+    on_intervention(code, plan_id, lambda app, plan: app.add_note(
+        plan, code, text=text, at=moment(today), by=user(by)))
+
+
+@click.command()
+@click.argument("code")
+@click.argument("colour", type=click.Choice(STOPLICHT))
+@click.option("--oorzaak", default="")
+@click.option("--gevolg", default="")
+@click.option("--bijsturing", default="")
+@plan_option
+@today_option
+@by_option
+def status(code: str, colour: str, oorzaak: str, gevolg: str, bijsturing: str, plan_id: str | None,
+           today: str | None, by: str | None) -> None:
+    """Zet het stoplicht (oranje en rood vragen oorzaak, gevolg en bijsturing)."""
+    on_intervention(code, plan_id, lambda app, plan: app.set_stoplicht(
+        plan, code, colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
+        at=moment(today), by=user(by)))
+
+
+@click.command()
+@click.argument("code")
+@click.option("--note", default="")
+@plan_option
+@today_option
+@by_option
+def close(code: str, note: str, plan_id: str | None, today: str | None, by: str | None) -> None:
+    """Sluit een interventie af (alle mijlpalen gereed of vervallen)."""
+    on_intervention(code, plan_id, lambda app, plan: app.close_intervention(
+        plan, code, note=note, at=moment(today), by=user(by)))

@@ -1,0 +1,31 @@
+"""The `tracker` command group, with every command registered here, in the order of docs/cli.md."""
+
+from __future__ import annotations
+
+import click
+
+from cli import calendar, figures, interventions, milestones, plans, reminders, reports, serve, store, users
+from cli.context import Context
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Volg de uitvoering van een uitvoeringsagenda (gegevens in $TRACKER_DATA_DIR, standaard ./data)."""
+    ctx.obj = Context()
+
+
+for command in (
+    plans.init, plans.import_plan, plans.check_plan, plans.plans,
+    interventions.interventions, interventions.show, interventions.history,
+    milestones.milestone,
+    interventions.assign, interventions.note, interventions.status, interventions.close,
+    users.user_group,
+    store.export_events, store.rebuild,
+    serve.serve, serve.run,
+    reminders.reminders, reminders.outbox, reminders.resolve_reminder, reminders.scheduler,
+    calendar.calendar,
+    reports.report, reports.publish_report, reports.reports,
+    figures.indicator_value, figures.import_indicators, figures.finance,
+):
+    main.add_command(command)

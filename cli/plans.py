@@ -1,0 +1,93 @@
+"""`tracker init`, `import-plan`, `check-plan` and `plans`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from cli.context import by_option, json_option, moment, print_json, services, today_option, user
+from cli.users import ensure_first_beheerder
+from projections import plans as plan_queries
+from tracker.errors import PlanFileError, TrackerError
+from tracker.planfile import read_plan_file
+from web.services import DEFAULT_PLAN, Services
+
+
+def import_file(svc: Services, path: Path | str, at: datetime, by: str) -> None:
+    """Import a plan file and say what it did; exit 1 with every problem when it is invalid."""
+    try:
+        spec = read_plan_file(path)
+    except PlanFileError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"Niets geïmporteerd: {len(exc.problems)} fout(en).", err=True)
+        sys.exit(1)
+    try:
+        result = svc.app.import_plan(spec, at=at, by=by)
+    except TrackerError as exc:
+        click.echo(f"{path}: {exc}", err=True)
+        click.echo("Niets geïmporteerd.", err=True)
+        sys.exit(1)
+    svc.catch_up()
+    if result.outcome == "unchanged":
+        click.echo(f"{spec.id}: ongewijzigd, niets geïmporteerd.")
+    elif result.outcome == "created":
+        click.echo(f"{spec.id}: geïmporteerd ({len(spec.interventions)} interventies, {result.events} gebeurtenissen).")
+    else:
+        click.echo(f"{spec.id}: nieuwe versie, {len(result.changes)} wijziging(en):")
+        for line in result.changes:
+            click.echo(f"  - {line}")
+
+
+@click.command()
+@today_option
+@by_option
+def init(today: str | None, by: str | None) -> None:
+    """Maak de opslag aan en laad het standaardplan als er nog geen plan is."""
+    svc = services()
+    svc.catch_up()
+    if plan_queries.all_plans(svc.db):
+        click.echo(f"Gegevens in {svc.data_dir}: al ingericht.")
+    else:
+        plan_file = Path(os.environ.get("TRACKER_DEFAULT_PLAN") or DEFAULT_PLAN)
+        import_file(svc, plan_file, moment(today), by or "systeem")
+    ensure_first_beheerder(svc, moment(today))
+
+
+@click.command("import-plan")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@today_option
+@by_option
+def import_plan(file: Path, today: str | None, by: str | None) -> None:
+    """Importeer een plan, of de wijzigingen van een nieuwe versie ervan."""
+    import_file(services(), file, moment(today), user(by))
+
+
+@click.command("check-plan")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def check_plan(files: tuple[Path, ...]) -> None:
+    """Controleer planbestanden zonder iets te importeren."""
+    from tracker.planfile import main as check
+
+    sys.exit(check([str(f) for f in files]))
+
+
+@click.command()
+@json_option
+def plans(as_json: bool) -> None:
+    """Toon de plannen."""
+    svc = services()
+    svc.catch_up()
+    rows = plan_queries.all_plans(svc.db)
+    data = [{"id": r["plan_id"], "title": r["title"], "organisation": r["organisation"],
+             "period": r["facts"]["period"], "versions": r["versions"],
+             "interventions": len(r["facts"].get("interventions", []))} for r in rows]
+    if as_json:
+        print_json(data)
+        return
+    for p in data:
+        click.echo(f"{p['id']}\t{p['title']} ({p['organisation']}, {p['interventions']} interventies)")

@@ -1,0 +1,106 @@
+"""`tracker report`, `publish-report` and `reports`: the council report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.context import by_option, day, fail, json_option, moment, plan_or_only, print_json, services, today_option, user
+from projections.publications import latest_published, published_reports
+from projections.report import HalfYear, ReportError
+from tracker.errors import TrackerError
+
+FORMAT_CHOICE = click.Choice(["html", "pdf", "docx", "md"])
+plan_id_option = click.option("--plan", "plan_id", default=None,
+                              help="Plan-id (niet nodig als er maar één plan is).")
+
+
+def half_year(text: str) -> HalfYear:
+    """Return the half year of --period, or fail in Dutch."""
+    try:
+        return HalfYear.parse(text)
+    except ReportError as exc:
+        fail(str(exc))
+
+
+@click.command()
+@plan_id_option
+@click.option("--period", "period", default=None, help="Het halfjaar: 2026-H1 of 'H1 2026'.")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="html", show_default=True)
+@click.option("-o", "--output", required=True, help="Bestand om naar te schrijven ('-': standaarduitvoer).")
+@click.option("--as-of", "as_of", metavar="DATE", help="Peildatum; standaard: vandaag (--today).")
+@click.option("--published", is_flag=True, help="Maak de laatst vastgestelde rapportage van de periode opnieuw.")
+@click.option("--number", type=int, default=None, help="Maak vastgestelde rapportage nr. N opnieuw.")
+@today_option
+def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of: str | None,
+           published: bool, number: int | None, today: str | None) -> None:
+    """Maak de raadsrapportage van een halfjaar: een concept, of een vastgestelde opnieuw."""
+    from web.reports import render_report
+    from web.reports.build import concept, published as frozen
+
+    svc = services()
+    plan_id = plan_or_only(svc, plan_id)
+    try:
+        if published or number:
+            if number is None:
+                if not period:
+                    fail("geef --period of --number op")
+                record = latest_published(svc.db, plan_id, half_year(period).key)
+                if record is None:
+                    fail(f"er is geen vastgestelde rapportage over {half_year(period).key}")
+                number = record["number"]
+            data, meta = frozen(svc, svc.db, plan_id, number)
+        else:
+            if not period:
+                fail("geef --period op, bijvoorbeeld 2026-H1")
+            data, meta = concept(svc.db, plan_id, half_year(period), day(as_of or today), day(today))
+    except ReportError as exc:
+        fail(str(exc))
+    content = render_report(data, meta, fmt)
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        Path(output).write_bytes(content)
+        status = f"vastgesteld nr. {meta.number}" if meta.status == "vastgesteld" else "concept"
+        click.echo(f"Rapportage {data['period']['key']} ({status}, peildatum {data['as_of']}) "
+                   f"geschreven naar {output}.", err=True)
+
+
+@click.command("publish-report")
+@plan_id_option
+@click.option("--period", "period", required=True, help="Het halfjaar: 2026-H1 of 'H1 2026'.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Peildatum; standaard: vandaag (--today).")
+@today_option
+@by_option
+def publish_report(plan_id: str | None, period: str, as_of: str | None, today: str | None,
+                   by: str | None) -> None:
+    """Stel de rapportage van een halfjaar vast: bevries haar op de huidige stand van de gebeurtenissen."""
+    svc = services()
+    plan_id = plan_or_only(svc, plan_id)
+    half = half_year(period)
+    position = svc.runner.position
+    try:
+        number = svc.app.publish_report(plan_id, period=half.key, as_of=day(as_of or today),
+                                        position=position, at=moment(today), by=user(by))
+    except TrackerError as exc:
+        fail(str(exc))
+    svc.catch_up()
+    click.echo(f"Rapportage nr. {number} over {half.key} vastgesteld (gebeurtenissen tot en met nr. {position}).")
+
+
+@click.command()
+@plan_id_option
+@json_option
+def reports(plan_id: str | None, as_json: bool) -> None:
+    """Toon de vastgestelde rapportages."""
+    svc = services()
+    rows = published_reports(svc.db, plan_or_only(svc, plan_id))
+    data = [{k: r[k] for k in ("number", "period", "as_of", "position", "at", "by")} for r in rows]
+    if as_json:
+        print_json(data)
+        return
+    for r in data:
+        click.echo(f"nr. {r['number']}\t{r['period']}\tpeildatum {r['as_of']}\tvastgesteld {r['at'][:10]} door {r['by']}")

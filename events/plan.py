@@ -93,3 +93,20 @@ class ReportPublished(TrackerEvent):
     period: str        # "2026-H1"
     as_of: date
     position: int      # the notification id of the last event the report was made from
+
+
+class ReportTextWritten(TrackerEvent):
+    """The beheerder wrote a part of a half year's council report: its inleiding or vervolgproces."""
+
+    plan_id: str
+    period: str        # "2026-H1"
+    section: str       # inleiding | vervolgproces
+    text: str          # "" takes the text out again
+
+
+class ReportSignatureSet(TrackerEvent):
+    """Who signs the council reports: the college and the names under it."""
+
+    plan_id: str
+    college: str                    # "burgemeester en wethouders van Nijmegen"
+    signatories: list[dict[str, str]]  # [{"role": "de secretaris", "name": "..."}, ...]

@@ -1,21 +1,50 @@
-"""Read model of the published (vastgestelde) council reports."""
+"""Read model of the council reports: the published (vastgestelde) ones and what the beheerder wrote for them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
 
 
 def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a ReportPublished event."""
-    if type(event).__name__ != "ReportPublished":
-        return
-    db.conn.execute(
-        "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, at, by) "
-        "VALUES (?,?,?,?,?,?,?,?)",
-        (seq, event.plan_id, event.number, event.period, event.as_of.isoformat(), event.position,
-         event.at.isoformat(), event.by))
+    """Apply a ReportPublished, ReportTextWritten or ReportSignatureSet event."""
+    name = type(event).__name__
+    if name == "ReportPublished":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, at, by) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (seq, event.plan_id, event.number, event.period, event.as_of.isoformat(), event.position,
+             event.at.isoformat(), event.by))
+    elif name == "ReportTextWritten":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO report_texts (seq, plan_id, period, section, text, at, by) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (seq, event.plan_id, event.period, event.section, event.text, event.at.isoformat(), event.by))
+    elif name == "ReportSignatureSet":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO report_signatures (seq, plan_id, college, signatories, at, by) "
+            "VALUES (?,?,?,?,?,?)",
+            (seq, event.plan_id, event.college, json.dumps(event.signatories, ensure_ascii=False),
+             event.at.isoformat(), event.by))
+
+
+def report_texts(db: sqlite_utils.Database, plan_id: str, period: str) -> dict[str, dict[str, Any]]:
+    """Return per section the latest text written for a half year's report (with who and when)."""
+    rows = db.query("SELECT * FROM report_texts WHERE plan_id = ? AND period = ? ORDER BY seq",
+                    [plan_id, period])
+    latest = {r["section"]: r for r in rows}
+    return {section: r for section, r in latest.items() if r["text"]}
+
+
+def report_signature(db: sqlite_utils.Database, plan_id: str) -> dict[str, Any] | None:
+    """Return who signs the plan's reports (the latest setting), or None."""
+    rows = list(db.query("SELECT * FROM report_signatures WHERE plan_id = ? ORDER BY seq DESC LIMIT 1",
+                         [plan_id]))
+    if not rows:
+        return None
+    return {**rows[0], "signatories": json.loads(rows[0]["signatories"])}
 
 
 def published_reports(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:

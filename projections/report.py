@@ -19,6 +19,7 @@ from projections.interventions import MS, interventions_as_of
 from projections.quarters import Quarter, planned_vs_realised
 from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
+from projections.report_letter import letter_parts, outlook
 from projections.status import COLOURS, days_late
 from projections.versions import valid_clause
 from projections.wording import STATE_LABELS, euro, long_date
@@ -318,7 +319,9 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                     "in_period": c["quarter"].key in mine}
                    for c in planned_vs_realised(db, plan_id, as_of, first, last)]
     group_of = {iv["code"]: (iv["group_path"][-1]["key"] if iv["group_path"] else "") for iv in interventions}
+    chapter_of = {iv["code"]: (iv["group_path"][0]["key"] if iv["group_path"] else "") for iv in interventions}
     closed = sum(1 for p in progress if p["closed"])
+    nxt = period.next()
     return {
         "plan": {"id": plan_id, "title": plan["title"], "organisation": plan["organisation"],
                  "period": facts["period"], "source": facts.get("source") or ""},
@@ -346,4 +349,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "plan_milestones": [{"label": m["label"], "due_text": m["due_text"], "note": m.get("note") or ""}
                             for m in facts.get("milestones", [])],
         "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter},
+        "outlook": outlook(facts.get("groups", []), progress, chapter_of, facts.get("milestones", []),
+                           nxt.start.isoformat(), nxt.end.isoformat()),
+        **letter_parts(db, plan_id, plan["organisation"], period.key),
     }

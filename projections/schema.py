@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -87,6 +87,18 @@ TABLES: dict[str, dict] = {
                  "position": int, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id", "number"]],
+    ),
+    "report_texts": dict(
+        # What the beheerder wrote for a half year's report; the latest per section counts.
+        columns={"seq": int, "plan_id": str, "period": str, "section": str, "text": str, "at": str,
+                 "by": str},
+        pk="seq",
+        indexes=[["plan_id", "period", "section"]],
+    ),
+    "report_signatures": dict(
+        columns={"seq": int, "plan_id": str, "college": str, "signatories": str, "at": str, "by": str},
+        pk="seq",
+        indexes=[["plan_id"]],
     ),
     "users": dict(
         columns={"user_id": str, "email": str, "name": str, "role": str, "created_at": str,

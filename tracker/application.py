@@ -318,6 +318,20 @@ class TrackerApp(UserCommands, Application[UUID]):
         plan.confirm_finance(year=year, domain=domain, kind=kind, note=note, at=at, by=by)
         self._save(plan)
 
+    def write_report_text(self, plan_id: str, *, period: str, section: str, text: str, at: datetime,
+                          by: str) -> None:
+        """Write the inleiding or the vervolgproces of a half year's council report."""
+        plan = self.get_plan(plan_id)
+        plan.write_report_text(period=period, section=section, text=text, at=at, by=by)
+        self._save(plan)
+
+    def set_report_signature(self, plan_id: str, *, college: str, signatories: list[tuple[str, str]],
+                             at: datetime, by: str) -> None:
+        """Set who signs the plan's council reports."""
+        plan = self.get_plan(plan_id)
+        plan.set_report_signature(college=college, signatories=signatories, at=at, by=by)
+        self._save(plan)
+
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
                        by: str) -> int:
         """Adopt a council report as made from a position of the event log; return its number."""

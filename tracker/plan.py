@@ -17,6 +17,8 @@ from events.plan import (
     PlanImported,
     PlanRevised,
     ReportPublished,
+    ReportSignatureSet,
+    ReportTextWritten,
     share_of_year,
 )
 from tracker.errors import DomainError
@@ -33,6 +35,8 @@ from tracker.inputs import (
 
 FINANCE_DOMAINS = ("jeugd", "wmo", "beide")
 FINANCE_KINDS = ("realisatie", "kosten_maatregelen", "besparing")
+REPORT_SECTIONS = {"inleiding": "de inleiding en context", "vervolgproces": "communicatie en vervolgproces"}
+MAX_REPORT_TEXT = 20_000
 
 
 def implausible(kind: str, amount: Decimal, share: Decimal, nulmeting: Decimal | None) -> str:
@@ -80,6 +84,8 @@ class Plan(Aggregate):
         # (year, domain, kind) -> (amount, note, period, needs confirmation)
         self.finance: dict[tuple[int, str, str], tuple[str, str, str, bool]] = {}
         self.reports: list[tuple[int, str, date, int]] = []
+        self.report_texts: dict[tuple[str, str], str] = {}
+        self.signature: tuple[str, list[dict[str, str]]] = ("", [])
 
     @when.register
     def _(self, e: PlanRevised) -> None:
@@ -115,6 +121,14 @@ class Plan(Aggregate):
     @when.register
     def _(self, e: ReportPublished) -> None:
         self.reports.append((e.number, e.period, e.as_of, e.position))
+
+    @when.register
+    def _(self, e: ReportTextWritten) -> None:
+        self.report_texts[(e.period, e.section)] = e.text
+
+    @when.register
+    def _(self, e: ReportSignatureSet) -> None:
+        self.signature = (e.college, e.signatories)
 
     def record_indicator_value(self, *, indicator_id: str, period: str, value: object, source: str,
                                at: datetime, by: str) -> None:
@@ -211,3 +225,35 @@ class Plan(Aggregate):
         self.trigger_event(ReportPublished, plan_id=self.plan_id, number=number, period=half.key,
                            as_of=as_of, position=position, at=at, by=by)
         return number
+
+    def write_report_text(self, *, period: str, section: str, text: str, at: datetime, by: str) -> None:
+        """Write the inleiding or the vervolgproces of a half year's report ("" takes it out)."""
+        half = parse_half_year(period)
+        if section not in REPORT_SECTIONS:
+            raise DomainError(f"Onbekend deel '{section}': kies inleiding of vervolgproces.")
+        text = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
+        if len(text) > MAX_REPORT_TEXT:
+            raise DomainError(f"De tekst is te lang ({len(text)} tekens; ten hoogste {MAX_REPORT_TEXT}).")
+        if self.report_texts.get((half.key, section), "") == text:
+            raise DomainError(f"De tekst voor {REPORT_SECTIONS[section]} van {half.key} is ongewijzigd.")
+        self.trigger_event(ReportTextWritten, plan_id=self.plan_id, period=half.key, section=section,
+                           text=text, at=at, by=by)
+
+    def set_report_signature(self, *, college: str, signatories: list[tuple[str, str]], at: datetime,
+                             by: str) -> None:
+        """Set who signs the council reports: the college, and each signatory's role and name."""
+        college = " ".join((college or "").split())
+        if not college:
+            raise DomainError("Vul in namens wie de rapportage wordt ondertekend, bijvoorbeeld "
+                              "'burgemeester en wethouders van Nijmegen'.")
+        names = []
+        for role, name in signatories:
+            role, name = " ".join((role or "").split()), " ".join((name or "").split())
+            if bool(role) != bool(name):
+                raise DomainError("Geef bij elke ondertekenaar zowel de functie als de naam op.")
+            if name:
+                names.append({"role": role, "name": name})
+        if self.signature == (college, names):
+            raise DomainError("De ondertekening is ongewijzigd.")
+        self.trigger_event(ReportSignatureSet, plan_id=self.plan_id, college=college, signatories=names,
+                           at=at, by=by)

@@ -10,12 +10,12 @@ from flask_login import current_user
 from projections import plans as plan_queries
 from projections.finance import KIND_LABELS, recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
-from projections.publications import published_reports
+from projections.publications import published_reports, report_texts
 from projections.report import HalfYear, ReportError
 from projections.report_figures import covers_label, period_label
 from projections.wording import euro
 from tracker.errors import ConflictError, DomainError, LinesError
-from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS
+from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS, REPORT_SECTIONS
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
 from web.htmx import render
@@ -90,7 +90,8 @@ def reports_page(plan_id: str):
         except ReportError as exc:
             abort(400, description=str(exc))
         context.update(period=period, as_of=as_of, position=data["position"],
-                       preview=render_fragment(report_blocks(data, meta)))
+                       preview=render_fragment(report_blocks(data, meta)), texts=data["texts"],
+                       signature=data["signature"])
     elif halves:
         ended = [h for h in halves if h.end < today()]
         context["period"] = ended[-1] if ended else halves[-1]
@@ -126,6 +127,43 @@ def publish(plan_id: str):
     refresh_read_model()
     flash(f"Rapportage nr. {number} over het {period.label} is vastgesteld.")
     return redirect(url_for("reports.published_page", plan_id=plan_id, number=number), 303)
+
+
+@bp.post("/plannen/<plan_id>/rapportages/teksten")
+@requires("publish_report")
+def write_texts(plan_id: str):
+    _plan_or_404(plan_id)
+    period, as_of = _period_and_as_of(request.form)
+    current = report_texts(read_model(), plan_id, period.key)
+    changed = [s for s in REPORT_SECTIONS
+               if (request.form.get(s) or "").strip() != current.get(s, {}).get("text", "")]
+    try:
+        for section in changed:
+            services().app.write_report_text(plan_id, period=period.key, section=section,
+                                             text=request.form.get(section, ""), at=now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        abort(400, description=str(exc))
+    refresh_read_model()
+    flash("De teksten zijn opgeslagen." if changed else "De teksten waren al zo; er is niets gewijzigd.")
+    return redirect(url_for("reports.reports_page", plan_id=plan_id, periode=period.key,
+                            peildatum=as_of.isoformat()), 303)
+
+
+@bp.post("/plannen/<plan_id>/rapportages/ondertekening")
+@requires("publish_report")
+def set_signature(plan_id: str):
+    _plan_or_404(plan_id)
+    form = request.form
+    signatories = [(form.get(f"functie{i}", ""), form.get(f"naam{i}", "")) for i in (1, 2, 3)]
+    try:
+        services().app.set_report_signature(plan_id, college=form.get("college", ""), signatories=signatories,
+                                            at=now(), by=current_user.name)
+    except (DomainError, ConflictError) as exc:
+        abort(400, description=str(exc))
+    refresh_read_model()
+    flash("De ondertekening is opgeslagen.")
+    args = {k: form[k] for k in ("periode", "peildatum") if form.get(k)}
+    return redirect(url_for("reports.reports_page", plan_id=plan_id, **args), 303)
 
 
 @bp.get("/plannen/<plan_id>/rapportages/nr-<int:number>")

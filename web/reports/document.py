@@ -6,14 +6,16 @@ Block types: title, heading, paragraph, facts, list, table, chart, page_break.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from projections.finance import KIND_LABELS
 from projections.report import CATEGORIES, CATEGORY_LABELS
-from projections.wording import DOMAIN_LABELS, euro, long_date, number_nl
+from projections.wording import long_date, number_nl
+from web.reports.blocks import Block, bullets, cell, domain_name, heading, paragraph, table
 from web.reports.charts import quarters_chart, stoplicht_chart
+from web.reports.finance import finance_blocks
 
 
 @dataclass(frozen=True)
@@ -25,33 +27,6 @@ class ReportMeta:
     number: int | None = None
     published_at: str = ""
     published_by: str = ""
-
-
-Block = dict[str, Any]
-
-
-def _h(level: int, text: str, ident: str = "") -> Block:
-    return {"type": "heading", "level": level, "text": text, "id": ident}
-
-
-def _p(text: str, label: str = "", css: str = "") -> Block:
-    return {"type": "paragraph", "text": text, "label": label, "class": css}
-
-
-def _list(items: list[str], title: str = "") -> Block:
-    return {"type": "list", "items": items, "title": title}
-
-
-def _table(caption: str, columns: list[str], rows: list[list[Any]], css: str = "") -> Block:
-    return {"type": "table", "caption": caption, "columns": columns, "rows": rows, "class": css}
-
-
-def _cell(text: str, css: str) -> dict[str, str]:
-    return {"text": text, "class": css}
-
-
-def _domain(domain: str) -> str:
-    return DOMAIN_LABELS.get(domain, domain)
 
 
 def title(data: dict[str, Any], meta: ReportMeta) -> str:
@@ -85,12 +60,12 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
 
 def _kernboodschap(data: dict[str, Any]) -> list[Block]:
     k = data["kernboodschap"]
-    blocks = [_h(2, "Kernboodschap", "kernboodschap")] + [_p(t) for t in k["paragraphs"]]
+    blocks = [heading(2, "Kernboodschap", "kernboodschap")] + [paragraph(t) for t in k["paragraphs"]]
     if k["deviations"]:
-        blocks.append(_table("De belangrijkste afwijkingen", ["Interventie", "Stoplicht", "Oorzaak"], [
-            [f"{d['code']} {d['title']}", _cell(d["stoplicht"], f"stoplicht-{d['stoplicht']}"),
+        blocks.append(table("De belangrijkste afwijkingen", ["Interventie", "Stoplicht", "Oorzaak"], [
+            [f"{d['code']} {d['title']}", cell(d["stoplicht"], f"stoplicht-{d['stoplicht']}"),
              d["cause"] or "geen toelichting vastgelegd"] for d in k["deviations"]]))
-    blocks.append(_table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
+    blocks.append(table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
                          [[CATEGORY_LABELS[c], str(k["counts"][c])] for c in CATEGORIES]
                          + [["totaal", str(k["milestones_due"])]], css="figures"))
     charts = data["charts"]
@@ -105,11 +80,11 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
 
 
 def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> list[Block]:
-    blocks = [_h(level, f"{iv['code']} {iv['title']}", f"interventie-{iv['code']}")]
+    blocks = [heading(level, f"{iv['code']} {iv['title']}", f"interventie-{iv['code']}")]
     light = iv["stoplicht"] + (" (afgerond)" if iv["closed"] else "")
     detail = [f"tijdpad: {iv['stoplicht_auto']}"] + ([f"trekker: {iv['stoplicht_manual']}"]
                                                      if iv["stoplicht_manual"] else [])
-    facts = [("Stoplicht", f"{light} ({'; '.join(detail)})"), ("Domein", _domain(iv["domain"])),
+    facts = [("Stoplicht", f"{light} ({'; '.join(detail)})"), ("Domein", domain_name(iv["domain"])),
              ("Trekker", iv["trekker"] or "nog niet toegewezen")]
     manual = iv["explanation"]["manual"]
     if manual:
@@ -117,15 +92,15 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
                   ("Bijsturing", manual["bijsturing"])]
     blocks.append({"type": "facts", "items": facts, "stoplicht": iv["stoplicht"]})
     if iv["explanation"]["auto_reason"]:
-        blocks.append(_p(iv["explanation"]["auto_reason"]))
+        blocks.append(paragraph(iv["explanation"]["auto_reason"]))
     if iv["explanation"]["missing"]:
-        blocks.append(_p("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
+        blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
     if iv["results"]:
-        blocks.append(_list(iv["results"], "Beoogd resultaat"))
+        blocks.append(bullets(iv["results"], "Beoogd resultaat"))
     realised = [f"{m['label']} ({m['due_text']}): gereed op {long_date(m['realised'])}"
                 + (", later dan gepland" if m["category"] == "te_laat_gereed" else "")
                 + (f". {m['note']}" if m["note"] else "") for m in iv["realised"]]
-    blocks.append(_list(realised or ["Geen mijlpalen gerealiseerd in deze periode."],
+    blocks.append(bullets(realised or ["Geen mijlpalen gerealiseerd in deze periode."],
                         "Gerealiseerd in deze periode"))
     deviations = [f"{m['label']} ({m['due_text']}): {m['days_late']} dagen te laat"
                   + (f"; laatst verschoven: {m['reason']}" if m["reason"] else "") for m in iv["late"]]
@@ -134,11 +109,11 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
     deviations += [f"{m['label']}: vervallen op {long_date(m['at'])}. Reden: {m['reason']}"
                    for m in iv["cancelled"]]
     if deviations:
-        blocks.append(_list(deviations, "Te laat, verschoven of vervallen"))
+        blocks.append(bullets(deviations, "Te laat, verschoven of vervallen"))
     if iv["notes"]:
-        blocks.append(_list([f"{long_date(n['at'])}: {n['text']}" for n in iv["notes"]], "Voortgang"))
+        blocks.append(bullets([f"{long_date(n['at'])}: {n['text']}" for n in iv["notes"]], "Voortgang"))
     upcoming = [f"{m['label']} ({m['due_text']})" for m in iv["next"]]
-    blocks.append(_list(upcoming or ["Geen mijlpalen gepland."], f"Gepland in het {period['next_label']}"))
+    blocks.append(bullets(upcoming or ["Geen mijlpalen gepland."], f"Gepland in het {period['next_label']}"))
     return blocks
 
 
@@ -146,7 +121,7 @@ def _sections(data: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = []
 
     def walk(section: dict[str, Any], level: int) -> None:
-        blocks.append(_h(min(level, 6), section["title"], f"groep-{section['key']}" if section["key"] else ""))
+        blocks.append(heading(min(level, 6), section["title"], f"groep-{section['key']}" if section["key"] else ""))
         for iv in section["interventions"]:
             blocks.extend(_intervention(iv, min(level + 1, 6), data["period"]))
         for child in section["groups"]:
@@ -159,35 +134,35 @@ def _sections(data: dict[str, Any]) -> list[Block]:
 
 def _changes(data: dict[str, Any]) -> list[Block]:
     c = data["changes"]
-    blocks = [_h(2, "Wijzigingen in de agenda", "wijzigingen"),
-              _p(f"Wat er van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
+    blocks = [heading(2, "Wijzigingen in de agenda", "wijzigingen"),
+              paragraph(f"Wat er van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
                  "aan de agenda is veranderd: nieuwe planversies (zoals de actualisatie van de agenda), "
                  "interventies en mijlpalen die zijn toegevoegd, verschoven of vervallen, met de redenen.")]
     for loaded in c.get("plan_loaded", []):
-        blocks.append(_p(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
+        blocks.append(paragraph(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
     if not (c["plan_versions"] or c["interventions"] or c["milestones"]):
-        return blocks + [_p("In deze periode is de agenda niet gewijzigd.")]
+        return blocks + [paragraph("In deze periode is de agenda niet gewijzigd.")]
     if c["plan_versions"]:
-        blocks.append(_table("Planversies", ["Planversie", "Datum", "Wijzigingen"], [
+        blocks.append(table("Planversies", ["Planversie", "Datum", "Wijzigingen"], [
             [str(v["number"]), long_date(v["at"]), "; ".join(v["summary"]) or "geen"] for v in c["plan_versions"]]))
     if c["interventions"]:
-        blocks.append(_table("Interventies", ["Interventie", "Wijziging", "Reden of toelichting", "Datum"], [
+        blocks.append(table("Interventies", ["Interventie", "Wijziging", "Reden of toelichting", "Datum"], [
             [i["code"], i["what"] + (f" ({i['detail']})" if i["detail"] else ""), i["reason"],
              long_date(i["at"])] for i in c["interventions"]]))
     if c["milestones"]:
-        blocks.append(_table("Mijlpalen", ["Interventie", "Mijlpaal", "Wijziging", "Reden", "Datum"], [
+        blocks.append(table("Mijlpalen", ["Interventie", "Mijlpaal", "Wijziging", "Reden", "Datum"], [
             [m["code"], m["label"], m["what"], m["reason"], long_date(m["at"])] for m in c["milestones"]]))
     return blocks
 
 
 def _indicators(data: dict[str, Any]) -> list[Block]:
     ind = data["indicators"]
-    blocks = [_h(2, "Indicatoren", "indicatoren"),
-              _p("De primaire indicatoren uit het plan met hun waarden per periode, tot en met het "
+    blocks = [heading(2, "Indicatoren", "indicatoren"),
+              paragraph("De primaire indicatoren uit het plan met hun waarden per periode, tot en met het "
                  f"{data['period']['label']}, en het doel waar het plan er een noemt. Een gecorrigeerde "
                  "waarde toont ook de eerdere.")]
     if not ind["rows"]:
-        return blocks + [_p("Het plan noemt geen indicatoren.")]
+        return blocks + [paragraph("Het plan noemt geen indicatoren.")]
     rows = []
     for r in ind["rows"]:
         target = r["target_text"]
@@ -201,105 +176,9 @@ def _indicators(data: dict[str, Any]) -> list[Block]:
             if v["earlier"]:
                 value += " (gecorrigeerd; eerder " + ", ".join(number_nl(e["value"]) for e in v["earlier"]) + ")"
             rows.append([name, v["period_label"], value, v["source"], target])
-    blocks.append(_table("Primaire indicatoren", ["Indicator", "Periode", "Waarde", "Bron", "Doel"], rows,
+    blocks.append(table("Primaire indicatoren", ["Indicator", "Periode", "Waarde", "Bron", "Doel"], rows,
                          css="indicators"))
     return blocks
-
-
-def _finance(data: dict[str, Any]) -> list[Block]:
-    fin = data["finance"]
-    blocks = [_h(2, "Financiën", "financien")]
-    if not (fin["targets"] or fin["baseline"] or fin["years"]):
-        return blocks + [_p("Het plan bevat geen financiële gegevens.")]
-    domains = fin["domains"]
-    if fin["targets"] or fin["baseline"]:
-        rows = []
-        for d in domains:
-            t = [x for x in fin["targets"] if x["domain"] == d]
-            b = [x for x in fin["baseline"] if x["domain"] == d]
-            rows.append([_domain(d),
-                         "; ".join(f"{euro(x['amount'])} per jaar" + (f" vanaf {x['from']}" if x["from"] else "")
-                                   for x in t) or "—",
-                         "; ".join(euro(x["amount"]) + (f" ({x['basis']})" if x["basis"] else "") for x in b) or "—"])
-        blocks.append(_table("Taakstelling en nulmeting", ["Domein", "Taakstelling", "Nulmeting"], rows))
-    for y in fin["years"]:
-        if not y["rows"]:
-            continue
-        columns = ["Post"] + [_domain(r["domain"]) for r in y["rows"]]
-        body = [[label] + [cell(r) for r in y["rows"]] for label, cell in _FINANCE_ROWS]
-        blocks.append(_table(f"Financiën {y['year']}", columns, body, css="finance"))
-        flagged = [f"{_domain(r['domain'])}, {KIND_LABELS.get(u['kind'], u['kind'])} over {u['covers']}: "
-                   f"{euro(u['amount'])} is {u['check']}. Dit bedrag is nog niet bevestigd en telt niet mee "
-                   "in de berekening." for r in y["rows"] for u in r["unconfirmed"]]
-        if flagged:
-            blocks.append(_list(flagged, f"Nog te bevestigen bedragen {y['year']}"))
-    if fin["note"]:
-        blocks.append(_p(fin["note"]))
-    blocks.append(_p("Een berekende besparing is de nulmeting min de gerealiseerde uitgaven; een door "
-                     "P&C vastgelegde besparing gaat daarboven. Over een deel van het jaar staat de "
-                     "besparing naast hetzelfde deel van de nulmeting en de taakstelling; of de "
-                     "taakstelling is bereikt, blijkt pas uit een heel, afgesloten jaar."))
-    if fin["recorded"]:
-        blocks.append(_table("Vastgelegde bedragen", ["Jaar", "Domein", "Soort", "Periode", "Bedrag",
-                                                      "Toelichting", "Vastgelegd"], [
-            [str(f["year"]), _domain(f["domain"]), KIND_LABELS.get(f["kind"], f["kind"]), f["covers"],
-             euro(f["amount"]) + (" (nog niet bevestigd)" if f["unconfirmed"] else ""),
-             f["note"], f"{long_date(f['at'])} door {f['by']}"
-             + (f" (correctie van {f['corrections']} eerdere)" if f["corrections"] else "")]
-            for f in fin["recorded"]]))
-    return blocks
-
-
-def _amount(figure: dict[str, Any] | None) -> str:
-    if figure is None:
-        return "nog niet vastgelegd"
-    text = euro(figure["amount"]) + ("" if figure["whole_year"] else f" (over {figure['covers']})")
-    return text + (" — nog niet bevestigd" if figure["unconfirmed"] else "")
-
-
-def _saving_cell(r: dict[str, Any]) -> str:
-    if r["besparing"] is not None:
-        return euro(r["besparing"]) + (" (berekend)" if r["besparing_basis"] == "berekend" else "")
-    part = r["besparing_deel"]
-    if part is None:
-        return "nog niet vastgelegd"
-    if part["withheld"]:
-        return f"niet berekend: het bedrag over {part['covers']} is nog niet bevestigd"
-    text = f"over {part['covers']}: {euro(part['amount'])}" + (" (berekend)" if part["basis"] == "berekend" else "")
-    if part.get("taakstelling_deel") is not None:
-        text += f", tegenover {euro(part['taakstelling_deel'])} als deel van de taakstelling"
-    return text
-
-
-def _verdict(r: dict[str, Any]) -> str:
-    if r["besparing"] is None and r["besparing_deel"] is not None:
-        return "nog geen heel jaar: niet te beoordelen"
-    parts = []
-    if r["range_verdict"]:
-        parts.append({"binnen": "binnen de verwachte bandbreedte", "onder": "onder de verwachte bandbreedte",
-                      "boven": "boven de verwachte bandbreedte"}[r["range_verdict"]])
-    if r["taakstelling_gehaald"] is not None:
-        parts.append("taakstelling gehaald" if r["taakstelling_gehaald"] else "taakstelling niet gehaald")
-    elif r["besparing"] is not None and r["taakstelling"]:
-        parts.append("het jaar is nog niet voorbij")
-    return "; ".join(parts) or "—"
-
-
-def _maybe(value: Any) -> str:
-    return euro(value) if value is not None else "nog niet vastgelegd"
-
-
-_FINANCE_ROWS = (
-    ("Taakstelling", lambda r: _maybe(r["taakstelling"])),
-    ("Nulmeting", lambda r: _maybe(r["nulmeting"])),
-    ("Gerealiseerde uitgaven", lambda r: _amount(r["realisatie_figure"])),
-    ("Besparing ten opzichte van de nulmeting", _saving_cell),
-    ("Verwachte besparing (plan)", lambda r: f"{euro(r['expected_min'])} tot {euro(r['expected_max'])}"
-     if r["expected_min"] is not None else "—"),
-    ("Beoordeling", _verdict),
-    ("Verwachte kosten maatregelen (plan)", lambda r: _maybe(r["kosten_verwacht"])),
-    ("Gerealiseerde kosten maatregelen", lambda r: _amount(r["kosten_figure"])),
-)
 
 
 def _appendix(data: dict[str, Any]) -> list[Block]:
@@ -307,21 +186,69 @@ def _appendix(data: dict[str, Any]) -> list[Block]:
     for iv in data["tijdpad"]:
         for m in iv["milestones"]:
             rows.append([iv["code"], m["label"], m["planned_due_text"], m["due_text"],
-                         _cell(m["state_label"], f"state-{m['state']}"),
+                         cell(m["state_label"], f"state-{m['state']}"),
                          long_date(m["realised"]) if m["realised"] else "", m["reason"]])
-    blocks = [{"type": "page_break"}, _h(2, "Bijlage: Tijdpad", "bijlage-tijdpad"),
-              _p(f"Alle mijlpalen van de interventies, gepland en gerealiseerd, stand per "
+    blocks = [{"type": "page_break"}, heading(2, "Bijlage: Tijdpad", "bijlage-tijdpad"),
+              paragraph(f"Alle mijlpalen van de interventies, gepland en gerealiseerd, stand per "
                  f"{long_date(data['as_of'])}."),
-              _table("Tijdpad: gepland en gerealiseerd",
+              table("Tijdpad: gepland en gerealiseerd",
                      ["Interventie", "Mijlpaal", "Oorspronkelijk gepland", "Termijn nu", "Stand",
                       "Gerealiseerd", "Toelichting"], rows, css="tijdpad")]
     if data["plan_milestones"]:
-        blocks.append(_table("Afspraken op agendaniveau", ["Afspraak", "Termijn", "Toelichting"], [
+        blocks.append(table("Afspraken op agendaniveau", ["Afspraak", "Termijn", "Toelichting"], [
             [m["label"], m["due_text"], m["note"]] for m in data["plan_milestones"]]))
     return blocks
 
 
+def _written(data: dict[str, Any], meta: ReportMeta, section: str, title_text: str, ident: str,
+             missing: str) -> list[Block]:
+    """Return a part the beheerder writes: their paragraphs, or in a concept a reminder to write it."""
+    written = data.get("texts", {}).get(section)
+    if written is None:
+        if meta.status == "vastgesteld":
+            return []
+        return [heading(2, title_text, ident), paragraph(missing, css="missing")]
+    blocks = [heading(2, title_text, ident)]
+    for chunk in re.split(r"\n\s*\n", written["text"]):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if lines and all(line[:2] in ("- ", "* ", "• ") for line in lines):
+            blocks.append(bullets([line[2:].strip() for line in lines]))
+        elif lines:
+            blocks.append(paragraph(" ".join(lines)))
+    return blocks
+
+
+def _outlook(data: dict[str, Any]) -> list[Block]:
+    o = data["outlook"]
+    blocks = [heading(2, "Vooruitblik", "vooruitblik"),
+              paragraph(f"Wat volgens het tijdpad gepland staat in het {data['period']['next_label']}, per hoofdstuk.")]
+    for chapter in o["chapters"]:
+        per_intervention: dict[str, list[str]] = {}
+        for i in chapter["items"]:
+            per_intervention.setdefault(f"{i['code']} {i['title']}", []).append(f"{i['label']} ({i['due_text']})")
+        items = [f"{name}: {'; '.join(planned)}" for name, planned in per_intervention.items()]
+        blocks.append(bullets(items or ["Geen mijlpalen gepland."], chapter["title"]))
+    if o["agenda"]:
+        blocks.append(bullets([f"{m['label']} ({m['due_text']})" for m in o["agenda"]], "Op agendaniveau"))
+    return blocks
+
+
+def _signature(data: dict[str, Any]) -> list[Block]:
+    sig = data.get("signature")
+    if not sig:
+        return []
+    blocks = [paragraph("Met vriendelijke groet,", css="signature"),
+              paragraph(f"Het college van {sig['college']},", css="signature")]
+    blocks += [paragraph(f"{s['role']}, {s['name']}", css="signature") for s in sig["signatories"]]
+    return blocks
+
+
 def report_blocks(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
-    """Return the whole report as blocks, in reading order."""
-    return (_title_page(data, meta) + _kernboodschap(data) + _sections(data) + _changes(data)
-            + _indicators(data) + _finance(data) + _appendix(data))
+    """Return the whole report as blocks, in the order of a raadsinformatiebrief."""
+    intro = _written(data, meta, "inleiding", "Inleiding en context", "inleiding",
+                     "Nog te schrijven door de beheerder: de inleiding en de context van deze rapportage.")
+    follow_up = _written(data, meta, "vervolgproces", "Communicatie en vervolgproces", "vervolgproces",
+                         "Nog te schrijven door de beheerder: de communicatie en het vervolgproces.")
+    return (_title_page(data, meta) + intro + _kernboodschap(data) + _sections(data)
+            + (_outlook(data) if "outlook" in data else []) + _changes(data) + _indicators(data)
+            + finance_blocks(data) + follow_up + _signature(data) + _appendix(data))

@@ -18,3 +18,7 @@ class UserRoleChanged(TrackerEvent):
 
 class UserPasswordChanged(TrackerEvent):
     password_hash: str
+
+
+class UserSignedOut(TrackerEvent):
+    """The account signed out: every session it had ends (the read model's session version)."""

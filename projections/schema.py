@@ -102,7 +102,7 @@ TABLES: dict[str, dict] = {
     ),
     "users": dict(
         columns={"user_id": str, "email": str, "name": str, "role": str, "created_at": str,
-                 "seq": int},
+                 "session_version": int, "seq": int},
         pk="user_id",
     ),
     "tracking": dict(columns={"name": str, "position": int, "schema": int}, pk="name"),

@@ -1,4 +1,8 @@
-"""Read model of user accounts (without their password hashes)."""
+"""Read model of user accounts (without their password hashes).
+
+``session_version`` counts the events that end an account's sessions (signing out, a new
+password, another role): a session made under an older version is refused.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,23 @@ from typing import Any
 import sqlite_utils
 
 
+SESSION_ENDING = ("UserPasswordChanged", "UserSignedOut")
+
+
 def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
     """Apply an account event."""
     name = type(event).__name__
     if name == "UserRegistered":
         db.conn.execute(
-            "INSERT OR IGNORE INTO users (user_id, email, name, role, created_at, seq) VALUES (?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO users (user_id, email, name, role, created_at, session_version, seq) "
+            "VALUES (?,?,?,?,?,0,?)",
             (event.originator_id.hex, event.email, event.name, event.role, event.at.isoformat(), seq))
     elif name == "UserRoleChanged":
-        db.conn.execute("UPDATE users SET role = ?, seq = ? WHERE user_id = ? AND seq < ?",
-                        (event.role, seq, event.originator_id.hex, seq))
+        db.conn.execute("UPDATE users SET role = ?, session_version = session_version + 1, seq = ? "
+                        "WHERE user_id = ? AND seq < ?", (event.role, seq, event.originator_id.hex, seq))
+    elif name in SESSION_ENDING:
+        db.conn.execute("UPDATE users SET session_version = session_version + 1, seq = ? "
+                        "WHERE user_id = ? AND seq < ?", (seq, event.originator_id.hex, seq))
 
 
 def all_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -278,8 +278,10 @@ def test_a_trekker_who_becomes_lezer_may_no_longer_update_even_their_own_interve
     assert _note(site).status_code == 303
     site.services.app.set_role(email_for("trekker"), "lezer", at=TODAY_AT, by="test")
     before = event_count(site.services)
-    response = _note(site)
-    assert response.status_code == 403
+    response = site.client.get(_iv("3.A1"))
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]  # the session ended
+    sign_in(site.client, site.services, "trekker")
+    assert _note(site).status_code == 403
     assert event_count(site.services) == before
     assert "Gereed melden" not in site.client.get(_iv("3.A1")).get_data(as_text=True)
 
@@ -288,6 +290,8 @@ def test_a_beheerder_who_becomes_lezer_loses_the_user_pages(site):
     sign_in(site.client, site.services, "beheerder")
     assert site.client.get("/gebruikers").status_code == 200
     site.services.app.set_role(email_for("beheerder"), "lezer", at=TODAY_AT, by="test")
+    assert site.client.get("/gebruikers").status_code == 302        # the session ended
+    sign_in(site.client, site.services, "beheerder")
     assert site.client.get("/gebruikers").status_code == 403
     assert site.client.get("/plannen/importeren").status_code == 403
 

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged
+from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
 from tracker.errors import DomainError, NotFoundError
 
 ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
@@ -77,6 +77,10 @@ class User(Aggregate):
     def _(self, e: UserPasswordChanged) -> None:
         self.password_hash = e.password_hash
 
+    @when.register
+    def _(self, e: UserSignedOut) -> None:
+        pass  # sessions live outside the aggregate; the read model counts their version
+
     def change_role(self, role: str, *, at: datetime, by: str) -> None:
         _check_role(role)
         if role == self.role:
@@ -85,6 +89,9 @@ class User(Aggregate):
 
     def change_password(self, password_hash: str, *, at: datetime, by: str) -> None:
         self.trigger_event(UserPasswordChanged, password_hash=password_hash, at=at, by=by)
+
+    def sign_out(self, *, at: datetime, by: str) -> None:
+        self.trigger_event(UserSignedOut, at=at, by=by)
 
 
 class UserCommands:
@@ -134,6 +141,12 @@ class UserCommands:
         _check_password(password)
         user = self.get_user(email)
         user.change_password(self.password_hasher.hash(password), at=at, by=by)
+        self._save(user)  # type: ignore[attr-defined]
+
+    def sign_out(self, email: str, *, at: datetime, by: str) -> None:
+        """End every session of an account (signing out ends copies of the cookie too)."""
+        user = self.get_user(email)
+        user.sign_out(at=at, by=by)
         self._save(user)  # type: ignore[attr-defined]
 
     def check_login(self, email: str, password: str) -> User | None:

@@ -1,4 +1,10 @@
-"""Sign-in, sessions, CSRF and security headers."""
+"""Sign-in, sessions, CSRF and security headers.
+
+A session names the account and the account's session version (from the read model, checked on
+every request): signing out, a new password or another role raise the version and so end every
+session of the account, copies of the cookie included. A session also ends after
+``SESSION_IDLE_MINUTES`` without a request and ``SESSION_MAX_HOURS`` after signing in.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, abort, current_app, redirect, request, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from projections.users import user_by_id
@@ -24,6 +31,12 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 
 
+DEFAULT_IDLE_MINUTES = 60
+DEFAULT_MAX_HOURS = 12
+# How often the moment of the last request is written back into the cookie.
+SEEN_RESOLUTION_SECONDS = 60
+
+
 class SignedInUser(UserMixin):
     """The signed-in account, as the read model knows it."""
 
@@ -32,6 +45,53 @@ class SignedInUser(UserMixin):
         self.email = row["email"]
         self.name = row["name"]
         self.role = row["role"]
+        self.session_version = row.get("session_version") or 0
+
+    def get_id(self) -> str:
+        """Return what the session cookie holds: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
+
+
+def _clock() -> float:
+    """Return the time in seconds (tests set app.extensions["session_clock"])."""
+    return current_app.extensions.get("session_clock", time.time)()
+
+
+def _limits() -> tuple[float, float]:
+    config = current_app.config
+    idle = float(config.get("SESSION_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60
+    lifetime = float(config.get("SESSION_MAX_HOURS") or DEFAULT_MAX_HOURS) * 3600
+    return idle, lifetime
+
+
+def start_session(row: dict[str, Any]) -> None:
+    """Sign an account in on this request's session, with fresh timestamps."""
+    session.clear()
+    now = _clock()
+    login_user(SignedInUser(row))
+    session.permanent = True
+    session["signed_in_at"] = session["seen_at"] = now
+
+
+def renew_session(row: dict[str, Any]) -> None:
+    """Keep this session after a change that ended the account's other sessions."""
+    signed_in_at = session.get("signed_in_at")
+    start_session(row)
+    if signed_in_at is not None:
+        session["signed_in_at"] = signed_in_at  # the absolute lifetime still counts from sign-in
+
+
+def _session_is_current() -> bool:
+    now = _clock()
+    idle, lifetime = _limits()
+    signed_in_at, seen_at = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(signed_in_at, (int, float)) or not isinstance(seen_at, (int, float)):
+        return False
+    if now - seen_at > idle or now - signed_in_at > lifetime:
+        return False
+    if now - seen_at >= SEEN_RESOLUTION_SECONDS:
+        session["seen_at"] = now
+    return True
 
 
 class LoginThrottle:
@@ -110,6 +170,9 @@ def init_auth(app: Flask, data_dir: Path) -> None:
     https = str(app.config.get("BASE_URL") or "").startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE")) or https
     app.config.setdefault("REMEMBER_COOKIE_SECURE", https)
+    # The cookie itself expires at the absolute lifetime; the server checks both limits.
+    app.permanent_session_lifetime = timedelta(
+        hours=float(app.config.get("SESSION_MAX_HOURS") or DEFAULT_MAX_HOURS))
     app.extensions["login_throttle"] = LoginThrottle()
 
     manager = LoginManager(app)
@@ -117,11 +180,18 @@ def init_auth(app: Flask, data_dir: Path) -> None:
     manager.login_message = "Log in om verder te gaan."
 
     @manager.user_loader
-    def load_user(user_id: str) -> SignedInUser | None:
+    def load_user(session_id: str) -> SignedInUser | None:
         from web import read_model
 
+        user_id, _, version = session_id.partition(":")
+        if not _session_is_current():
+            session.clear()
+            return None
         row = user_by_id(read_model(), user_id)
-        return SignedInUser(row) if row else None
+        if row is None or str(row.get("session_version") or 0) != version:
+            session.clear()  # signed out, a new password or another role since: sign in again
+            return None
+        return SignedInUser(row)
 
     CSRFProtect(app)
 

@@ -7,12 +7,12 @@ import base64
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from projections.users import all_users
+from projections.users import all_users, user_by_id
 from tracker.errors import ConflictError, DomainError, NotFoundError, PlanFileError
 from tracker.planfile import parse_plan
 from tracker.users import ROLES
 from web import now, read_model, refresh_read_model, services
-from web.auth import requires
+from web.auth import renew_session, requires
 
 bp = Blueprint("admin", __name__)
 
@@ -53,6 +53,8 @@ def set_role():
         return render_template("users.html", users=all_users(read_model()), roles=ROLES,
                                errors={f"role-{email}": str(exc)}, values={}), 422
     refresh_read_model()
+    if email.strip().lower() == current_user.email:
+        renew_session(user_by_id(read_model(), current_user.id))  # other sessions end, not this one
     flash(f"{email} heeft nu de rol {role}.")
     return redirect(url_for("admin.users"), 303)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import session
+from flask_login import current_user, logout_user
 
-from web import services
-from web.auth import SignedInUser, public
+from tracker.errors import TrackerError
+from web import now, services
+from web.auth import public, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -53,11 +55,17 @@ def login():
     if row is None:  # the read model is caught up per request; this is a safety net
         return render_template("login.html", error="Het account is nog niet beschikbaar; probeer het zo opnieuw.",
                                email=email, next=next_url), 503
-    login_user(SignedInUser(row))
+    start_session(row)
     return redirect(_safe_next(next_url))
 
 
 @bp.post("/uitloggen")
 def logout():
+    # Recorded, so that every copy of this session's cookie stops working too.
+    try:
+        services().app.sign_out(current_user.email, at=now(), by=current_user.name)
+    except TrackerError:
+        pass  # the local session ends all the same
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))

@@ -1,4 +1,4 @@
-"""`tracker indicator-value`, `import-indicators` and `finance`: the figures of a plan."""
+"""`tracker indicator-value`, `import-indicators`, `finance` and `confirm-finance`: the figures of a plan."""
 
 from __future__ import annotations
 
@@ -67,18 +67,48 @@ def import_indicators(file: Path, plan_id: str | None, today: str | None, by: st
 @click.option("--kind", required=True, type=click.Choice(FINANCE_KINDS),
               help="realisatie (uitgaven), kosten_maatregelen of besparing.")
 @click.option("--amount", required=True, help="Bedrag in euro's, bijvoorbeeld 33000000 of '€ 33.000.000'.")
+@click.option("--period", "period", default=None,
+              help="Over welk deel van het jaar: 2026 (heel jaar), 2026-H1, 't/m 2026-Q3'; standaard: een "
+                   "verstreken jaar heel, een lopend jaar tot en met gisteren.")
+@click.option("--confirm", "confirmed", is_flag=True,
+              help="Het bedrag is gecontroleerd en klopt, ook als het ver van de nulmeting ligt.")
 @click.option("--note", default="", help="Toelichting.")
 @today_option
 @by_option
-def finance(plan_id: str | None, year: str, domain: str, kind: str, amount: str, note: str,
-            today: str | None, by: str | None) -> None:
-    """Leg een financieel gegeven vast per jaar en domein (een latere corrigeert een eerdere)."""
+def finance(plan_id: str | None, year: str, domain: str, kind: str, amount: str, period: str | None,
+            confirmed: bool, note: str, today: str | None, by: str | None) -> None:
+    """Leg een financieel gegeven vast over (een deel van) een jaar (een latere corrigeert een eerdere)."""
     svc = services()
     plan_id = plan_or_only(svc, plan_id)
     try:
-        svc.app.record_finance(plan_id, year=year, domain=domain, kind=kind, amount=amount, note=note,
-                               at=moment(today), by=user(by))
+        check = svc.app.record_finance(plan_id, year=year, domain=domain, kind=kind, amount=amount, note=note,
+                                       period=period, confirmed=confirmed, at=moment(today), by=user(by))
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()
     click.echo("Vastgelegd.")
+    if check:
+        click.echo(f"Let op: het bedrag is {check}. Het staat in de rapportage als niet bevestigd tot u het "
+                   f"bevestigt: tracker confirm-finance --year {year} --domain {domain} --kind {kind}", err=True)
+
+
+@click.command("confirm-finance")
+@plan_id_option
+@click.option("--year", required=True, help="Het jaar.")
+@click.option("--domain", required=True, type=click.Choice(FINANCE_DOMAINS))
+@click.option("--kind", required=True, type=click.Choice(FINANCE_KINDS))
+@click.option("--note", default="", help="Toelichting (waarom het bedrag klopt).")
+@today_option
+@by_option
+def confirm_finance(plan_id: str | None, year: str, domain: str, kind: str, note: str, today: str | None,
+                    by: str | None) -> None:
+    """Bevestig dat het laatst vastgelegde bedrag klopt, ook al lag het ver van de nulmeting."""
+    svc = services()
+    plan_id = plan_or_only(svc, plan_id)
+    try:
+        svc.app.confirm_finance(plan_id, year=year, domain=domain, kind=kind, note=note, at=moment(today),
+                                by=user(by))
+    except TrackerError as exc:
+        fail(str(exc))
+    svc.catch_up()
+    click.echo("Bevestigd.")

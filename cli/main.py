@@ -26,6 +26,6 @@ for command in (
     reminders.reminders, reminders.outbox, reminders.resolve_reminder, reminders.scheduler,
     calendar.calendar,
     reports.report, reports.publish_report, reports.reports,
-    figures.indicator_value, figures.import_indicators, figures.finance,
+    figures.indicator_value, figures.import_indicators, figures.finance, figures.confirm_finance,
 ):
     main.add_command(command)

@@ -207,3 +207,21 @@ def test_the_indicator_form_keeps_the_indicator_and_period_after_saving(web, def
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert _selected(page, "indicator") == "wachtlijst-jeugd-ggz"
     assert 'name="periode" required placeholder="2026-H1" value="2026-H1"' in page
+
+
+def test_the_cli_takes_the_period_warns_of_an_implausible_figure_and_confirms_it(default_services, cli):
+    result = cli("finance", "--year", "2026", "--domain", "wmo", "--kind", "realisatie", "--amount", "4.000.000",
+                 "--period", "t/m 2026-Q3", "--today", "2026-10-05")
+    assert result.exit_code == 0, result.output
+    assert "Let op: het bedrag is minder dan de helft van de nulmeting over dezelfde periode" in result.output
+    result = cli("finance", "--year", "2026", "--domain", "wmo", "--kind", "realisatie", "--amount", "1",
+                 "--period", "2026-Q3", "--today", "2026-10-05")
+    assert result.exit_code == 1 and "Gebruik 't/m 2026-Q3'" in result.output
+    result = cli("confirm-finance", "--year", "2026", "--domain", "wmo", "--kind", "realisatie", "--today", "2026-10-06")
+    assert result.exit_code == 0 and "Bevestigd." in result.output
+    default_services.catch_up()
+    figure = finance_figures(default_services.db, PLAN)[(2026, "wmo", "realisatie")]
+    assert (figure["period"], figure["unconfirmed"], figure["confirmed_by"]) == ("t/m 2026-Q3", False, "tester")
+    result = cli("finance", "--year", "2025", "--domain", "wmo", "--kind", "realisatie", "--amount", "100",
+                 "--confirm", "--today", "2026-03-01")
+    assert result.exit_code == 0 and "Let op" not in result.output

@@ -23,7 +23,7 @@ from notifications.settings import MailSettings
 SECTIONS = (
     ("overdue", "Mijlpalen die te laat zijn"),
     ("due_soon", "Mijlpalen die binnenkort moeten zijn behaald"),
-    ("quarterly_update", "Werk je interventies bij vóór het kwartaaloverleg"),
+    ("quarterly_update", "Werk uw interventies bij vóór het kwartaaloverleg"),
     ("escalation_overdue", "Escalatie: mijlpalen die twee weken of langer te laat zijn"),
     ("escalation_no_trekker", "Escalatie: interventies zonder trekker"),
     ("weekly_digest", "Weekoverzicht"),
@@ -83,10 +83,10 @@ def _subject(items: list[ReminderItem]) -> str:
     if count["due_soon"]:
         parts.append(f"{count['due_soon']} binnenkort")
     if not parts:
-        return "Werk je interventies bij vóór het kwartaaloverleg"
+        return "Werk uw interventies bij vóór het kwartaaloverleg"
     subject = "Herinnering mijlpalen: " + ", ".join(parts)
     if count["quarterly_update"]:
-        subject += " — en werk je interventies bij vóór het kwartaaloverleg"
+        subject += " — en werk uw interventies bij vóór het kwartaaloverleg"
     return subject
 
 

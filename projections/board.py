@@ -84,6 +84,12 @@ def board(db: sqlite_utils.Database, plan_id: str, as_of: date,
     return {"rows": shown, "total": len(rows), "totals": totals, "options": options}
 
 
+def board_row(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date) -> dict[str, Any] | None:
+    """Return one intervention as a row of the board, or None."""
+    found = interventions_as_of(db, as_of, plan_id=plan_id, code=code)
+    return _enrich(found[0]) if found else None
+
+
 def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Group rows by their plan grouping, keeping the order of the rows."""
     groups: dict[str, dict[str, Any]] = {}

@@ -41,6 +41,12 @@ def user_by_id(db: sqlite_utils.Database, user_id: str) -> dict[str, Any] | None
     return rows[0] if rows else None
 
 
+def user_by_email(db: sqlite_utils.Database, email: str) -> dict[str, Any] | None:
+    """Return one account by its e-mail address (compared without case), or None."""
+    rows = list(db.query("SELECT * FROM users WHERE lower(email) = lower(?)", [email]))
+    return rows[0] if rows else None
+
+
 def users_with_role(db: sqlite_utils.Database, *roles: str) -> list[dict[str, Any]]:
     """Return the accounts that have one of the roles."""
     marks = ", ".join("?" * len(roles))

@@ -81,14 +81,21 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
                      f"Bijsturing: {data['bijsturing']}")
         return text
     if event_name == "ReviewRecorded":
-        actions = f" Acties: {data['actions']}" if data.get("actions") else ""
-        return f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. Besluit: {data['decision']}.{actions}"
+        actions = f" Acties: {sentence(data['actions'])}" if data.get("actions") else ""
+        return (f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. "
+                f"Besluit: {sentence(data['decision'])}{actions}")
     if event_name == "PlanImported":
         return "Plan geladen"
     if event_name == "PlanRevised":
         count = len(data["summary"])
         return f"Nieuwe planversie: {count} {'wijziging' if count == 1 else 'wijzigingen'}"
     return event_name
+
+
+def sentence(text: str) -> str:
+    """Return text ending in one full stop (or its own ! or ?), whatever the user typed."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
 
 
 def number_nl(value: Any) -> str:

@@ -309,3 +309,19 @@ def test_one_dutch_message_per_recipient_with_links_to_each_intervention(service
     assert "Locaties gekozen (2026-03-20): nog 18 dagen" in text
     assert text.startswith("Beste Anna Smit,")
     assert "<strong>61 dagen te laat</strong>" in html
+
+
+def test_the_mails_address_the_reader_as_u(services) -> None:
+    import re
+
+    trekker_scenario(services)
+    mail = MailSettings(data_dir=services.data_dir, stuurgroep_email=STUURGROEP,
+                        base_url="https://voortgang.teststad.nl")
+    # 17 March 2026: the quarterly request beside the overdue and due-soon reminders.
+    messages = compose_all(reminders_due(services.db, date(2026, 3, 17), mail), mail, {SMALL_PLAN_ID: "Testagenda"})
+    anna = next(m for m in messages if m.recipient == ANNA)
+    assert "kwartaaloverleg" in anna.subject and "uw interventies" in anna.subject
+    for message in messages:
+        for text in (message.subject, message.text, message.html):
+            assert not re.search(r"\b(je|jij|jouw)\b", text, re.I), text
+    assert "Werk uw mijlpalen bij" in anna.text

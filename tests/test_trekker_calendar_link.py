@@ -19,16 +19,20 @@ def test_a_trekker_makes_a_calendar_link_and_revokes_it(tmp_path) -> None:
     client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat()}).test_client()
     sign_in(client, services, "trekker")
 
-    page = client.post("/mijn-interventies/agenda", data={"csrf_token": csrf_token(client, "/mijn-interventies")})
-    assert page.status_code == 200
+    made = client.post("/mijn-interventies/agenda", data={"csrf_token": csrf_token(client, "/mijn-interventies")})
+    # Post/Redirect/Get: reloading the page that shows the link makes no second one.
+    assert made.status_code == 303 and made.headers["Location"].endswith("/mijn-interventies")
+    page = client.get("/mijn-interventies")
     url = re.search(r'id="feed-url" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     path = url.split("://", 1)[1].split("/", 1)[1]
     feed = Calendar.from_ical(client.get("/" + path).data)
+    assert str(feed["X-WR-CALNAME"]) == "Mijlpalen van Jan Jansen"  # the person, not the address
     summaries = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")]
     assert summaries and all("3.A1" in s for s in summaries)  # Jan Jansen trekt alleen 3.A1
 
     listing = client.get("/mijn-interventies").get_data(as_text=True)
     assert url not in listing  # the link is shown once only
+    assert listing.count("/intrekken") == 1  # one link was made
     feed_id = re.search(r'/mijn-interventies/agenda/([0-9a-f]+)/intrekken', listing).group(1)
     revoked = client.post(f"/mijn-interventies/agenda/{feed_id}/intrekken",
                           data={"csrf_token": csrf_token(client, "/mijn-interventies")})

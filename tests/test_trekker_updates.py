@@ -457,12 +457,12 @@ def test_a_stale_reschedule_shows_the_current_due_and_keeps_it(site):
 
 def mine_rows(client) -> list[dict[str, str]]:
     page = text_of(client.get("/mijn-interventies"))
-    body = re.search(r'<table class="mine">.*?<tbody>(.*?)</tbody>', page, re.S)
+    body = re.search(r'<table class="mine[^"]*">.*?<tbody>(.*?)</tbody>', page, re.S)
     if not body:
         return []
     rows = []
     for row in re.findall(r"<tr class=\"state-([a-z_]+)\">(.*?)</tr>", body.group(1), re.S):
-        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S)]
         rows.append({"state": row[0], "due": cells[0], "label": cells[2], "intervention": cells[3]})
     return rows
 
@@ -544,7 +544,7 @@ def board_row(client, code: str) -> str:
 
 
 def last_cell(row: str) -> str:
-    return re.findall(r"<td>(.*?)</td>", row, re.S)[-1].strip()
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1].strip()
 
 
 def test_a_review_appears_on_the_intervention_page_and_in_its_history(site):

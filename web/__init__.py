@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Flask, g, render_template
 
-from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, short_date
+from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, number_nl, short_date
 from tracker.clock import moment_of_change
-from web.auth import init_auth
+from web.auth import init_auth, public
 from web.htmx import init_htmx
 from web.services import Services, open_services
 
@@ -45,7 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(reports.bp)
 
-    app.jinja_env.filters.update(long_date=long_date, short_date=short_date)
+    # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.
+    app.add_url_rule("/favicon.ico", "favicon",
+                     public(lambda: app.send_static_file("favicon.ico")))
+
+    app.jinja_env.filters.update(long_date=long_date, short_date=short_date, number_nl=number_nl)
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
                                  DOMAIN_LABELS=DOMAIN_LABELS)
 

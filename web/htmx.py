@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from markupsafe import Markup, escape
 from htmx_flask import Htmx
 from jinja2_fragments.flask import render_block
 
@@ -25,3 +26,11 @@ def render(template: str, block: str, **context: object) -> str:
     if is_htmx():
         return render_block(template, block, **context)
     return render_template(template, **context)
+
+
+def announce(message: str) -> Markup:
+    """Return markup that puts a message in the page's live region when htmx swaps it in.
+
+    Wrapped in a template element, so it parses beside a table row as well as anywhere else.
+    """
+    return Markup('<template><div hx-swap-oob="innerHTML:#meldingen">{}</div></template>').format(escape(message))

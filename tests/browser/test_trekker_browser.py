@@ -4,84 +4,18 @@ two sessions, a lezer who cannot change anything, keyboard use and accessibility
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
 
 import pytest
 from playwright.sync_api import Page, expect
-from waitress.server import create_server
 
-from tests.accounts import email_for, ensure_user, sign_in_page
-from tests.helpers import event_count
-from tests.seed import PLAN, TODAY, seed_plan
+from tests.accounts import email_for
+from tests.seed import PLAN, TODAY
 
 pytestmark = pytest.mark.browser
 
-ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
 LATE = "afwegingskader-startfase"   # Q4 2025, still open: late on 1 April 2026
 LATE_LABEL = "Afwegingskader voor de startfase gereed"
 CONFLICT = "Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen"
-
-
-@dataclass
-class Server:
-    url: str
-    services: Any
-
-    @property
-    def board(self) -> str:
-        return f"{self.url}/plannen/{PLAN}"
-
-    def iv(self, code: str = "3.A1") -> str:
-        return f"{self.url}/plannen/{PLAN}/interventies/{code}"
-
-    def events(self) -> int:
-        return event_count(self.services)
-
-
-@pytest.fixture
-def server(data_dir: Path):
-    """A server of its own for each test (the changes of one test don't reach another)."""
-    from web import create_app
-    from web.services import open_services
-
-    seed_plan(data_dir)
-    services = open_services(data_dir)
-    for role in ROLES:
-        ensure_user(services, role)
-    app = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
-    waitress = create_server(app, host="127.0.0.1", port=0, threads=4)
-
-    def serve() -> None:
-        try:
-            waitress.run()
-        except OSError:  # the listening socket closed under the loop: the test is over
-            pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{waitress.effective_port}", services)
-    waitress.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def signed_in(browser, server) -> Callable[[str], Page]:
-    """Return a function that opens a new browser context signed in with the role's account."""
-    contexts = []
-
-    def open_as(role: str) -> Page:
-        context = browser.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        sign_in_page(page, server.url, email_for(role))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def milestone_row(page: Page, milestone_id: str):

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort
 from notifications.ical import feed_calendar
 from projections import plans as plan_queries
 from projections.calendar_feeds import active_feed, feed_milestones
+from projections.users import user_by_email
 from tracker.calendar_feeds import token_hash
 from web import read_model, today
 from web.blueprints.outbox import mail_settings
@@ -24,9 +25,10 @@ def feed(token: str):
         plan = plan_queries.plan(db, found["subject"])
         name = f"Mijlpalen {plan['title'] if plan else found['subject']}"
     else:
-        name = f"Mijlpalen van {found['subject']}"
+        person = user_by_email(db, found["subject"])
+        name = f"Mijlpalen van {person['name'] if person else found['subject']}"
     body = feed_calendar(name, feed_milestones(db, found, today()), mail_settings().base_url)
-    return Response(body, mimetype="text/calendar", headers={
+    return Response(body, content_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": 'inline; filename="mijlpalen.ics"',
         "Cache-Control": "private, max-age=900",
     })

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from projections import plans as plan_queries
+from projections.board import board_row
 from projections.history import intervention_history
 from projections.interventions import interventions_as_of
 from projections.calendar_feeds import active_feeds_of
@@ -16,7 +17,7 @@ from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
 from web.blueprints.plans import as_of_from_request
-from web.htmx import is_htmx, render
+from web.htmx import announce, is_htmx, render
 from web.permissions import allowed
 
 bp = Blueprint("interventions", __name__)
@@ -66,8 +67,25 @@ def _parse_date(value: str, field: str) -> date | None:
 
 
 
-def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any], success: str):
-    """Run one command for the signed-in user; answer with the page or its fragment."""
+def _board_row(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200):
+    """Return one row of the board (the answer to an assignment made on the board)."""
+    db = read_model()
+    row = board_row(db, plan_id, code, today())
+    if row is None:
+        abort(404)
+    plan = plan_queries.plan(db, plan_id)
+    html = render_template("_board_row.html", row=row, plan=plan, as_of=today(), today=today(),
+                           can_assign=True, trekkers=users_with_role(db, "trekker"), back=_field("next"),
+                           row_notice=notice, row_error=error)
+    return html + str(announce(notice or error)), status
+
+
+def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any], success: str,
+         fragment: Callable[..., Any] | None = None):
+    """Run one command for the signed-in user; answer with the page or its fragment.
+
+    ``fragment`` answers an htmx request instead of the intervention page (a row of a list).
+    """
     _, iv = _load(plan_id, code, today())
     if not allowed(current_user, action, iv):
         abort(403)
@@ -76,16 +94,25 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     if not version.isdigit():
         # Every form carries the version it was based on: without it a conflict would go unseen.
         abort(400, description="Het formulier is onvolledig (de versie ontbreekt). Laad de pagina opnieuw.")
+    inline = fragment is not None and is_htmx()
     try:
         command(at=now(), by=current_user.name, expected_version=int(version))
     except ConflictError:
         refresh_read_model()
+        if inline:
+            return fragment(plan_id, code, status=409, error=(
+                "Iemand anders heeft deze interventie intussen gewijzigd; hierboven staat de actuele "
+                "stand. Uw wijziging is niet opgeslagen."))
         return _page(plan_id, code, values=values | {"form": form}, status=409, conflict=(
             "Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen: "
             "bekijk de actuele stand hieronder en voer haar zo nodig opnieuw in."))
     except (DomainError, NotFoundError) as exc:
+        if inline:
+            return fragment(plan_id, code, status=422, error=str(exc))
         return _page(plan_id, code, errors={form: str(exc)}, values=values | {"form": form}, status=422)
     refresh_read_model()
+    if inline:
+        return fragment(plan_id, code, notice=success)
     if is_htmx():
         return _page(plan_id, code, notice=success)
     flash(success)
@@ -166,7 +193,8 @@ def assign(plan_id: str, code: str):
         if user is None:
             raise DomainError("Kies een gebruiker met de rol trekker.")
         return _app().assign_trekker(plan_id, code, name=user["name"], email=email, **kw)
-    response = _act(plan_id, code, "assign", "assign", run, "Trekker toegewezen.")
+    response = _act(plan_id, code, "assign", "assign", run, "Trekker toegewezen.",
+                    fragment=_board_row if _field("next") else None)
     back = _field("next")
     if back.startswith("/") and not back.startswith("//") and getattr(response, "status_code", 0) == 303:
         return redirect(back, 303)
@@ -180,7 +208,10 @@ def issue_feed():
     token = _app().issue_calendar_feed(scope="trekker", subject=current_user.email,
                                        label=f"Agenda van {current_user.name}", at=now(), by=current_user.name)
     refresh_read_model()
-    return mine(new_feed_url=url_for("calendar.feed", token=token, _external=True))
+    # Post/Redirect/Get, so a reload makes no second link. The address is shown once: it rides
+    # in the signed-in user's own session cookie to the next page and is dropped there.
+    session["new_feed_url"] = url_for("calendar.feed", token=token, _external=True)
+    return redirect(url_for("interventions.mine"), 303)
 
 
 @bp.post("/mijn-interventies/agenda/<feed_id>/intrekken")
@@ -195,7 +226,7 @@ def revoke_feed(feed_id: str):
 
 
 @bp.get("/mijn-interventies")
-def mine(new_feed_url: str = ""):
+def mine():
     db = read_model()
     now = today()
     rows = [iv for iv in interventions_as_of(db, now)
@@ -208,4 +239,4 @@ def mine(new_feed_url: str = ""):
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
     feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
     return render_template("mine.html", interventions=rows, items=items, today=now, feeds=feeds,
-                           new_feed_url=new_feed_url)
+                           new_feed_url=session.pop("new_feed_url", ""))

@@ -97,7 +97,7 @@ def export(plan_id: str, fmt: str):
     rows = board(read_model(), plan_id, as_of, _filters())["rows"]
     name = f"{plan_id}-stand-{as_of.isoformat()}"
     if fmt == "csv":
-        return Response(board_csv(rows), mimetype="text/csv; charset=utf-8",
+        return Response(board_csv(rows), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
         return Response(board_xlsx(rows, plan["title"], as_of),

@@ -28,6 +28,7 @@ from web.reports.html import render_fragment
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(euro, "euro")
+bp.add_app_template_filter(lambda key: HalfYear.parse(key).label, "half_year")
 
 
 @bp.app_context_processor
@@ -71,7 +72,8 @@ def _download(data: dict, meta, fmt: str) -> Response:
         abort(404)
     name = filename(data, meta, fmt)
     disposition = "inline" if fmt == "pdf" else "attachment"
-    return Response(render_report(data, meta, fmt), mimetype=FORMATS[fmt],
+    # content_type is sent as it is; with mimetype Werkzeug would add a second charset.
+    return Response(render_report(data, meta, fmt), content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -15,6 +16,12 @@ from eventsourcing.persistence import (
 )
 
 EVENTS_FILENAME = "events.sqlite"
+# Where a shared event store is configured: postgresql://user:password@host:port/db.
+DATABASE_URL_ENV = "TRACKER_DATABASE_URL"
+
+
+class StoreSettingsError(ValueError):
+    """Event-store settings that cannot be used (a malformed database URL)."""
 
 
 class DateAsISO(Transcoding):
@@ -52,3 +59,57 @@ def sqlite_env(data_dir: Path | str) -> dict[str, str]:
         "SQLITE_DBNAME": str(Path(data_dir) / EVENTS_FILENAME),
         "SQLITE_LOCK_TIMEOUT": "10",
     }
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    """Return the eventsourcing settings for a PostgreSQL store given as a database URL.
+
+    An optional ``?schema=NAME`` keeps the tables in an existing schema of their own.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StoreSettingsError(f"{DATABASE_URL_ENV}: schema '{parts.scheme}' wordt niet ondersteund, "
+                                 "verwacht postgresql://gebruiker:wachtwoord@host:poort/database")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise StoreSettingsError(f"{DATABASE_URL_ENV}: ongeldige poort in '{_without_password(url)}'") from None
+    missing = [name for name, value in (("gebruiker", parts.username), ("wachtwoord", parts.password),
+                                        ("host", parts.hostname), ("database", parts.path.strip("/")))
+               if not value]
+    if missing:
+        raise StoreSettingsError(f"{DATABASE_URL_ENV}: {', '.join(missing)} ontbreekt in "
+                                 f"'{_without_password(url)}'")
+    query = parse_qs(parts.query)
+    unknown = sorted(set(query) - {"schema"})
+    if unknown:
+        raise StoreSettingsError(f"{DATABASE_URL_ENV}: onbekende instelling(en) {', '.join(unknown)} in "
+                                 f"'{_without_password(url)}' (alleen schema= kan)")
+    schema = {"POSTGRES_SCHEMA": query["schema"][-1]} if query.get("schema") else {}
+    return {
+        **schema,
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+        "POSTGRES_HOST": parts.hostname or "",
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        # One connection kept per process, more on demand: a node runs several worker processes
+        # and PostgreSQL's connections are counted. TRACKERAPP_POSTGRES_* settings take precedence.
+        "POSTGRES_POOL_SIZE": "1",
+        "POSTGRES_MAX_OVERFLOW": "9",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_PRE_PING": "y",
+    }
+
+
+def event_store_env(data_dir: Path | str, database_url: str | None) -> dict[str, str]:
+    """Return the settings of the event store: PostgreSQL at a URL, or SQLite in the data directory."""
+    return postgres_env(database_url) if database_url else sqlite_env(data_dir)
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()

@@ -1,4 +1,9 @@
-"""Fixtures shared by every test: a data directory, the services on it, the small plan."""
+"""Fixtures shared by every test: a data directory, the services on it, the small plan.
+
+Modules marked ``both_stores`` run each test twice: on the SQLite event store in the data
+directory and on PostgreSQL (a server of the test run's own, a fresh schema per test). When
+PostgreSQL cannot be started those tests fail; they are never skipped.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,55 @@ from tests.helpers import (  # noqa: E402,F401  (re-exported for `from tests.con
 )
 
 
+# The key every node of a test shares when the events live in PostgreSQL.
+SHARED_SECRET_KEY = "test-secret-key-shared-by-every-node"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of modules marked ``both_stores`` on each event store."""
+    if metafunc.definition.get_closest_marker("both_stores") and "store" in metafunc.fixturenames:
+        metafunc.parametrize("store", ["sqlite", "postgres"], scope="module")
+
+
+@pytest.fixture(scope="session")
+def store() -> str:
+    """Return the event store of this test: 'sqlite' unless the module runs on both."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Start a PostgreSQL server of this test run's own (once), stop it at the end."""
+    from tests.pg_server import PostgresServer, PostgresUnavailable
+
+    server = PostgresServer()
+    try:
+        server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        pytest.fail(f"PostgreSQL could not be started: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+def _url_for(store: str, request: pytest.FixtureRequest) -> str | None:
+    if store != "postgres":
+        return None
+    return request.getfixturevalue("pg_server").create_schema()
+
+
+@pytest.fixture
+def database_url(store: str, request: pytest.FixtureRequest) -> str | None:
+    """Return this test's TRACKER_DATABASE_URL (a fresh schema), or None on SQLite."""
+    return _url_for(store, request)
+
+
+@pytest.fixture(scope="module")
+def module_database_url(store: str, request: pytest.FixtureRequest) -> str | None:
+    """Return a TRACKER_DATABASE_URL for a module's shared fixtures, or None on SQLite."""
+    return _url_for(store, request)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """Return the data directory of this test (created by open_services)."""
@@ -36,13 +90,16 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _tracker_env(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    """Point every CLI and app at this test's data directory; nothing from the caller leaks in."""
+def _tracker_env(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: str | None) -> None:
+    """Point every CLI and app at this test's data directory (and store); nothing from the caller leaks in."""
     monkeypatch.setenv("TRACKER_DATA_DIR", str(data_dir))
     monkeypatch.setenv("TRACKER_USER", "tester")
     for name in ("TRACKER_DEFAULT_PLAN", "TRACKER_TODAY", "PERSISTENCE_MODULE",
-                 "TRACKERAPP_PERSISTENCE_MODULE"):
+                 "TRACKERAPP_PERSISTENCE_MODULE", "TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
+    if database_url:
+        monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+        monkeypatch.setenv("TRACKER_SECRET_KEY", SHARED_SECRET_KEY)
 
 
 @pytest.fixture
@@ -50,7 +107,10 @@ def services(data_dir: Path):
     """Return the tracker services (write side and read model) on the data directory."""
     from web.services import open_services
 
-    return open_services(data_dir)
+    opened = open_services(data_dir)
+    yield opened
+    opened.db.close()
+    opened.app.close()
 
 
 @pytest.fixture

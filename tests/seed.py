@@ -12,9 +12,9 @@ PLAN = "nijmegen-uitvoeringsagenda-2025"
 TODAY = date(2026, 4, 1)
 
 
-def seed_plan(data_dir: Path) -> None:
+def seed_plan(data_dir: Path, database_url: str | None = None) -> None:
     """Load the default plan on 1 October 2025 and record a quarter of updates."""
-    services = open_services(data_dir)
+    services = open_services(data_dir, database_url=database_url)
     app = services.app
     app.import_plan(read_plan_file(DEFAULT_PLAN), at=datetime(2025, 10, 1, 9), by="beheerder")
     app.assign_trekker(PLAN, "2.B2", name="Fatima de Vries", email="f.devries@nijmegen.nl",

@@ -13,16 +13,21 @@ from projections.board import BoardFilter, board
 from projections.history import changes_by_section
 from projections.quarters import Quarter, planned_vs_realised, quarter_status
 from tests.accounts import sign_in
+from tests.conftest import SHARED_SECRET_KEY
 from tests.seed import PLAN, TODAY, seed_plan
 from web import create_app
 from web.services import open_services
 
 
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
+
+
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, module_database_url):
     data_dir = tmp_path_factory.mktemp("board") / "data"
-    seed_plan(data_dir)
-    services = open_services(data_dir)
+    seed_plan(data_dir, module_database_url)
+    services = open_services(data_dir, database_url=module_database_url)
     # A Q1 2026 milestone moved out of its quarter during the quarter.
     start = next(m for m in services.app.get_intervention(PLAN, "2.B2").milestones.values()
                  if m.due.text == "Q1 2026")
@@ -114,7 +119,8 @@ def test_changes_since_a_date(seeded) -> None:
 
 @pytest.fixture(scope="module")
 def client(seeded):
-    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat()}).test_client()
+    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat(),
+                         "DATABASE_URL": seeded.database_url, "SECRET_KEY": SHARED_SECRET_KEY}).test_client()
     sign_in(client, seeded, "lezer")
     return client
 

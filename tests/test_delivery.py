@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import date, datetime
 
+import pytest
+
 from notifications.delivery import planned_messages, run_reminders
 from notifications.mailer import FileSink, SmtpMailer, mailer_for
 from projections.outbox import reminders_by_status, status_counts
@@ -25,6 +27,9 @@ from tests.mail_helpers import (  # noqa: F401 (smtp_server is a fixture)
     trekker_scenario,
 )
 from web.services import open_services
+
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
 
 MONDAY = datetime(2026, 3, 2, 7, 30)
 

@@ -12,6 +12,9 @@ from projections.interventions import intervention_json, interventions_as_of
 from tests.helpers import IMPORTED_AT, SMALL_PLAN, SMALL_PLAN_ID as PLAN
 from tests.helpers import at, event_count, import_text, line_of, replace_once, stored_events
 
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
+
 V2_AT = at(2026, 11, 2)
 AFTER_V2 = date(2026, 11, 3)
 BEFORE_V2 = date(2026, 11, 1)

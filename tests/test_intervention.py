@@ -1,4 +1,4 @@
-"""The Intervention aggregate's commands through TrackerApp, on a real SQLite event store."""
+"""The Intervention aggregate's commands through TrackerApp, on a real SQLite and PostgreSQL event store."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from projections.interventions import intervention_json, interventions_as_of
 from tests.helpers import SMALL_PLAN_ID as PLAN
 from tests.helpers import at, event_count, stored_events
 from tracker.errors import DomainError, NotFoundError
+
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
 
 
 def read(services, code: str, as_of: date = date(2026, 4, 1)) -> dict:
@@ -25,8 +28,13 @@ def milestone(services, code: str, milestone_id: str, as_of: date = date(2026, 4
     return next(m for m in read(services, code, as_of)["milestones"] if m["id"] == milestone_id)
 
 
-def test_the_store_is_a_sqlite_file_in_the_data_directory(small_services, data_dir):
-    assert (data_dir / "events.sqlite").is_file()
+def test_the_store_is_a_sqlite_file_in_the_data_directory_or_postgresql(small_services, data_dir, store):
+    if store == "sqlite":
+        assert (data_dir / "events.sqlite").is_file()
+    else:
+        # The events live in PostgreSQL: the node keeps only its read model.
+        assert not (data_dir / "events.sqlite").exists()
+        assert type(small_services.app.recorder).__name__ == "PostgresApplicationRecorder"
     assert event_count(small_services) > 0
 
 

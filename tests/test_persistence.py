@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from projections.history import intervention_history
 from projections.interventions import intervention_json, interventions_as_of
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
 from tests.helpers import SMALL_PLAN, SMALL_PLAN_ID as PLAN
 from tests.helpers import at, event_count, import_text, replace_once
 from web.services import open_services
+
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
 
 MOMENTS = [date(2025, 10, 1), date(2026, 1, 5), date(2026, 2, 15), date(2026, 4, 1), date(2027, 1, 1)]
 

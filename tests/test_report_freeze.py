@@ -19,6 +19,9 @@ from tracker.errors import DomainError
 from web.reports import render_report
 from web.reports.build import concept, published
 
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
+
 PUBLISHED_AT = datetime(2026, 7, 20, 10)
 
 

@@ -24,10 +24,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TRACKER")
     if test_config:
         app.config.update(test_config)
-    services = open_services(app.config["DATA_DIR"])
+    services = open_services(app.config["DATA_DIR"], database_url=app.config.get("DATABASE_URL") or None)
     app.extensions["tracker"] = services
     init_htmx(app)
-    init_auth(app, services.data_dir)
+    init_auth(app, services.data_dir, shared_store=services.shared_store)
 
     from web.blueprints import admin, auth, interventions, plans
 

@@ -8,6 +8,7 @@ session of the account, copies of the cookie included. A session also ends after
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -149,17 +150,35 @@ def requires(action: str) -> Callable:
 
 def _secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        # Written aside and linked into place: worker processes starting at once agree on one key.
+        draft = data_dir / f".secret_key.{os.getpid()}.{threading.get_ident()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
-def init_auth(app: Flask, data_dir: Path) -> None:
+class SecretKeyMissing(RuntimeError):
+    """Several nodes share the event store but no session key was given to share as well."""
+
+    def __init__(self) -> None:
+        super().__init__("TRACKER_SECRET_KEY ontbreekt: met TRACKER_DATABASE_URL moet elk knooppunt "
+                         "dezelfde sessiesleutel hebben (bijvoorbeeld de uitvoer van "
+                         "`python3 -c 'import secrets; print(secrets.token_hex(32))'`)")
+
+
+def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
     """Set up sessions, sign-in, CSRF protection and security headers."""
     if not app.config.get("SECRET_KEY"):
+        if shared_store:
+            # A key of this node's own would make a session valid on this node only.
+            raise SecretKeyMissing()
         app.config["SECRET_KEY"] = _secret_key(data_dir)
     # Flask's defaults hold these keys already (SameSite None, Secure False): set them here.
     app.config["SESSION_COOKIE_HTTPONLY"] = True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from events.store import sqlite_env
+from events.store import DATABASE_URL_ENV, event_store_env
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
 from tracker.application import TrackerApp
 
@@ -22,13 +22,23 @@ def data_dir_from_env(environ: os._Environ[str] | dict[str, str] | None = None) 
     return Path(environ.get("TRACKER_DATA_DIR") or Path.cwd() / "data")
 
 
-def store_env(data_dir: Path, environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, str]:
-    """Return the event-store settings: SQLite in the data directory unless configured otherwise."""
+def database_url_from_env(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
+    """Return the shared event store's URL (TRACKER_DATABASE_URL), or None for SQLite."""
     environ = os.environ if environ is None else environ
+    return environ.get(DATABASE_URL_ENV) or None
+
+
+def store_env(data_dir: Path, environ: os._Environ[str] | dict[str, str] | None = None,
+              database_url: str | None = None) -> dict[str, str]:
+    """Return the event-store settings: PostgreSQL at TRACKER_DATABASE_URL, else SQLite in the data directory."""
+    environ = os.environ if environ is None else environ
+    url = database_url or database_url_from_env(environ)
+    if url:
+        return event_store_env(data_dir, url)
     configured = environ.get("TRACKERAPP_PERSISTENCE_MODULE") or environ.get("PERSISTENCE_MODULE")
     if configured and configured != "eventsourcing.sqlite":
         return {}
-    return sqlite_env(data_dir)
+    return event_store_env(data_dir, None)
 
 
 @dataclass
@@ -38,6 +48,12 @@ class Services:
     data_dir: Path
     app: TrackerApp
     runner: ProjectionRunner
+    database_url: str | None = None  # the shared event store (PostgreSQL); None: SQLite in data_dir
+
+    @property
+    def shared_store(self) -> bool:
+        """Tell whether the events live in a store other nodes share (PostgreSQL)."""
+        return self.database_url is not None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -56,10 +72,12 @@ class Services:
         return ProjectionRunner(self.app.recorder, db, mapper=self.runner.mapper)
 
 
-def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None = None) -> Services:
-    """Open (and create) the stores in a data directory."""
+def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None = None,
+                  database_url: str | None = None) -> Services:
+    """Open (and create) the stores: the read model in a data directory, the events there or at a URL."""
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = TrackerApp(env={**store_env(data_dir), **(env or {})})
+    url = database_url or (database_url_from_env() if env is None else env.get(DATABASE_URL_ENV))
+    app = TrackerApp(env={**store_env(data_dir, environ=env, database_url=url), **(env or {})})
     runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
-    return Services(data_dir, app, runner)
+    return Services(data_dir, app, runner, database_url=url)

@@ -1,0 +1,90 @@
+"""Several nodes on one PostgreSQL event store: each keeps its own read model, all see one truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.accounts import sign_in
+from tests.conftest import SHARED_SECRET_KEY
+from tests.helpers import DEFAULT_PLAN_ID as PLAN
+from web.auth import SecretKeyMissing
+from web.services import open_services
+
+
+@pytest.fixture
+def shared_url(pg_server) -> str:
+    """Return the URL of a fresh, empty PostgreSQL store that the nodes of a test share."""
+    return pg_server.create_schema()
+
+
+def node(tmp_path: Path, name: str, url: str):
+    """Return a function that runs the `tracker` CLI on one node (its own data directory)."""
+    from web.cli import main
+
+    env = {"TRACKER_DATA_DIR": str(tmp_path / name), "TRACKER_DATABASE_URL": url,
+           "TRACKER_SECRET_KEY": SHARED_SECRET_KEY, "TRACKER_ADMIN_PASSWORD": "beheer-wachtwoord-1"}
+
+    def run(*args: str):
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+def test_a_note_on_node_a_is_shown_by_node_b_and_a_keeps_no_event_store(tmp_path, shared_url):
+    a, b = node(tmp_path, "a", shared_url), node(tmp_path, "b", shared_url)
+    a("init", "--today", "2025-10-01")
+    assert not list((tmp_path / "a").glob("events.sqlite*"))   # the events live in PostgreSQL
+    assert (tmp_path / "a" / "readmodel.sqlite").is_file()      # the read model is the node's own
+
+    listed = json.loads(b("interventions", "--json", "--as-of", "2025-10-02"))
+    assert len(listed) == 24
+    a("note", "2.B2", "Gesprek met de aanbieders gevoerd", "--today", "2025-10-03")
+    history = json.loads(b("history", "2.B2", "--json"))
+    assert history[-1]["description"] == "Voortgangsnotitie: Gesprek met de aanbieders gevoerd"
+    assert not list((tmp_path / "b").glob("events.sqlite*"))
+
+
+def test_a_session_signed_on_one_node_is_valid_on_another(tmp_path, shared_url):
+    from web import create_app
+
+    config = {"DATABASE_URL": shared_url, "SECRET_KEY": SHARED_SECRET_KEY, "TODAY": "2025-10-02"}
+    app_a = create_app({**config, "DATA_DIR": str(tmp_path / "a")})
+    app_b = create_app({**config, "DATA_DIR": str(tmp_path / "b")})
+    services_a = app_a.extensions["tracker"]
+    from tracker.planfile import read_plan_file
+    from tests.helpers import DEFAULT_PLAN, IMPORTED_AT
+
+    services_a.app.import_plan(read_plan_file(DEFAULT_PLAN), at=IMPORTED_AT, by="beheer")
+    client_a = app_a.test_client()
+    sign_in(client_a, services_a, "lezer")
+    cookie = client_a.get_cookie("session")
+    assert cookie is not None
+
+    client_b = app_b.test_client()
+    assert client_b.get(f"/plannen/{PLAN}").status_code == 302        # not signed in on B yet
+    client_b.set_cookie("session", cookie.value)
+    page = client_b.get(f"/plannen/{PLAN}")
+    assert page.status_code == 200 and "2.B2" in page.data.decode()
+
+
+def test_a_shared_store_without_a_shared_session_key_is_refused(tmp_path, shared_url):
+    from web import create_app
+
+    with pytest.raises(SecretKeyMissing, match="TRACKER_SECRET_KEY"):
+        create_app({"DATA_DIR": str(tmp_path / "a"), "DATABASE_URL": shared_url})
+    assert not (tmp_path / "a" / "secret_key").exists()
+
+
+def test_open_services_reads_the_url_from_the_environment(tmp_path, shared_url, monkeypatch):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", shared_url)
+    services = open_services(tmp_path / "a")
+    assert services.shared_store and services.database_url == shared_url
+    assert services.app.recorder.max_notification_id() is None   # empty, and reachable
+    services.app.close()
+

@@ -100,6 +100,9 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "9",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_PRE_PING": "y",
+        # Processes starting at once race on creating the tables ("tuple concurrently updated"):
+        # the tracker creates them itself, one process at a time (web/services.py).
+        "CREATE_TABLE": "no",
     }
 
 

@@ -24,6 +24,7 @@ from notifications.mailer import DeliveryFailed, DeliveryUncertain, Mailer
 from notifications.selection import pending_reminders, plan_titles, warnings
 from notifications.settings import MailSettings
 from projections.outbox import stale_claims
+from tracker.concurrency import exclusive
 from tracker.errors import ConflictError, TrackerError
 from tracker.reminders import ReminderClaim
 
@@ -48,11 +49,12 @@ class RunReport:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     settled: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    busy: bool = False  # another run (in this or another process or node) held the lock
 
     def to_json(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "sent": self.sent, "failed": self.failed,
                 "in_doubt": self.in_doubt, "skipped": self.skipped, "settled": self.settled,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "busy": self.busy}
 
 
 def planned_messages(services: Any, today: date, mail: MailSettings) -> list[Outgoing]:
@@ -146,10 +148,24 @@ def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Ou
     return report
 
 
+# The store-wide lock a run holds: one run at a time across every node of the store.
+RUN_LOCK = "reminder-run"
+BUSY = "Een andere herinneringsrun loopt al (op dit of een ander knooppunt); deze run verstuurt niets."
+
+
 def run_reminders(services: Any, mailer: Mailer, mail: MailSettings, today: date,
                   clock: Clock) -> RunReport:
-    """Run once: settle interrupted claims, then send every pending reminder of ``today``."""
+    """Run once: settle interrupted claims, then send every pending reminder of ``today``.
+
+    Only one run at a time, on any node, gets past the lock; one that finds it taken does
+    nothing (the next run picks up whatever is still due).
+    """
     report = RunReport(today=today)
-    report.settled = settle_interrupted(services, mailer, clock(), clock)
-    report.warnings = warnings(services.db, mail)
-    return deliver(services, mailer, mail, planned_messages(services, today, mail), report, clock)
+    with exclusive(services.app.recorder, RUN_LOCK) as held:
+        if not held:
+            report.busy = True
+            report.warnings = [BUSY]
+            return report
+        report.settled = settle_interrupted(services, mailer, clock(), clock)
+        report.warnings = warnings(services.db, mail)
+        return deliver(services, mailer, mail, planned_messages(services, today, mail), report, clock)

@@ -53,6 +53,9 @@ class ReminderJob:
             try:
                 today = self.today or reminder_day(self.clock(), self.mail.send_time)
                 report = run_reminders(services, mailer_for(self.mail), self.mail, today, self.clock)
+                if report.busy:
+                    log.info("herinneringen %s: overgeslagen, een andere run loopt al", today.isoformat())
+                    return
                 log.info("herinneringen %s: %d verstuurd, %d mislukt, %d onzeker, %d overgeslagen",
                          today.isoformat(), len(report.sent), len(report.failed), len(report.in_doubt),
                          len(report.skipped))

@@ -160,3 +160,44 @@ def import_text(services: Any, text: str, name: str, when: datetime, by: str = "
     result = services.app.import_plan(parse_plan(text, name), at=when, by=by)
     services.catch_up()
     return result
+
+
+def write_notes_at_once(nodes: list[Any], plan_id: str, code: str, per_node: int = 40,
+                        threads_per_node: int = 4) -> tuple[list[str], list[BaseException]]:
+    """Write per_node notes on one intervention from every node at once; return (acknowledged, errors).
+
+    A note is acknowledged when its command returned; all writers start together (a barrier).
+    """
+    import threading
+
+    barrier = threading.Barrier(len(nodes) * threads_per_node)
+    acknowledged: list[str] = []
+    errors: list[BaseException] = []
+
+    def write(services: Any, node: int, writer: int) -> None:
+        barrier.wait()
+        for n in range(per_node // threads_per_node):
+            text = f"Notitie {node}.{writer}.{n}"
+            try:
+                services.app.add_note(plan_id, code, text=text, at=at(2026, 1, 5, 10), by=f"knooppunt {node}")
+            except BaseException as exc:  # noqa: BLE001 (the test reports every failure)
+                errors.append(exc)
+            else:
+                acknowledged.append(text)
+
+    threads = [threading.Thread(target=write, args=(services, node, writer))
+               for node, services in enumerate(nodes) for writer in range(threads_per_node)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return acknowledged, errors
+
+
+def note_texts(services: Any, plan_id: str, code: str) -> list[str]:
+    """Return the text of every stored NoteAdded event of one intervention, in log order."""
+    from tracker.intervention import intervention_id
+
+    iid = intervention_id(plan_id, code)
+    return [e.text for e in stored_events(services)
+            if type(e).__name__ == "NoteAdded" and e.originator_id == iid]

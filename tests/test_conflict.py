@@ -1,4 +1,5 @@
-"""Two users change the same intervention: the second save is refused, nothing is lost."""
+"""Two users change the same intervention: a form based on an old version is refused, a command
+that commutes is run again on the fresh state; nothing is lost or doubled."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import pytest
 from projections.history import intervention_history
 from projections.interventions import intervention_json, interventions_as_of
 from tests.helpers import SMALL_PLAN_ID as PLAN
-from tests.helpers import at, event_count
+from tests.helpers import at, event_count, note_texts, write_notes_at_once
 from tracker.errors import ConflictError
 from web.services import open_services
+
+# Runs on the SQLite and on the PostgreSQL event store.
+pytestmark = pytest.mark.both_stores
 
 
 def test_the_second_of_two_concurrent_changes_is_refused_and_the_first_is_kept(small_services, data_dir):
@@ -86,3 +90,47 @@ def test_a_form_based_on_the_current_version_is_accepted(small_services):
                                             at=at(2026, 1, 5, 11), by="anna", expected_version=version)
     iv = small_services.app.get_intervention(PLAN, "1.A1")
     assert (iv.version, iv.milestones["pilot"].due.text) == (version + 1, "Q3 2026")
+
+
+def test_a_command_without_a_version_that_lost_a_race_runs_again_on_the_fresh_state(small_services, data_dir):
+    other = open_services(data_dir)
+    before = small_services.app.get_intervention(PLAN, "1.A1").version
+    raced = []
+    real_save = small_services.app.save
+
+    def save_after_a_rival(*aggregates, **kwargs):
+        if not raced:  # between this command's read and its save, another process saves a note
+            raced.append(True)
+            other.app.add_note(PLAN, "1.A1", text="Van de ander", at=at(2026, 1, 5, 10), by="piet")
+        return real_save(*aggregates, **kwargs)
+
+    small_services.app.save = save_after_a_rival
+    small_services.app.add_note(PLAN, "1.A1", text="Van mij", at=at(2026, 1, 5, 10), by="anna")
+    assert note_texts(small_services, PLAN, "1.A1") == ["Van de ander", "Van mij"]
+    assert small_services.app.get_intervention(PLAN, "1.A1").version == before + 2
+
+
+def test_a_form_based_on_a_version_is_refused_when_it_lost_a_race(small_services, data_dir):
+    other = open_services(data_dir)
+    version = small_services.app.get_intervention(PLAN, "1.A1").version
+    real_save = small_services.app.save
+
+    def save_after_a_rival(*aggregates, **kwargs):
+        other.app.add_note(PLAN, "1.A1", text="Van de ander", at=at(2026, 1, 5, 10), by="piet")
+        return real_save(*aggregates, **kwargs)
+
+    small_services.app.save = save_after_a_rival
+    with pytest.raises(ConflictError):
+        small_services.app.add_note(PLAN, "1.A1", text="Van mij", at=at(2026, 1, 5, 10), by="anna",
+                                    expected_version=version)
+    assert note_texts(small_services, PLAN, "1.A1") == ["Van de ander"]
+
+
+def test_notes_written_at_once_by_two_writers_are_all_stored_each_once(small_services, data_dir):
+    other = open_services(data_dir)
+    before = small_services.app.get_intervention(PLAN, "1.A1").version
+    acknowledged, errors = write_notes_at_once([small_services, other], PLAN, "1.A1", per_node=40)
+    assert errors == [] and len(acknowledged) == 80
+    stored = note_texts(small_services, PLAN, "1.A1")
+    assert sorted(stored) == sorted(acknowledged) and len(set(stored)) == 80
+    assert small_services.app.get_intervention(PLAN, "1.A1").version == before + 80

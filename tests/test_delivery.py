@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 import pytest
 
-from notifications.delivery import planned_messages, run_reminders
+from notifications.delivery import RUN_LOCK, planned_messages, run_reminders
 from notifications.mailer import FileSink, SmtpMailer, mailer_for
 from projections.outbox import reminders_by_status, status_counts
+from tracker.concurrency import exclusive
 from tests.helpers import REPO, SMALL_PLAN_ID
 from tests.mail_helpers import (  # noqa: F401 (smtp_server is a fixture)
     ANNA,
@@ -119,6 +120,20 @@ def test_two_processes_at_once_send_each_message_once(data_dir, smtp_server, ser
     assert [p.returncode for p in procs] == [0, 0], outputs
     sent = [m["to"] for out, _ in outputs for m in json.loads(out)["sent"]]
     assert sorted(sent) == [ANNA, BERT, STUURGROEP]
+    assert sorted(smtp_server.recorder.to()) == [ANNA, BERT, STUURGROEP]
+
+
+def test_while_another_run_holds_the_lock_a_run_sends_nothing_and_says_so(data_dir, smtp_server, services) -> None:
+    trekker_scenario(services)
+    elsewhere = open_services(data_dir)  # another process (on SQLite) or node (on PostgreSQL)
+    with exclusive(elsewhere.app.recorder, RUN_LOCK) as held:
+        assert held
+        report = run(services)
+        assert report.busy and report.sent == [] and report.skipped == []
+        assert "Een andere herinneringsrun loopt al" in report.warnings[0]
+        assert smtp_server.messages == []
+    after = run(services)
+    assert not after.busy and len(after.sent) == 3
     assert sorted(smtp_server.recorder.to()) == [ANNA, BERT, STUURGROEP]
 
 

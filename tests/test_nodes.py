@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,8 @@ from click.testing import CliRunner
 from tests.accounts import sign_in
 from tests.conftest import SHARED_SECRET_KEY
 from tests.helpers import DEFAULT_PLAN_ID as PLAN
+from tests.helpers import REPO, SMALL_PLAN, SMALL_PLAN_ID, import_text, note_texts, write_notes_at_once
+from tests.mail_helpers import ANNA, BERT, STUURGROEP, smtp_server, trekker_scenario  # noqa: F401
 from web.auth import SecretKeyMissing
 from web.services import open_services
 
@@ -88,3 +95,51 @@ def test_open_services_reads_the_url_from_the_environment(tmp_path, shared_url, 
     assert services.app.recorder.max_notification_id() is None   # empty, and reachable
     services.app.close()
 
+
+def test_notes_written_at_once_on_two_nodes_are_all_stored_once_and_both_export_the_same(tmp_path, shared_url):
+    a = open_services(tmp_path / "a", database_url=shared_url)
+    b = open_services(tmp_path / "b", database_url=shared_url)
+    import_text(a, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    before = b.app.get_intervention(SMALL_PLAN_ID, "1.A1").version
+
+    acknowledged, errors = write_notes_at_once([a, b], SMALL_PLAN_ID, "1.A1", per_node=40)
+    assert errors == [] and len(acknowledged) == 80
+    stored = note_texts(b, SMALL_PLAN_ID, "1.A1")
+    assert sorted(stored) == sorted(acknowledged)                  # none lost, none doubled
+    assert a.app.get_intervention(SMALL_PLAN_ID, "1.A1").version == before + 80
+
+    export_a = node(tmp_path, "a", shared_url)("export-events")
+    export_b = node(tmp_path, "b", shared_url)("export-events")
+    assert export_a == export_b and export_a.count('"type": "NoteAdded"') == 80
+    for services in (a, b):   # each node's own read model shows all of them
+        services.catch_up()
+        notes = services.db.execute("SELECT count(*) FROM history WHERE event = 'NoteAdded'").fetchone()[0]
+        assert notes == 80
+
+
+def start_scheduler(tmp_path: Path, name: str, url: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TRACKER_DATA_DIR": str(tmp_path / name),
+           "TRACKER_DATABASE_URL": url}
+    return subprocess.Popen([sys.executable, "-m", "web", "scheduler", "--today", "2026-03-02", "--interval", "60"],
+                            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def test_two_schedulers_on_two_nodes_send_each_due_reminder_once(tmp_path, shared_url, smtp_server):
+    from tests.test_scheduler import Output
+
+    trekker_scenario(open_services(tmp_path / "a", database_url=shared_url))
+    procs = [start_scheduler(tmp_path, name, shared_url) for name in ("a", "b")]
+    try:
+        outputs = [Output(proc, proc.stdout) for proc in procs]
+        for out in outputs:   # each scheduler's first run, at its start, has finished
+            out.until("herinneringen 2026-03-02:")
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+    assert sorted(smtp_server.recorder.to()) == [ANNA, BERT, STUURGROEP]
+    texts = [out.rest() for out in outputs]
+    assert sum("3 verstuurd" in text for text in texts) == 1, texts

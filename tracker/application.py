@@ -14,12 +14,13 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from events.store import register_transcodings
 from tracker.due import Due, DueError, parse_due
-from tracker.errors import ConflictError, DomainError, NotFoundError
+from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import Intervention, intervention_id
 from tracker.plan import Plan, plan_uuid
 from tracker.planfile import InterventionSpec, PlanSpec
 from tracker.users import UserCommands
 from tracker.calendar_feeds import CalendarFeed
+from tracker.concurrency import commutes
 from tracker.reminders import RETRYABLE, Reminder, ReminderClaim, reminder_uuid
 
 
@@ -76,7 +77,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             self.save(*aggregates)
         except IntegrityError:
             names = ", ".join(getattr(a, "code", getattr(a, "plan_id", "?")) for a in aggregates)
-            raise ConflictError(
+            raise ConcurrentWriteError(
                 f"{names} is intussen door iemand anders gewijzigd. Er is niets opgeslagen: "
                 "bekijk de actuele stand en probeer het opnieuw.") from None
 
@@ -93,6 +94,7 @@ class TrackerApp(UserCommands, Application[UUID]):
 
     # --- commands on an intervention ---------------------------------------------------
 
+    @commutes
     def plan_milestone(self, plan_id: str, code: str, *, label: str, due: Due | str, kind: str = "other",
                        note: str = "", at: datetime, by: str, expected_version: int | None = None) -> str:
         """Add a milestone; return its id."""
@@ -102,6 +104,7 @@ class TrackerApp(UserCommands, Application[UUID]):
                               note=note, at=at, by=by)
         return milestone_id
 
+    @commutes
     def complete_milestone(self, plan_id: str, code: str, milestone_id: str, *, realised: date,
                            note: str = "", at: datetime, by: str,
                            expected_version: int | None = None) -> UUID:
@@ -110,6 +113,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=by)
         return iv.id
 
+    @commutes
     def reschedule_milestone(self, plan_id: str, code: str, milestone_id: str, *, due: Due | str,
                              reason: str, at: datetime, by: str,
                              expected_version: int | None = None) -> UUID:
@@ -118,6 +122,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=by)
         return iv.id
 
+    @commutes
     def cancel_milestone(self, plan_id: str, code: str, milestone_id: str, *, reason: str,
                          at: datetime, by: str, expected_version: int | None = None) -> UUID:
         """Cancel a milestone, with a reason."""
@@ -125,6 +130,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.cancel_milestone(milestone_id, reason=reason, at=at, by=by)
         return iv.id
 
+    @commutes
     def assign_trekker(self, plan_id: str, code: str, *, name: str, email: str, at: datetime,
                        by: str, expected_version: int | None = None) -> UUID:
         """Assign or change the trekker."""
@@ -132,6 +138,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.assign_trekker(name=name, email=email, at=at, by=by)
         return iv.id
 
+    @commutes
     def add_note(self, plan_id: str, code: str, *, text: str, at: datetime, by: str,
                  expected_version: int | None = None) -> UUID:
         """Write a progress note."""
@@ -139,6 +146,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.add_note(text=text, at=at, by=by)
         return iv.id
 
+    @commutes
     def set_stoplicht(self, plan_id: str, code: str, *, colour: str, oorzaak: str = "",
                       gevolg: str = "", bijsturing: str = "", at: datetime, by: str,
                       expected_version: int | None = None) -> UUID:
@@ -148,6 +156,7 @@ class TrackerApp(UserCommands, Application[UUID]):
                              at=at, by=by)
         return iv.id
 
+    @commutes
     def record_review(self, plan_id: str, code: str, *, meeting_date: date, decision: str,
                       actions: str = "", at: datetime, by: str,
                       expected_version: int | None = None) -> UUID:
@@ -156,6 +165,7 @@ class TrackerApp(UserCommands, Application[UUID]):
             iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=by)
         return iv.id
 
+    @commutes
     def close_intervention(self, plan_id: str, code: str, *, note: str = "", at: datetime, by: str,
                            expected_version: int | None = None) -> UUID:
         """Close an intervention whose milestones are all done or cancelled."""
@@ -266,6 +276,7 @@ class TrackerApp(UserCommands, Application[UUID]):
 
     # --- indicators, finance and council reports ---------------------------------------
 
+    @commutes
     def record_indicator_value(self, plan_id: str, *, indicator_id: str, period: str, value: object,
                                source: str, at: datetime, by: str) -> None:
         """Record an indicator's value over a period (a later value corrects an earlier one)."""
@@ -301,6 +312,7 @@ class TrackerApp(UserCommands, Application[UUID]):
         self._save(plan)
         return len(rows)
 
+    @commutes
     def record_finance(self, plan_id: str, *, year: object, domain: str, kind: str, amount: object,
                        note: str = "", period: object = None, confirmed: bool = False, at: datetime,
                        by: str) -> str:

@@ -17,6 +17,10 @@ class ConflictError(TrackerError):
     """Someone else changed the aggregate since it was read."""
 
 
+class ConcurrentWriteError(ConflictError):
+    """Another writer saved the aggregate between this command's read and its save."""
+
+
 class PlanFileError(TrackerError):
     """A plan file that cannot be imported; carries every problem with its line."""
 

@@ -11,6 +11,7 @@ import sqlite_utils
 from events.store import DATABASE_URL_ENV, event_store_env
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
 from tracker.application import TrackerApp
+from tracker.concurrency import exclusive
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PLAN = REPO_ROOT / "plans" / "nijmegen-uitvoeringsagenda-2025.yaml"
@@ -79,5 +80,8 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or (database_url_from_env() if env is None else env.get(DATABASE_URL_ENV))
     app = TrackerApp(env={**store_env(data_dir, environ=env, database_url=url), **(env or {})})
+    if url:
+        with exclusive(app.recorder, "create-tables", wait=True):
+            app.recorder.create_table()
     runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
     return Services(data_dir, app, runner, database_url=url)

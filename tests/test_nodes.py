@@ -30,7 +30,7 @@ def shared_url(pg_server) -> str:
 
 def node(tmp_path: Path, name: str, url: str):
     """Return a function that runs the `tracker` CLI on one node (its own data directory)."""
-    from web.cli import main
+    from cli.main import main
 
     env = {"TRACKER_DATA_DIR": str(tmp_path / name), "TRACKER_DATABASE_URL": url,
            "TRACKER_SECRET_KEY": SHARED_SECRET_KEY, "TRACKER_ADMIN_PASSWORD": "beheer-wachtwoord-1"}
@@ -120,7 +120,7 @@ def test_notes_written_at_once_on_two_nodes_are_all_stored_once_and_both_export_
 def start_scheduler(tmp_path: Path, name: str, url: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TRACKER_DATA_DIR": str(tmp_path / name),
            "TRACKER_DATABASE_URL": url}
-    return subprocess.Popen([sys.executable, "-m", "web", "scheduler", "--today", "2026-03-02", "--interval", "60"],
+    return subprocess.Popen([sys.executable, "-m", "cli", "scheduler", "--today", "2026-03-02", "--interval", "60"],
                             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 

@@ -1,4 +1,8 @@
-"""Events of an intervention (maatregel) and its milestones (Tijdpad)."""
+"""Events of an intervention (maatregel) and its milestones (Tijdpad).
+
+Each says when it was recorded (``at``) and, where that differs, when it happened: a realised
+date, a meeting date, or ``valid_on`` (None: it happened when it was recorded).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,19 @@ from events.base import TrackerCreated, TrackerEvent
 
 
 class InterventionAdded(TrackerCreated):
+    class_version = 2
+
     plan_id: str
     code: str
     title: str
     group_path: list[dict[str, str]]
     domain: str
     details: dict[str, Any]
+    valid_on: date | None  # the day the plan holds it from (its adoption); None: when recorded
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["valid_on"] = None  # at first it held from the moment it was recorded
 
 
 class InterventionRevised(TrackerEvent):
@@ -44,6 +55,8 @@ class InterventionClosed(TrackerEvent):
 
 
 class MilestonePlanned(TrackerEvent):
+    class_version = 2
+
     milestone_id: str
     label: str
     kind: str
@@ -51,6 +64,11 @@ class MilestonePlanned(TrackerEvent):
     due_precision: str
     due_text: str
     note: str
+    valid_on: date | None  # the day it is in the Tijdpad from (the plan's adoption); None: when recorded
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["valid_on"] = None  # at first it held from the moment it was recorded
 
 
 class MilestoneRelabelled(TrackerEvent):
@@ -66,16 +84,30 @@ class MilestoneCompleted(TrackerEvent):
 
 
 class MilestoneRescheduled(TrackerEvent):
+    class_version = 2
+
     milestone_id: str
     due: date
     due_precision: str
     due_text: str
     reason: str
+    valid_on: date | None  # the day it was decided; None: when recorded
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["valid_on"] = None  # at first it held from the moment it was recorded
 
 
 class MilestoneCancelled(TrackerEvent):
+    class_version = 2
+
     milestone_id: str
     reason: str
+    valid_on: date | None  # the day it was decided; None: when recorded
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["valid_on"] = None  # at first it held from the moment it was recorded
 
 
 class TrekkerAssigned(TrackerEvent):
@@ -88,10 +120,17 @@ class NoteAdded(TrackerEvent):
 
 
 class StoplichtSet(TrackerEvent):
+    class_version = 2
+
     colour: str
     oorzaak: str
     gevolg: str
     bijsturing: str
+    valid_on: date | None  # the stoplicht holds per this day; None: from when it was recorded
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["valid_on"] = None  # at first it held from the moment it was recorded
 
 
 class ReviewRecorded(TrackerEvent):

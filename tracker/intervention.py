@@ -63,19 +63,30 @@ def _required(value: str, message: str) -> str:
     return value
 
 
+def _happened_on(day: date | None, at: datetime) -> date | None:
+    """Return the day a change happened when it differs from its recording; never a day to come."""
+    if day is None or day == at.date():
+        return None
+    if day > at.date():
+        raise DomainError(f"De datum {day:%d-%m-%Y} ligt in de toekomst.")
+    return day
+
+
 class Intervention(Aggregate):
     """An intervention of a plan; every change is an event, nothing is overwritten."""
 
     @classmethod
     def add(cls, *, plan_id: str, code: str, title: str, group_path: list[dict[str, str]],
-            domain: str, details: dict[str, Any], at: datetime, by: str) -> Intervention:
-        """Register an intervention of a plan."""
+            domain: str, details: dict[str, Any], at: datetime, by: str,
+            valid_on: date | None = None) -> Intervention:
+        """Register an intervention of a plan (held from ``valid_on``, the plan's adoption, when given)."""
         _required(title, "Een interventie heeft een titel nodig.")
         if domain not in ("jeugd", "wmo", "beide"):
             raise DomainError(f"Onbekend domein '{domain}': kies jeugd, wmo of beide.")
         return cls._create(
             InterventionAdded, id=intervention_id(plan_id, code), plan_id=plan_id, code=code,
-            title=title, group_path=group_path, domain=domain, details=details, at=at, by=by,
+            title=title, group_path=group_path, domain=domain, details=details,
+            valid_on=_happened_on(valid_on, at), at=at, by=by,
         )
 
     # --- state -------------------------------------------------------------------------
@@ -187,7 +198,7 @@ class Intervention(Aggregate):
         return candidate
 
     def plan_milestone(self, *, milestone_id: str, label: str, kind: str, due: Due, note: str = "",
-                       at: datetime, by: str, from_plan: bool = False) -> None:
+                       at: datetime, by: str, from_plan: bool = False, valid_on: date | None = None) -> None:
         """Add a milestone to the Tijdpad."""
         if not from_plan:
             self._check_open()
@@ -198,7 +209,7 @@ class Intervention(Aggregate):
             raise DomainError(f"Interventie {self.code} heeft al een mijlpaal '{milestone_id}'.")
         self.trigger_event(MilestonePlanned, milestone_id=milestone_id, label=label, kind=kind,
                            due=due.date, due_precision=due.precision, due_text=due.text,
-                           note=note or "", at=at, by=by)
+                           note=note or "", valid_on=_happened_on(valid_on, at), at=at, by=by)
 
     def relabel_milestone(self, milestone_id: str, label: str, *, reason: str, at: datetime, by: str) -> None:
         """Change a milestone's label (a new plan version words it differently)."""
@@ -225,9 +236,9 @@ class Intervention(Aggregate):
         self.trigger_event(MilestoneCompleted, milestone_id=milestone_id, realised=realised,
                            note=(note or "").strip(), at=at, by=by)
 
-    def reschedule_milestone(self, milestone_id: str, *, due: Due, reason: str,
-                             at: datetime, by: str, from_plan: bool = False) -> None:
-        """Move a milestone to a new due date; the reason is required and every earlier due is kept."""
+    def reschedule_milestone(self, milestone_id: str, *, due: Due, reason: str, at: datetime, by: str,
+                             from_plan: bool = False, valid_on: date | None = None) -> None:
+        """Move a milestone to a new due date (decided on ``valid_on``); the reason is required."""
         if not from_plan:
             self._check_open()
         m = self.milestone(milestone_id)
@@ -239,11 +250,11 @@ class Intervention(Aggregate):
             raise DomainError(f"Mijlpaal '{m.label}' staat al op {due.text}.")
         self.trigger_event(MilestoneRescheduled, milestone_id=milestone_id, due=due.date,
                            due_precision=due.precision, due_text=due.text, reason=reason,
-                           at=at, by=by)
+                           valid_on=_happened_on(valid_on, at), at=at, by=by)
 
     def cancel_milestone(self, milestone_id: str, *, reason: str, at: datetime, by: str,
-                         from_plan: bool = False) -> None:
-        """Cancel a milestone; the reason is required."""
+                         from_plan: bool = False, valid_on: date | None = None) -> None:
+        """Cancel a milestone (decided on ``valid_on``); the reason is required."""
         if not from_plan:
             self._check_open()
         m = self.milestone(milestone_id)
@@ -252,7 +263,8 @@ class Intervention(Aggregate):
             raise DomainError(f"Mijlpaal '{m.label}' is al vervallen.")
         if m.status == "done":
             raise DomainError(f"Mijlpaal '{m.label}' is al gereed en kan niet meer vervallen.")
-        self.trigger_event(MilestoneCancelled, milestone_id=milestone_id, reason=reason, at=at, by=by)
+        self.trigger_event(MilestoneCancelled, milestone_id=milestone_id, reason=reason,
+                           valid_on=_happened_on(valid_on, at), at=at, by=by)
 
     def assign_trekker(self, *, name: str, email: str, at: datetime, by: str) -> None:
         """Assign (or change) the trekker of the intervention."""
@@ -272,8 +284,8 @@ class Intervention(Aggregate):
         self.trigger_event(NoteAdded, text=text, at=at, by=by)
 
     def set_stoplicht(self, *, colour: str, oorzaak: str = "", gevolg: str = "", bijsturing: str = "",
-                      at: datetime, by: str) -> None:
-        """Set the manual stoplicht; oranje and rood require oorzaak, gevolg and bijsturing."""
+                      at: datetime, by: str, valid_on: date | None = None) -> None:
+        """Set the manual stoplicht (per ``valid_on``); oranje and rood require oorzaak, gevolg and bijsturing."""
         self._check_open()
         if colour not in STOPLICHT:
             raise DomainError(f"Onbekende stoplichtkleur '{colour}': kies groen, oranje of rood.")
@@ -286,7 +298,7 @@ class Intervention(Aggregate):
                     f"Bij stoplicht {colour} zijn oorzaak, gevolg en bijsturing verplicht "
                     f"(ontbreekt: {', '.join(missing)}).")
         self.trigger_event(StoplichtSet, colour=colour, oorzaak=oorzaak, gevolg=gevolg,
-                           bijsturing=bijsturing, at=at, by=by)
+                           bijsturing=bijsturing, valid_on=_happened_on(valid_on, at), at=at, by=by)
 
     def record_review(self, *, meeting_date: date, decision: str, actions: str = "",
                       at: datetime, by: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from events.plan_changes import field_change, label_change, plan_fact_changes, term_change
@@ -23,18 +23,29 @@ def _facts(spec: PlanSpec) -> dict[str, Any]:
             "tijdpad": {i.code: [milestone_facts(m) for m in i.milestones] for i in spec.interventions}}
 
 
-def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: str) -> Intervention:
+def adoption(spec: PlanSpec, at: datetime) -> date | None:
+    """Return the day a plan holds from: the start of its adoption, when that lies before its import."""
+    adopted = spec.facts.get("adopted")
+    if not adopted:
+        return None
+    day = date.fromisoformat(adopted) if isinstance(adopted, str) else adopted
+    return day if day < at.date() else None
+
+
+def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: str,
+                      valid_on: date | None = None) -> Intervention:
     intervention = Intervention.add(
         plan_id=spec.id, code=iv.code, title=iv.title, group_path=iv.group_path,
-        domain=iv.domain, details=iv.details, at=at, by=by)
+        domain=iv.domain, details=iv.details, at=at, by=by, valid_on=valid_on)
     for m in iv.milestones:
-        _plan_milestone(intervention, m, at, by)
+        _plan_milestone(intervention, m, at, by, valid_on)
     return intervention
 
 
-def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, by: str) -> None:
+def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, by: str,
+                    valid_on: date | None = None) -> None:
     intervention.plan_milestone(milestone_id=m.id, label=m.label, kind=m.kind, due=m.due,
-                                note=m.note, at=at, by=by, from_plan=True)
+                                note=m.note, at=at, by=by, from_plan=True, valid_on=valid_on)
     if m.done:
         # A line the plan marks as done without a date keeps its realised date unknown:
         # never invent a day.
@@ -111,7 +122,10 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
     if not app.has_plan(spec.id):
         plan = Plan.import_(plan_id=spec.id, facts=facts, source_name=spec.source_name,
                             source_hash=spec.source_hash, at=at, by=by)
-        aggregates: list[Any] = [plan] + [_add_intervention(spec, iv, at, by) for iv in spec.interventions]
+        # A plan adopted before it is loaded holds, in valid time, from its adoption on.
+        valid_on = adoption(spec, at)
+        aggregates: list[Any] = [plan] + [_add_intervention(spec, iv, at, by, valid_on)
+                                          for iv in spec.interventions]
         events = sum(len(a.pending_events) for a in aggregates)
         milestones = sum(len(iv.milestones) for iv in spec.interventions)
         return ImportResult(spec.id, "created", [

@@ -112,7 +112,7 @@ def test_the_users_page_lists_every_account_with_its_role(site):
         row = page[page.index(f"<td>{email_for(role)}</td>"):]
         row = row[:row.index("</tr>")]
         assert f'<option value="{role}" selected>{role}</option>' in row
-    assert 'id="u-password"' in page and "minstens 10 tekens" in page
+    assert 'id="u-password"' in page and "minstens 12 tekens" in page
     assert "password_hash" not in page and "argon2" not in page
 
 
@@ -141,7 +141,7 @@ def test_a_short_password_is_refused_in_dutch_and_nothing_is_recorded(site, pass
     response = add_user(site, name="Kees Kort", email="kees@nijmegen.nl", role="lezer", password=password)
     assert response.status_code == 422
     page = text_of(response)
-    assert '<p class="field-error" role="alert">Een wachtwoord heeft minstens 10 tekens.</p>' in page
+    assert '<p class="field-error" role="alert">Een wachtwoord heeft minstens 12 tekens.</p>' in page
     # What was typed is kept, except the password.
     assert 'value="Kees Kort"' in page and 'value="kees@nijmegen.nl"' in page
     assert '<option value="lezer" selected>' in page
@@ -428,7 +428,7 @@ def test_init_does_not_add_a_beheerder_when_accounts_exist(cli, services, clean_
 
 def test_init_refuses_a_too_short_admin_password(cli, services, monkeypatch, clean_admin_env):
     monkeypatch.setenv("TRACKER_ADMIN_PASSWORD", "kort")
-    failed(cli("init", "--today", "2025-10-01"), "Een wachtwoord heeft minstens 10 tekens.")
+    failed(cli("init", "--today", "2025-10-01"), "Een wachtwoord heeft minstens 12 tekens.")
     assert users_of(services) == {}
 
 
@@ -466,7 +466,7 @@ def test_user_commands_refuse_invalid_input_in_dutch_and_record_nothing(cli, ser
            "--password", "een-lang-wachtwoord"))
     before = event_count(services)
     failed(cli("user", "add", "--email", "kees@nijmegen.nl", "--name", "Kees", "--role", "lezer",
-               "--password", "kort"), "fout: Een wachtwoord heeft minstens 10 tekens.")
+               "--password", "kort"), "fout: Een wachtwoord heeft minstens 12 tekens.")
     failed(cli("user", "add", "--email", "JAN@nijmegen.nl", "--name", "Jan", "--role", "lezer",
                "--password", "een-lang-wachtwoord"), "fout: Er is al een gebruiker met e-mailadres jan@nijmegen.nl.")
     failed(cli("user", "add", "--email", "kees@nijmegen.nl", "--name", "Kees", "--role", "koning",
@@ -475,7 +475,7 @@ def test_user_commands_refuse_invalid_input_in_dutch_and_record_nothing(cli, ser
            "fout: Er is geen gebruiker met e-mailadres niemand@nijmegen.nl.")
     failed(cli("user", "set-role", "jan@nijmegen.nl", "trekker"), "jan@nijmegen.nl heeft al de rol trekker.")
     failed(cli("user", "set-password", "jan@nijmegen.nl", "--password", "kort"),
-           "Een wachtwoord heeft minstens 10 tekens.")
+           "Een wachtwoord heeft minstens 12 tekens.")
     failed(cli("user", "set-password", "niemand@nijmegen.nl", "--password", "een-lang-wachtwoord"),
            "Er is geen gebruiker met e-mailadres niemand@nijmegen.nl.")
     assert event_count(services) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from datetime import datetime
 from functools import singledispatchmethod
@@ -18,7 +19,11 @@ from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged, U
 from tracker.errors import DomainError, NotFoundError
 
 ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+# zxcvbn's score 3: about 10^8 guesses or more. It knows the common passwords, keyboard
+# patterns, repeats, sequences and dates, and the words given (the name, the e-mail address).
+MIN_PASSWORD_SCORE = 3
+_SCORED_LENGTH = 100  # zxcvbn's effort grows with the length; past this a password is long enough
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -42,9 +47,19 @@ def user_id(email: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"urn:plan-tracker:user:{email.strip().lower()}")
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, *known: str) -> None:
+    """Refuse a password that is short or easy to guess (NIST 800-63B: length and a blocklist)."""
+    from zxcvbn import zxcvbn
+
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+    words = [w for k in known if k for w in [k, "".join(k.split()), *re.split(r"[@.\s,_-]+", k)]
+             if len(w) > 2]
+    words += ["gemeente", "voortgang", "uitvoeringsagenda", "tracker", "wachtwoord", "welkom", "geheim"]
+    if zxcvbn(password[:_SCORED_LENGTH], user_inputs=words)["score"] < MIN_PASSWORD_SCORE:
+        raise DomainError("Dit wachtwoord is te makkelijk te raden (een veelgebruikt wachtwoord, een "
+                          "patroon, een herhaling of uw naam). Kies bijvoorbeeld een zin van een paar "
+                          "woorden.")
 
 
 def _check_role(role: str) -> None:
@@ -98,6 +113,7 @@ class UserCommands:
     """Account commands of TrackerApp. The hasher's cost comes from TRACKER_PASSWORD_PROFILE."""
 
     _hasher: PasswordHasher | None = None
+    _dummy_hash: str | None = None
 
     @property
     def password_hasher(self) -> PasswordHasher:
@@ -122,7 +138,7 @@ class UserCommands:
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
         name = person_name(name)
         _check_role(role)
-        _check_password(password)
+        _check_password(password, email, name)
         if user_id(email) in self.repository:  # type: ignore[attr-defined]
             raise DomainError(f"Er is al een gebruiker met e-mailadres {email}.")
         user = User.register(email=email, name=name, role=role,
@@ -138,8 +154,8 @@ class UserCommands:
 
     def set_password(self, email: str, password: str, *, at: datetime, by: str) -> None:
         """Give an account a new password."""
-        _check_password(password)
         user = self.get_user(email)
+        _check_password(password, user.email, user.name)
         user.change_password(self.password_hasher.hash(password), at=at, by=by)
         self._save(user)  # type: ignore[attr-defined]
 
@@ -154,9 +170,11 @@ class UserCommands:
         try:
             user = self.get_user((email or "").strip().lower())
         except NotFoundError:
-            # Spend the same effort as for a real account: no timing hint about who exists.
+            # One verification, as for a real account: no timing hint about who exists.
+            if self._dummy_hash is None:
+                self._dummy_hash = self.password_hasher.hash(secrets.token_hex(16))
             try:
-                self.password_hasher.verify(self.password_hasher.hash("x" * MIN_PASSWORD_LENGTH), password or "")
+                self.password_hasher.verify(self._dummy_hash, password or "")
             except (VerificationError, InvalidHashError):
                 pass
             return None

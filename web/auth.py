@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
@@ -24,6 +22,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from projections.users import user_by_id
 from web.permissions import allowed
+from web.throttle import THROTTLE_FILENAME, SignInThrottle
 
 # Reachable without signing in: the login page and the calendar feeds (their URL holds a token).
 PUBLIC_ENDPOINTS = {"static", "auth.login", "calendar.feed"}
@@ -95,41 +94,6 @@ def _session_is_current() -> bool:
     return True
 
 
-class LoginThrottle:
-    """Slow down guessing: after too many failed sign-ins, refuse for a while."""
-
-    def __init__(self, max_failures: int = 5, window_seconds: int = 900):
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def retry_after(self, keys: list[str]) -> int:
-        """Return the seconds to wait before another attempt (0: go ahead)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [int(f[0] + self.window - now) + 1 for k in keys
-                     if len(f := self._recent(k, now)) >= self.max_failures]
-        return max(waits, default=0)
-
-    def failed(self, keys: list[str]) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
-
-
 def public(view: Callable) -> Callable:
     """Mark a view as reachable without signing in."""
     view.public = True  # type: ignore[attr-defined]
@@ -192,7 +156,7 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
     # The cookie itself expires at the absolute lifetime; the server checks both limits.
     app.permanent_session_lifetime = timedelta(
         hours=float(app.config.get("SESSION_MAX_HOURS") or DEFAULT_MAX_HOURS))
-    app.extensions["login_throttle"] = LoginThrottle()
+    app.extensions["login_throttle"] = SignInThrottle(data_dir / THROTTLE_FILENAME)
 
     manager = LoginManager(app)
     manager.login_view = "auth.login"

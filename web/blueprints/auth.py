@@ -23,6 +23,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("plans.index")
 
 
+def _wait_message(seconds: int) -> str:
+    if seconds < 90:
+        when = f"{seconds} seconde{'' if seconds == 1 else 'n'}"
+    else:
+        minutes = round(seconds / 60)
+        when = f"{minutes} minuten"
+    return f"Te veel mislukte pogingen om in te loggen. Probeer het over {when} opnieuw."
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 @public
 def login():
@@ -34,20 +43,17 @@ def login():
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
     throttle = current_app.extensions["login_throttle"]
-    keys = [f"email:{email}", f"ip:{request.remote_addr}"]
-    wait = throttle.retry_after(keys)
+    address = request.remote_addr or "?"
+    wait = throttle.wait(email, address)
     if wait:
-        minutes = max(1, round(wait / 60))
-        message = (f"Te veel mislukte pogingen om in te loggen. Probeer het over {minutes} "
-                   f"minu{'ut' if minutes == 1 else 'ten'} opnieuw.")
-        return (render_template("login.html", error=message, email=email, next=next_url), 429,
+        return (render_template("login.html", error=_wait_message(wait), email=email, next=next_url), 429,
                 {"Retry-After": str(wait)})
     user = services().app.check_login(email, password)
     if user is None:
-        throttle.failed(keys)
+        throttle.failed(email, address)
         return render_template("login.html", error="E-mailadres of wachtwoord is onjuist.",
                                email=email, next=next_url), 401
-    throttle.succeeded(keys)
+    throttle.succeeded(email, address)
     from web import read_model
     from projections.users import user_by_id
 

@@ -73,10 +73,13 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
 @plan_id_option
 @click.option("--period", "period", required=True, help="Het halfjaar: 2026-H1 of 'H1 2026'.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Peildatum; standaard: vandaag (--today).")
+@click.option("--new-version", "new_version", is_flag=True,
+              help="Stel een rapportage met dezelfde periode en peildatum opnieuw vast, als nieuwe versie.")
+@click.option("--reason", default="", help="De reden van de nieuwe versie (verplicht bij --new-version).")
 @today_option
 @by_option
-def publish_report(plan_id: str | None, period: str, as_of: str | None, today: str | None,
-                   by: str | None) -> None:
+def publish_report(plan_id: str | None, period: str, as_of: str | None, new_version: bool, reason: str,
+                   today: str | None, by: str | None) -> None:
     """Stel de rapportage van een halfjaar vast: bevries haar op de huidige stand van de gebeurtenissen."""
     svc = services()
     plan_id = plan_or_only(svc, plan_id)
@@ -84,7 +87,8 @@ def publish_report(plan_id: str | None, period: str, as_of: str | None, today: s
     position = svc.runner.position
     try:
         number = svc.app.publish_report(plan_id, period=half.key, as_of=day(as_of or today),
-                                        position=position, at=moment(today), by=user(by))
+                                        position=position, at=moment(today), by=user(by),
+                                        new_version=new_version, reason=reason)
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()
@@ -98,7 +102,8 @@ def reports(plan_id: str | None, as_json: bool) -> None:
     """Toon de vastgestelde rapportages."""
     svc = services()
     rows = published_reports(svc.db, plan_or_only(svc, plan_id))
-    data = [{k: r[k] for k in ("number", "period", "as_of", "position", "at", "by")} for r in rows]
+    data = [{k: r[k] for k in ("number", "period", "as_of", "position", "at", "by", "replaces", "reason")}
+            for r in rows]
     if as_json:
         print_json(data)
         return

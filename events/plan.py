@@ -88,11 +88,20 @@ def share_of_year(year: int, period_end: date) -> Decimal:
 class ReportPublished(TrackerEvent):
     """A council report was adopted (vastgesteld): frozen at a position of the event log."""
 
+    class_version = 2
+
     plan_id: str
     number: int        # 1, 2, ... within the plan
     period: str        # "2026-H1"
     as_of: date
     position: int      # the notification id of the last event the report was made from
+    replaces: int      # a new version of the report of the same period and peildatum: its number; else 0
+    reason: str        # why a new version was adopted ("" for a first one)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # Reports adopted before new versions were explicit replaced nothing.
+        state.update(replaces=0, reason="")
 
 
 class ReportTextWritten(TrackerEvent):

@@ -13,10 +13,10 @@ def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
     name = type(event).__name__
     if name == "ReportPublished":
         db.conn.execute(
-            "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, at, by) "
-            "VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, replaces, "
+            "reason, at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (seq, event.plan_id, event.number, event.period, event.as_of.isoformat(), event.position,
-             event.at.isoformat(), event.by))
+             event.replaces, event.reason, event.at.isoformat(), event.by))
     elif name == "ReportTextWritten":
         db.conn.execute(
             "INSERT OR IGNORE INTO report_texts (seq, plan_id, period, section, text, at, by) "
@@ -63,4 +63,11 @@ def latest_published(db: sqlite_utils.Database, plan_id: str, period: str) -> di
     """Return the latest published report of a period, or None."""
     rows = list(db.query("SELECT * FROM published_reports WHERE plan_id = ? AND period = ? "
                          "ORDER BY number DESC LIMIT 1", [plan_id, period]))
+    return rows[0] if rows else None
+
+
+def same_period_and_as_of(db: sqlite_utils.Database, plan_id: str, period: str, as_of: str) -> dict[str, Any] | None:
+    """Return the latest published report of a period with the same peildatum, or None."""
+    rows = list(db.query("SELECT * FROM published_reports WHERE plan_id = ? AND period = ? AND as_of = ? "
+                         "ORDER BY number DESC LIMIT 1", [plan_id, period, as_of]))
     return rows[0] if rows else None

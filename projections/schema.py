@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -84,7 +84,7 @@ TABLES: dict[str, dict] = {
     ),
     "published_reports": dict(
         columns={"seq": int, "plan_id": str, "number": int, "period": str, "as_of": str,
-                 "position": int, "at": str, "by": str},
+                 "position": int, "replaces": int, "reason": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id", "number"]],
     ),

@@ -77,6 +77,8 @@ PROTECTED_GETS = [
     "/plannen/importeren",
     "/uitgaande-berichten",
     f"/plannen/{PLAN}/rapportages",
+    f"/plannen/{PLAN}/rapportages/vaststellen?periode=2026-H1&peildatum=2026-03-31&positie=1",
+    f"/plannen/{PLAN}/rapportages/nr-1",
     f"/plannen/{PLAN}/indicatoren",
     f"/plannen/{PLAN}/financien",
     # Not even whether a plan or intervention exists is told before signing in.

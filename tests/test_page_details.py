@@ -60,7 +60,7 @@ def test_indicator_values_are_written_the_dutch_way(site) -> None:
 
 def test_published_reports_are_listed_by_their_period_in_words(site) -> None:
     page = text(site.get(f"/plannen/{PLAN}/rapportages"))
-    assert "<td>eerste halfjaar 2026</td>" in page and "<td>2026-H1</td>" not in page
+    assert ">eerste halfjaar 2026</td>" in page and ">2026-H1</td>" not in page
 
 
 def test_the_favicon_is_served_without_signing_in(site) -> None:

@@ -31,9 +31,10 @@ def scenario(services):
     return services
 
 
-def publish(services, as_of=AS_OF, at=PUBLISHED_AT) -> int:
+def publish(services, as_of=AS_OF, at=PUBLISHED_AT, **new_version) -> int:
     position = services.runner.position
-    number = services.app.publish_report(PLAN, period=PERIOD, as_of=as_of, position=position, at=at, by="Bea Beheer")
+    number = services.app.publish_report(PLAN, period=PERIOD, as_of=as_of, position=position, at=at, by="Bea Beheer",
+                                         **new_version)
     services.catch_up()
     return number
 
@@ -111,11 +112,12 @@ def test_the_list_of_published_reports_is_kept(scenario):
     first = publish(scenario)
     scenario.app.add_note(PLAN, "2.A2", text="Nog een notitie", at=datetime(2026, 7, 21, 9), by="Fatima de Vries")
     scenario.catch_up()
-    second = publish(scenario, at=datetime(2026, 7, 22, 9))
+    second = publish(scenario, at=datetime(2026, 7, 22, 9), new_version=True, reason="Notitie 2.A2 nagekomen")
     rows = published_reports(scenario.db, PLAN)
     assert (first, second) == (1, 2)
-    assert [(r["number"], r["period"], r["as_of"], r["by"]) for r in rows] == [
-        (2, "2026-H1", "2026-07-15", "Bea Beheer"), (1, "2026-H1", "2026-07-15", "Bea Beheer")]
+    assert [(r["number"], r["period"], r["as_of"], r["by"], r["replaces"], r["reason"]) for r in rows] == [
+        (2, "2026-H1", "2026-07-15", "Bea Beheer", 1, "Notitie 2.A2 nagekomen"),
+        (1, "2026-H1", "2026-07-15", "Bea Beheer", 0, "")]
     assert rows[0]["position"] > rows[1]["position"]
     events = [type(e).__name__ for e in stored_events(scenario)]
     assert events.count("ReportPublished") == 2
@@ -142,6 +144,25 @@ def test_the_same_report_cannot_be_published_twice(scenario):
                                     at=datetime(2026, 7, 21, 9), by="Bea Beheer")
 
 
+def test_a_second_report_of_the_same_period_and_peildatum_only_as_a_new_version_with_a_reason(scenario):
+    publish(scenario)
+    scenario.app.add_note(PLAN, "2.A2", text="Nog een notitie", at=datetime(2026, 7, 21, 9), by="Fatima de Vries")
+    scenario.catch_up()
+    before = len(stored_events(scenario))
+    later = datetime(2026, 7, 22, 9)
+    with pytest.raises(DomainError, match=r"al rapportage nr\. 1 vastgesteld.*nieuwe versie"):
+        publish(scenario, at=later)
+    with pytest.raises(DomainError, match="reden van de nieuwe versie"):
+        publish(scenario, at=later, new_version=True, reason="  ")
+    with pytest.raises(DomainError, match="geen vorige versie"):
+        publish(scenario, as_of=date(2026, 7, 10), at=later, new_version=True, reason="Correctie")
+    assert len(stored_events(scenario)) == before  # nothing recorded
+    assert publish(scenario, as_of=date(2026, 7, 10), at=later) == 2  # another peildatum: a report of its own
+    assert publish(scenario, at=later, new_version=True, reason="Correctie 2.A2") == 3
+    data, meta = published(scenario, scenario.db, PLAN, 3)
+    assert b"nieuwe versie van nr. 1: Correctie 2.A2" in render_report(data, meta, "md")
+
+
 def test_the_cli_publishes_and_makes_the_published_report_again(scenario, cli, tmp_path):
     result = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-07-20")
     assert result.exit_code == 0, result.output
@@ -154,6 +175,12 @@ def test_the_cli_publishes_and_makes_the_published_report_again(scenario, cli, t
     assert later.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     listing = cli("reports", "--json")
     assert '"number": 1' in listing.output and '"by": "tester"' in listing.output
+    again = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-08-02")
+    assert again.exit_code == 1 and "alleen opnieuw vast als nieuwe versie" in again.output
+    again = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-08-02",
+                "--new-version", "--reason", "Commissie alsnog bijeen")
+    assert again.exit_code == 0, again.output
+    assert '"replaces": 1' in cli("reports", "--json").output
     result = cli("report", "--period", "2025-H2", "--published", "-o", tmp_path / "x.md")
     assert result.exit_code == 1 and "geen vastgestelde rapportage over 2025-H2" in result.output
 
@@ -169,6 +196,15 @@ def test_the_beheerder_publishes_the_preview_from_the_page(scenario, data_dir):
     position = int(re.search(r'name="positie" value="(\d+)"', page).group(1))
     # An event between the preview and the click: the report published is the one previewed.
     scenario.app.add_note(PLAN, "2.A2", text="Tussendoor", at=datetime(2026, 7, 20, 9), by="Fatima de Vries")
+    # "Vaststellen…" first asks to confirm, and records nothing.
+    assert 'action="/plannen/{}/rapportages/vaststellen" class="publish-form"'.format(PLAN) in page
+    assert 'method="get" action="/plannen/{}/rapportages/vaststellen"'.format(PLAN) in page
+    events = len(stored_events(scenario))
+    confirm = client.get(f"/plannen/{PLAN}/rapportages/vaststellen?periode=2026-H1&peildatum=2026-07-15&positie={position}")
+    text = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Ja, vaststellen</button>" in text
+    assert f"tot en met\n  nr. {position}" in text and "eerste halfjaar 2026" in text
+    assert len(stored_events(scenario)) == events
     response = client.post(f"/plannen/{PLAN}/rapportages/vaststellen",
                            data={"csrf_token": csrf_token(client, url), "periode": "2026-H1",
                                  "peildatum": "2026-07-15", "positie": str(position)})
@@ -182,6 +218,43 @@ def test_the_beheerder_publishes_the_preview_from_the_page(scenario, data_dir):
     download = client.get(f"/plannen/{PLAN}/rapportages/nr-1.md")
     assert download.status_code == 200 and b"vastgesteld op 20 juli 2026 door Bea Beheer" in download.data
     assert client.get(f"/plannen/{PLAN}/rapportages/nr-7").status_code == 404
+    # The same period and peildatum again: the confirmation asks for a new version and its reason.
+    confirm = client.get(f"/plannen/{PLAN}/rapportages/vaststellen?periode=2026-H1&peildatum=2026-07-15"
+                         f"&positie={position + 1}").get_data(as_text=True)
+    assert "al <a href" in confirm and "rapportage nr. 1</a>" in confirm
+    assert "Nieuwe versie vaststellen</button>" in confirm and 'name="reden"' in confirm
+    form = {"csrf_token": csrf_token(client, url), "periode": "2026-H1", "peildatum": "2026-07-15",
+            "positie": str(position + 1), "nieuwe_versie": "ja", "reden": ""}
+    refused = client.post(f"/plannen/{PLAN}/rapportages/vaststellen", data=form)
+    assert refused.status_code == 422 and "Geef de reden van de nieuwe versie op." in refused.get_data(as_text=True)
+    assert len(published_reports(scenario.db, PLAN)) == 1
+    second = client.post(f"/plannen/{PLAN}/rapportages/vaststellen", data=form | {"reden": "Notitie tussendoor"})
+    assert second.status_code == 303 and second.headers["Location"].endswith("/rapportages/nr-2")
+    shown = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Nieuwe versie van <a href" in shown and "Reden: Notitie tussendoor" in shown
+    assert "nieuwe versie van nr. 1: Notitie tussendoor" in client.get(url).get_data(as_text=True)
+
+
+def test_a_lezer_reads_the_published_reports_and_makes_no_concept(scenario, data_dir):
+    from web import create_app
+
+    publish(scenario)
+    web = create_app({"DATA_DIR": str(data_dir), "TODAY": "2026-07-20", "TESTING": True})
+    client = web.test_client()
+    sign_in(client, scenario, "lezer")
+    page = client.get(f"/plannen/{PLAN}/rapportages")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Rapportage nr. 1</a>" in text
+    assert "Voorbeeld tonen" not in text and "Vaststellen" not in text
+    assert "Raadsrapportage</a>" in client.get(f"/plannen/{PLAN}").get_data(as_text=True)
+    assert client.get(f"/plannen/{PLAN}/rapportages/nr-1").status_code == 200
+    download = client.get(f"/plannen/{PLAN}/rapportages/nr-1.md")
+    assert download.status_code == 200 and b"vastgesteld op 20 juli 2026" in download.data
+    assert client.get(f"/plannen/{PLAN}/rapportages/concept.md?periode=2026-H1&peildatum=2026-07-15").status_code == 403
+    assert client.get(f"/plannen/{PLAN}/rapportages?periode=2026-H1&peildatum=2026-07-15").get_data(as_text=True).count(
+        "Voorbeeld van de rapportage") == 0
+    url = f"/plannen/{PLAN}/rapportages"
+    assert client.get(f"{url}/vaststellen?periode=2026-H1&peildatum=2026-07-15&positie=5").status_code == 403
 
 
 def test_the_stuurgroep_may_not_publish(scenario, data_dir):

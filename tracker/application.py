@@ -345,11 +345,12 @@ class TrackerApp(UserCommands, Application[UUID]):
         self._save(plan)
 
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
-                       by: str) -> int:
+                       by: str, new_version: bool = False, reason: str = "") -> int:
         """Adopt a council report as made from a position of the event log; return its number."""
         if position > (self.recorder.max_notification_id() or 0):
             raise DomainError(f"Positie {position} ligt voorbij de laatste gebeurtenis.")
         plan = self.get_plan(plan_id)
-        number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=by)
+        number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=by,
+                                     new_version=new_version, reason=reason)
         self._save(plan)
         return number

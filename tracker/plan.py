@@ -209,8 +209,18 @@ class Plan(Aggregate):
             return sum(baseline.values(), Decimal(0))
         return None
 
-    def publish_report(self, *, period: str, as_of: date, position: int, at: datetime, by: str) -> int:
-        """Adopt the council report of a half year as made from a position of the event log."""
+    def same_report(self, period: str, as_of: date) -> int:
+        """Return the number of the latest report adopted for a half year and peildatum (0: none)."""
+        half = parse_half_year(period)
+        return max((n for n, p, a, _ in self.reports if (p, a) == (half.key, as_of)), default=0)
+
+    def publish_report(self, *, period: str, as_of: date, position: int, at: datetime, by: str,
+                       new_version: bool = False, reason: str = "") -> int:
+        """Adopt the council report of a half year as made from a position of the event log.
+
+        A second report of the same half year and peildatum is only adopted as an explicit new
+        version, with its reason.
+        """
         half = parse_half_year(period)
         if as_of < half.start:
             raise DomainError(f"De peildatum {as_of:%d-%m-%Y} ligt voor het begin van {half.key}.")
@@ -220,10 +230,23 @@ class Plan(Aggregate):
             raise DomainError("Een rapportage wordt gemaakt uit minstens één gebeurtenis.")
         for number, p, a, pos in self.reports:
             if (p, a, pos) == (half.key, as_of, position):
-                raise DomainError(f"Deze rapportage is al vastgesteld (nr. {number}).")
+                raise DomainError(f"Deze rapportage is al vastgesteld (nr. {number}): er is sindsdien "
+                                  "niets vastgelegd, een nieuwe versie zou hetzelfde zeggen.")
+        replaces = self.same_report(half.key, as_of)
+        reason = (reason or "").strip()
+        if replaces and not new_version:
+            raise DomainError(
+                f"Over {half.key} met peildatum {as_of:%d-%m-%Y} is al rapportage nr. {replaces} vastgesteld. "
+                "Stel haar alleen opnieuw vast als nieuwe versie, met de reden.")
+        if new_version and not replaces:
+            raise DomainError(f"Over {half.key} met peildatum {as_of:%d-%m-%Y} is nog geen rapportage "
+                              "vastgesteld: er is geen vorige versie.")
+        if new_version and not reason:
+            raise DomainError("Geef de reden van de nieuwe versie op.")
         number = len(self.reports) + 1
         self.trigger_event(ReportPublished, plan_id=self.plan_id, number=number, period=half.key,
-                           as_of=as_of, position=position, at=at, by=by)
+                           as_of=as_of, position=position, replaces=replaces,
+                           reason=reason if new_version else "", at=at, by=by)
         return number
 
     def write_report_text(self, *, period: str, section: str, text: str, at: datetime, by: str) -> None:

@@ -14,6 +14,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "manage_users": ("beheerder",),
     "outbox": ("beheerder",),
     "report": ("beheerder", "stuurgroep"),
+    "read_reports": ("beheerder", "stuurgroep", "trekker", "lezer"),  # published reports are public
     "publish_report": ("beheerder",),
     "record_data": ("beheerder",),
 }

@@ -50,9 +50,12 @@ def test_preview_download_and_publish_a_report(beheerder: Page, live_server: str
     info.value.save_as(word)
     assert "Kernboodschap" in [p.text for p in docx.Document(str(word)).paragraphs]
 
-    page.get_by_role("button", name="Vaststellen").click()
+    page.get_by_role("button", name="Vaststellen…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapportage vaststellen")  # confirm first
+    assert axe(page) == []
+    page.get_by_role("button", name="Ja, vaststellen").click()
     expect(page).to_have_url(re.compile(r"/rapportages/nr-1$"))
-    expect(page.get_by_role("status")).to_contain_text("Rapportage nr. 1 over het eerste halfjaar 2026 is vastgesteld.")
+    expect(page.get_by_role("status").filter(has_text="Rapportage nr. 1")).to_contain_text("Rapportage nr. 1 over het eerste halfjaar 2026 is vastgesteld.")
     expect(page.locator("article.report-preview")).to_contain_text("vastgesteld op 1 april 2026")
     page.get_by_role("link", name="alle rapportages").click()
     expect(page.get_by_role("link", name="Rapportage nr. 1", exact=True)).to_be_visible()

@@ -10,7 +10,7 @@ from flask_login import current_user
 from projections import plans as plan_queries
 from projections.finance import KIND_LABELS, recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
-from projections.publications import published_reports, report_texts
+from projections.publications import published_report, published_reports, report_texts, same_period_and_as_of
 from projections.report import HalfYear, ReportError
 from projections.report_figures import covers_label, period_label
 from projections.wording import euro
@@ -78,13 +78,15 @@ def _download(data: dict, meta, fmt: str) -> Response:
 
 
 @bp.get("/plannen/<plan_id>/rapportages")
-@requires("report")
+@requires("read_reports")
 def reports_page(plan_id: str):
     plan = _plan_or_404(plan_id)
     db = read_model()
     halves = _half_years(plan)
     context = {"plan": plan, "published": published_reports(db, plan_id), "halves": halves,
                "preview": None, "period": None, "as_of": today(), "formats": FORMAT_LABELS}
+    if not allowed(current_user, "report"):
+        return render_template("reports.html", **context)  # the published reports only
     if request.args.get("periode"):
         period, as_of = _period_and_as_of(request.args)
         try:
@@ -112,20 +114,43 @@ def concept_download(plan_id: str, fmt: str):
     return _download(data, meta, fmt)
 
 
+def _position(values) -> int:
+    try:
+        return int(values.get("positie", ""))
+    except ValueError:
+        abort(400, description="De positie van het voorbeeld ontbreekt; toon het voorbeeld opnieuw.")
+
+
+def _confirm_page(plan: dict, period: HalfYear, as_of: date, position: int, *, error: str = "",
+                  reason: str = "", status: int = 200):
+    earlier = same_period_and_as_of(read_model(), plan["plan_id"], period.key, as_of.isoformat())
+    return render_template("report_confirm.html", plan=plan, period=period, as_of=as_of, position=position,
+                           earlier=earlier, error=error, reason=reason), status
+
+
+@bp.get("/plannen/<plan_id>/rapportages/vaststellen")
+@requires("publish_report")
+def confirm_publish(plan_id: str):
+    """Show what vaststellen will freeze, and ask to confirm (a new version asks for its reason)."""
+    plan = _plan_or_404(plan_id)
+    period, as_of = _period_and_as_of(request.args)
+    return _confirm_page(plan, period, as_of, _position(request.args))
+
+
 @bp.post("/plannen/<plan_id>/rapportages/vaststellen")
 @requires("publish_report")
 def publish(plan_id: str):
-    _plan_or_404(plan_id)
+    plan = _plan_or_404(plan_id)
     period, as_of = _period_and_as_of(request.form)
-    try:
-        position = int(request.form.get("positie", ""))
-    except ValueError:
-        abort(400, description="De positie van het voorbeeld ontbreekt; toon het voorbeeld opnieuw.")
+    position = _position(request.form)
+    reason = request.form.get("reden", "")
     try:
         number = services().app.publish_report(plan_id, period=period.key, as_of=as_of, position=position,
-                                               at=now(), by=current_user.name)
+                                               at=now(), by=current_user.name,
+                                               new_version=request.form.get("nieuwe_versie") == "ja",
+                                               reason=reason)
     except (DomainError, ConflictError) as exc:
-        abort(400, description=str(exc))
+        return _confirm_page(plan, period, as_of, position, error=str(exc), reason=reason, status=422)
     refresh_read_model()
     flash(f"Rapportage nr. {number} over het {period.label} is vastgesteld.")
     return redirect(url_for("reports.published_page", plan_id=plan_id, number=number), 303)
@@ -169,7 +194,7 @@ def set_signature(plan_id: str):
 
 
 @bp.get("/plannen/<plan_id>/rapportages/nr-<int:number>")
-@requires("report")
+@requires("read_reports")
 def published_page(plan_id: str, number: int):
     plan = _plan_or_404(plan_id)
     try:
@@ -177,11 +202,12 @@ def published_page(plan_id: str, number: int):
     except ReportError:
         abort(404)
     return render_template("report_published.html", plan=plan, number=number, data=data, meta=meta,
+                           record=published_report(read_model(), plan_id, number),
                            formats=FORMAT_LABELS, preview=render_fragment(report_blocks(data, meta)))
 
 
 @bp.get("/plannen/<plan_id>/rapportages/nr-<int:number>.<fmt>")
-@requires("report")
+@requires("read_reports")
 def published_download(plan_id: str, number: int, fmt: str):
     _plan_or_404(plan_id)
     try:

@@ -36,4 +36,5 @@ def published(services: Services, db: sqlite_utils.Database, plan_id: str,
         frozen.close()
     published_on = date.fromisoformat(record["at"][:10])
     return data, ReportMeta(status="vastgesteld", generated_on=published_on, number=number,
-                            published_at=record["at"], published_by=record["by"])
+                            published_at=record["at"], published_by=record["by"],
+                            replaces=record["replaces"] or 0, reason=record["reason"] or "")

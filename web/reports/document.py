@@ -27,6 +27,8 @@ class ReportMeta:
     number: int | None = None
     published_at: str = ""
     published_by: str = ""
+    replaces: int = 0                # a new version of report nr. ``replaces`` (same period and peildatum)
+    reason: str = ""                 # why that new version was adopted
 
 
 def title(data: dict[str, Any], meta: ReportMeta) -> str:
@@ -40,6 +42,8 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
         status = f"vastgesteld op {long_date(meta.published_at)}"
         status += f" door {meta.published_by}" if meta.published_by else ""
         status += f" (rapportage nr. {meta.number})" if meta.number else ""
+        if meta.replaces:
+            status += f"; nieuwe versie van nr. {meta.replaces}: {meta.reason}"
     else:
         status = "concept"
     facts = [

@@ -10,7 +10,9 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 import click
+from eventsourcing.persistence import PersistenceError
 
+from events.store import StoreSettingsError
 from projections import plans as plan_queries
 from projections.interventions import plans_with_code
 from tracker.clock import moment_of_change
@@ -35,7 +37,12 @@ class Context:
     @property
     def services(self) -> Services:
         if self._services is None:
-            self._services = open_services()
+            try:
+                self._services = open_services()
+            except StoreSettingsError as exc:
+                fail(str(exc))
+            except PersistenceError as exc:  # PostgreSQL down, refused, or a wrong password
+                fail(f"de gebeurtenissenopslag is niet bereikbaar: {exc}")
         return self._services
 
 

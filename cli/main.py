@@ -21,7 +21,7 @@ for command in (
     milestones.milestone,
     interventions.assign, interventions.note, interventions.status, interventions.close,
     users.user_group,
-    store.export_events, store.rebuild,
+    store.export_events, store.rebuild, store.migrate_store,
     serve.serve, serve.run,
     reminders.reminders, reminders.outbox, reminders.resolve_reminder, reminders.scheduler,
     calendar.calendar,

@@ -73,18 +73,18 @@ def postgres_env(url: str) -> dict[str, str]:
     try:
         port = parts.port or 5432
     except ValueError:
-        raise StoreSettingsError(f"{DATABASE_URL_ENV}: ongeldige poort in '{_without_password(url)}'") from None
+        raise StoreSettingsError(f"{DATABASE_URL_ENV}: ongeldige poort in '{display_url(url)}'") from None
     missing = [name for name, value in (("gebruiker", parts.username), ("wachtwoord", parts.password),
                                         ("host", parts.hostname), ("database", parts.path.strip("/")))
                if not value]
     if missing:
         raise StoreSettingsError(f"{DATABASE_URL_ENV}: {', '.join(missing)} ontbreekt in "
-                                 f"'{_without_password(url)}'")
+                                 f"'{display_url(url)}'")
     query = parse_qs(parts.query)
     unknown = sorted(set(query) - {"schema"})
     if unknown:
         raise StoreSettingsError(f"{DATABASE_URL_ENV}: onbekende instelling(en) {', '.join(unknown)} in "
-                                 f"'{_without_password(url)}' (alleen schema= kan)")
+                                 f"'{display_url(url)}' (alleen schema= kan)")
     schema = {"POSTGRES_SCHEMA": query["schema"][-1]} if query.get("schema") else {}
     return {
         **schema,
@@ -111,7 +111,8 @@ def event_store_env(data_dir: Path | str, database_url: str | None) -> dict[str,
     return postgres_env(database_url) if database_url else sqlite_env(data_dir)
 
 
-def _without_password(url: str) -> str:
+def display_url(url: str) -> str:
+    """Return a database URL fit to print: its password replaced by ***."""
     parts = urlsplit(url)
     if parts.password is None:
         return url

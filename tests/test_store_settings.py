@@ -40,3 +40,27 @@ def test_without_a_url_the_store_is_sqlite_in_the_data_directory(tmp_path):
     assert store_env(tmp_path, environ={})["SQLITE_DBNAME"] == str(tmp_path / "events.sqlite")
     url = "postgresql://tracker:pw@127.0.0.1:5432/voortgang"
     assert store_env(tmp_path, environ={"TRACKER_DATABASE_URL": url})["POSTGRES_DBNAME"] == "voortgang"
+
+
+def test_a_command_on_an_unreachable_store_says_so_in_dutch(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from tests.pg_server import free_port
+
+    url = f"postgresql://tracker:geheim@127.0.0.1:{free_port()}/voortgang"
+    result = CliRunner().invoke(main, ["plans"], env={"TRACKER_DATA_DIR": str(tmp_path), "TRACKER_DATABASE_URL": url,
+                                                      "TRACKERAPP_POSTGRES_CONNECT_TIMEOUT": "1"})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("fout: de gebeurtenissenopslag is niet bereikbaar")
+    assert "geheim" not in result.stderr and "Traceback" not in result.output
+
+
+def test_a_command_with_a_malformed_url_says_what_is_wrong(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    result = CliRunner().invoke(main, ["plans"], env={"TRACKER_DATA_DIR": str(tmp_path),
+                                                      "TRACKER_DATABASE_URL": "postgresql://tracker@db/voortgang"})
+    assert result.exit_code == 1 and "fout: TRACKER_DATABASE_URL: wachtwoord ontbreekt" in result.stderr

@@ -79,9 +79,15 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or (database_url_from_env() if env is None else env.get(DATABASE_URL_ENV))
-    app = TrackerApp(env={**store_env(data_dir, environ=env, database_url=url), **(env or {})})
-    if url:
-        with exclusive(app.recorder, "create-tables", wait=True):
-            app.recorder.create_table()
+    app = open_event_store({**store_env(data_dir, environ=env, database_url=url), **(env or {})})
     runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
     return Services(data_dir, app, runner, database_url=url)
+
+
+def open_event_store(settings: dict[str, str]) -> TrackerApp:
+    """Open the write side on an event store; on PostgreSQL create its tables, one process at a time."""
+    app = TrackerApp(env=settings)
+    if settings.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        with exclusive(app.recorder, "create-tables", wait=True):
+            app.recorder.create_table()
+    return app

@@ -38,7 +38,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from events.store import EVENTS_FILENAME  # noqa: E402
-from tracker.due import Due, parse_due  # noqa: E402
+from events.periods import Due, parse_due  # noqa: E402
 from tracker.planfile import parse_plan  # noqa: E402
 
 MANIFEST = "bench-store.json"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
 
+from events.periods import Quarter
 from notifications.settings import ReminderSettings
 from notifications.workdays import workdays_before
 
@@ -80,20 +81,9 @@ def days_phrase(days: int) -> str:
     return f"{late} dag{'' if late == 1 else 'en'} te laat"
 
 
-def quarter_end(day: date) -> date:
-    """Return the last day of the quarter a day falls in."""
-    last_month = (day.month - 1) // 3 * 3 + 3
-    following = date(day.year + (last_month == 12), last_month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def quarter_key(day: date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 def quarterly_update_day(day: date, workdays: int) -> date:
     """Return the day the quarterly update request goes out in the quarter of ``day``."""
-    return workdays_before(quarter_end(day), workdays)
+    return workdays_before(Quarter.of(day).end, workdays)
 
 
 def digest_week(today: date) -> tuple[date, date, date]:
@@ -152,13 +142,14 @@ def quarterly_reminders(iv: dict[str, Any], today: date, settings: ReminderSetti
     if not settings.quarterly_update_workdays or not iv.get("trekker_email"):
         return []
     send_on = quarterly_update_day(today, settings.quarterly_update_workdays)
-    end = quarter_end(today)
+    quarter = Quarter.of(today)
+    end = quarter.end
     if not send_on <= today <= end:
         return []
     return [ReminderItem(rule="quarterly_update", recipient=iv["trekker_email"],
                          recipient_name=iv.get("trekker_name") or "", role="trekker",
-                         plan_id=iv["plan_id"], occasion=send_on, period=quarter_key(today),
-                         code=iv["code"], title=iv["title"], due=end, due_text=quarter_key(today),
+                         plan_id=iv["plan_id"], occasion=send_on, period=quarter.key,
+                         code=iv["code"], title=iv["title"], due=end, due_text=quarter.key,
                          days=(end - today).days)]
 
 

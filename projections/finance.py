@@ -10,13 +10,6 @@ import sqlite_utils
 
 from projections.versions import as_of_bound
 
-KIND_LABELS = {
-    "realisatie": "gerealiseerde uitgaven",
-    "kosten_maatregelen": "kosten van de maatregelen",
-    "besparing": "gerealiseerde besparing",
-}
-
-
 def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
     """Apply a FinanceFigureRecorded or FinanceFigureConfirmed event."""
     name = type(event).__name__

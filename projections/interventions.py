@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
+from events.vocabulary import Stoplicht
+
 IV = "intervention_versions"
 MS = "milestone_versions"
 
@@ -103,7 +105,7 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
     """Return an intervention in the stable shape of the CLI's JSON (docs/cli.md)."""
     trekker = {"name": iv["trekker_name"], "email": iv["trekker_email"]} if iv["trekker_name"] else None
     explanation = None
-    if iv["stoplicht"] in ("oranje", "rood"):
+    if Stoplicht.explained(iv["stoplicht"]):
         explanation = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
     return {
         "plan": iv["plan_id"], "code": iv["code"], "title": iv["title"],

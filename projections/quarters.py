@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlite_utils
 
+from events.periods import Quarter
+from events.vocabulary import Stoplicht
 from projections.interventions import MS, _code_key, interventions_as_of
 from projections.versions import as_of_bound, valid_clause
 
@@ -16,52 +17,6 @@ CATEGORY_LABELS = {
     "op_tijd": "op tijd gereed", "te_laat_gereed": "te laat gereed", "te_laat": "te laat",
     "verschoven": "verschoven", "vervallen": "vervallen", "open": "nog open",
 }
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    @classmethod
-    def parse(cls, text: str) -> Quarter:
-        """Read '2026-Q1' or 'Q1 2026'."""
-        t = text.strip().upper().replace(" ", "-")
-        parts = t.split("-")
-        if len(parts) == 2:
-            a, b = parts
-            if a.startswith("Q"):
-                a, b = b, a
-            if b.startswith("Q") and b[1:].isdigit() and a.isdigit() and 1 <= int(b[1:]) <= 4:
-                return cls(int(a), int(b[1:]))
-        raise ValueError(f"'{text}' is geen kwartaal (gebruik bijvoorbeeld 2026-Q1)")
-
-    @classmethod
-    def of(cls, day: date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        nxt = self.next()
-        return nxt.start - timedelta(days=1)
-
-    def next(self) -> Quarter:
-        return Quarter(self.year + (self.number == 4), self.number % 4 + 1)
-
-    def previous(self) -> Quarter:
-        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}-Q{self.number}"
-
-    @property
-    def label(self) -> str:
-        return f"Q{self.number} {self.year}"
 
 
 def _in(quarter: Quarter, iso: str | None) -> bool:
@@ -111,7 +66,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
             rows.append({"intervention": iv, "milestones": items})
     rows.sort(key=lambda r: _code_key(r["intervention"]["code"]))
     status_totals = {c: sum(1 for iv in interventions if iv["stoplicht_effective"] == c)
-                     for c in ("groen", "oranje", "rood")}
+                     for c in Stoplicht.values()}
     return {"quarter": quarter, "moment": moment, "running": today < quarter.end, "rows": rows,
             "totals": totals, "due": sum(totals.values()), "stoplicht": status_totals}
 

@@ -7,16 +7,18 @@ date: no clock, so a report made twice from the same read model is the same repo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
 
+from events import periods
+from events.periods import PeriodError, Quarter
+from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
-from projections.quarters import Quarter, planned_vs_realised
+from projections.quarters import planned_vs_realised
 from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
 from projections.report_letter import letter_parts, outlook
@@ -36,48 +38,15 @@ class ReportError(ValueError):
     """A report that cannot be made (unknown plan, a period that has not begun)."""
 
 
-@dataclass(frozen=True)
-class HalfYear:
-    """The half year a council report covers."""
-
-    year: int
-    half: int
+class HalfYear(periods.HalfYear):
+    """The half year a report covers; one that cannot be read is a ReportError."""
 
     @classmethod
-    def parse(cls, text: str) -> HalfYear:
-        """Read '2026-H1' or 'H1 2026'."""
-        t = " ".join(str(text).upper().split())
-        m = re.fullmatch(r"(\d{4})[- ]?H([12])|H([12])[- ]?(\d{4})", t)
-        if not m:
-            raise ReportError(f"'{text}' is geen halfjaar (gebruik bijvoorbeeld 2026-H1).")
-        return cls(int(m[1] or m[4]), int(m[2] or m[3]))
-
-    @classmethod
-    def of(cls, day: date) -> HalfYear:
-        return cls(day.year, 1 if day.month <= 6 else 2)
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 1 if self.half == 1 else 7, 1)
-
-    @property
-    def end(self) -> date:
-        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}-H{self.half}"
-
-    @property
-    def label(self) -> str:
-        return f"{'eerste' if self.half == 1 else 'tweede'} halfjaar {self.year}"
-
-    def next(self) -> HalfYear:
-        return HalfYear(self.year + (self.half == 2), 2 if self.half == 1 else 1)
-
-    def quarters(self) -> list[Quarter]:
-        first = Quarter(self.year, 1 if self.half == 1 else 3)
-        return [first, first.next()]
+    def parse(cls, text: object) -> HalfYear:
+        try:
+            return super().parse(text)  # type: ignore[return-value]
+        except PeriodError as exc:
+            raise ReportError(str(exc)) from None
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -125,10 +94,10 @@ def _explanation(iv: dict[str, Any], as_of: date) -> dict[str, Any]:
                        f"{_n(len(late), 'mijlpaal', 'mijlpalen')} te laat: " + "; ".join(
                            f"{m['label']} ({m['due_text']}, {days_late(m, as_of)} dagen)" for m in late) + ".")
     manual = None
-    if iv["stoplicht"] in ("oranje", "rood"):
+    if Stoplicht.explained(iv["stoplicht"]):
         manual = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
     return {"manual": manual, "auto_reason": auto_reason,
-            "missing": iv["stoplicht_effective"] != "groen" and manual is None}
+            "missing": iv["stoplicht_effective"] != Stoplicht.GROEN and manual is None}
 
 
 def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
@@ -287,7 +256,7 @@ def _finance_line(r: dict[str, Any]) -> str:
 
 def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date) -> dict[str, Any]:
     """Return the content of the council report of a half year, as of the end of a day."""
-    period = period if isinstance(period, HalfYear) else HalfYear.parse(period)
+    period = period if isinstance(period, periods.HalfYear) else HalfYear.parse(period)
     plan = plan_queries.plan(db, plan_id)
     if plan is None:
         raise ReportError(f"Onbekend plan '{plan_id}'.")

@@ -8,22 +8,14 @@ from typing import Any
 
 import sqlite_utils
 
+from events.periods import MONTH_NAMES, period_label
 from events.plan import share_of_year
+from events.vocabulary import Domain
 from projections.finance import finance_figures
 from projections.indicators import indicator_values
-from projections.wording import MONTHS, number_nl
+from projections.wording import number_nl
 
-DOMAIN_ORDER = ("jeugd", "wmo", "beide")
-
-
-def period_label(key: str) -> str:
-    """Return a period key as Dutch text: 2026-H1 → H1 2026, 2026-03 → maart 2026."""
-    year, _, part = key.partition("-")
-    if not part:
-        return year
-    if part[0] in "HQ":
-        return f"{part} {year}"
-    return f"{MONTHS[int(part) - 1]} {year}"
+DOMAIN_ORDER = Domain.values()
 
 
 def _target_text(target: dict[str, Any] | None, unit: str) -> str:
@@ -80,8 +72,8 @@ def covers_label(year: int, period_end: date | str) -> str:
     if end == date(year, 1, 31):
         return f"januari {year}"
     if (end + timedelta(days=1)).day == 1:
-        return f"januari t/m {MONTHS[end.month - 1]} {year}"
-    return f"1 januari t/m {end.day} {MONTHS[end.month - 1]} {year}"
+        return f"januari t/m {MONTH_NAMES[end.month - 1]} {year}"
+    return f"1 januari t/m {end.day} {MONTH_NAMES[end.month - 1]} {year}"
 
 
 def _figure(f: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -8,26 +8,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
+from events.vocabulary import MilestoneState, Stoplicht
+
 SOON_DAYS = 30          # a milestone due within this many days is "binnenkort"
 LONG_LATE_DAYS = 90     # one milestone later than this makes the stoplicht rood
 STALE_DAYS = 92         # no update for longer than a quarter: actualiteit is flagged
-COLOURS = ("groen", "oranje", "rood")
+COLOURS = Stoplicht.values()
 
 
 def milestone_state(row: dict[str, Any], today: date) -> str:
     """Return gereed, vervallen, te_laat, binnenkort, verschoven or gepland."""
     if row["status"] == "done":
-        return "gereed"
+        return MilestoneState.GEREED.value
     if row["status"] == "cancelled":
-        return "vervallen"
+        return MilestoneState.VERVALLEN.value
     due = date.fromisoformat(row["due"])
     if due < today:
-        return "te_laat"
+        return MilestoneState.TE_LAAT.value
     if (due - today).days <= SOON_DAYS:
-        return "binnenkort"
+        return MilestoneState.BINNENKORT.value
     if row.get("reschedule_count"):
-        return "verschoven"
-    return "gepland"
+        return MilestoneState.VERSCHOVEN.value
+    return MilestoneState.GEPLAND.value
 
 
 def days_late(row: dict[str, Any], today: date) -> int:
@@ -45,16 +47,15 @@ def auto_stoplicht(milestones: Iterable[dict[str, Any]], today: date) -> str:
     """
     late = [days_late(m, today) for m in milestones if days_late(m, today) > 0]
     if not late:
-        return "groen"
+        return Stoplicht.GROEN.value
     if len(late) >= 2 or max(late) > LONG_LATE_DAYS:
-        return "rood"
-    return "oranje"
+        return Stoplicht.ROOD.value
+    return Stoplicht.ORANJE.value
 
 
 def worst(*colours: str | None) -> str:
     """Return the most serious of the given stoplicht colours."""
-    present = [c for c in colours if c in COLOURS]
-    return max(present, key=COLOURS.index) if present else "groen"
+    return Stoplicht.worst(*colours).value
 
 
 def actualiteit(last_update_at: str | None, today: date) -> tuple[int | None, bool]:

@@ -5,21 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from events.periods import MONTH_NAMES
 from events.plan_changes import INTERVENTION_FIELDS, field_change, value_text
+from events.vocabulary import Domain, MilestoneKind, MilestoneState
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
-
-STATE_LABELS = {
-    "gepland": "gepland", "binnenkort": "binnenkort", "te_laat": "te laat", "gereed": "gereed",
-    "verschoven": "verschoven", "vervallen": "vervallen",
-}
-KIND_LABELS = {
-    "plan_ready": "plan gereed", "pilot_start": "start pilot", "start": "start",
-    "evaluation": "evaluatie", "decision": "besluit", "delivery": "oplevering",
-    "report": "rapportage", "other": "overig",
-}
-DOMAIN_LABELS = {"jeugd": "Jeugd", "wmo": "Wmo", "beide": "Jeugd en Wmo"}
+STATE_LABELS = MilestoneState.labels()
+KIND_LABELS = MilestoneKind.labels()
+DOMAIN_LABELS = Domain.labels()
 
 
 def long_date(value: date | str | None) -> str:
@@ -28,7 +20,7 @@ def long_date(value: date | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def short_date(value: date | datetime | str | None) -> str:

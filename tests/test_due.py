@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.due import Due, DueError, parse_due
+from events.periods import Due, DueError, parse_due
 
 # The table of docs/plan-format.md, row by row: (written, precision, due date).
 DOCUMENTED = [

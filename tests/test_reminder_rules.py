@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
+from events.periods import Quarter
 from notifications.digest import compose_all, intervention_url
-from notifications.rules import digest_week, quarter_end, quarterly_update_day, reminders_for_plan
+from notifications.rules import digest_week, quarterly_update_day, reminders_for_plan
 from notifications.selection import reminders_due
 from notifications.settings import MailSettings, ReminderSettings
 from notifications.workdays import easter, is_workday, workdays_before
@@ -125,7 +126,7 @@ def test_easter_and_dutch_public_holidays() -> None:
 ])
 def test_the_quarterly_request_goes_ten_working_days_before_the_quarter_ends(day: date, expected: date) -> None:
     assert quarterly_update_day(day, 10) == expected
-    assert workdays_before(quarter_end(day), 10) == expected
+    assert workdays_before(Quarter.of(day).end, 10) == expected
 
 
 @pytest.mark.parametrize(("today", "count"), [

@@ -12,8 +12,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from events.periods import Due, DueError, parse_due
 from events.store import register_transcodings
-from tracker.due import Due, DueError, parse_due
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import Intervention, intervention_id
 from tracker.plan import Plan, plan_uuid

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import singledispatchmethod
@@ -27,13 +26,13 @@ from events.intervention import (
     StoplichtSet,
     TrekkerAssigned,
 )
-from tracker.due import Due
+from events.periods import Due
+from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
 from tracker.errors import DomainError, NotFoundError
 from tracker.users import person_name
 
-STOPLICHT = ("groen", "oranje", "rood")
-KINDS = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+KINDS = MilestoneKind.values()
+STOPLICHT = Stoplicht.settable_values()
 
 
 def intervention_id(plan_id: str, code: str) -> UUID:
@@ -81,8 +80,8 @@ class Intervention(Aggregate):
             valid_on: date | None = None) -> Intervention:
         """Register an intervention of a plan (held from ``valid_on``, the plan's adoption, when given)."""
         _required(title, "Een interventie heeft een titel nodig.")
-        if domain not in ("jeugd", "wmo", "beide"):
-            raise DomainError(f"Onbekend domein '{domain}': kies jeugd, wmo of beide.")
+        if not Domain.known(domain):
+            raise DomainError(f"Onbekend domein '{domain}': kies {Domain.choice_text()}.")
         return cls._create(
             InterventionAdded, id=intervention_id(plan_id, code), plan_id=plan_id, code=code,
             title=title, group_path=group_path, domain=domain, details=details,
@@ -203,7 +202,7 @@ class Intervention(Aggregate):
         if not from_plan:
             self._check_open()
         label = _required(label, "Een mijlpaal heeft een omschrijving nodig.")
-        if kind not in KINDS:
+        if not MilestoneKind.known(kind):
             raise DomainError(f"Onbekend soort mijlpaal '{kind}'.")
         if milestone_id in self.milestones:
             raise DomainError(f"Interventie {self.code} heeft al een mijlpaal '{milestone_id}'.")
@@ -271,7 +270,7 @@ class Intervention(Aggregate):
         self._check_open()
         name = person_name(name, "Geef de naam van de trekker op.")
         email = (email or "").strip()
-        if not _EMAIL.match(email):
+        if not is_email(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
         if self.trekker == (name, email):
             raise DomainError(f"{name} is al trekker van {self.code}.")
@@ -287,10 +286,10 @@ class Intervention(Aggregate):
                       at: datetime, by: str, valid_on: date | None = None) -> None:
         """Set the manual stoplicht (per ``valid_on``); oranje and rood require oorzaak, gevolg and bijsturing."""
         self._check_open()
-        if colour not in STOPLICHT:
-            raise DomainError(f"Onbekende stoplichtkleur '{colour}': kies groen, oranje of rood.")
+        if colour not in Stoplicht.settable_values():
+            raise DomainError(f"Onbekende stoplichtkleur '{colour}': kies {Stoplicht.choice_text()}.")
         oorzaak, gevolg, bijsturing = ((v or "").strip() for v in (oorzaak, gevolg, bijsturing))
-        if colour != "groen":
+        if Stoplicht(colour).needs_explanation:
             missing = [n for n, v in (("oorzaak", oorzaak), ("gevolg", gevolg),
                                       ("bijsturing", bijsturing)) if not v]
             if missing:

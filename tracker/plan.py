@@ -21,20 +21,13 @@ from events.plan import (
     ReportTextWritten,
     share_of_year,
 )
+from events.periods import EXAMPLES, PRECISION_OF_FREQUENCY, PRECISION_WORDS
+from events.vocabulary import Domain, FinanceKind
 from tracker.errors import DomainError
-from tracker.inputs import (
-    EXAMPLES,
-    PRECISION_OF_FREQUENCY,
-    PRECISION_WORDS,
-    amount_text,
-    parse_amount,
-    parse_coverage,
-    parse_half_year,
-    parse_period,
-)
+from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
-FINANCE_DOMAINS = ("jeugd", "wmo", "beide")
-FINANCE_KINDS = ("realisatie", "kosten_maatregelen", "besparing")
+FINANCE_DOMAINS = Domain.values()
+FINANCE_KINDS = FinanceKind.values()
 REPORT_SECTIONS = {"inleiding": "de inleiding en context", "vervolgproces": "communicatie en vervolgproces"}
 MAX_REPORT_TEXT = 20_000
 
@@ -166,10 +159,10 @@ class Plan(Aggregate):
         start, end = self.facts["period"]["start"], self.facts["period"]["end"]
         if not start <= year <= end:
             raise DomainError(f"Het jaar {year} valt buiten de looptijd van het plan ({start}-{end}).")
-        if domain not in FINANCE_DOMAINS:
-            raise DomainError(f"Onbekend domein '{domain}': kies jeugd, wmo of beide.")
-        if kind not in FINANCE_KINDS:
-            raise DomainError(f"Onbekende soort '{kind}': kies realisatie, kosten_maatregelen of besparing.")
+        if not Domain.known(domain):
+            raise DomainError(f"Onbekend domein '{domain}': kies {Domain.choice_text()}.")
+        if not FinanceKind.known(kind):
+            raise DomainError(f"Onbekende soort '{kind}': kies {FinanceKind.choice_text()}.")
         number = parse_amount(amount)
         if number < 0 and kind != "besparing":
             raise DomainError("Uitgaven en kosten kunnen niet negatief zijn.")

@@ -16,12 +16,13 @@ from typing import Any
 
 import yaml
 
-from tracker.due import Due, DueError, parse_due
+from events.periods import Due, DueError, parse_due
+from events.vocabulary import Domain, MilestoneKind, is_email
 from tracker.errors import PlanFileError
 
 FORMAT_VERSION = 1
-DOMAINS = ("jeugd", "wmo", "beide")
-KINDS = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
+DOMAINS = Domain.values()
+KINDS = MilestoneKind.values()
 FREQUENCIES = ("maand", "kwartaal", "halfjaar", "jaar")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -520,7 +521,7 @@ def _reminders(c: _Checker, plan: dict) -> dict[str, Any] | None:
             result["before_due"] = sorted(set(days), reverse=True)
     if "stuurgroep" in settings:
         address = settings["stuurgroep"]
-        if not isinstance(address, str) or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", address.strip()):
+        if not is_email(address.strip() if isinstance(address, str) else address):
             c.error(c.line_of(settings, "stuurgroep"), f"plan.reminders: '{address}' is geen e-mailadres")
         else:
             result["stuurgroep"] = address.strip()

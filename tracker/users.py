@@ -16,15 +16,15 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
+from events.vocabulary import Role, is_email
 from tracker.errors import DomainError, NotFoundError
 
-ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
+ROLES = Role.values()
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's score 3: about 10^8 guesses or more. It knows the common passwords, keyboard
 # patterns, repeats, sequences and dates, and the words given (the name, the e-mail address).
 MIN_PASSWORD_SCORE = 3
 _SCORED_LENGTH = 100  # zxcvbn's effort grows with the length; past this a password is long enough
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # Bidirectional overrides and isolates: they make a name display as something else.
@@ -134,7 +134,7 @@ class UserCommands:
     def add_user(self, *, email: str, name: str, role: str, password: str, at: datetime, by: str) -> UUID:
         """Create an account with a password."""
         email = (email or "").strip().lower()
-        if not _EMAIL.match(email):
+        if not is_email(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
         name = person_name(name)
         _check_role(role)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, g, render_template
 
+from events.vocabulary import Stoplicht
 from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, number_nl, short_date
 from tracker.clock import moment_of_change
 from web.auth import init_auth, public
@@ -51,7 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_env.filters.update(long_date=long_date, short_date=short_date, number_nl=number_nl)
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
-                                 DOMAIN_LABELS=DOMAIN_LABELS)
+                                 DOMAIN_LABELS=DOMAIN_LABELS, Stoplicht=Stoplicht)
 
     @app.teardown_appcontext
     def close_read_model(_: BaseException | None) -> None:

@@ -12,6 +12,7 @@ import io
 from datetime import date
 from typing import Any
 
+from events.vocabulary import Stoplicht
 from projections.wording import STATE_LABELS, long_date
 
 COLUMNS = ("Code", "Interventie", "Hoofdstuk/thema", "Domein", "Trekker", "Stoplicht",
@@ -33,7 +34,7 @@ def neutralised(value: Any) -> Any:
 def _values(row: dict[str, Any]) -> list[Any]:
     nxt = row["next_milestone"]
     explanation = ""
-    if row["stoplicht"] in ("oranje", "rood"):
+    if Stoplicht.explained(row["stoplicht"]):
         explanation = f"Oorzaak: {row['oorzaak']} Gevolg: {row['gevolg']} Bijsturing: {row['bijsturing']}"
     return [
         row["code"], row["title"], " › ".join(g["title"] for g in row["group_path"]), row["domain"],

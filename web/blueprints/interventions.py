@@ -8,6 +8,7 @@ from typing import Any, Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from events.vocabulary import MilestoneKind
 from projections import plans as plan_queries
 from projections.board import board_row
 from projections.history import intervention_history
@@ -22,7 +23,7 @@ from web.permissions import allowed
 
 bp = Blueprint("interventions", __name__)
 
-KIND_CHOICES = ("plan_ready", "pilot_start", "start", "evaluation", "decision", "delivery", "report", "other")
+KIND_CHOICES = MilestoneKind.values()
 
 
 def _load(plan_id: str, code: str, as_of: date) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
+from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
 from projections.users import users_with_role
@@ -51,7 +52,7 @@ def _filters() -> BoardFilter:
         group=request.args.get("groep", "").strip(),
         domain=request.args.get("domein", "").strip(),
         trekker=request.args.get("trekker", "").strip(),
-        stoplicht=stoplicht if stoplicht in ("groen", "oranje", "rood") else "",
+        stoplicht=stoplicht if Stoplicht.known(stoplicht) else "",
         deviations_only=request.args.get("afwijkingen") in ("1", "on", "ja"),
         sort=sort if sort in SORTS else "code",
     )

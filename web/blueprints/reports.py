@@ -7,15 +7,17 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from events.periods import period_label
+from events.vocabulary import Domain, FinanceKind
 from projections import plans as plan_queries
-from projections.finance import KIND_LABELS, recorded_figures, unconfirmed_figures
+from projections.finance import recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
 from projections.publications import published_report, published_reports, report_texts, same_period_and_as_of
 from projections.report import HalfYear, ReportError
-from projections.report_figures import covers_label, period_label
+from projections.report_figures import covers_label
 from projections.wording import euro
 from tracker.errors import ConflictError, DomainError, LinesError
-from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS, REPORT_SECTIONS
+from tracker.plan import REPORT_SECTIONS
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
 from web.htmx import render
@@ -299,7 +301,7 @@ def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None
     return render_template("finance.html", plan=plan, finance=plan["facts"].get("finance") or {},
                            recorded=recorded_figures(db, plan["plan_id"]), years=years,
                            unconfirmed=unconfirmed_figures(db, plan["plan_id"]), covers_label=covers_label,
-                           domains=FINANCE_DOMAINS, kinds=FINANCE_KINDS, kind_labels=KIND_LABELS,
+                           domains=Domain.values(), kinds=FinanceKind.values(), kind_labels=FinanceKind.labels(),
                            periods=FINANCE_PERIODS, errors=errors or [], values=values or {}), status
 
 

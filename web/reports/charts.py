@@ -6,8 +6,11 @@ from typing import Any
 
 from markupsafe import escape
 
-COLOURS = {"groen": "#1b6e2b", "oranje": "#c05f00", "rood": "#a4000f"}
+from events.vocabulary import Stoplicht
+
 PLANNED, REALISED, HIGHLIGHT, INK, MUTED = "#8fb3d9", "#1b6e2b", "#fff4cc", "#1a1a1a", "#555555"
+# The fill of each colour's bar; a colour without one of its own is drawn in the muted ink.
+FILLS = {Stoplicht.GROEN: "#1b6e2b", Stoplicht.ORANJE: "#c05f00", Stoplicht.ROOD: "#a4000f"}
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 
@@ -21,19 +24,19 @@ def _open(width: int, height: int, ident: str, title: str, desc: str) -> list[st
 def stoplicht_chart(counts: dict[str, int], ident: str = "chart-stoplicht") -> str:
     """Return a horizontal bar chart of the interventions per stoplicht colour."""
     width, row, left = 460, 34, 80
-    height = row * 3 + 16
+    height = row * len(Stoplicht) + 16
     top = max([1] + list(counts.values()))
     scale = (width - left - 50) / top
-    desc = "; ".join(f"{c}: {counts.get(c, 0)}" for c in COLOURS)
+    desc = "; ".join(f"{c.label}: {counts.get(c.value, 0)}" for c in Stoplicht)
     parts = _open(width, height, ident, "Interventies per stoplichtkleur", desc)
-    for i, (colour, fill) in enumerate(COLOURS.items()):
+    for i, colour in enumerate(Stoplicht):
         y = 8 + i * row
-        w = counts.get(colour, 0) * scale
+        w = counts.get(colour.value, 0) * scale
         parts.append(f'<text x="{left - 8}" y="{y + 19}" text-anchor="end" font-size="13" {FONT} '
-                     f'fill="{INK}">{colour}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="22" fill="{fill}"/>')
+                     f'fill="{INK}">{colour.label}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="22" fill="{FILLS.get(colour, MUTED)}"/>')
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 19}" font-size="13" {FONT} '
-                     f'fill="{INK}">{counts.get(colour, 0)}</text>')
+                     f'fill="{INK}">{counts.get(colour.value, 0)}</text>')
     parts.append(f'<line x1="{left}" y1="6" x2="{left}" y2="{height - 6}" stroke="{MUTED}"/>')
     parts.append("</svg>")
     return "".join(parts)

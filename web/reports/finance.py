@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.finance import KIND_LABELS
+from events.vocabulary import FinanceKind
 from projections.wording import euro, long_date
 from web.reports.blocks import Block, bullets, domain_name, heading, paragraph, table
 
@@ -32,7 +32,7 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
         columns = ["Post"] + [domain_name(r["domain"]) for r in y["rows"]]
         body = [[label] + [cell(r) for r in y["rows"]] for label, cell in _FINANCE_ROWS]
         blocks.append(table(f"Financiën {y['year']}", columns, body, css="finance"))
-        flagged = [f"{domain_name(r['domain'])}, {KIND_LABELS.get(u['kind'], u['kind'])} over {u['covers']}: "
+        flagged = [f"{domain_name(r['domain'])}, {FinanceKind.labels().get(u['kind'], u['kind'])} over {u['covers']}: "
                    f"{euro(u['amount'])} is {u['check']}. Dit bedrag is nog niet bevestigd en telt niet mee "
                    "in de berekening." for r in y["rows"] for u in r["unconfirmed"]]
         if flagged:
@@ -46,7 +46,7 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
     if fin["recorded"]:
         blocks.append(table("Vastgelegde bedragen", ["Jaar", "Domein", "Soort", "Periode", "Bedrag",
                                                       "Toelichting", "Vastgelegd"], [
-            [str(f["year"]), domain_name(f["domain"]), KIND_LABELS.get(f["kind"], f["kind"]), f["covers"],
+            [str(f["year"]), domain_name(f["domain"]), FinanceKind.labels().get(f["kind"], f["kind"]), f["covers"],
              euro(f["amount"]) + (" (nog niet bevestigd)" if f["unconfirmed"] else ""),
              f["note"], f"{long_date(f['at'])} door {f['by']}"
              + (f" (correctie van {f['corrections']} eerdere)" if f["corrections"] else "")]

@@ -57,6 +57,14 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def fail_lines(file: Any, problems: list[str]) -> NoReturn:
+    """Print every wrong line of an input file, say nothing was recorded, and exit with code 1."""
+    for problem in problems:
+        click.echo(f"{file}: {problem}", err=True)
+    click.echo("Niets vastgelegd.", err=True)
+    sys.exit(1)
+
+
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 

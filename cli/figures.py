@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from cli.context import by_option, fail, moment, plan_or_only, services, today_option, user
+from cli.context import by_option, fail, fail_lines, moment, plan_or_only, services, today_option, user
 from cli.reports import plan_id_option
 from tracker.errors import LinesError, TrackerError
 from tracker.plan import FINANCE_DOMAINS, FINANCE_KINDS
@@ -50,10 +49,7 @@ def import_indicators(file: Path, plan_id: str | None, today: str | None, by: st
         rows = read_indicator_csv(file.read_bytes())
         count = svc.app.record_indicator_values(plan_id, rows, at=moment(today), by=user(by))
     except LinesError as exc:
-        for problem in exc.problems:
-            click.echo(f"{file}: {problem}", err=True)
-        click.echo("Niets vastgelegd.", err=True)
-        sys.exit(1)
+        fail_lines(file, exc.problems)
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli import calendar, figures, interventions, milestones, plans, reminders, reports, serve, store, users
+from cli import baseline, calendar, figures, interventions, milestones, plans, reminders, reports, serve, store, users
 from cli.context import Context
 
 
@@ -18,7 +18,7 @@ def main(ctx: click.Context) -> None:
 for command in (
     plans.init, plans.import_plan, plans.check_plan, plans.plans,
     interventions.interventions, interventions.show, interventions.history,
-    milestones.milestone,
+    milestones.milestone, baseline.baseline,
     interventions.assign, interventions.note, interventions.status, interventions.close,
     users.user_group,
     store.export_events, store.rebuild, store.migrate_store,

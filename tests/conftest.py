@@ -152,3 +152,16 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=True)
 
     return run
+
+
+@pytest.fixture
+def late_adopter(services):
+    """The default plan (adopted September 2025) loaded on 1 December 2026, as a gemeente starting mid-plan."""
+    from datetime import datetime
+
+    from tests.helpers import DEFAULT_PLAN
+    from tracker.planfile import read_plan_file
+
+    services.app.import_plan(read_plan_file(DEFAULT_PLAN), at=datetime(2026, 12, 1, 12), by="beheerder")
+    services.catch_up()
+    return services

@@ -14,14 +14,6 @@ PLAN = DEFAULT_PLAN_ID
 LOADED = datetime(2026, 12, 1, 12)
 
 
-@pytest.fixture
-def late_adopter(services):
-    """The default plan (adopted September 2025) loaded in December 2026."""
-    services.app.import_plan(read_plan_file(DEFAULT_PLAN), at=LOADED, by="beheerder")
-    services.catch_up()
-    return services
-
-
 def test_a_plan_loaded_after_its_adoption_holds_from_its_adoption(late_adopter):
     events = stored_events(late_adopter)
     added = [e for e in events if type(e).__name__ == "InterventionAdded"]

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from events.periods import Due, DueError, parse_due
 from events.store import register_transcodings
+from tracker.baseline import BaselineCommands
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import Intervention, intervention_id
 from tracker.plan import Plan, plan_uuid
@@ -44,7 +45,7 @@ def to_due(value: Due | str | date) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(UserCommands, Application[UUID]):
+class TrackerApp(BaselineCommands, UserCommands, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"

@@ -143,3 +143,13 @@ def test_two_schedulers_on_two_nodes_send_each_due_reminder_once(tmp_path, share
     assert sorted(smtp_server.recorder.to()) == [ANNA, BERT, STUURGROEP]
     texts = [out.rest() for out in outputs]
     assert sum("3 verstuurd" in text for text in texts) == 1, texts
+
+
+def test_a_node_without_a_shared_store_makes_its_own_key_once(tmp_path):
+    from web import create_app
+
+    first = create_app({"DATA_DIR": str(tmp_path / "a")})
+    again = create_app({"DATA_DIR": str(tmp_path / "a")})   # a second worker of the same node
+    assert first.config["SECRET_KEY"] == again.config["SECRET_KEY"]
+    assert (tmp_path / "a" / "secret_key").read_text().strip() == first.config["SECRET_KEY"]
+    assert [p.name for p in (tmp_path / "a").glob(".secret_key.*")] == []

@@ -117,7 +117,7 @@ def _secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if not path.exists():
         # Written aside and linked into place: worker processes starting at once agree on one key.
-        draft = data_dir / f".secret_key.{os.getpid()}.{threading.get_ident()}"
+        draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
         draft.write_text(secrets.token_hex(32))
         draft.chmod(0o600)
         try:

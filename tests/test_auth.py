@@ -62,6 +62,7 @@ def is_signed_in(client) -> bool:
 PROTECTED_GETS = [
     "/",
     f"/plannen/{PLAN}",
+    f"/plannen/{PLAN}/dashboard",
     f"/plannen/{PLAN}?trekker=Jan+Jansen&sort=stoplicht",
     f"/plannen/{PLAN}/kwartaal",
     f"/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4",
@@ -531,7 +532,7 @@ PAGES = {
     "beheerder": ["/", f"/plannen/{PLAN}", f"/plannen/{PLAN}/kwartaal", f"/plannen/{PLAN}/wijzigingen",
                   IV, f"{IV}?as_of=2025-12-31", "/gebruikers", "/plannen/importeren", "/uitgaande-berichten",
                   "/mijn-interventies"],
-    "stuurgroep": [f"/plannen/{PLAN}", IV, f"/plannen/{PLAN}/wijzigingen", f"/plannen/{PLAN}/kwartaal"],
+    "stuurgroep": ["/", f"/plannen/{PLAN}", IV, f"/plannen/{PLAN}/wijzigingen", f"/plannen/{PLAN}/kwartaal"],
     "trekker": [f"/plannen/{PLAN}", IV, "/mijn-interventies", f"/plannen/{PLAN}/interventies/2.B2"],
     "lezer": [f"/plannen/{PLAN}", IV, "/mijn-interventies", f"/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4"],
 }

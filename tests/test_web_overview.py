@@ -50,10 +50,10 @@ def interventions():
     return tuple(read_plan_file(DEFAULT_PLAN).interventions)
 
 
-def test_the_start_page_leads_to_the_only_plan(client):
+def test_the_start_page_leads_to_the_dashboard_of_the_only_plan(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/plannen/{PLAN}")
+    assert response.headers["Location"].endswith(f"/plannen/{PLAN}/dashboard")
 
 
 def test_the_overview_lists_every_intervention_of_the_plan(client):

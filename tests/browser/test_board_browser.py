@@ -82,7 +82,7 @@ def test_keyboard_only_filtering(page: Page, live_server: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("3.A1")
 
 
-@pytest.mark.parametrize("path", ["", "/kwartaal?kwartaal=2026-Q1", "/interventies/3.A1", "/wijzigingen?van=2025-09-30"])
+@pytest.mark.parametrize("path", ["", "/dashboard", "/kwartaal?kwartaal=2026-Q1", "/interventies/3.A1", "/wijzigingen?van=2025-09-30"])
 def test_no_serious_accessibility_violations(page: Page, live_server: str, axe, path: str) -> None:
     page.goto(f"{live_server}/plannen/{PLAN}{path}")
     assert axe(page) == []

@@ -1,4 +1,4 @@
-"""The pages of the daily loop on a phone (390 px wide): no horizontal scrolling, every form reachable."""
+"""The pages of the daily loop on a phone (390 px wide) and on paper: no horizontal scrolling, every form reachable."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ IV = f"/plannen/{PLAN}/interventies/3.A1"
 # (role, path): the board, the trekker's list, the intervention page with every update form of
 # each role that has one (trekker: milestones, notes, stoplicht; stuurgroep: review; beheerder: assign).
 PAGES = [
+    ("stuurgroep", f"/plannen/{PLAN}/dashboard"),
     ("lezer", f"/plannen/{PLAN}"),
     ("beheerder", f"/plannen/{PLAN}"),
     ("trekker", "/mijn-interventies"),
@@ -82,3 +83,13 @@ def test_tables_become_stacked_rows(phone, live_server: str) -> None:
     # One block per row, each value with its column's name before it.
     assert first.evaluate("tr => getComputedStyle(tr).display") == "block"
     assert first.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content") == '"Termijn: "'
+
+
+def test_the_dashboard_prints_without_its_controls(phone, live_server: str) -> None:
+    page = phone("stuurgroep")
+    page.goto(f"{live_server}/plannen/{PLAN}/dashboard")
+    page.emulate_media(media="print")
+    for selector in (".asof-form", ".plan-nav", ".site-header"):
+        assert page.locator(selector).evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("svg.chart.trend").is_visible()
+    assert page.get_by_text("Stand per 1 april 2026").is_visible()  # the date it is as of, on paper too

@@ -72,9 +72,12 @@ def _group_options(plan: dict) -> list[tuple[str, str]]:
 
 @bp.get("/")
 def index():
+    from web.blueprints.dashboard import home_target
+
     plans = plan_queries.all_plans(read_model())
-    if len(plans) == 1:
-        return redirect(url_for("plans.board_page", plan_id=plans[0]["plan_id"]))
+    target = home_target(current_user, plans)
+    if target:
+        return redirect(target)
     return render("plans.html", "content", plans=plans)
 
 

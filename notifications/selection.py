@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
+from typing import Any, Iterator
 
 import sqlite_utils
 
+from events.reminder_settings import ReminderSettingsError
 from notifications.rules import ReminderItem, digest_week, reminders_for_plan
 from notifications.settings import MailSettings, ReminderSettings
 from projections.history import changes_between
@@ -15,21 +18,42 @@ from projections.plans import all_plans
 from tracker.reminders import RETRYABLE
 
 
+log = logging.getLogger(__name__)
+
+
 def plan_settings(facts: dict, mail: MailSettings) -> ReminderSettings:
     """Return a plan's reminder settings, with the configured stuurgroep address as default."""
     return ReminderSettings.for_plan(facts, stuurgroep=mail.stuurgroep)
 
 
+def settings_warning(plan_id: str, error: ReminderSettingsError) -> str:
+    """Return the Dutch warning that a plan gets no reminders because its settings fail."""
+    return (f"Herinneringen voor {plan_id} worden overgeslagen: de herinneringsinstellingen van het "
+            f"plan zijn ongeldig ({error}). Laad het plan opnieuw met geldige instellingen.")
+
+
+def plans_with_settings(db: sqlite_utils.Database, mail: MailSettings) -> Iterator[tuple[dict[str, Any], ReminderSettings]]:
+    """Yield each plan with its settings, leaving out (and logging) a plan whose settings fail."""
+    for plan in all_plans(db):
+        try:
+            yield plan, plan_settings(plan["facts"], mail)
+        except ReminderSettingsError as exc:
+            log.warning(settings_warning(plan["plan_id"], exc))
+
+
 def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:
-    """Return every reminder the rules call for today, sent or not."""
+    """Return every reminder the rules call for today, sent or not; a plan that fails is left out alone."""
     items: list[ReminderItem] = []
     _, first, last = digest_week(today)
-    for plan in all_plans(db):
-        settings = plan_settings(plan["facts"], mail)
-        interventions = interventions_as_of(db, today, plan_id=plan["plan_id"])
-        changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
-            if settings.weekly_digest and settings.stuurgroep else []
-        items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
+    for plan, settings in plans_with_settings(db, mail):
+        try:
+            interventions = interventions_as_of(db, today, plan_id=plan["plan_id"])
+            changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
+                if settings.weekly_digest and settings.stuurgroep else []
+            items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
+        except Exception:  # one plan's fault must not hold back the reminders of the others
+            log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
+                          plan["plan_id"])
     return items
 
 
@@ -46,15 +70,19 @@ def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
 
 def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return the plans with reminders on whose escalations have no address to go to."""
-    return [plan["plan_id"] for plan in all_plans(db)
-            if (settings := plan_settings(plan["facts"], mail)).enabled and not settings.stuurgroep]
+    return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail)
+            if settings.enabled and not settings.stuurgroep]
 
 
 def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
     found = []
     for plan in all_plans(db):
-        settings = plan_settings(plan["facts"], mail)
+        try:
+            settings = plan_settings(plan["facts"], mail)
+        except ReminderSettingsError as exc:
+            found.append(settings_warning(plan["plan_id"], exc))
+            continue
         if not settings.enabled:
             found.append(f"Herinneringen voor {plan['plan_id']} staan uit (plan.reminders.enabled).")
         elif not settings.stuurgroep:

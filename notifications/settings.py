@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any, Mapping
+
+from events.reminder_settings import plan_reminder_settings
 
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -94,24 +96,11 @@ class ReminderSettings:
 
     @classmethod
     def for_plan(cls, facts: Mapping[str, Any], stuurgroep: str = "") -> ReminderSettings:
-        """Return the settings of a plan: plan.reminders, else plan.extra.reminders, else defaults."""
-        raw = dict((facts.get("extra") or {}).get("reminders") or {})
-        raw.update(facts.get("reminders") or {})
-        settings = cls(stuurgroep=stuurgroep)
-        changes: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in raw:
-                continue
-            value = raw[f.name]
-            default = getattr(settings, f.name)
-            if f.name == "before_due" and isinstance(value, list) and all(
-                    isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in value):
-                changes[f.name] = tuple(sorted(set(value), reverse=True))
-            elif isinstance(default, bool) and isinstance(value, bool):
-                changes[f.name] = value
-            elif isinstance(default, int) and not isinstance(default, bool) and isinstance(value, int) \
-                    and not isinstance(value, bool) and value >= 0:
-                changes[f.name] = value
-            elif f.name == "stuurgroep" and isinstance(value, str) and "@" in value:
-                changes[f.name] = value.strip()
-        return replace(settings, **changes)
+        """Return the settings of a plan: plan.reminders, else plan.extra.reminders, else defaults.
+
+        Raises ReminderSettingsError when the stored settings fail the check of the plan file.
+        """
+        values = plan_reminder_settings(facts)
+        if "before_due" in values:
+            values["before_due"] = tuple(values["before_due"])
+        return replace(cls(stuurgroep=stuurgroep), **values)

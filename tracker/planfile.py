@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from events.periods import Due, DueError, parse_due
+from events.reminder_settings import check_reminder_settings
 from events.vocabulary import Domain, MilestoneKind, is_email
 from tracker.errors import PlanFileError
 
@@ -480,52 +481,16 @@ PLAN_KEYS = {
     "milestones", "recurring", "finance", "indicators", "reminders", "extra",
 }
 
-REMINDER_KEYS = {
-    "enabled", "before_due", "overdue_after", "overdue_every", "escalate_after",
-    "escalate_without_trekker", "quarterly_update_workdays", "weekly_digest", "stuurgroep",
-}
-
-
-def _reminders(c: _Checker, plan: dict) -> dict[str, Any] | None:
-    """Validate the plan's own reminder settings (docs/reminders.md); None when absent."""
-    raw = plan.get("reminders")
-    if raw is None:
+def _reminders(c: _Checker, owner: Any, key: str, where: str) -> dict[str, Any] | None:
+    """Check reminder settings (docs/reminders.md) with the check every run applies; None when absent."""
+    if not isinstance(owner, dict) or owner.get(key) is None:
         return None
-    settings = c.mapping(raw, c.line_of(plan, "reminders"), "plan: 'reminders'")
-    if settings is None:
-        return None
-    c.unknown_keys(settings, REMINDER_KEYS, "plan.reminders")
-    result: dict[str, Any] = {}
-    for key in ("enabled", "escalate_without_trekker", "weekly_digest"):
-        if key in settings:
-            if not isinstance(settings[key], bool):
-                c.error(c.line_of(settings, key), f"plan.reminders: '{key}' moet true of false zijn")
-            else:
-                result[key] = settings[key]
-    for key, least in (("overdue_after", 1), ("overdue_every", 1), ("escalate_after", 1),
-                       ("quarterly_update_workdays", 0)):
-        if key in settings:
-            value = settings[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                c.error(c.line_of(settings, key),
-                        f"plan.reminders: '{key}' moet een geheel getal van minstens {least} zijn")
-            else:
-                result[key] = value
-    if "before_due" in settings:
-        days = settings["before_due"]
-        if not isinstance(days, list) or any(isinstance(d, bool) or not isinstance(d, int) or d < 1
-                                             for d in days):
-            c.error(c.line_of(settings, "before_due"),
-                    "plan.reminders: 'before_due' moet een lijst van dagen (gehele getallen ≥ 1) zijn")
-        else:
-            result["before_due"] = sorted(set(days), reverse=True)
-    if "stuurgroep" in settings:
-        address = settings["stuurgroep"]
-        if not is_email(address.strip() if isinstance(address, str) else address):
-            c.error(c.line_of(settings, "stuurgroep"), f"plan.reminders: '{address}' is geen e-mailadres")
-        else:
-            result["stuurgroep"] = address.strip()
-    return result
+    raw = owner[key]
+    values, problems = check_reminder_settings(raw, where)
+    for problem in problems:
+        line = c.line_of(raw, problem.key) if isinstance(raw, dict) and problem.key else c.line_of(owner, key)
+        c.error(line, problem.message)
+    return values
 
 
 def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
@@ -580,7 +545,8 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
         "indicators": _indicators(c, plan),
         "extra": _plain(extra or {}),
     }
-    reminders = _reminders(c, plan)
+    _reminders(c, extra, "reminders", "plan.extra.reminders")
+    reminders = _reminders(c, plan, "reminders", "plan.reminders")
     if reminders is not None:
         facts["reminders"] = reminders
     interventions: list[InterventionSpec] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -18,6 +19,34 @@ from eventsourcing.persistence import (
 EVENTS_FILENAME = "events.sqlite"
 # Where a shared event store is configured: postgresql://user:password@host:port/db.
 DATABASE_URL_ENV = "TRACKER_DATABASE_URL"
+
+
+def private_dir(path: Path | str) -> Path:
+    """Create a directory only its owner may enter (0700), or tighten one that others may."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path | str) -> Path:
+    """Create a file only its owner may read (0600), or tighten one that others may.
+
+    SQLite gives its -wal and -shm files the mode of the database file: create a store with
+    this before SQLite opens it and its journals are private too.
+    """
+    path = Path(path)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            try:
+                if existing.stat().st_mode & 0o077 and existing.stat().st_uid == os.getuid():
+                    existing.chmod(0o600)
+            except FileNotFoundError:
+                pass
+    return path
 
 
 class StoreSettingsError(ValueError):

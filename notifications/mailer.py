@@ -152,10 +152,10 @@ class FileSink:
         """Write the message; the rename makes it appear whole or not at all."""
         try:
             data = message.as_bytes(policy=default_policy)
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             final = self.directory / _file_name(message["Message-ID"])
             partial = final.with_suffix(".eml.part")
-            with open(partial, "wb") as f:
+            with open(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())

@@ -118,8 +118,8 @@ def _secret_key(data_dir: Path) -> str:
     if not path.exists():
         # Written aside and linked into place: worker processes starting at once agree on one key.
         draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        draft.write_text(secrets.token_hex(32))
-        draft.chmod(0o600)
+        with open(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
         try:
             os.link(draft, path)
         except FileExistsError:
@@ -136,6 +136,11 @@ class SecretKeyMissing(RuntimeError):
         super().__init__("TRACKER_SECRET_KEY ontbreekt: met TRACKER_DATABASE_URL moet elk knooppunt "
                          "dezelfde sessiesleutel hebben (bijvoorbeeld de uitvoer van "
                          "`python3 -c 'import secrets; print(secrets.token_hex(32))'`)")
+
+
+def _is_public(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint or "")
+    return endpoint in PUBLIC_ENDPOINTS or view is None or getattr(view, "public", False)
 
 
 def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
@@ -188,8 +193,7 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
 
     @app.before_request
     def require_sign_in():
-        view = current_app.view_functions.get(request.endpoint or "")
-        if request.endpoint in PUBLIC_ENDPOINTS or view is None or getattr(view, "public", False):
+        if _is_public(request.endpoint):
             return None
         if not current_user.is_authenticated:
             target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
@@ -200,6 +204,13 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
 
     @app.after_request
     def security_headers(response):
+        if request.endpoint == "static":
+            pass
+        elif _is_public(request.endpoint):
+            response.headers.setdefault("Cache-Control", "no-store")  # a feed may say otherwise
+        else:
+            # Pages, exports and reports hold what only signed-in users may see: never cached.
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

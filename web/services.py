@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from events.store import DATABASE_URL_ENV, event_store_env
+from events.store import DATABASE_URL_ENV, EVENTS_FILENAME, event_store_env, private_dir, private_file
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
 from tracker.application import TrackerApp
 from tracker.concurrency import exclusive
@@ -77,8 +77,12 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
                   database_url: str | None = None) -> Services:
     """Open (and create) the stores: the read model in a data directory, the events there or at a URL."""
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # The stores hold names, e-mail addresses and password hashes: for the owner only.
+    private_dir(data_dir)
     url = database_url or (database_url_from_env() if env is None else env.get(DATABASE_URL_ENV))
+    if not url:
+        private_file(data_dir / EVENTS_FILENAME)
+    private_file(data_dir / READ_MODEL_FILENAME)
     app = open_event_store({**store_env(data_dir, environ=env, database_url=url), **(env or {})})
     runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
     return Services(data_dir, app, runner, database_url=url)

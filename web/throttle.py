@@ -10,12 +10,13 @@ rows older than a day are pruned and the table never holds more than ``max_rows`
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from events.store import private_file
 
 THROTTLE_FILENAME = "signin-throttle.sqlite"
 
@@ -47,9 +48,7 @@ class SignInThrottle:
         self.path = Path(path)
         self.limits = limits
         self.clock = clock
-        if not self.path.exists():
-            # Created private before SQLite opens it: its journal files inherit the mode.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        private_file(self.path)  # before SQLite opens it: its journal files inherit the mode
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
                        "first_at REAL NOT NULL, last_at REAL NOT NULL)")

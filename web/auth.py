@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
 import time
 from datetime import timedelta
 from functools import wraps

@@ -1,10 +1,13 @@
 """Periods and due terms: one grammar to read them, one place to write them in Dutch.
 
 A period is a month, quarter, half year or year ("2026-H1"). A due term is what a plan writes
-for a deadline ("Q4 2025", "Q1-Q2 2026", "per 1 januari 2026"): due on the last day of the
-period it names, keeping its own words and precision for display. The grammar is a table of
-patterns, one row per spelling, so a new spelling is a new row. Periods and due terms share
-that grammar, which is why they share this module past 300 lines.
+for a deadline ("Q4 2025", "Q1-Q2 2026", "per 1-1-2019", "uiterlijk augustus 2019", "najaar
+2018"): due on the last day of the period it names, keeping its own words and precision for
+display. A start ("vanaf 2019", "sinds 2015") is read into the first day of its period. Wordings
+that name no date ("op korte termijn") are refused as a due with the hint to write an undated
+step. The grammar is a table of patterns, one row per spelling, so a new spelling is a new row.
+Periods, due terms and starts share that grammar, which is why they share this module past 300
+lines.
 """
 
 from __future__ import annotations
@@ -275,56 +278,221 @@ class Due:
         return self.text
 
 
-def _term_end(text: str) -> tuple[date, str]:
-    """Return the last day and the precision of one term (a day or a period)."""
+@dataclass(frozen=True)
+class Start:
+    """A start ("vanaf 2019"): the first day of the stated period and the text as stated."""
+
+    date: date
+    precision: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        """Return the text to display (the plan's own words)."""
+        return self.text
+
+
+ACCEPTED_FORMS = (
+    "2026-03-15, 15 maart 2026, 1-1-2026, maart 2026, Q1 2026, eerste kwartaal 2026, H1 2026, "
+    "2026, begin 2026, medio 2026, eind 2026, voorjaar 2026, zomer 2026, najaar 2026, "
+    "schooljaar 2025-2026, uiterlijk maart 2026, voor 2027, Q1-Q2 2026")
+
+# Wordings that name no date: a plan's step without a deadline, never a due date.
+NO_DATE_WORDINGS = (
+    "op korte termijn", "korte termijn", "op middellange termijn", "op lange termijn",
+    "op langere termijn", "op termijn", "in de komende maanden", "de komende maanden",
+    "in de komende jaren", "de komende jaren", "de aankomende jaren", "de komende periode",
+    "zo snel mogelijk", "zo spoedig mogelijk", "z.s.m.", "zsm", "binnenkort", "nader te bepalen",
+    "n.t.b.", "ntb", "nog niet bekend", "doorlopend", "continu", "structureel",
+)
+RECURRING_WORDS = ("ieder", "iedere", "elk", "elke", "jaarlijks", "halfjaarlijks", "maandelijks",
+                   "wekelijks", "driemaandelijks", "tweejaarlijks", "per kwartaal", "per maand",
+                   "per jaar", "twee keer per jaar")
+START_PREFIXES = ("vanaf", "sinds", "met ingang van", "m.i.v.", "start", "gestart in")
+_DEADLINE_PREFIXES = ("uiterlijk in", "uiterlijk", "tot en met", "t/m", "per", "op", "in", "rond",
+                      "ergens in")
+_BEFORE = ("voor", "vóór")
+_ARTICLES = re.compile(r"^(?:het|de) ")
+_AANSTAANDE = re.compile(r"\s*(?:a\.s\.|as\.|aanstaande)$")
+
+# name: (first month, number of months); winter runs into the next year.
+SEASONS = {"voorjaar": (3, 3), "lente": (3, 3), "zomer": (6, 3), "najaar": (9, 3),
+           "herfst": (9, 3), "winter": (12, 3)}
+_SEASON = "|".join(SEASONS)
+
+
+def _months_span(year: int, first_month: int, months: int) -> tuple[date, date]:
+    start = date(year, first_month, 1)
+    last_month = first_month + months - 1
+    end_year, end_month = year + (last_month - 1) // 12, (last_month - 1) % 12 + 1
+    return start, month_end(end_year, end_month)
+
+
+def _school_year(first: str, second: str) -> tuple[date, date, str]:
+    y1 = int(first) if len(first) == 4 else 2000 + int(first)
+    y2 = int(second) if len(second) == 4 else 2000 + int(second)
+    if y2 != y1 + 1:
+        raise PeriodError(f"schooljaar {first}-{second} bestaat niet (de jaren volgen elkaar op)")
+    _year(str(y1))
+    return date(y1, 8, 1), date(y2, 7, 31), "school_year"
+
+
+def _span_of_period(period: Period) -> tuple[date, date, str]:
+    return period.start, period.end, period.precision
+
+
+# One row per spelling of a span that is not a plain period: (first day, last day, precision).
+SPAN_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[date, date, str]]]] = [
+    (re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})"),
+     lambda m: (lambda d: (d, d, "day"))(date(_year(m[3]), _month_number(m[2]), int(m[1])))),
+    (re.compile(rf"({_SEASON}) (?:van )?(\d{{4}})"),
+     lambda m: (*_months_span(_year(m[2]), *SEASONS[m[1]]), "season")),
+    (re.compile(r"schooljaar (\d{4})\s?[-/]\s?(\d{4})"), lambda m: _school_year(m[1], m[2])),
+    (re.compile(r"schooljaar '?(\d{2})\s?[-/]\s?'?(\d{2})"), lambda m: _school_year(m[1], m[2])),
+    (re.compile(r"begin (?:van )?(\d{4})"),
+     lambda m: _span_of_period(Quarter(_year(m[1]), 1))),
+    (re.compile(r"medio (\d{4})"), lambda m: (date(_year(m[1]), 6, 1), date(_year(m[1]), 6, 30), "half")),
+    (re.compile(r"(?:eind|einde|eind van|aan het eind van) (\d{4})"),
+     lambda m: (date(_year(m[1]), 12, 1), date(_year(m[1]), 12, 31), "year")),
+]
+
+
+def _strip_deadline_words(text: str) -> str:
+    for prefix in _DEADLINE_PREFIXES:
+        if text.startswith(prefix + " "):
+            text = text[len(prefix) + 1:]
+            break
+    return _ARTICLES.sub("", text)
+
+
+def _single_span(text: str) -> tuple[date, date, str]:
+    """Return the first day, last day and precision of one term; raise PeriodError when unknown."""
+    text = _strip_deadline_words(text)
+    for prefix in _BEFORE:
+        if text.startswith(prefix + " "):
+            first, _, precision = _single_span(text[len(prefix) + 1:])
+            day_before = date.fromordinal(first.toordinal() - 1)
+            return day_before, day_before, precision
+    span = _first_match(SPAN_PATTERNS, text)
+    if span is not None:
+        return span  # type: ignore[return-value]
     day = _first_match(DAY_PATTERNS, text)
     if day is not None:
-        return day, "day"  # type: ignore[return-value]
+        return day, day, "day"  # type: ignore[return-value]
     period = _first_match(PERIOD_PATTERNS, text)
     if period is None:
         raise PeriodError(f"'{text}' is geen herkenbare termijn")
-    return period.end, period.precision  # type: ignore[attr-defined]
+    return _span_of_period(period)  # type: ignore[arg-type]
 
 
-_RANGE = re.compile(r"(?P<first>.+?)\s*(?:-|–|—|t/m|tot en met)\s*(?P<last>.+)")
-_ISO_LIKE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+_RANGE = re.compile(r"(?P<first>.+?)\s*(?:-|–|—|t/m|tot en met|,| of )\s*(?P<last>.+)")
 _YEAR_SUFFIX = re.compile(r"\s(\d{4})$")
+_HAS_YEAR = re.compile(r"\d{4}|'\d{2}")
 
 
-def _range_end(text: str, stated: str) -> tuple[date, str] | None:
-    """Return the end of a range of terms ("Q1-Q2 2026", "maart-mei 2026"), or None if it is none."""
-    match = None if _ISO_LIKE.fullmatch(text) else _RANGE.fullmatch(text)
-    if not match:
-        return None
-    first, last = match["first"].strip(), match["last"].strip()
-    end, precision = _term_end(last)
-    year = _YEAR_SUFFIX.search(last)
-    # "Q1-Q2 2026": the first part borrows the year of the last one.
-    first_full = first if _YEAR_SUFFIX.search(first) or not year else f"{first} {year[1]}"
-    first_end, _ = _term_end(first_full)
-    if first_end > end:
-        raise PeriodError(f"'{stated}': het begin ligt na het einde")
-    return end, precision
+def _span(text: str, stated: str) -> tuple[date, date, str]:
+    """Return the span of a term or of a range of terms ("Q1-Q2 2026", "eind 2024, begin 2025")."""
+    try:
+        return _single_span(text)
+    except PeriodError as single_error:
+        match = _RANGE.fullmatch(text)
+        if not match:
+            raise
+        first, last = match["first"].strip(), match["last"].strip()
+        try:
+            _, end, precision = _single_span(last)
+            year = _YEAR_SUFFIX.search(last)
+            # "Q1-Q2 2026": the first part borrows the year of the last one.
+            first_full = first if _HAS_YEAR.search(first) or not year else f"{first} {year[1]}"
+            start, first_end, _ = _single_span(first_full)
+        except PeriodError:
+            raise single_error from None
+        if first_end > end:
+            raise PeriodError(f"'{stated}': het begin ligt na het einde") from None
+        return start, end, precision
 
 
-def parse_due(value: object) -> Due:
-    """Read a due date as a plan states it ("Q4 2025", "Q1-Q2 2026", "per 1 januari 2026")."""
-    if isinstance(value, date):
-        return Due(value, "day", value.isoformat())
+def _normal_term(text: str) -> str:
+    normal = _normal(text).replace("vóór", "voor")
+    return _AANSTAANDE.sub("", normal).strip(" .")
+
+
+def _names_no_date(normal: str) -> bool:
+    words = (w.strip(" .") for w in NO_DATE_WORDINGS)
+    return any(normal == w or normal.startswith(w + " ") or normal.endswith(" " + w) for w in words)
+
+
+class YearMissingError(DueError):
+    """A term that would be readable with a year, but names none."""
+
+
+def _read(value: object, year_context: int | None, what: str) -> tuple[str, str]:
+    """Return the stated text and its normal form; refuse what is no term at all."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise DueError("geen termijn opgegeven")
+        raise DueError(f"geen {what} opgegeven")
     text = " ".join(value.split())
-    normal = _normal(text)
-    try:
+    normal = _normal_term(text)
+    if any(normal == w or normal.startswith(w + " ") for w in RECURRING_WORDS):
+        raise DueError(
+            f"'{text}' is een terugkerende afspraak, geen termijn: zet het onder recurring "
+            "(every: maand, kwartaal, halfjaar of jaar)")
+    if _names_no_date(normal):
+        raise DueError(
+            f"'{text}' noemt geen datum; schrijf het als stap zonder termijn: "
+            f"when: \"{text}\" (zonder due)")
+    if not _HAS_YEAR.search(normal):
+        if year_context is not None:
+            return text, f"{normal} {year_context}"
         try:
-            end, precision = _term_end(normal)
+            _span(_without_start(normal) + " 2000", text)
         except PeriodError:
-            found = _range_end(normal, text)
-            if found is None:
-                raise
-            end, precision = found
+            pass  # not a term even with a year: say so below
+        else:
+            raise YearMissingError(f"'{text}' noemt geen jaar")
+    return text, normal
+
+
+def _without_start(normal: str) -> str:
+    for prefix in START_PREFIXES:
+        if normal.startswith(prefix + " "):
+            return normal[len(prefix) + 1:]
+    return normal
+
+
+def _span_or_error(normal: str, text: str) -> tuple[date, date, str]:
+    try:
+        return _span(normal, text)
     except PeriodError as exc:
-        raise DueError(str(exc)) from None
+        inner = str(exc)
+        if inner.endswith("is geen herkenbare termijn"):
+            message = f"'{text}' is geen herkenbare termijn"
+        else:
+            message = inner.replace(f"'{normal}'", f"'{text}'")
+            if f"'{text}'" not in message:
+                message = f"'{text}': {message}"
+        raise DueError(f"{message}; bekende vormen: {ACCEPTED_FORMS}") from None
+
+
+def parse_due(value: object, year_context: int | None = None) -> Due:
+    """Read a due date as a plan states it ("Q4 2025", "uiterlijk augustus 2019", "per 1-1-2019")."""
+    if isinstance(value, date):
+        return Due(value, "day", value.isoformat())
+    text, normal = _read(value, year_context, "termijn")
+    for prefix in START_PREFIXES:
+        if normal.startswith(prefix + " "):
+            raise DueError(
+                f"'{text}' is een begin, geen termijn waarop iets klaar moet zijn: "
+                f"schrijf het als starts: \"{text}\"")
+    _, end, precision = _span_or_error(normal, text)
     return Due(end, precision, text)
+
+
+def parse_start(value: object, year_context: int | None = None) -> Start:
+    """Read when something starts ("vanaf 2019", "sinds 2015", "met ingang van 1 januari 2023")."""
+    if isinstance(value, date):
+        return Start(value, "day", value.isoformat())
+    text, normal = _read(value, year_context, "begin")
+    start, _, precision = _span_or_error(_without_start(normal), text)
+    return Start(start, precision, text)

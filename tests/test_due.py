@@ -98,9 +98,9 @@ def test_in_year_is_the_year():
 @pytest.mark.parametrize(("written", "dutch"), [
     ("Q5 2026", "geen herkenbare termijn"),
     ("H3 2026", "geen herkenbare termijn"),
-    ("binnenkort", "geen herkenbare termijn"),
-    ("ieder kwartaal", "geen herkenbare termijn"),
-    ("jaarlijks", "geen herkenbare termijn"),
+    ("binnenkort", "noemt geen datum"),
+    ("ieder kwartaal", "terugkerende afspraak"),
+    ("jaarlijks", "terugkerende afspraak"),
     ("31 februari 2026", "geen bestaande datum"),
     ("2026-02-30", "geen bestaande datum"),
     ("2026-13", "maand 13 bestaat niet"),

@@ -279,7 +279,7 @@ interventions:
     domain: jeugd
     milestones:
       - label: Alle huisartsen hebben een POH-J
-        due: eind 2024
+        due: rond de jaarwisseling 2024
   - title: Pedagogisch klimaat in de kinderopvang
     group: sterke-basis
     domain: jeugd
@@ -296,7 +296,7 @@ interventions:
 
 
 def test_a_regional_plan_with_three_levels_and_no_codes_is_read(tmp_path):
-    text = REGIONAL.replace("due: eind 2024", "due: 2024")
+    text = REGIONAL.replace("due: rond de jaarwisseling 2024", "due: 2024")
     spec = read_plan_file(write(tmp_path, text))
     assert spec.facts["grouping_levels"] == ["ambitie", "actielijn", "doel"]
     first, second = spec.interventions
@@ -313,7 +313,7 @@ def test_a_regional_plan_with_three_levels_and_no_codes_is_read(tmp_path):
 def test_an_unreadable_due_in_a_regional_plan_names_its_line(tmp_path):
     path = write(tmp_path, REGIONAL)
     [(line, message)] = problems_of(path)
-    assert line == line_of(REGIONAL, "due: eind 2024")
+    assert line == line_of(REGIONAL, "due: rond de jaarwisseling 2024")
     assert message.startswith("interventie praktijkondersteuners-jeugd-bij, mijlpaal "
                               "'Alle huisartsen hebben een POH-J': termijn ")
 
@@ -327,7 +327,7 @@ def test_recurring_lines_stay_recurring_and_never_become_milestones(small_plan_f
     assert spec.facts["recurring"] == [
         {"label": "Halfjaarlijkse rapportage aan de raad", "every": "halfjaar", "note": ""}]
     assert "Halfjaarlijkse rapportage aan de raad" not in [m["label"] for m in spec.facts["milestones"]]
-    regional = read_plan_file(write(tmp_path, REGIONAL.replace("due: eind 2024", "due: 2024")))
+    regional = read_plan_file(write(tmp_path, REGIONAL.replace("due: rond de jaarwisseling 2024", "due: 2024")))
     assert regional.interventions[1].details["recurring"][0]["every"] == "jaar"
     assert len(regional.interventions[1].milestones) == 1
 
@@ -336,7 +336,7 @@ def test_extra_fields_are_kept_as_they_are(small_plan_file, tmp_path):
     spec = read_plan_file(small_plan_file)
     assert spec.facts["extra"] == {"vastgesteld_door": "gemeenteraad", "bijlagen": ["normering", "begroting"]}
     assert spec.interventions[0].details["extra"] == {"begrotingspost": 6.72, "contact": {"afdeling": "Beleid"}}
-    regional = read_plan_file(write(tmp_path, REGIONAL.replace("due: eind 2024", "due: 2024")))
+    regional = read_plan_file(write(tmp_path, REGIONAL.replace("due: rond de jaarwisseling 2024", "due: 2024")))
     assert regional.facts["extra"] == {"doelenboom": True}
     assert regional.interventions[1].details["extra"] == {
         "regio_budget_per_jaar": {"2024": 100000, "2025": 120000}, "penvoerder": "Nijmegen"}

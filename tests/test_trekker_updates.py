@@ -213,7 +213,7 @@ def test_reschedule_without_a_reason_shows_the_dutch_error_in_the_form_and_recor
 
 
 @pytest.mark.parametrize("due, message", [
-    ("morgen", "Ongeldige termijn: 'morgen' is geen herkenbare termijn."),
+    ("morgen", "Ongeldige termijn: 'morgen' is geen herkenbare termijn; bekende vormen: "),
     ("", "termijn"),
 ])
 def test_reschedule_to_an_unreadable_due_is_refused(site, due, message):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import services
+from cli.context import fail, services
 from cli.plans import init
 
 host_option = click.option("--host", default=lambda: os.environ.get("TRACKER_HOST", "127.0.0.1"),
@@ -57,9 +57,14 @@ def serve(host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
     from web import create_app
+    from web.serving import ServerSettings
 
+    try:
+        settings = ServerSettings.from_env()
+    except ValueError as exc:
+        fail(str(exc))
     click.echo(f"Webapplicatie op http://{host}:{port}/ (gegevens in {services().data_dir})")
-    waitress_serve(create_app(), host=host, port=port, threads=8)
+    waitress_serve(create_app(), host=host, port=port, **settings.waitress_options())
 
 
 @click.command()

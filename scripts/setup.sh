@@ -34,7 +34,7 @@ apt_install() {
 }
 
 if [ "$want_browser" = "--test" ]; then
-    apt_install chromium poppler-utils postgresql
+    apt_install chromium poppler-utils postgresql nginx
     # axe-core, injected into pages by the accessibility tests.
     if [ ! -f node_modules/axe-core/axe.min.js ]; then
         command -v npm >/dev/null || apt_install npm

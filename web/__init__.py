@@ -14,6 +14,7 @@ from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_d
 from tracker.clock import moment_of_change
 from web.auth import init_auth, public
 from web.htmx import init_htmx
+from web.serving import ServerSettings, TrustedProxy, trusted_proxies
 from web.services import Services, open_services
 
 
@@ -25,6 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TRACKER")
     if test_config:
         app.config.update(test_config)
+    app.config.setdefault("MAX_CONTENT_LENGTH", ServerSettings.from_env().max_request_body_size)
+    # Forwarded addresses count only from the reverse proxy (TRACKER_TRUSTED_PROXY).
+    app.wsgi_app = TrustedProxy(app.wsgi_app, trusted_proxies(app.config.get("TRUSTED_PROXY")))  # type: ignore[method-assign]
     services = open_services(app.config["DATA_DIR"], database_url=app.config.get("DATABASE_URL") or None)
     app.extensions["tracker"] = services
     init_htmx(app)
@@ -67,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         (403, "Geen toegang", "U heeft geen toegang tot deze pagina of handeling."),
         (404, "Niet gevonden", "De pagina of interventie bestaat niet."),
         (405, "Niet toegestaan", "Deze handeling is hier niet toegestaan."),
+        (413, "Te groot", "Het verzoek of bestand is te groot. Er is niets opgeslagen."),
         (409, "Conflict", "De gegevens zijn intussen door iemand anders gewijzigd."),
         (500, "Er ging iets mis", "Er is een fout opgetreden. Er is niets opgeslagen."),
     ):

@@ -230,18 +230,6 @@ class _TimedRecorder:
             self._clock["select_notifications"] += time.perf_counter() - t0
 
 
-class _TimedMapper:
-    def __init__(self, mapper: Any, clock: dict[str, float]):
-        self._mapper, self._clock = mapper, clock
-
-    def to_domain_event(self, stored: Any) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return self._mapper.to_domain_event(stored)
-        finally:
-            self._clock["decode (mapper)"] += time.perf_counter() - t0
-
-
 def _timed(fn: Callable, name: str, clock: dict[str, float]) -> Callable:
     clock.setdefault(name, 0.0)
 
@@ -325,18 +313,24 @@ def rebuild_breakdown(recorder: Any, out: Path) -> dict[str, Any]:
     tracking, the loop) and what the rebuild does around the batches (dropping and creating
     tables, indexes). Every statement through ``db.conn`` is timed by its shape as well.
     """
-    from projections.runner import HANDLERS, ProjectionRunner, open_read_model
+    from projections.dispatch import Routes
+    from projections.runner import ProjectionRunner, open_read_model
 
-    clock: dict[str, float] = {"select_notifications": 0.0, "decode (mapper)": 0.0}
-    handlers = [_timed(h, f"handler {h.__module__}.{h.__name__}", clock) for h in HANDLERS]
+    clock: dict[str, float] = {"read the log": 0.0}
     db = open_read_model(out)
-    runner = ProjectionRunner(_TimedRecorder(recorder, clock), db, mapper=_TimedMapper(make_mapper(), clock),
-                              handlers=handlers)
-    core = getattr(runner, "core", None)
-    if core is not None:
-        for method in ("handle", "begin", "flush"):
-            if hasattr(core, method):
-                setattr(core, method, _timed(getattr(core, method), f"core.{method}", clock))
+    runner = ProjectionRunner(recorder, db)
+    select = runner._select
+    if select is not None:
+        runner._select = _timed(select, "read the log", clock)
+    else:
+        runner.recorder = _TimedRecorder(recorder, clock)
+        clock["select_notifications"] = clock.pop("read the log")
+    # Every handler timed under its read model and event class; the core's begin/flush too.
+    runner.routes = Routes([{cls: _timed(h, f"{h.__module__.rsplit('.', 1)[-1]} {cls.__name__}", clock)
+                             for cls, h in table.items()} for table in runner.routes.tables])
+    core = runner.core
+    for method in ("begin", "flush"):
+        setattr(core, method, _timed(getattr(core, method), f"core.{method}", clock))
     batches: dict[str, float] = {}
     runner.catch_up = _timed(runner.catch_up, "catch_up", batches)
     sql_clock: dict[str, list[float]] = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
 
+from events.intervention import MilestoneCancelled, MilestoneCompleted, MilestoneRescheduled
 from events.periods import Quarter
 from notifications.settings import ReminderSettings
 from notifications.workdays import workdays_before
@@ -181,8 +182,8 @@ def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes
                 turned_late.append(_milestone_line(iv, m, today))
             elif monday <= due <= monday + timedelta(days=SOON_WINDOW_DAYS):
                 due_soon.append(_milestone_line(iv, m, today))
-    by_event = {"MilestoneCompleted": "completed", "MilestoneRescheduled": "rescheduled",
-                "MilestoneCancelled": "cancelled"}
+    by_event = {MilestoneCompleted.__name__: "completed", MilestoneRescheduled.__name__: "rescheduled",
+                MilestoneCancelled.__name__: "cancelled"}
     changed: dict[str, list[dict[str, Any]]] = {v: [] for v in by_event.values()}
     for row in changes:
         section = by_event.get(row["event"])

@@ -7,23 +7,26 @@ from typing import Any
 
 import sqlite_utils
 
+from events.calendar import CalendarFeedIssued, CalendarFeedRevoked
 from projections.interventions import interventions_as_of
 
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a calendar feed event."""
-    name = type(event).__name__
-    if name == "CalendarFeedIssued":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO calendar_feeds (feed_id, token_hash, scope, subject, label, issued_at, "
-            "issued_by, seq) VALUES (?,?,?,?,?,?,?,?)",
-            (event.originator_id.hex, event.token_hash, event.scope, event.subject, event.label,
-             event.at.isoformat(), event.by, seq))
-    elif name == "CalendarFeedRevoked":
-        db.conn.execute(
-            "UPDATE calendar_feeds SET revoked_at = ?, revoked_by = ?, reason = ?, seq = ? "
-            "WHERE feed_id = ? AND seq < ?",
-            (event.at.isoformat(), event.by, event.reason, seq, event.originator_id.hex, seq))
+def _issued(db: sqlite_utils.Database, seq: int, feed_id: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO calendar_feeds (feed_id, token_hash, scope, subject, label, issued_at, "
+        "issued_by, seq) VALUES (?,?,?,?,?,?,?,?)",
+        (feed_id, state["token_hash"], state["scope"], state["subject"], state["label"],
+         state["at"]["_data_"], state["by"], seq))
+
+
+def _revoked(db: sqlite_utils.Database, seq: int, feed_id: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "UPDATE calendar_feeds SET revoked_at = ?, revoked_by = ?, reason = ?, seq = ? "
+        "WHERE feed_id = ? AND seq < ?",
+        (state["at"]["_data_"], state["by"], state["reason"], seq, feed_id, seq))
+
+
+HANDLERS = {CalendarFeedIssued: _issued, CalendarFeedRevoked: _revoked}
 
 
 def active_feed(db: sqlite_utils.Database, token_hash: str) -> dict[str, Any] | None:

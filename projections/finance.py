@@ -8,28 +8,32 @@ from typing import Any
 
 import sqlite_utils
 
+from events.plan import FinanceFigureConfirmed, FinanceFigureRecorded
 from projections.versions import as_of_bound
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a FinanceFigureRecorded or FinanceFigureConfirmed event."""
-    name = type(event).__name__
-    if name == "FinanceFigureRecorded":
-        at = event.at.isoformat()
-        confirmed = event.confirmed and bool(event.check)
-        db.conn.execute(
-            "INSERT OR IGNORE INTO finance_figures (seq, plan_id, year, domain, kind, amount, note, "
-            "period, period_end, check_text, confirmed_at, confirmed_by, at, by) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (seq, event.plan_id, event.year, event.domain, event.kind, event.amount, event.note,
-             event.period, event.period_end.isoformat(), event.check, at if confirmed else None,
-             event.by if confirmed else None, at, event.by))
-    elif name == "FinanceFigureConfirmed":
-        # It confirms the latest figure of its year, domain and kind recorded before it.
-        db.conn.execute(
-            "UPDATE finance_figures SET confirmed_at = ?, confirmed_by = ? WHERE seq = ("
-            "SELECT max(seq) FROM finance_figures WHERE plan_id = ? AND year = ? AND domain = ? "
-            "AND kind = ? AND seq < ?) AND confirmed_at IS NULL",
-            (event.at.isoformat(), event.by, event.plan_id, event.year, event.domain, event.kind, seq))
+
+def _recorded(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    at, by = state["at"]["_data_"], state["by"]
+    confirmed = state["confirmed"] and bool(state["check"])
+    db.conn.execute(
+        "INSERT OR IGNORE INTO finance_figures (seq, plan_id, year, domain, kind, amount, note, "
+        "period, period_end, check_text, confirmed_at, confirmed_by, at, by) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (seq, state["plan_id"], state["year"], state["domain"], state["kind"], state["amount"], state["note"],
+         state["period"], state["period_end"]["_data_"], state["check"], at if confirmed else None,
+         by if confirmed else None, at, by))
+
+
+def _confirmed(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    # It confirms the latest figure of its year, domain and kind recorded before it.
+    db.conn.execute(
+        "UPDATE finance_figures SET confirmed_at = ?, confirmed_by = ? WHERE seq = ("
+        "SELECT max(seq) FROM finance_figures WHERE plan_id = ? AND year = ? AND domain = ? "
+        "AND kind = ? AND seq < ?) AND confirmed_at IS NULL",
+        (state["at"]["_data_"], state["by"], state["plan_id"], state["year"], state["domain"], state["kind"], seq))
+
+
+HANDLERS = {FinanceFigureRecorded: _recorded, FinanceFigureConfirmed: _confirmed}
 
 
 def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from events import intervention as ev
+from events import plan
 from events.store import make_mapper
 from projections.wording import describe
 
@@ -53,19 +55,19 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
 
 
 CHANGE_SECTIONS = (
-    ("gereed", "Mijlpalen gereed gemeld", ("MilestoneCompleted",)),
-    ("verschoven", "Mijlpalen verschoven", ("MilestoneRescheduled",)),
-    ("vervallen", "Mijlpalen vervallen", ("MilestoneCancelled",)),
-    ("toegevoegd", "Mijlpalen toegevoegd", ("MilestonePlanned",)),
-    ("stoplicht", "Stoplicht gewijzigd", ("StoplichtSet",)),
-    ("notities", "Nieuwe voortgangsnotities", ("NoteAdded",)),
-    ("trekkers", "Trekkers", ("TrekkerAssigned",)),
-    ("besproken", "Besproken in de stuurgroep", ("ReviewRecorded",)),
-    ("agenda", "Wijzigingen in de agenda", ("InterventionAdded", "InterventionRevised",
-                                            "InterventionDropped", "InterventionReinstated",
-                                            "InterventionClosed", "MilestoneRelabelled",
-                                            "PlanImported", "PlanRevised")),
+    ("gereed", "Mijlpalen gereed gemeld", (ev.MilestoneCompleted,)),
+    ("verschoven", "Mijlpalen verschoven", (ev.MilestoneRescheduled,)),
+    ("vervallen", "Mijlpalen vervallen", (ev.MilestoneCancelled,)),
+    ("toegevoegd", "Mijlpalen toegevoegd", (ev.MilestonePlanned,)),
+    ("stoplicht", "Stoplicht gewijzigd", (ev.StoplichtSet,)),
+    ("notities", "Nieuwe voortgangsnotities", (ev.NoteAdded,)),
+    ("trekkers", "Trekkers", (ev.TrekkerAssigned,)),
+    ("besproken", "Besproken in de stuurgroep", (ev.ReviewRecorded,)),
+    ("agenda", "Wijzigingen in de agenda", (ev.InterventionAdded, ev.InterventionRevised, ev.InterventionDropped,
+                                            ev.InterventionReinstated, ev.InterventionClosed, ev.MilestoneRelabelled,
+                                            plan.PlanImported, plan.PlanRevised)),
 )
+_ADDED = ev.InterventionAdded.__name__
 
 
 def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end: date) -> list[dict[str, Any]]:
@@ -75,11 +77,12 @@ def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end
     marks as done) is part of that agenda change, not a change of its own.
     """
     rows = changes_between(db, plan_id, start, end)
-    added_with_plan = {(r["intervention_id"], r["at"]) for r in rows if r["event"] == "InterventionAdded"}
-    rows = [r for r in rows if r["event"] == "InterventionAdded"
+    added_with_plan = {(r["intervention_id"], r["at"]) for r in rows if r["event"] == _ADDED}
+    rows = [r for r in rows if r["event"] == _ADDED
             or (r["intervention_id"], r["at"]) not in added_with_plan]
     sections = []
-    for key, title, events in CHANGE_SECTIONS:
-        items = [r for r in rows if r["event"] in events]
+    for key, title, classes in CHANGE_SECTIONS:
+        names = {cls.__name__ for cls in classes}
+        items = [r for r in rows if r["event"] in names]
         sections.append({"key": key, "title": title, "items": items})
     return sections

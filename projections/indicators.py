@@ -8,18 +8,19 @@ from typing import Any
 
 import sqlite_utils
 
+from events.plan import IndicatorValueRecorded
 from projections.versions import as_of_bound
 
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply an IndicatorValueRecorded event."""
-    if type(event).__name__ != "IndicatorValueRecorded":
-        return
+def _recorded(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
     db.conn.execute(
         "INSERT OR IGNORE INTO indicator_values (seq, plan_id, indicator_id, period, period_end, "
         "value, source, at, by) VALUES (?,?,?,?,?,?,?,?,?)",
-        (seq, event.plan_id, event.indicator_id, event.period, event.period_end.isoformat(),
-         event.value, event.source, event.at.isoformat(), event.by))
+        (seq, state["plan_id"], state["indicator_id"], state["period"], state["period_end"]["_data_"],
+         state["value"], state["source"], state["at"]["_data_"], state["by"]))
+
+
+HANDLERS = {IndicatorValueRecorded: _recorded}
 
 
 def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:

@@ -5,58 +5,68 @@ Handlers only write rows (never send mail), so a rebuild reproduces the log and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-REMINDER_EVENTS = ("ReminderClaimed", "ReminderReclaimed", "ReminderSent", "ReminderFailed",
-                   "ReminderInDoubt", "ReminderResolved")
+from events.reminders import (ReminderClaimed, ReminderFailed, ReminderInDoubt, ReminderReclaimed,
+                              ReminderResolved, ReminderSent)
+
+def _claimed(db: sqlite_utils.Database, seq: int, rid: str, version: int, state: dict[str, Any]) -> None:
+    at = state["at"]["_data_"]
+    db.conn.execute(
+        "INSERT OR IGNORE INTO reminders (reminder_id, key, rule, plan_id, code, milestone_id, due, "
+        "occasion, recipient, summary, status, attempts, message_id, claimed_at, updated_at, "
+        "updated_by, seq) VALUES (?,?,?,?,?,?,?,?,?,?,'claimed',1,?,?,?,?,?)",
+        (rid, state["key"], state["rule"], state["plan_id"], state["code"], state["milestone_id"],
+         state["due"], state["occasion"], state["recipient"], state["summary"], state["message_id"],
+         at, at, state["by"], seq))
+    _logged(db, seq, rid, ReminderClaimed, state, state["message_id"])
 
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a reminder event to the reminders and reminder_events tables."""
-    name = type(event).__name__
-    if name not in REMINDER_EVENTS:
-        return
-    rid = event.originator_id.hex
-    at = event.at.isoformat()
-    conn = db.conn
-    if name == "ReminderClaimed":
-        conn.execute(
-            "INSERT OR IGNORE INTO reminders (reminder_id, key, rule, plan_id, code, milestone_id, due, "
-            "occasion, recipient, summary, status, attempts, message_id, claimed_at, updated_at, "
-            "updated_by, seq) VALUES (?,?,?,?,?,?,?,?,?,?,'claimed',1,?,?,?,?,?)",
-            (rid, event.key, event.rule, event.plan_id, event.code, event.milestone_id, event.due,
-             event.occasion, event.recipient, event.summary, event.message_id, at, at, event.by, seq))
-        detail = event.message_id
-    else:
-        sets, detail = _changes(name, event, at)
-        sets.update(updated_at=at, updated_by=event.by, seq=seq)
+def _changed(cls: type, changes: Callable[[dict[str, Any], str], tuple[dict[str, Any], str]]):
+    """Return the handler of a later event of a reminder: its changes to the row, and the log line."""
+    def handle(db: sqlite_utils.Database, seq: int, rid: str, version: int, state: dict[str, Any]) -> None:
+        at = state["at"]["_data_"]
+        sets, detail = changes(state, at)
+        sets.update(updated_at=at, updated_by=state["by"], seq=seq)
         assignments = ", ".join(f"{column} = ?" for column in sets)
-        if name == "ReminderReclaimed":
+        if cls is ReminderReclaimed:
             assignments += ", attempts = attempts + 1"
-        conn.execute(f"UPDATE reminders SET {assignments} WHERE reminder_id = ? AND seq < ?",
-                     (*sets.values(), rid, seq))
-    conn.execute("INSERT OR IGNORE INTO reminder_events (seq, reminder_id, event, at, by, detail) "
-                 "VALUES (?,?,?,?,?,?)", (seq, rid, name, at, event.by, detail))
+        db.conn.execute(f"UPDATE reminders SET {assignments} WHERE reminder_id = ? AND seq < ?",
+                        (*sets.values(), rid, seq))
+        _logged(db, seq, rid, cls, state, detail)
+    return handle
 
 
-def _changes(name: str, event: Any, at: str) -> tuple[dict[str, Any], str]:
-    if name == "ReminderReclaimed":
-        return ({"status": "claimed", "message_id": event.message_id, "claimed_at": at,
-                 "summary": event.summary}, event.message_id)
-    if name == "ReminderSent":
-        return {"status": "sent", "sent_at": at, "last_error": None}, event.message_id
-    if name == "ReminderFailed":
-        return {"status": "failed", "failed_at": at, "last_error": event.error}, event.error
-    if name == "ReminderInDoubt":
-        return {"status": "in_doubt", "last_error": event.reason}, event.reason
-    outcome = "sent" if event.outcome == "sent" else "released"
-    changes: dict[str, Any] = {"status": outcome, "resolved_note": event.note}
+def _logged(db: sqlite_utils.Database, seq: int, rid: str, cls: type, state: dict[str, Any], detail: str) -> None:
+    db.conn.execute("INSERT OR IGNORE INTO reminder_events (seq, reminder_id, event, at, by, detail) "
+                    "VALUES (?,?,?,?,?,?)", (seq, rid, cls.__name__, state["at"]["_data_"], state["by"], detail))
+
+
+def _resolved(state: dict[str, Any], at: str) -> tuple[dict[str, Any], str]:
+    outcome = "sent" if state["outcome"] == "sent" else "released"
+    changes: dict[str, Any] = {"status": outcome, "resolved_note": state["note"]}
     if outcome == "sent":
         changes["sent_at"] = at
-    return changes, f"{event.outcome}: {event.note}".rstrip(": ")
+    return changes, f"{state['outcome']}: {state['note']}".rstrip(": ")
+
+
+HANDLERS = {
+    ReminderClaimed: _claimed,
+    ReminderReclaimed: _changed(ReminderReclaimed, lambda s, at: (
+        {"status": "claimed", "message_id": s["message_id"], "claimed_at": at, "summary": s["summary"]},
+        s["message_id"])),
+    ReminderSent: _changed(ReminderSent, lambda s, at: (
+        {"status": "sent", "sent_at": at, "last_error": None}, s["message_id"])),
+    ReminderFailed: _changed(ReminderFailed, lambda s, at: (
+        {"status": "failed", "failed_at": at, "last_error": s["error"]}, s["error"])),
+    ReminderInDoubt: _changed(ReminderInDoubt, lambda s, at: (
+        {"status": "in_doubt", "last_error": s["reason"]}, s["reason"])),
+    ReminderResolved: _changed(ReminderResolved, _resolved),
+}
 
 
 # --- queries ------------------------------------------------------------------------------

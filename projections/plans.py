@@ -7,35 +7,32 @@ from typing import Any
 
 import sqlite_utils
 
+from events.plan import PlanImported, PlanRevised
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a plan event."""
-    name = type(event).__name__
-    if name not in ("PlanImported", "PlanRevised"):
-        return
-    facts = event.facts
-    row = {
-        "plan_id": getattr(event, "plan_id", None),"title": facts["title"],
-        "organisation": facts["organisation"], "period_start": facts["period"]["start"],
-        "period_end": facts["period"]["end"], "facts": json.dumps(facts, ensure_ascii=False),
-        "source_name": event.source_name, "revised_at": event.at.isoformat(), "seq": seq,
-    }
-    if name == "PlanImported":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO plans (plan_id, aggregate_id, title, organisation, period_start, "
-            "period_end, facts, versions, source_name, imported_at, revised_at, seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-            (row["plan_id"], event.originator_id.hex, row["title"], row["organisation"],
-             row["period_start"], row["period_end"], row["facts"], row["source_name"],
-             row["revised_at"], row["revised_at"], seq))
-    else:
-        db.conn.execute(
-            "UPDATE plans SET title = ?, organisation = ?, period_start = ?, period_end = ?, "
-            "facts = ?, versions = versions + 1, source_name = ?, revised_at = ?, seq = ? "
-            "WHERE aggregate_id = ? AND seq < ?",
-            (row["title"], row["organisation"], row["period_start"], row["period_end"],
-             row["facts"], row["source_name"], row["revised_at"], seq,
-             event.originator_id.hex, seq))
+
+def _row(seq: int, state: dict[str, Any]) -> tuple:
+    facts = state["facts"]
+    return (facts["title"], facts["organisation"], facts["period"]["start"], facts["period"]["end"],
+            json.dumps(facts, ensure_ascii=False), state["source_name"], state["at"]["_data_"], seq)
+
+
+def _imported(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    title, organisation, start, end, facts, source_name, at, _ = _row(seq, state)
+    db.conn.execute(
+        "INSERT OR IGNORE INTO plans (plan_id, aggregate_id, title, organisation, period_start, "
+        "period_end, facts, versions, source_name, imported_at, revised_at, seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+        (state["plan_id"], oid, title, organisation, start, end, facts, source_name, at, at, seq))
+
+
+def _revised(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "UPDATE plans SET title = ?, organisation = ?, period_start = ?, period_end = ?, "
+        "facts = ?, versions = versions + 1, source_name = ?, revised_at = ?, seq = ? "
+        "WHERE aggregate_id = ? AND seq < ?", (*_row(seq, state), oid, seq))
+
+
+HANDLERS = {PlanImported: _imported, PlanRevised: _revised}
 
 
 def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -7,27 +7,33 @@ from typing import Any
 
 import sqlite_utils
 
+from events.plan import ReportPublished, ReportSignatureSet, ReportTextWritten
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply a ReportPublished, ReportTextWritten or ReportSignatureSet event."""
-    name = type(event).__name__
-    if name == "ReportPublished":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, replaces, "
-            "reason, at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (seq, event.plan_id, event.number, event.period, event.as_of.isoformat(), event.position,
-             event.replaces, event.reason, event.at.isoformat(), event.by))
-    elif name == "ReportTextWritten":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO report_texts (seq, plan_id, period, section, text, at, by) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (seq, event.plan_id, event.period, event.section, event.text, event.at.isoformat(), event.by))
-    elif name == "ReportSignatureSet":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO report_signatures (seq, plan_id, college, signatories, at, by) "
-            "VALUES (?,?,?,?,?,?)",
-            (seq, event.plan_id, event.college, json.dumps(event.signatories, ensure_ascii=False),
-             event.at.isoformat(), event.by))
+def _published(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, replaces, "
+        "reason, at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (seq, state["plan_id"], state["number"], state["period"], state["as_of"]["_data_"], state["position"],
+         state["replaces"], state["reason"], state["at"]["_data_"], state["by"]))
+
+
+def _text_written(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO report_texts (seq, plan_id, period, section, text, at, by) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (seq, state["plan_id"], state["period"], state["section"], state["text"], state["at"]["_data_"],
+         state["by"]))
+
+
+def _signature_set(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO report_signatures (seq, plan_id, college, signatories, at, by) "
+        "VALUES (?,?,?,?,?,?)",
+        (seq, state["plan_id"], state["college"], json.dumps(state["signatories"], ensure_ascii=False),
+         state["at"]["_data_"], state["by"]))
+
+
+HANDLERS = {ReportPublished: _published, ReportTextWritten: _text_written, ReportSignatureSet: _signature_set}
 
 
 def report_texts(db: sqlite_utils.Database, plan_id: str, period: str) -> dict[str, dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from events import periods
+from events.intervention import MilestoneCancelled, MilestoneRescheduled, NoteAdded
 from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
@@ -125,11 +126,11 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
     mine = [e for e in events if e["code"] == iv["code"]]
     rescheduled = [{"label": e["milestone_label"] or "", "from": e["data"].get("old_due_text") or "",
                     "to": e["data"].get("due_text", ""), "reason": e["data"].get("reason", ""),
-                    "at": e["at"][:10]} for e in mine if e["event"] == "MilestoneRescheduled"]
+                    "at": e["at"][:10]} for e in mine if e["event"] == MilestoneRescheduled.__name__]
     cancelled = [{"label": e["milestone_label"] or "", "reason": e["data"].get("reason", ""),
-                  "at": e["at"][:10]} for e in mine if e["event"] == "MilestoneCancelled"]
+                  "at": e["at"][:10]} for e in mine if e["event"] == MilestoneCancelled.__name__]
     notes = [{"at": e["at"][:10], "by": e["by"], "text": e["data"].get("text", "")}
-             for e in mine if e["event"] == "NoteAdded"]
+             for e in mine if e["event"] == NoteAdded.__name__]
     return {
         "code": iv["code"], "title": iv["title"], "domain": iv["domain"],
         "trekker": iv["trekker_name"] or "", "closed": bool(iv["closed"]),

@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
+from events import intervention as ev
+from events import plan
 from events.plan_changes import INTERVENTION_FIELDS, field_change, label_change, term_change, value_text
 from projections.history import changes_by_section
 
@@ -19,33 +21,33 @@ def _code_key(code: str) -> list[Any]:
 def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date) -> dict[str, Any]:
     """Return what changed in the agenda from ``start`` up to and including ``as_of``, with reasons."""
     sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
-    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == "PlanImported"}
+    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == plan.PlanImported.__name__}
     interventions, milestones, versions, loaded = [], [], [], []
     for r in sections["agenda"]:
-        d, ev = r["data"], r["event"]
-        if ev == "InterventionAdded":
+        d, name = r["data"], r["event"]
+        if name == ev.InterventionAdded.__name__:
             if r["at"] not in imported_at:
                 interventions.append(("toegevoegd", r, d.get("title", ""), ""))
-        elif ev == "InterventionDropped":
+        elif name == ev.InterventionDropped.__name__:
             interventions.append(("vervallen", r, "", d.get("reason", "")))
-        elif ev == "InterventionReinstated":
+        elif name == ev.InterventionReinstated.__name__:
             interventions.append(("weer opgenomen", r, "", d.get("reason", "")))
-        elif ev == "InterventionRevised":
+        elif name == ev.InterventionRevised.__name__:
             before = d.get("before") or {}
             for field, value in d.get("changes", {}).items():
                 what = (field_change(field, before[field], value) if field in before else
                         f"{INTERVENTION_FIELDS.get(field, field)}: nu {value_text(field, value)}")
                 interventions.append((what, r, "", d.get("reason", "")))
-        elif ev == "InterventionClosed":
+        elif name == ev.InterventionClosed.__name__:
             interventions.append(("afgesloten", r, "", d.get("note", "")))
-        elif ev == "MilestoneRelabelled":
+        elif name == ev.MilestoneRelabelled.__name__:
             milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "kind": "omschrijving",
                                "what": label_change(r["milestone_label"] or "", d.get("label", "")),
                                "reason": d.get("reason", ""), "at": r["at"][:10]})
-        elif ev == "PlanRevised":
+        elif name == plan.PlanRevised.__name__:
             versions.append({"at": r["at"][:10], "number": _version_number(db, plan_id, r["seq"]),
                              "summary": list(d.get("summary") or [])})
-        elif ev == "PlanImported":
+        elif name == plan.PlanImported.__name__:
             # Loading the plan into the tracker is no new version of it.
             loaded.append({"at": r["at"][:10], "what": "plan geladen"})
     for r in sections["toegevoegd"]:

@@ -6,28 +6,31 @@ leaves the read model at a consistent position and the next run resumes from the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from uuid import UUID
 
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, Mapper
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
 from events.store import make_mapper
-from projections import calendar_feeds, outbox, plans, users
-from projections import finance, indicators, publications
+from projections import calendar_feeds, finance, indicators, outbox, plans, publications, users
 from projections.core import CoreProjection
+from projections.dispatch import HandlerTable, Routes, upcast
 from projections.schema import SCHEMA_VERSION, create_indexes, create_tables, drop_tables
 
 READ_MODEL_FILENAME = "readmodel.sqlite"
 TRACKING_NAME = "readmodel"
-Handler = Callable[[sqlite_utils.Database, Any, int], None]
-# Per-event handlers of the smaller read models; they run before the core projection
+# The smaller read models write per event; they run before the core projection
 # (interventions, milestones, history), whose rows are written at the end of each batch.
-HANDLERS: tuple[Handler, ...] = (plans.handle, outbox.handle, calendar_feeds.handle,
-                                  indicators.handle, finance.handle, publications.handle, users.handle)
+READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications, users)
+# One stored event as the handlers see it: notification id, originator id (hex), version,
+# topic, stored state (JSON).
+Record = tuple[int, str, int, str, bytes]
 
 
 def open_read_model(path: Path | str) -> sqlite_utils.Database:
@@ -49,15 +52,16 @@ class ProjectionRunner:
     """Bring the read model up to date with the event store."""
 
     def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database,
-                 mapper: Mapper | None = None, handlers: Iterable[Handler] = HANDLERS,
+                 mapper: Mapper | None = None, extra: Iterable[HandlerTable] = (),
                  batch_size: int = 500):
         self.recorder = recorder
         self.db = db
-        self.mapper = mapper or make_mapper()
-        self.handlers = tuple(handlers)
+        self.mapper = mapper or make_mapper()  # for those who need event objects (exports)
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self.core = CoreProjection()
+        self.routes = Routes([*(model.HANDLERS for model in READ_MODELS), self.core.handlers, *extra])
+        self._select = _direct_select(recorder)
         self._flushed_at: int | None = None
         self._indexed = False
         self._prepare()
@@ -114,27 +118,35 @@ class ProjectionRunner:
             position = self.position
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
-            notifications = self.recorder.select_notifications(
-                start=position, limit=self.batch_size, stop=until, inclusive_of_start=False)
-            core = self.core
-            core.begin(self.db)
-            for notification in notifications:
-                event = self.mapper.to_domain_event(notification)
-                for handle in self.handlers:
-                    handle(self.db, event, notification.id)
-                core.handle(self.db, event, notification.id, notification.state)
-            core.flush(self.db)
-            if notifications:
-                conn.execute("UPDATE tracking SET position = ? WHERE name = ?",
-                             [notifications[-1].id, TRACKING_NAME])
+            records = self._records(position, until)
+            db, core, routes, loads = self.db, self.core, self.routes, json.loads
+            core.begin(db)
+            for seq, oid, version, topic, state in records:
+                handlers, versioned = routes(topic)
+                if handlers:
+                    stored = loads(state) if versioned is None else upcast(versioned, loads(state))
+                    for handle in handlers:
+                        handle(db, seq, oid, version, stored)
+            core.flush(db)
+            if records:
+                conn.execute("UPDATE tracking SET position = ? WHERE name = ?", [records[-1][0], TRACKING_NAME])
         except BaseException:
             conn.execute("ROLLBACK")
             self.core.reset()
             self._flushed_at = None
             raise
         conn.execute("COMMIT")
-        self._flushed_at = notifications[-1].id if notifications else position
-        return len(notifications)
+        self._flushed_at = records[-1][0] if records else position
+        return len(records)
+
+    def _records(self, position: int, until: int | None) -> Sequence[Record]:
+        """Return the next batch of stored events after ``position`` (up to ``until``)."""
+        if self._select is not None:
+            return self._select(position, self.batch_size, until)
+        notifications = self.recorder.select_notifications(
+            start=position, limit=self.batch_size, stop=until, inclusive_of_start=False)
+        return [(n.id, n.originator_id.hex if isinstance(n.originator_id, UUID) else n.originator_id,
+                 n.originator_version, n.topic, n.state) for n in notifications]
 
     def rebuild(self, batch_size: int = 5000) -> int:
         """Drop the read model and apply every event from the start, in large batches."""
@@ -155,3 +167,27 @@ class ProjectionRunner:
         with self.db.atomic():
             create_indexes(self.db)
         return count
+
+
+def _direct_select(recorder: ApplicationRecorder):
+    """Return a reader of eventsourcing's SQLite table by plain SQL, or None for other stores.
+
+    The library's own path builds a ``Notification`` and a ``UUID`` per row; the handlers
+    need neither (the table keeps originator ids as hex already).
+    """
+    if not isinstance(recorder, SQLiteApplicationRecorder):
+        return None
+    table = recorder.events_table_name
+    sql = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
+           "WHERE rowid > ? ORDER BY rowid LIMIT ?")
+    sql_until = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
+                 "WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?")
+
+    def select(position: int, limit: int, until: int | None) -> Sequence[Record]:
+        with recorder.datastore.transaction(commit=False) as c:
+            if until is None:
+                c.execute(sql, (position, limit))
+            else:
+                c.execute(sql_until, (position, until, limit))
+            return c.fetchall()
+    return select

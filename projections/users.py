@@ -10,24 +10,28 @@ from typing import Any
 
 import sqlite_utils
 
+from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
 
-SESSION_ENDING = ("UserPasswordChanged", "UserSignedOut")
+
+def _registered(db: sqlite_utils.Database, seq: int, user_id: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO users (user_id, email, name, role, created_at, session_version, seq) "
+        "VALUES (?,?,?,?,?,0,?)", (user_id, state["email"], state["name"], state["role"], state["at"]["_data_"], seq))
 
 
-def handle(db: sqlite_utils.Database, event: Any, seq: int) -> None:
-    """Apply an account event."""
-    name = type(event).__name__
-    if name == "UserRegistered":
-        db.conn.execute(
-            "INSERT OR IGNORE INTO users (user_id, email, name, role, created_at, session_version, seq) "
-            "VALUES (?,?,?,?,?,0,?)",
-            (event.originator_id.hex, event.email, event.name, event.role, event.at.isoformat(), seq))
-    elif name == "UserRoleChanged":
-        db.conn.execute("UPDATE users SET role = ?, session_version = session_version + 1, seq = ? "
-                        "WHERE user_id = ? AND seq < ?", (event.role, seq, event.originator_id.hex, seq))
-    elif name in SESSION_ENDING:
-        db.conn.execute("UPDATE users SET session_version = session_version + 1, seq = ? "
-                        "WHERE user_id = ? AND seq < ?", (seq, event.originator_id.hex, seq))
+def _role_changed(db: sqlite_utils.Database, seq: int, user_id: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute("UPDATE users SET role = ?, session_version = session_version + 1, seq = ? "
+                    "WHERE user_id = ? AND seq < ?", (state["role"], seq, user_id, seq))
+
+
+def _session_ended(db: sqlite_utils.Database, seq: int, user_id: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute("UPDATE users SET session_version = session_version + 1, seq = ? "
+                    "WHERE user_id = ? AND seq < ?", (seq, user_id, seq))
+
+
+HANDLERS = {UserRegistered: _registered, UserRoleChanged: _role_changed,
+            # Signing out and a new password end every session of the account.
+            UserPasswordChanged: _session_ended, UserSignedOut: _session_ended}
 
 
 def all_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from events import intervention as ev
+from events import plan
 from events.periods import MONTH_NAMES
 from events.plan_changes import INTERVENTION_FIELDS, field_change, value_text
 from events.vocabulary import Domain, MilestoneKind, MilestoneState
@@ -32,56 +35,66 @@ def short_date(value: date | datetime | str | None) -> str:
     return value.strftime("%d-%m-%Y")
 
 
+def _stoplicht(data: dict[str, Any], quoted: str) -> str:
+    text = f"Stoplicht op {data['colour']} gezet"
+    if data["colour"] != "groen":
+        text += (f". Oorzaak: {data['oorzaak']}. Gevolg: {data['gevolg']}. "
+                 f"Bijsturing: {data['bijsturing']}")
+    return text
+
+
+def _completed(data: dict[str, Any], quoted: str) -> str:
+    note = f" — {data['note']}" if data.get("note") else ""
+    when = f"op {long_date(data['realised'])}" if data.get("realised") else "(datum onbekend)"
+    return f"Mijlpaal {quoted} gereed {when}{note}"
+
+
+def _revised(data: dict[str, Any], quoted: str) -> str:
+    before = data.get("before") or {}
+    changed = "; ".join(field_change(k, before[k], v) if k in before
+                        else f"{INTERVENTION_FIELDS.get(k, k)}: nu {value_text(k, v)}"
+                        for k, v in data["changes"].items())
+    return f"Beschrijving gewijzigd: {changed}. {data['reason']}"
+
+
+def _plan_revised(data: dict[str, Any], quoted: str) -> str:
+    count = len(data["summary"])
+    return f"Nieuwe planversie: {count} {'wijziging' if count == 1 else 'wijzigingen'}"
+
+
+def _reviewed(data: dict[str, Any], quoted: str) -> str:
+    actions = f" Acties: {sentence(data['actions'])}" if data.get("actions") else ""
+    return (f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. "
+            f"Besluit: {sentence(data['decision'])}{actions}")
+
+
+_DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
+    ev.InterventionAdded: lambda d, q: "Interventie opgenomen in het plan",
+    ev.InterventionRevised: _revised,
+    ev.InterventionDropped: lambda d, q: f"Interventie vervallen: {d['reason']}",
+    ev.InterventionReinstated: lambda d, q: f"Interventie weer opgenomen: {d['reason']}",
+    ev.InterventionClosed: lambda d, q: "Interventie afgesloten" + (f": {d['note']}" if d.get("note") else ""),
+    ev.MilestonePlanned: lambda d, q: f"Mijlpaal gepland: '{d['label']}' ({d['due_text']})",
+    ev.MilestoneRelabelled: lambda d, q: f"Mijlpaal {q} heet nu '{d['label']}': {d['reason']}",
+    ev.MilestoneCompleted: _completed,
+    ev.MilestoneRescheduled: lambda d, q: (f"Mijlpaal {q} verschoven van {d.get('old_due_text', '?')} naar "
+                                        f"{d['due_text']}: {d['reason']}"),
+    ev.MilestoneCancelled: lambda d, q: f"Mijlpaal {q} vervallen: {d['reason']}",
+    ev.TrekkerAssigned: lambda d, q: f"Trekker: {d['name']} ({d['email']})",
+    ev.NoteAdded: lambda d, q: f"Voortgangsnotitie: {d['text']}",
+    ev.StoplichtSet: _stoplicht,
+    ev.ReviewRecorded: _reviewed,
+    plan.PlanImported: lambda d, q: "Plan geladen",
+    plan.PlanRevised: _plan_revised,
+}
+# The history names each event by the class its read model handled it as (projections.core).
+_BY_NAME = {cls.__name__: text for cls, text in _DESCRIPTIONS.items()}
+
+
 def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
     """Return one Dutch line that says what an event changed."""
-    quoted = f"'{label}'" if label else ""
-    if event_name == "InterventionAdded":
-        return "Interventie opgenomen in het plan"
-    if event_name == "InterventionRevised":
-        before = data.get("before") or {}
-        changed = "; ".join(field_change(k, before[k], v) if k in before
-                            else f"{INTERVENTION_FIELDS.get(k, k)}: nu {value_text(k, v)}"
-                            for k, v in data["changes"].items())
-        return f"Beschrijving gewijzigd: {changed}. {data['reason']}"
-    if event_name == "InterventionDropped":
-        return f"Interventie vervallen: {data['reason']}"
-    if event_name == "InterventionReinstated":
-        return f"Interventie weer opgenomen: {data['reason']}"
-    if event_name == "InterventionClosed":
-        return "Interventie afgesloten" + (f": {data['note']}" if data.get("note") else "")
-    if event_name == "MilestonePlanned":
-        return f"Mijlpaal gepland: '{data['label']}' ({data['due_text']})"
-    if event_name == "MilestoneRelabelled":
-        return f"Mijlpaal {quoted} heet nu '{data['label']}': {data['reason']}"
-    if event_name == "MilestoneCompleted":
-        note = f" — {data['note']}" if data.get("note") else ""
-        when = f"op {long_date(data['realised'])}" if data.get("realised") else "(datum onbekend)"
-        return f"Mijlpaal {quoted} gereed {when}{note}"
-    if event_name == "MilestoneRescheduled":
-        return (f"Mijlpaal {quoted} verschoven van {data.get('old_due_text', '?')} naar "
-                f"{data['due_text']}: {data['reason']}")
-    if event_name == "MilestoneCancelled":
-        return f"Mijlpaal {quoted} vervallen: {data['reason']}"
-    if event_name == "TrekkerAssigned":
-        return f"Trekker: {data['name']} ({data['email']})"
-    if event_name == "NoteAdded":
-        return f"Voortgangsnotitie: {data['text']}"
-    if event_name == "StoplichtSet":
-        text = f"Stoplicht op {data['colour']} gezet"
-        if data["colour"] != "groen":
-            text += (f". Oorzaak: {data['oorzaak']}. Gevolg: {data['gevolg']}. "
-                     f"Bijsturing: {data['bijsturing']}")
-        return text
-    if event_name == "ReviewRecorded":
-        actions = f" Acties: {sentence(data['actions'])}" if data.get("actions") else ""
-        return (f"Besproken in de stuurgroep op {long_date(data['meeting_date'])}. "
-                f"Besluit: {sentence(data['decision'])}{actions}")
-    if event_name == "PlanImported":
-        return "Plan geladen"
-    if event_name == "PlanRevised":
-        count = len(data["summary"])
-        return f"Nieuwe planversie: {count} {'wijziging' if count == 1 else 'wijzigingen'}"
-    return event_name
+    text = _BY_NAME.get(event_name)
+    return text(data, f"'{label}'" if label else "") if text else event_name
 
 
 def sentence(text: str) -> str:

@@ -19,20 +19,20 @@ PLAN = "nijmegen-uitvoeringsagenda-2025"
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
+    from events.base import TrackerEvent
     from projections import runner
     from web.services import open_services
 
     services = open_services(sys.argv[1])
     seen = 0
 
-    def kill_after_some(db, event, seq):
+    def kill_after_some(db, seq, oid, version, state):
         global seen
         seen += 1
         if seen == int(sys.argv[2]):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    r = runner.ProjectionRunner(services.app.recorder, services.db,
-                                handlers=runner.HANDLERS + (kill_after_some,))
+    r = runner.ProjectionRunner(services.app.recorder, services.db, extra=[{TrackerEvent: kill_after_some}])
     r.rebuild(batch_size=50)
 """)
 

@@ -29,6 +29,7 @@ from events.intervention import (
 from events.periods import Due
 from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
 from tracker.errors import DomainError, NotFoundError
+from tracker.slugs import slugify
 from tracker.users import person_name
 
 KINDS = MilestoneKind.values()
@@ -188,8 +189,6 @@ class Intervention(Aggregate):
 
     def new_milestone_id(self, label: str) -> str:
         """Return an id for a new milestone, made from its label and unique here."""
-        from tracker.planfile import slugify
-
         base = slugify(label, 40)
         candidate, n = base, 2
         while candidate in self.milestones:

@@ -1,0 +1,133 @@
+"""The generic checker of a loaded file: typed reads of values that record each problem with its line."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from events.periods import Due, DueError, parse_due
+from tracker.planfile.loader import line_of
+
+
+class Checker:
+    """Collect every problem of a file as FILE:LINE: message while reading its values."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[str] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.name}:{line}: {message}")
+
+    def line_of(self, mapping: Any, key: str) -> int:
+        return line_of(mapping, key)
+
+    def mapping(self, value: Any, line: int, what: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.error(line, f"{what} moet een mapping (sleutel: waarde) zijn")
+            return None
+        return value
+
+    def text(self, mapping: dict, key: str, what: str, required: bool = True) -> str:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(self.line_of(mapping, key), f"{what}: '{key}' ontbreekt")
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet tekst zijn")
+            return ""
+        return " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+
+    def text_list(self, mapping: dict, key: str, what: str) -> list[str]:
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value.strip()]
+        if not isinstance(value, list):
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet een lijst van teksten zijn")
+            return []
+        items = []
+        lines = getattr(value, "item_lines", [self.line_of(mapping, key)] * len(value))
+        for item, line in zip(value, lines):
+            if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+                self.error(line, f"{what}: elk item van '{key}' moet tekst zijn")
+                continue
+            items.append(str(item).strip())
+        return items
+
+    def items(self, mapping: dict, key: str, what: str) -> list[tuple[Any, int]]:
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet een lijst zijn")
+            return []
+        lines = getattr(value, "item_lines", [self.line_of(mapping, key)] * len(value))
+        return list(zip(value, lines))
+
+    def unknown_keys(self, mapping: dict, allowed: set[str], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.error(
+                    self.line_of(mapping, key),
+                    f"{what}: onbekend veld '{key}' (zet eigen velden onder 'extra')",
+                )
+
+    def number(self, mapping: dict, key: str, what: str, required: bool = True) -> float | int | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.error(self.line_of(mapping, key), f"{what}: '{key}' ontbreekt")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet een getal zijn, niet '{value}'")
+            return None
+        return value
+
+    def year(self, mapping: dict, key: str, what: str, required: bool = True) -> int | None:
+        value = mapping.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet een jaartal zijn")
+            return None
+        return value
+
+    def choice(self, mapping: dict, key: str, options: tuple[str, ...], what: str,
+               default: str | None = None) -> str:
+        value = mapping.get(key, default)
+        if value is None:
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' ontbreekt (kies uit {', '.join(options)})")
+            return ""
+        if value not in options:
+            self.error(self.line_of(mapping, key),
+                       f"{what}: '{key}' is '{value}', kies uit {', '.join(options)}")
+            return ""
+        return value
+
+    def due(self, mapping: dict, key: str, what: str) -> Due | None:
+        value = mapping.get(key)
+        if value is None:
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' ontbreekt")
+            return None
+        try:
+            return parse_due(value)
+        except DueError as exc:
+            self.error(self.line_of(mapping, key), f"{what}: termijn {exc}")
+            return None
+
+    def iso_date(self, mapping: dict, key: str, what: str) -> date | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.error(self.line_of(mapping, key), f"{what}: '{key}' moet een datum JJJJ-MM-DD zijn")
+            return None

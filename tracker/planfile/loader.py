@@ -1,0 +1,76 @@
+"""YAML with line numbers: a safe loader whose mappings and lists know the line they stand on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import yaml
+
+from tracker.errors import PlanFileError
+
+
+class LineMap(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    line = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    """A list that knows its own line and the line of each item."""
+
+    line = 0
+    item_lines: list[int]
+
+
+class LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping, key and list item."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        mapping = LineMap(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(self.construct_object(k)): v.start_mark.line + 1 for k, v in node.value
+        }
+        return mapping
+
+    def construct_sequence(self, node, deep=False):  # type: ignore[override]
+        seq = LineList(super().construct_sequence(node, deep=True))
+        seq.line = node.start_mark.line + 1
+        seq.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return seq
+
+
+LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_mapping)
+LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_sequence)
+
+
+def load_yaml(text: str, name: str) -> Any:
+    """Return the document of a YAML text with line numbers, or raise PlanFileError with the line."""
+    try:
+        return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise PlanFileError([f"{name}:{line}: geen geldige YAML: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise PlanFileError([f"{name}:1: geen geldige YAML: {exc}"]) from None
+
+
+def line_of(mapping: Any, key: str) -> int:
+    """Return the line of a key of a loaded mapping (the mapping's own line when the key is absent)."""
+    if isinstance(mapping, LineMap):
+        return mapping.key_lines.get(key, mapping.line)
+    return getattr(mapping, "line", 1)
+
+
+def plain(value: Any) -> Any:
+    """Turn loader containers into plain dicts and lists (dates as ISO text)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

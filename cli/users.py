@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from cli.context import by_option, fail, json_option, moment, print_json, services, today_option, user
+from projections.interventions import interventions_of_trekker
 from projections.users import all_users
 from tracker.errors import TrackerError
 from tracker.users import ROLES
@@ -80,6 +81,31 @@ def set_role(email: str, role: str, today: str | None, by: str | None) -> None:
         fail(str(exc))
     svc.catch_up()
     click.echo(f"{email} heeft nu de rol {role}.")
+    if role != "trekker":
+        _to_reassign(svc, email, today)
+
+
+def _to_reassign(svc: Services, email: str, today: str | None) -> None:
+    """Print the interventions that still name this account as trekker."""
+    for iv in interventions_of_trekker(svc.db, email, moment(today).date()):
+        click.echo(f"nog trekker van {iv['plan_id']} {iv['code']} {iv['title']}: wijs een ander toe "
+                   f"(tracker assign {iv['code']} ...)")
+
+
+@user_group.command("deactivate")
+@click.argument("email")
+@today_option
+@by_option
+def deactivate(email: str, today: str | None, by: str | None) -> None:
+    """Deactiveer een account: geen aanmelden, sessies, herinneringen of agenda-links meer."""
+    svc = services()
+    try:
+        svc.app.deactivate_user(email, at=moment(today), by=user(by))
+    except TrackerError as exc:
+        fail(str(exc))
+    svc.catch_up()
+    click.echo(f"Account {email.strip().lower()} gedeactiveerd; de naam blijft in de geschiedenis.")
+    _to_reassign(svc, email, today)
 
 
 @user_group.command("set-password")
@@ -103,9 +129,10 @@ def list_(as_json: bool) -> None:
     """Toon de gebruikers."""
     svc = services()
     svc.catch_up()
-    rows = [{"email": u["email"], "name": u["name"], "role": u["role"]} for u in all_users(svc.db)]
+    rows = [{"email": u["email"], "name": u["name"], "role": u["role"], "active": bool(u["active"])}
+            for u in all_users(svc.db)]
     if as_json:
         print_json(rows)
         return
     for u in rows:
-        click.echo(f"{u['email']:<36} {u['role']:<11} {u['name']}")
+        click.echo(f"{u['email']:<36} {u['role']:<11} {u['name']}{'' if u['active'] else ' (gedeactiveerd)'}")

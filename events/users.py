@@ -22,3 +22,7 @@ class UserPasswordChanged(TrackerEvent):
 
 class UserSignedOut(TrackerEvent):
     """The account signed out: every session it had ends (the read model's session version)."""
+
+
+class UserDeactivated(TrackerEvent):
+    """The account may no longer sign in; its sessions end, its name stays in the history."""

@@ -15,6 +15,7 @@ from projections.history import changes_between
 from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
 from projections.plans import all_plans
+from projections.users import inactive_recipients
 from tracker.reminders import RETRYABLE
 
 
@@ -54,7 +55,9 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])
-    return items
+    # A deactivated account, or one that is no trekker any more, gets no trekker's reminders.
+    stopped = inactive_recipients(db)
+    return [item for item in items if not (item.role == "trekker" and item.recipient.lower() in stopped)]
 
 
 def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:

@@ -116,3 +116,11 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
         "last_update": iv["last_update_at"], "days_since_update": iv["days_since_update"],
         "milestones": [milestone_json(m) for m in iv["milestones"]],
     }
+
+
+def interventions_of_trekker(db: sqlite_utils.Database, email: str, as_of: date) -> list[dict[str, Any]]:
+    """Return the open interventions whose trekker is this address (to reassign), by plan and code."""
+    email = (email or "").strip().lower()
+    return [{"plan_id": iv["plan_id"], "code": iv["code"], "title": iv["title"]}
+            for iv in interventions_as_of(db, as_of)
+            if (iv["trekker_email"] or "").lower() == email and not iv.get("closed")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -102,7 +102,7 @@ TABLES: dict[str, dict] = {
     ),
     "users": dict(
         columns={"user_id": str, "email": str, "name": str, "role": str, "created_at": str,
-                 "session_version": int, "seq": int},
+                 "session_version": int, "active": int, "has_password": int, "seq": int},
         pk="user_id",
     ),
     "tracking": dict(columns={"name": str, "position": int, "schema": int}, pk="name"),

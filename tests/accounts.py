@@ -49,3 +49,24 @@ def sign_in_page(page, base_url: str, email: str, password: str = PASSWORD) -> N
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(lambda url: "/inloggen" not in url)
+
+
+def mailed_link(data_dir, email: str) -> str:
+    """Return the path of the newest password link mailed to an address (from the local mail sink)."""
+    from notifications.mailer import FileSink
+
+    sink = FileSink(data_dir / "outbox")
+    for found in sink.messages():  # the newest first
+        message = sink.read(found["name"])
+        if message["To"].addresses[0].addr_spec == email:
+            text = message.get_body(("plain",)).get_content()
+            match = re.search(r"https?://[^/\s]+(/wachtwoord/\S+)", text)
+            assert match, text
+            return match.group(1)
+    raise AssertionError(f"no mail to {email}")
+
+
+def choose_password(client, path: str, password: str, again: str | None = None):
+    """Choose a password on the page a mailed link opens."""
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "password": password,
+                                   "password2": password if again is None else again})

@@ -15,7 +15,7 @@ import pytest
 
 from projections import plans as plan_queries
 from projections.users import all_users
-from tests.accounts import csrf_token, email_for, ensure_user, sign_in
+from tests.accounts import choose_password, csrf_token, email_for, ensure_user, mailed_link, sign_in
 from tests.helpers import event_count, replace_once
 from tests.seed import PLAN, TODAY, seed_plan
 from web.services import DEFAULT_PLAN
@@ -112,43 +112,51 @@ def test_the_users_page_lists_every_account_with_its_role(site):
         row = page[page.index(f"<td>{email_for(role)}</td>"):]
         row = row[:row.index("</tr>")]
         assert f'<option value="{role}" selected>{role}</option>' in row
-    assert 'id="u-password"' in page and "minstens 12 tekens" in page
+    # The beheerder never types or sees a password: the new user chooses one through a link.
+    assert 'type="password"' not in page and "een link om zelf een wachtwoord te kiezen" in page
+    add_form = page[page.index('id="u-role"'):]
+    assert re.search(r'<option value="lezer" selected>', add_form[:add_form.index("</select>")])
     assert "password_hash" not in page and "argon2" not in page
 
 
-def test_adding_a_user(site):
+def test_adding_a_user_sends_an_invitation_to_choose_a_password(site, monkeypatch):
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
     before = site.events()
-    response = add_user(site, name="Fatima de Vries", email=" F.deVries@Nijmegen.nl ", role="trekker",
-                        password="een-lang-wachtwoord")
+    response = add_user(site, name="Fatima de Vries", email=" F.deVries@Nijmegen.nl ", role="trekker")
     assert response.status_code == 303
     assert response.headers["Location"] == "/gebruikers"
     assert site.events() == before + 1
     assert site.users()["f.devries@nijmegen.nl"]["role"] == "trekker"
     page = text_of(site.client.get("/gebruikers"))
-    assert "Gebruiker f.devries@nijmegen.nl toegevoegd." in page
-    assert "<td>Fatima de Vries</td>" in page
-    # The new account can sign in with its password, and is offered as trekker on the board.
+    assert "Gebruiker f.devries@nijmegen.nl toegevoegd; de uitnodiging" in page
+    assert "<td>Fatima de Vries</td>" in page and "uitgenodigd" in page
+    # Without a password nobody signs in as the new account yet.
     other = site.app.test_client()
+    assert other.post("/inloggen", data={"email": "f.devries@nijmegen.nl", "password": "",
+                                         "csrf_token": csrf_token(other)}).status_code == 401
+    link = mailed_link(site.services.data_dir, "f.devries@nijmegen.nl")
+    assert choose_password(other, link, "een-lang-wachtwoord").status_code == 303
     response = other.post("/inloggen", data={"email": "f.devries@nijmegen.nl", "password": "een-lang-wachtwoord",
                                              "csrf_token": csrf_token(other)})
     assert response.status_code == 302
     assert '<option value="f.devries@nijmegen.nl"' in text_of(site.client.get(BOARD))
+    # The link works once.
+    assert site.app.test_client().get(link).status_code == 400
 
 
 @pytest.mark.parametrize("password", ["", "kort", "123456789"])
-def test_a_short_password_is_refused_in_dutch_and_nothing_is_recorded(site, password):
+def test_a_short_password_is_refused_in_dutch_and_nothing_is_recorded(site, password, monkeypatch):
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
+    add_user(site, name="Kees Kort", email="kees@nijmegen.nl", role="lezer")
+    link = mailed_link(site.services.data_dir, "kees@nijmegen.nl")
     before = site.events()
-    response = add_user(site, name="Kees Kort", email="kees@nijmegen.nl", role="lezer", password=password)
+    response = choose_password(site.app.test_client(), link, password)
     assert response.status_code == 422
     page = text_of(response)
-    assert '<p class="field-error" role="alert">Een wachtwoord heeft minstens 12 tekens.</p>' in page
-    # What was typed is kept, except the password.
-    assert 'value="Kees Kort"' in page and 'value="kees@nijmegen.nl"' in page
-    assert '<option value="lezer" selected>' in page
+    assert "Een wachtwoord heeft minstens 12 tekens." in page and "Er is niets gewijzigd." in page
     if password:
-        assert password not in page
+        assert password not in page.replace("kees@nijmegen.nl", "")
     assert site.events() == before
-    assert "kees@nijmegen.nl" not in site.users()
 
 
 @pytest.mark.parametrize("email", [email_for("lezer"), email_for("lezer").upper(), f"  {email_for('trekker')}"])
@@ -454,8 +462,8 @@ def test_user_add_set_role_set_password_and_list(cli, services, clean_admin_env,
     assert listed[0].split() == ["j.jansen@nijmegen.nl", "trekker", "Jan", "Jansen"]
     assert listed[1].split() == ["lotte@nijmegen.nl", "stuurgroep", "Lotte", "Lezer"]
     assert json.loads(ok(cli("user", "list", "--json")).output) == [
-        {"email": "j.jansen@nijmegen.nl", "name": "Jan Jansen", "role": "trekker"},
-        {"email": "lotte@nijmegen.nl", "name": "Lotte Lezer", "role": "stuurgroep"},
+        {"email": "j.jansen@nijmegen.nl", "name": "Jan Jansen", "role": "trekker", "active": True},
+        {"email": "lotte@nijmegen.nl", "name": "Lotte Lezer", "role": "stuurgroep", "active": True},
     ]
     assert "wachtwoord" not in ok(cli("user", "list", "--json")).output
     assert "argon2" not in ok(cli("user", "list", "--json")).output

@@ -19,6 +19,7 @@ from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, Not
 from tracker.intervention import Intervention, intervention_id
 from tracker.plan import Plan, plan_uuid
 from tracker.planfile import InterventionSpec, PlanSpec
+from tracker.accounts import AccountRules
 from tracker.users import UserCommands
 from tracker.calendar_feeds import CalendarFeed
 from tracker.concurrency import commutes
@@ -45,7 +46,7 @@ def to_due(value: Due | str | date) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(BaselineCommands, UserCommands, Application[UUID]):
+class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from events.users import UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
+from events.users import UserDeactivated, UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
 from events.vocabulary import Role, is_email
 from tracker.errors import DomainError, NotFoundError
 
@@ -83,6 +83,11 @@ class User(Aggregate):
     @when.register
     def _(self, e: UserRegistered) -> None:
         self.email, self.name, self.role, self.password_hash = e.email, e.name, e.role, e.password_hash
+        self.active = True
+
+    @when.register
+    def _(self, e: UserDeactivated) -> None:
+        self.active = False
 
     @when.register
     def _(self, e: UserRoleChanged) -> None:
@@ -96,14 +101,24 @@ class User(Aggregate):
     def _(self, e: UserSignedOut) -> None:
         pass  # sessions live outside the aggregate; the read model counts their version
 
+    def _check_active(self) -> None:
+        if not self.active:
+            raise DomainError(f"Het account {self.email} is gedeactiveerd.")
+
     def change_role(self, role: str, *, at: datetime, by: str) -> None:
         _check_role(role)
+        self._check_active()
         if role == self.role:
             raise DomainError(f"{self.email} heeft al de rol {role}.")
         self.trigger_event(UserRoleChanged, role=role, at=at, by=by)
 
     def change_password(self, password_hash: str, *, at: datetime, by: str) -> None:
+        self._check_active()
         self.trigger_event(UserPasswordChanged, password_hash=password_hash, at=at, by=by)
+
+    def deactivate(self, *, at: datetime, by: str) -> None:
+        self._check_active()
+        self.trigger_event(UserDeactivated, at=at, by=by)
 
     def sign_out(self, *, at: datetime, by: str) -> None:
         self.trigger_event(UserSignedOut, at=at, by=by)
@@ -124,6 +139,12 @@ class UserCommands:
                             else PasswordHasher())
         return self._hasher
 
+    def _dummy(self) -> str:
+        """Return a hash nobody knows the password of (made once), to verify against."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.password_hasher.hash(secrets.token_hex(16))
+        return self._dummy_hash
+
     def get_user(self, email: str) -> User:
         """Return an account by e-mail address."""
         try:
@@ -131,26 +152,31 @@ class UserCommands:
         except AggregateNotFoundError:
             raise NotFoundError(f"Er is geen gebruiker met e-mailadres {email}.") from None
 
-    def add_user(self, *, email: str, name: str, role: str, password: str, at: datetime, by: str) -> UUID:
-        """Create an account with a password."""
+    def add_user(self, *, email: str, name: str, role: str, password: str | None, at: datetime,
+                 by: str) -> UUID:
+        """Create an account, with a password or (None) without one: it is set through an invitation."""
         email = (email or "").strip().lower()
         if not is_email(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
         name = person_name(name)
         _check_role(role)
-        _check_password(password, email, name)
+        if password is not None:
+            _check_password(password, email, name)
         if user_id(email) in self.repository:  # type: ignore[attr-defined]
             raise DomainError(f"Er is al een gebruiker met e-mailadres {email}.")
-        user = User.register(email=email, name=name, role=role,
-                             password_hash=self.password_hasher.hash(password), at=at, by=by)
+        hashed = self.password_hasher.hash(password) if password is not None else ""
+        user = User.register(email=email, name=name, role=role, password_hash=hashed, at=at, by=by)
         self._save(user)  # type: ignore[attr-defined]
         return user.id
 
     def set_role(self, email: str, role: str, *, at: datetime, by: str) -> None:
-        """Give an account another role."""
-        user = self.get_user(email)
-        user.change_role(role, at=at, by=by)
-        self._save(user)  # type: ignore[attr-defined]
+        """Give an account another role; a trekker no more loses their calendar links."""
+        with self.accounts_locked():  # type: ignore[attr-defined]
+            user = self.get_user(email)
+            self.check_beheerder_remains(user, role)  # type: ignore[attr-defined]
+            user.change_role(role, at=at, by=by)
+            revoked = self.revoke_trekker_feeds(user, at=at, by=by) if role != "trekker" else []  # type: ignore[attr-defined]
+            self._save(user, *revoked)  # type: ignore[attr-defined]
 
     def set_password(self, email: str, password: str, *, at: datetime, by: str) -> None:
         """Give an account a new password."""
@@ -171,15 +197,14 @@ class UserCommands:
             user = self.get_user((email or "").strip().lower())
         except NotFoundError:
             # One verification, as for a real account: no timing hint about who exists.
-            if self._dummy_hash is None:
-                self._dummy_hash = self.password_hasher.hash(secrets.token_hex(16))
             try:
-                self.password_hasher.verify(self._dummy_hash, password or "")
+                self.password_hasher.verify(self._dummy(), password or "")
             except (VerificationError, InvalidHashError):
                 pass
             return None
         try:
-            self.password_hasher.verify(user.password_hash, password or "")
+            self.password_hasher.verify(user.password_hash or self._dummy(), password or "")
         except (VerificationError, InvalidHashError):
             return None
-        return user
+        # Checked after the verification, so a deactivated account costs the same time.
+        return user if user.active and user.password_hash else None

@@ -176,7 +176,7 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
             session.clear()
             return None
         row = user_by_id(read_model(), user_id)
-        if row is None or str(row.get("session_version") or 0) != version:
+        if row is None or not row.get("active", 1) or str(row.get("session_version") or 0) != version:
             session.clear()  # signed out, a new password or another role since: sign in again
             return None
         return SignedInUser(row)

@@ -7,12 +7,14 @@ import base64
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from projections.interventions import interventions_of_trekker
 from projections.users import all_users, user_by_id
 from tracker.errors import ConflictError, DomainError, NotFoundError, PlanFileError
 from tracker.planfile import parse_plan
 from tracker.users import ROLES
-from web import now, read_model, refresh_read_model, services
+from web import now, read_model, refresh_read_model, services, today
 from web.auth import renew_session, requires
+from web.password_links import send_link
 
 bp = Blueprint("admin", __name__)
 
@@ -20,42 +22,92 @@ MAX_PLAN_BYTES = 2_000_000
 
 
 
+def _users_page(errors: dict[str, str] | None = None, values: dict[str, str] | None = None, status: int = 200):
+    return render_template("users.html", users=all_users(read_model()), roles=ROLES, errors=errors or {},
+                           values=values or {"role": "lezer"}), status
+
+
+def _to_reassign(email: str) -> None:
+    """Tell which interventions still name this account as trekker."""
+    left = interventions_of_trekker(read_model(), email, today())
+    if left:
+        flash(f"Wijs een nieuwe trekker toe aan: " + ", ".join(f"{iv['code']} {iv['title']}" for iv in left) + ".")
+
+
 @bp.get("/gebruikers")
 @requires("manage_users")
 def users():
-    return render_template("users.html", users=all_users(read_model()), roles=ROLES, errors={}, values={})
+    return _users_page()
 
 
 @bp.post("/gebruikers")
 @requires("manage_users")
 def add_user():
-    values = request.form.to_dict()
+    """Add an account without a password: the new user chooses one through an invitation."""
+    values = {k: v for k, v in request.form.to_dict().items() if k in ("name", "email", "role")}
+    email = values.get("email", "").strip().lower()
     try:
-        services().app.add_user(email=values.get("email", ""), name=values.get("name", ""),
-                                role=values.get("role", ""), password=values.get("password", ""),
-                                at=now(), by=current_user.name)
+        services().app.add_user(email=email, name=values.get("name", ""), role=values.get("role", ""),
+                                password=None, at=now(), by=current_user.name)
     except (DomainError, ConflictError) as exc:
-        values.pop("password", None)
-        return render_template("users.html", users=all_users(read_model()), roles=ROLES,
-                               errors={"add": str(exc)}, values=values), 422
+        return _users_page({"add": str(exc)}, values, 422)
     refresh_read_model()
-    flash(f"Gebruiker {values.get('email', '').strip().lower()} toegevoegd.")
+    problem = send_link(services().app.get_user(email), "invite")
+    if problem:
+        flash(f"Gebruiker {email} toegevoegd, maar de uitnodiging kon niet worden verstuurd ({problem}). "
+              "Probeer het opnieuw met 'Stuur link'.")
+    else:
+        flash(f"Gebruiker {email} toegevoegd; de uitnodiging om een wachtwoord te kiezen is verstuurd.")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/gebruikers/link")
+@requires("manage_users")
+def send_password_link():
+    """Send an invitation (no password yet) or a link to choose a new password."""
+    email = request.form.get("email", "").strip().lower()
+    try:
+        user = services().app.get_user(email)
+    except NotFoundError as exc:
+        return _users_page({f"row-{email}": str(exc)}, status=422)
+    if not user.active:
+        return _users_page({f"row-{email}": f"Het account {email} is gedeactiveerd."}, status=422)
+    problem = send_link(user, "reset" if user.password_hash else "invite")
+    if problem:
+        return _users_page({f"row-{email}": f"De link kon niet worden verstuurd: {problem}"}, status=502)
+    flash(f"Een link om een wachtwoord te kiezen is naar {email} verstuurd.")
     return redirect(url_for("admin.users"), 303)
 
 
 @bp.post("/gebruikers/rol")
 @requires("manage_users")
 def set_role():
-    email, role = request.form.get("email", ""), request.form.get("role", "")
+    email, role = request.form.get("email", "").strip().lower(), request.form.get("role", "")
     try:
         services().app.set_role(email, role, at=now(), by=current_user.name)
     except (DomainError, NotFoundError, ConflictError) as exc:
-        return render_template("users.html", users=all_users(read_model()), roles=ROLES,
-                               errors={f"role-{email}": str(exc)}, values={}), 422
+        return _users_page({f"row-{email}": str(exc)}, status=422)
     refresh_read_model()
-    if email.strip().lower() == current_user.email:
+    if email == current_user.email:
         renew_session(user_by_id(read_model(), current_user.id))  # other sessions end, not this one
     flash(f"{email} heeft nu de rol {role}.")
+    if role != "trekker":
+        _to_reassign(email)
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/gebruikers/deactiveren")
+@requires("manage_users")
+def deactivate():
+    email = request.form.get("email", "").strip().lower()
+    try:
+        services().app.deactivate_user(email, at=now(), by=current_user.name)
+    except (DomainError, NotFoundError, ConflictError) as exc:
+        return _users_page({f"row-{email}": str(exc)}, status=422)
+    refresh_read_model()
+    flash(f"Het account {email} is gedeactiveerd: aanmelden kan niet meer, herinneringen en agenda-links "
+          "zijn gestopt. De naam blijft in de geschiedenis staan.")
+    _to_reassign(email)
     return redirect(url_for("admin.users"), 303)
 
 

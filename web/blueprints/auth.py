@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session
 from flask_login import current_user, logout_user
 
 from tracker.errors import TrackerError
 from web import now, services
 from web.auth import public, start_session
+from web.password_links import RESET_MINUTES, read_token, send_link
 
 bp = Blueprint("auth", __name__)
 
@@ -75,3 +76,58 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Mail a link to choose a new password; the answer never tells whether the address exists."""
+    if request.method == "GET":
+        return render_template("forgot_password.html", minutes=RESET_MINUTES)
+    email = request.form.get("email", "").strip().lower()
+    throttle = current_app.extensions["login_throttle"]
+    address = request.remote_addr or "?"
+    wait = throttle.wait(email, address)
+    if wait:
+        return (render_template("forgot_password.html", error=_wait_message(wait).replace("in te loggen",
+                                "een link te krijgen"), minutes=RESET_MINUTES), 429, {"Retry-After": str(wait)})
+    throttle.failed(email, address)  # every request counts: nobody can flood a mailbox with links
+    try:
+        user = services().app.get_user(email)
+    except TrackerError:
+        user = None
+    if user is not None and user.active:
+        send_link(user, "reset" if user.password_hash else "invite")
+    return render_template("forgot_password.html", sent=True, minutes=RESET_MINUTES)
+
+
+@bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
+@public
+def choose_password(token: str):
+    """Choose a password through a link from an invitation or a reset mail (once, before it expires)."""
+    app = services().app
+
+    def find(email: str):
+        try:
+            return app.get_user(email)
+        except TrackerError:
+            return None
+
+    user = read_token(current_app.secret_key, token, find)
+    if user is None:
+        return render_template("choose_password.html", user=None, error=(
+            "Deze link is verlopen of al gebruikt. Vraag hieronder een nieuwe aan.")), 400
+    if request.method == "GET":
+        return render_template("choose_password.html", user=user)
+    password = request.form.get("password", "")
+    if password != request.form.get("password2", ""):
+        return render_template("choose_password.html", user=user,
+                               error="De twee wachtwoorden zijn niet gelijk. Er is niets gewijzigd."), 422
+    try:
+        app.set_password(user.email, password, at=now(), by=user.name)
+    except TrackerError as exc:
+        return render_template("choose_password.html", user=user, error=f"{exc} Er is niets gewijzigd."), 422
+    logout_user()
+    session.clear()
+    flash("Uw wachtwoord is ingesteld. U kunt nu inloggen.")
+    return redirect(url_for("auth.login"), 303)

@@ -45,6 +45,13 @@ class Context:
                 fail(f"de gebeurtenissenopslag is niet bereikbaar: {exc}")
         return self._services
 
+    def close(self) -> None:
+        """Close the stores if they were opened (before a server forks its workers)."""
+        if self._services is not None:
+            self._services.db.close()
+            self._services.app.close()
+            self._services = None
+
 
 def services() -> Services:
     """Return the stores of the data directory ($TRACKER_DATA_DIR)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import fail, services
+from cli.context import Context, fail, services
 from cli.plans import init
 
 host_option = click.option("--host", default=lambda: os.environ.get("TRACKER_HOST", "127.0.0.1"),
@@ -52,19 +52,33 @@ def exit_on_sigterm() -> None:
 @click.command()
 @host_option
 @port_option
-def serve(host: str, port: int) -> None:
-    """Start de webapplicatie."""
-    from waitress import serve as waitress_serve
-
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Start de webapplicatie: werkprocessen (één per kern) achter één poort."""
     from web import create_app
-    from web.serving import ServerSettings
+    from web.auth import SecretKeyMissing
+    from web.processes import Workers, bind
+    from web.serving import ServerSettings, check_shared_store
+    from web.services import data_dir_from_env
 
     try:
         settings = ServerSettings.from_env()
-    except ValueError as exc:
+        check_shared_store()
+    except (ValueError, SecretKeyMissing) as exc:
         fail(str(exc))
-    click.echo(f"Webapplicatie op http://{host}:{port}/ (gegevens in {services().data_dir})")
-    waitress_serve(create_app(), host=host, port=port, **settings.waitress_options())
+    # Each worker opens its own stores: no connection of this process may cross the fork.
+    ctx.find_object(Context).close()
+    try:
+        sock = bind(host, port, settings.backlog)
+    except OSError as exc:
+        fail(f"kan niet luisteren op {host}:{port}: {exc.strerror or exc}")
+    click.echo(f"Webapplicatie op http://{host}:{port}/ met {settings.workers} werkprocessen van "
+               f"{settings.threads} threads (gegevens in {data_dir_from_env()})")
+    sys.stdout.flush()
+    code = Workers(sock, settings.workers, create_app, settings.waitress_options(),
+                   log=lambda line: click.echo(line, err=True)).run()
+    if code:
+        sys.exit(code)
 
 
 @click.command()

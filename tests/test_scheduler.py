@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time as clock
 import urllib.request
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -45,9 +46,11 @@ class Output:
         self.fd = stream.fileno()
         self.text = ""
 
-    def until(self, needle: str, timeout: float = 60) -> str:
+    def until(self, needle: str | Callable[[str], bool], timeout: float = 60) -> str:
+        """Read until the text holds ``needle`` (or ``needle(text)`` is true); return the text so far."""
+        seen = needle if callable(needle) else (lambda text: needle in text)
         deadline = clock.monotonic() + timeout
-        while needle not in self.text:
+        while not seen(self.text):
             remaining = deadline - clock.monotonic()
             ready, _, _ = select.select([self.fd], [], [], max(remaining, 0))
             if not ready:

@@ -17,11 +17,17 @@ from typing import Any
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
+def default_workers() -> int:
+    """Return the number of worker processes: one per core, at least two."""
+    return max(2, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """Limits and timeouts of the web server (each a TRACKER_SERVER_* variable)."""
 
-    threads: int = 8                          # requests handled at once
+    workers: int = default_workers()          # processes (web/processes.py), each with its threads
+    threads: int = 8                          # requests handled at once, per process
     connection_limit: int = 1000              # open connections (half-sent ones included)
     channel_timeout: int = 30                 # seconds a connection may stay silent
     max_request_header_size: int = 64 * 1024  # bytes
@@ -52,6 +58,19 @@ class ServerSettings:
                 "max_request_body_size": self.max_request_body_size, "backlog": self.backlog,
                 # poll() instead of select(): select cannot watch more than 1024 sockets.
                 "asyncore_use_poll": True, "ident": "tracker"}
+
+
+def check_shared_store(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse, before any worker starts, a shared event store that every worker would refuse."""
+    from events.store import DATABASE_URL_ENV, postgres_env
+    from web.auth import SecretKeyMissing
+
+    environ = os.environ if environ is None else environ
+    url = environ.get(DATABASE_URL_ENV)
+    if url:
+        postgres_env(url)  # a StoreSettingsError (ValueError) says what is wrong with the URL
+        if not environ.get("TRACKER_SECRET_KEY"):
+            raise SecretKeyMissing()
 
 
 def trusted_proxies(value: str | Iterable[str] | None) -> frozenset[str]:

@@ -4,12 +4,15 @@
     .venv/bin/python benchmarks/run.py --small      # quick: 20 plans x 25 interventions
     .venv/bin/python benchmarks/run.py --profile    # also: where a rebuild spends its time
     .venv/bin/python benchmarks/run.py --variants   # also: rebuild settings, direct log read
+    .venv/bin/python benchmarks/run.py --no-pg --no-load   # without the PostgreSQL and load stages
 
 The store is generated on first use (benchmarks/generate.py) and reused afterwards. Every run
 rebuilds the store's read model, appends a few notes to one intervention (the catch-up
 measurement) and, once, a reader account to sign the board requests in; nothing else is
 changed. Figures only, no assertions on them: it exits 0, or 1 when a stage could not run.
 Results also go to <data dir>/last-run.json; --profile writes <data dir>/profile-rebuild.txt.
+The PostgreSQL stage (benchmarks/pg.py) starts a server of its own and copies the store into it;
+the load stage (benchmarks/load.py) serves the store with `tracker serve` and loads it with wrk.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import load  # noqa: E402
+import pg  # noqa: E402
 from events.store import EVENTS_FILENAME, make_mapper  # noqa: E402
 
 TODAY = date(2028, 12, 31)
@@ -676,6 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", action="store_true",
                         help="also rebuild into scratch files with journal_mode OFF and larger batches, "
                              "and time a direct SQL read of the log")
+    parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL stage (benchmarks/pg.py)")
+    parser.add_argument("--no-load", action="store_true", help="skip the load stage (benchmarks/load.py)")
+    parser.add_argument("--load-readers", type=int, default=20, help="concurrent signed-in readers")
+    parser.add_argument("--load-seconds", type=int, default=15, help="seconds of load per board")
     args = parser.parse_args(argv)
 
     plans = args.plans or (20 if args.small else 300)
@@ -698,6 +707,10 @@ def main(argv: list[str] | None = None) -> int:
     run.stage("board", run.board)
     run.stage("query", run.query)
     run.stage("report", lambda: report_timings(run))
+    if not args.no_pg:
+        run.stage("postgresql", lambda: pg.stage(run))
+    if not args.no_load:
+        run.stage("load", lambda: load.stage(run, BENCH_EMAIL, BENCH_PASSWORD, TODAY.isoformat()))
     run.memory()
     print()
     run.table.print()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh Debian machine: the virtualenv with the
 # project and its test tools, and for the tests Debian's Chromium (browser tests) and
-# PostgreSQL (the tests start a server of their own with its binaries; none is configured here).
+# PostgreSQL (the tests start a server of their own with its binaries; none is configured here),
+# and wrk for the benchmark's load stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ apt_install() {
 }
 
 if [ "$want_browser" = "--test" ]; then
-    apt_install chromium poppler-utils postgresql nginx
+    apt_install chromium poppler-utils postgresql nginx wrk
     # axe-core, injected into pages by the accessibility tests.
     if [ ! -f node_modules/axe-core/axe.min.js ]; then
         command -v npm >/dev/null || apt_install npm

@@ -119,6 +119,11 @@ class PostgresServer:
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
 
+    def version(self) -> str:
+        """Return the server's version ("15.14")."""
+        with self.superuser() as conn:
+            return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
     # --- databases -------------------------------------------------------------------------
 
     def superuser(self):

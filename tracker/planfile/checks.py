@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import json
+
 from events.periods import Due, DueError, parse_due
-from tracker.planfile.loader import line_of
+from tracker.planfile.loader import line_of, plain
+
+# 'extra' is kept whole in every event and read-model row of its plan or intervention.
+MAX_EXTRA_BYTES = 64 * 1024
 
 
 class Checker:
@@ -21,6 +26,22 @@ class Checker:
 
     def line_of(self, mapping: Any, key: str) -> int:
         return line_of(mapping, key)
+
+    def extra(self, mapping: dict, what: str) -> dict:
+        """Return the free-form 'extra' of a mapping as plain data: a mapping of at most 64 KB."""
+        extra = mapping.get("extra")
+        if extra is None:
+            return {}
+        if not isinstance(extra, dict):
+            self.error(self.line_of(mapping, "extra"), f"{what}: 'extra' moet een mapping zijn")
+            return {}
+        value = plain(extra)
+        size = len(json.dumps(value, ensure_ascii=False, default=str).encode("utf-8"))
+        if size > MAX_EXTRA_BYTES:
+            self.error(self.line_of(mapping, "extra"), f"{what}: 'extra' is {size // 1024} KB; "
+                       f"ten hoogste {MAX_EXTRA_BYTES // 1024} KB is toegestaan")
+            return {}
+        return value
 
     def mapping(self, value: Any, line: int, what: str) -> dict | None:
         if not isinstance(value, dict):

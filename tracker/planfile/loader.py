@@ -1,4 +1,9 @@
-"""YAML with line numbers: a safe loader whose mappings and lists know the line they stand on."""
+"""YAML with line numbers: a safe loader whose mappings and lists know the line they stand on.
+
+Plans have no use for YAML's aliases, and an alias expands on every use: a few KB of nested
+aliases become gigabytes. The loader refuses the first alias it meets, and any nesting deeper
+than ``MAX_DEPTH``, before anything is built, each with its line.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,16 @@ from typing import Any
 import yaml
 
 from tracker.errors import PlanFileError
+
+MAX_DEPTH = 20
+
+
+class _Refused(yaml.YAMLError):
+    """What a plan file may not hold (an alias, too deep a nesting), at a line."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 class LineMap(dict):
@@ -26,6 +41,25 @@ class LineList(list):
 
 class LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping, key and list item."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, f"verwijzing *{event.anchor} (een YAML-alias) is niet "
+                           "toegestaan in een planbestand; schrijf de waarde uit")
+        if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()
+                raise _Refused(event.start_mark.line + 1, f"de structuur is dieper genest dan {MAX_DEPTH} "
+                               "niveaus")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         mapping = LineMap(super().construct_mapping(node, deep=True))
@@ -50,11 +84,14 @@ def load_yaml(text: str, name: str) -> Any:
     """Return the document of a YAML text with line numbers, or raise PlanFileError with the line."""
     try:
         return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as exc:
+        raise PlanFileError([f"{name}:{exc.line}: {exc.message}"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise PlanFileError([f"{name}:{line}: geen geldige YAML: {exc.problem or exc}"]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        # e.g. a timestamp like 2025-13-45, or a key that cannot be a key: never a traceback
         raise PlanFileError([f"{name}:1: geen geldige YAML: {exc}"]) from None
 
 

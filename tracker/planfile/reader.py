@@ -46,8 +46,6 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
     groups, paths = schema.groups(c, plan)
     plan_milestones = schema.milestones(c, plan, "plan")
     extra = plan.get("extra")
-    if extra is not None and not isinstance(extra, dict):
-        c.error(c.line_of(plan, "extra"), "plan: 'extra' moet een mapping zijn")
     facts = {
         "title": title,
         "organisation": organisation,
@@ -60,7 +58,7 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
         "recurring": schema.recurring(c, plan, "plan"),
         "finance": schema.finance(c, plan),
         "indicators": schema.indicators(c, plan),
-        "extra": plain(extra or {}),
+        "extra": c.extra(plan, "plan"),
     }
     schema.reminders(c, extra, "reminders", "plan.extra.reminders")
     reminders = schema.reminders(c, plan, "reminders", "plan.reminders")
@@ -82,15 +80,25 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
     return PlanSpec(plan_id, title, facts, interventions, name, digest, groups)
 
 
+# The largest plan file read (the web upload and the command line alike).
+MAX_PLAN_BYTES = 2_000_000
+
+
 def read_plan_file(path: str | Path) -> PlanSpec:
     """Read and validate a plan file from disk."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read(MAX_PLAN_BYTES + 1)
+        if len(data) > MAX_PLAN_BYTES:
+            raise PlanFileError([f"{path}:0: bestand is groter dan {MAX_PLAN_BYTES // 1_000_000} MB"])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanFileError([f"{path}:0: bestand bestaat niet"]) from None
     except UnicodeDecodeError as exc:
         raise PlanFileError([f"{path}:1: bestand is geen UTF-8-tekst ({exc.reason})"]) from None
+    except OSError as exc:
+        raise PlanFileError([f"{path}:0: bestand kan niet worden gelezen ({exc.strerror})"]) from None
     return parse_plan(text, str(path))
 
 

@@ -241,9 +241,6 @@ def intervention(c: Checker, raw: Any, line: int, paths: dict, codes: dict[str, 
     source = iv.get("source")
     if source is not None and not isinstance(source, dict):
         c.error(c.line_of(iv, "source"), f"{what}: 'source' moet een mapping zijn")
-    extra = iv.get("extra")
-    if extra is not None and not isinstance(extra, dict):
-        c.error(c.line_of(iv, "extra"), f"{what}: 'extra' moet een mapping zijn")
     details = {
         "summary": c.text(iv, "summary", what, required=False),
         "results": results,
@@ -251,7 +248,7 @@ def intervention(c: Checker, raw: Any, line: int, paths: dict, codes: dict[str, 
         **{key: c.text_list(iv, key, what) for key in TEXT_LIST_FIELDS},
         "costs": costs,
         "source": plain(source or {}),
-        "extra": plain(extra or {}),
+        "extra": c.extra(iv, what),
     }
     spec_milestones = milestones(c, iv, what)
     if not title:

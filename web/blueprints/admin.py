@@ -11,14 +11,13 @@ from projections.interventions import interventions_of_trekker
 from projections.users import all_users, user_by_id
 from tracker.errors import ConflictError, DomainError, NotFoundError, PlanFileError
 from tracker.planfile import parse_plan
+from tracker.planfile.reader import MAX_PLAN_BYTES
 from tracker.users import ROLES
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import renew_session, requires
 from web.password_links import send_link
 
 bp = Blueprint("admin", __name__)
-
-MAX_PLAN_BYTES = 2_000_000
 
 
 

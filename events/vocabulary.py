@@ -96,6 +96,9 @@ class Stoplicht(Word):
         return member
 
     GROEN = "groen", "groen", True
+    # No dated open milestone: not on track, there is no plan to be on track with. More serious
+    # than groen (a trekker's groen does not hide it), less than a late milestone.
+    GEEN_PLANNING = "geen_planning", "geen planning", False
     ORANJE = "oranje", "oranje", True
     ROOD = "rood", "rood", True
 

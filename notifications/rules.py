@@ -16,6 +16,7 @@ from events.intervention import MilestoneCancelled, MilestoneCompleted, Mileston
 from events.periods import Quarter
 from notifications.settings import ReminderSettings
 from notifications.workdays import workdays_before
+from projections.status import is_planned
 
 RULES = ("due_soon", "overdue", "escalation_overdue", "escalation_no_trekker", "quarterly_update",
          "weekly_digest")
@@ -54,7 +55,8 @@ class ReminderItem:
         if self.rule == "weekly_digest":
             return f"Weekoverzicht {self.plan_id} (week van {self.period})"
         if self.rule == "quarterly_update":
-            return f"{self.code} {self.title}: kwartaalupdate {self.period}"
+            ask = ", plan een eerste mijlpaal" if self.sections.get("plan_first_milestone") else ""
+            return f"{self.code} {self.title}: kwartaalupdate {self.period}{ask}"
         if self.rule == "escalation_no_trekker":
             return f"{self.code} {self.title}: geen trekker"
         return f"{self.code} {self.label} ({self.due_text}): {days_phrase(self.days)}"
@@ -147,11 +149,15 @@ def quarterly_reminders(iv: dict[str, Any], today: date, settings: ReminderSetti
     end = quarter.end
     if not send_on <= today <= end:
         return []
-    return [ReminderItem(rule="quarterly_update", recipient=iv["trekker_email"],
-                         recipient_name=iv.get("trekker_name") or "", role="trekker",
-                         plan_id=iv["plan_id"], occasion=send_on, period=quarter.key,
-                         code=iv["code"], title=iv["title"], due=end, due_text=quarter.key,
-                         days=(end - today).days)]
+    item = ReminderItem(rule="quarterly_update", recipient=iv["trekker_email"],
+                        recipient_name=iv.get("trekker_name") or "", role="trekker",
+                        plan_id=iv["plan_id"], occasion=send_on, period=quarter.key,
+                        code=iv["code"], title=iv["title"], due=end, due_text=quarter.key,
+                        days=(end - today).days)
+    if not any(is_planned(m) for m in iv["milestones"]):
+        # Geen planning: the update the trekker is asked for is a first dated milestone.
+        item.sections["plan_first_milestone"] = True
+    return [item]
 
 
 def _milestone_line(iv: dict[str, Any], m: dict[str, Any], today: date) -> dict[str, Any]:

@@ -94,11 +94,14 @@ def _explanation(iv: dict[str, Any], as_of: date) -> dict[str, Any]:
         auto_reason = (f"Volgens het tijdpad {'is' if len(late) == 1 else 'zijn'} "
                        f"{_n(len(late), 'mijlpaal', 'mijlpalen')} te laat: " + "; ".join(
                            f"{m['label']} ({m['due_text']}, {days_late(m, as_of)} dagen)" for m in late) + ".")
+    elif iv["stoplicht_auto"] == Stoplicht.GEEN_PLANNING:
+        auto_reason = "Geen planning: de interventie heeft geen gedateerde open mijlpaal."
     manual = None
     if Stoplicht.explained(iv["stoplicht"]):
         manual = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
+    # Oorzaak, gevolg and bijsturing are asked for oranje and rood; geen planning explains itself.
     return {"manual": manual, "auto_reason": auto_reason,
-            "missing": iv["stoplicht_effective"] != Stoplicht.GROEN and manual is None}
+            "missing": Stoplicht(iv["stoplicht_effective"]).needs_explanation and manual is None}
 
 
 def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
@@ -192,9 +195,12 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
         lines.append(f"Daarnaast {'staat' if backlog == 1 else 'staan'} nog "
                      f"{_n(backlog, 'mijlpaal', 'mijlpalen')} uit eerdere perioden open die te laat "
                      f"{'is' if backlog == 1 else 'zijn'}.")
+    unplanned = stoplicht.get(Stoplicht.GEEN_PLANNING, 0)
     lines.append(f"Stand per {long_date(as_of)}: van de {_n(interventions, 'interventie', 'interventies')} "
                  f"{'staat' if interventions == 1 else 'staan er'} {stoplicht['groen']} op groen, "
-                 f"{stoplicht['oranje']} op oranje en {stoplicht['rood']} op rood.")
+                 f"{stoplicht['oranje']} op oranje en {stoplicht['rood']} op rood"
+                 + (f"; {unplanned} {'heeft' if unplanned == 1 else 'hebben'} geen planning (geen "
+                    "gedateerde open mijlpaal)" if unplanned else "") + ".")
     if deviations:
         lines.append("De belangrijkste afwijkingen staan hieronder; per interventie volgen oorzaak, "
                      "gevolg en bijsturing.")

@@ -39,14 +39,23 @@ def days_late(row: dict[str, Any], today: date) -> int:
     return max(0, (today - date.fromisoformat(row["due"])).days)
 
 
+def is_planned(row: dict[str, Any]) -> bool:
+    """Tell whether a milestone is open and dated: something the intervention can be on track with."""
+    return row["status"] == "open" and bool(row.get("due") or row.get("starts"))
+
+
 def auto_stoplicht(milestones: Iterable[dict[str, Any]], today: date) -> str:
     """Return the stoplicht the milestones call for.
 
     groen: nothing late; oranje: one milestone late, at most LONG_LATE_DAYS; rood: two or
-    more late, or one later than LONG_LATE_DAYS.
+    more late, or one later than LONG_LATE_DAYS; geen_planning: nothing late and no dated open
+    milestone at all.
     """
+    milestones = list(milestones)
     late = [days_late(m, today) for m in milestones if days_late(m, today) > 0]
     if not late:
+        if not any(is_planned(m) for m in milestones):
+            return Stoplicht.GEEN_PLANNING.value
         return Stoplicht.GROEN.value
     if len(late) >= 2 or max(late) > LONG_LATE_DAYS:
         return Stoplicht.ROOD.value

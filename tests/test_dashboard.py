@@ -45,7 +45,8 @@ def test_the_figures_agree_with_the_board(site) -> None:
     db = services.db
     data = dashboard(db, plan_queries.plan(db, PLAN), TODAY)
     rows = board(db, PLAN, TODAY)["rows"]
-    assert data["total"] == 24 and data["counts"] == {"groen": 6, "oranje": 7, "rood": 11}
+    assert data["total"] == 24
+    assert data["counts"] == {"groen": 6, "geen_planning": 0, "oranje": 7, "rood": 11}
     assert data["late"] == sum(len(r["late_milestones"]) for r in rows) == 32
     # One tile per chapter, their themes below; together they hold every intervention once.
     assert [t["key"] for t in data["tiles"]] == ["2", "3", "4"]
@@ -53,7 +54,7 @@ def test_the_figures_agree_with_the_board(site) -> None:
     jeugd = data["tiles"][1]
     assert sum(t["total"] for t in jeugd["themes"]) == jeugd["total"]
     assert jeugd["counts"] == {c: sum(1 for r in rows if r["code"].startswith("3.") and r["stoplicht_effective"] == c)
-                               for c in ("groen", "oranje", "rood")}
+                               for c in ("groen", "geen_planning", "oranje", "rood")}
     # Milestones due in Q2 2026 (the quarter of 1 April): none done yet, none late yet.
     assert data["quarter"].key == "2026-Q2"
     assert (len(data["due"]["items"]), data["due"]["done"], data["due"]["late"]) == (10, 0, 0)

@@ -10,7 +10,8 @@ from events.vocabulary import Stoplicht
 
 PLANNED, REALISED, HIGHLIGHT, INK, MUTED = "#8fb3d9", "#1b6e2b", "#fff4cc", "#1a1a1a", "#555555"
 # The fill of each colour's bar; a colour without one of its own is drawn in the muted ink.
-FILLS = {Stoplicht.GROEN: "#1b6e2b", Stoplicht.ORANJE: "#c05f00", Stoplicht.ROOD: "#a4000f"}
+FILLS = {Stoplicht.GROEN: "#1b6e2b", Stoplicht.GEEN_PLANNING: "#5f6368", Stoplicht.ORANJE: "#c05f00",
+         Stoplicht.ROOD: "#a4000f"}
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 

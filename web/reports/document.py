@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from events.vocabulary import Stoplicht
 from projections.report import CATEGORIES, CATEGORY_LABELS
 from projections.wording import long_date, number_nl
 from web.reports.blocks import Block, bullets, cell, domain_name, heading, paragraph, table
@@ -67,7 +68,7 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
     blocks = [heading(2, "Kernboodschap", "kernboodschap")] + [paragraph(t) for t in k["paragraphs"]]
     if k["deviations"]:
         blocks.append(table("De belangrijkste afwijkingen", ["Interventie", "Stoplicht", "Oorzaak"], [
-            [f"{d['code']} {d['title']}", cell(d["stoplicht"], f"stoplicht-{d['stoplicht']}"),
+            [f"{d['code']} {d['title']}", cell(Stoplicht(d["stoplicht"]).label, f"stoplicht-{d['stoplicht']}"),
              d["cause"] or "geen toelichting vastgelegd"] for d in k["deviations"]]))
     blocks.append(table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
                          [[CATEGORY_LABELS[c], str(k["counts"][c])] for c in CATEGORIES]
@@ -85,9 +86,9 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
 
 def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> list[Block]:
     blocks = [heading(level, f"{iv['code']} {iv['title']}", f"interventie-{iv['code']}")]
-    light = iv["stoplicht"] + (" (afgerond)" if iv["closed"] else "")
-    detail = [f"tijdpad: {iv['stoplicht_auto']}"] + ([f"trekker: {iv['stoplicht_manual']}"]
-                                                     if iv["stoplicht_manual"] else [])
+    light = Stoplicht(iv["stoplicht"]).label + (" (afgerond)" if iv["closed"] else "")
+    detail = [f"tijdpad: {Stoplicht(iv['stoplicht_auto']).label}"] + (
+        [f"trekker: {iv['stoplicht_manual']}"] if iv["stoplicht_manual"] else [])
     facts = [("Stoplicht", f"{light} ({'; '.join(detail)})"), ("Domein", domain_name(iv["domain"])),
              ("Trekker", iv["trekker"] or "nog niet toegewezen")]
     manual = iv["explanation"]["manual"]

@@ -74,7 +74,8 @@ def test_the_trend_counts_each_quarter_as_of_its_end(site) -> None:
     assert [t["running"] for t in trend] == [False, False, True]
     for t in trend:
         rows = board(db, PLAN, t["moment"])["rows"]
-        assert t["counts"] == {c: sum(1 for r in rows if r["stoplicht_effective"] == c) for c in ("groen", "oranje", "rood")}
+        assert t["counts"] == {c: sum(1 for r in rows if r["stoplicht_effective"] == c)
+                               for c in ("groen", "geen_planning", "oranje", "rood")}
     assert trend[0]["counts"] != trend[-1]["counts"]  # milestones turned late in between
 
 
@@ -85,7 +86,7 @@ def test_the_dashboard_page_as_of_a_past_date(site) -> None:
     page = client.get(f"{DASHBOARD}?as_of=2025-12-31").get_data(as_text=True)
     assert "Stand per 31 december 2025 (historische stand)" in page
     assert re.search(r'<svg[^>]*class="chart trend"', page)
-    assert "Q4 2025 (eind): 23 groen, 0 oranje, 1 rood" in page  # the chart's description
+    assert "Q4 2025 (eind): 23 groen, 0 geen planning, 0 oranje, 1 rood" in page  # the chart's description
     # One click to each exception, keeping the date asked about.
     assert f'href="/plannen/{PLAN}/interventies/' in page and "?as_of=2025-12-31" in page
     # The tiles lead to the board, filtered on the chapter and colour.

@@ -56,6 +56,22 @@ def init(today: str | None, by: str | None) -> None:
         plan_file = Path(os.environ.get("TRACKER_DEFAULT_PLAN") or DEFAULT_PLAN)
         import_file(svc, plan_file, moment(today), by or "systeem")
     ensure_first_beheerder(svc, moment(today))
+    _tell_missing_stuurgroep(svc)
+
+
+def _tell_missing_stuurgroep(svc: Services) -> None:
+    """Say so when escalations and the digest have no address to go to (they are held)."""
+    from notifications.selection import plans_without_stuurgroep
+    from notifications.settings import MailSettings
+
+    try:
+        held = plans_without_stuurgroep(svc.db, MailSettings.from_env(os.environ, svc.data_dir))
+    except ValueError:
+        return  # a broken mail setting is reported by `tracker reminders` and the scheduler
+    if held:
+        click.echo("Let op: er is geen stuurgroepadres ingesteld; escalaties en het weekoverzicht voor "
+                   f"{', '.join(held)} worden vastgehouden. Stel TRACKER_STUURGROEP_EMAIL in "
+                   "(of plan.reminders.stuurgroep in het planbestand).", err=True)
 
 
 @click.command("import-plan")

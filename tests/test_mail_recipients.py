@@ -138,3 +138,13 @@ def test_the_beheerder_is_told_to_set_the_stuurgroep_address(services, monkeypat
     configured = create_app({**config, "STUURGROEP_EMAIL": STUURGROEP}).test_client()
     sign_in(configured, services, "beheerder")
     assert "stuurgroepadres" not in configured.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)
+
+
+def test_the_first_start_tells_the_beheerder_to_set_the_stuurgroep_address(cli, monkeypatch) -> None:
+    monkeypatch.delenv("TRACKER_STUURGROEP_EMAIL", raising=False)
+    first = cli("init", "--today", "2025-10-01")
+    assert first.exit_code == 0, first.output
+    assert "geen stuurgroepadres ingesteld" in first.output and "TRACKER_STUURGROEP_EMAIL" in first.output
+    monkeypatch.setenv("TRACKER_STUURGROEP_EMAIL", STUURGROEP)
+    again = cli("init", "--today", "2025-10-02")
+    assert again.exit_code == 0 and "stuurgroepadres" not in again.output

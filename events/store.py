@@ -25,8 +25,11 @@ def private_dir(path: Path | str) -> Path:
     """Create a directory only its owner may enter (0700), or tighten one that others may."""
     path = Path(path)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
-        path.chmod(0o700)
+    try:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o700)
+    except OSError:
+        pass  # a read-only file system: the store's own open reports what is wrong
     return path
 
 
@@ -44,8 +47,10 @@ def private_file(path: Path | str) -> Path:
             try:
                 if existing.stat().st_mode & 0o077 and existing.stat().st_uid == os.getuid():
                     existing.chmod(0o600)
-            except FileNotFoundError:
-                pass
+            except OSError:
+                pass  # gone meanwhile, or a read-only file system
+    except OSError:
+        pass  # a read-only directory: the store's own open reports what is wrong
     return path
 
 

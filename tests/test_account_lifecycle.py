@@ -120,6 +120,8 @@ def test_a_forgotten_password_is_reset_through_a_single_use_link(services, web) 
     answer = client.post("/wachtwoord-vergeten", data={"csrf_token": csrf_token(client, "/wachtwoord-vergeten"),
                                                        "email": email})
     assert answer.status_code == 200 and "Als dit e-mailadres bij ons bekend is" in answer.get_data(as_text=True)
+    for thread in web.extensions["mail_threads"]:   # sent beside the answer, not before it
+        thread.join(timeout=30)
     link = mailed_link(services.data_dir, email)
     assert choose_password(client, link, "fiets naar de markt", "fiets naar de mark").status_code == 422
     assert choose_password(client, link, "fiets naar de markt").status_code == 303
@@ -137,6 +139,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(services, web) -> N
     answer = client.post("/wachtwoord-vergeten", data={"csrf_token": csrf_token(client, "/wachtwoord-vergeten"),
                                                        "email": "niemand@nijmegen.nl"})
     assert answer.status_code == 200 and "Als dit e-mailadres bij ons bekend is" in answer.get_data(as_text=True)
+    assert web.extensions.get("mail_threads", []) == []
     assert FileSink(services.data_dir / "outbox").messages() == []
 
 

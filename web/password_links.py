@@ -46,8 +46,13 @@ def read_token(secret: str, token: str, find_user: Any, now: float | None = None
     return user
 
 
-def send_link(user: Any, kind: str) -> str | None:
-    """Mail an account a link to choose its password; return None, or the Dutch reason it failed."""
+def send_link(user: Any, kind: str, background: bool = False) -> str | None:
+    """Mail an account a link to choose its password; return None, or the Dutch reason it failed.
+
+    In the background the answer does not wait for the mail server, so its time tells nothing
+    about whether the account exists (the threads are kept in app.extensions["mail_threads"]).
+    """
+    import threading
     from datetime import datetime
 
     from flask import current_app, url_for
@@ -63,9 +68,28 @@ def send_link(user: Any, kind: str) -> str | None:
         return str(exc)
     token = make_token(current_app.secret_key, user, kind)  # type: ignore[arg-type]
     url = settings.base_url + url_for("auth.choose_password", token=token)
+    fields = dict(email=user.email, name=user.name, url=url, days=INVITE_DAYS, minutes=RESET_MINUTES,
+                  moment=datetime.now())
+    if background:
+        def send() -> None:
+            try:
+                send_account_mail(settings, kind, **fields)
+            except (DeliveryFailed, DeliveryUncertain, ValueError) as exc:
+                current_app.logger.warning("wachtwoordlink naar %s niet verstuurd: %s", user.email, exc)
+
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def run() -> None:
+            with app.app_context():
+                send()
+
+        thread = threading.Thread(target=run, name="wachtwoordlink", daemon=True)
+        threads = app.extensions.setdefault("mail_threads", [])
+        threads[:] = [t for t in threads if t.is_alive()] + [thread]
+        thread.start()
+        return None
     try:
-        send_account_mail(settings, kind, email=user.email, name=user.name, url=url, days=INVITE_DAYS,
-                          minutes=RESET_MINUTES, moment=datetime.now())
+        send_account_mail(settings, kind, **fields)
     except (DeliveryFailed, DeliveryUncertain, ValueError) as exc:
         return str(exc)
     return None

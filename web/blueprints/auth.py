@@ -97,7 +97,7 @@ def forgot_password():
     except TrackerError:
         user = None
     if user is not None and user.active:
-        send_link(user, "reset" if user.password_hash else "invite")
+        send_link(user, "reset" if user.password_hash else "invite", background=True)
     return render_template("forgot_password.html", sent=True, minutes=RESET_MINUTES)
 
 

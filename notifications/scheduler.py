@@ -66,8 +66,7 @@ class ReminderJob:
             except Exception:  # keep the scheduler alive; the next run tries again
                 log.exception("herinneringsrun mislukt")
             finally:
-                services.db.close()
-                services.app.close()
+                services.close()
 
 
 def build_scheduler(job: Callable[[], None], mail: MailSettings,

@@ -1,12 +1,16 @@
 """Pull events from the event store's notification log into the read model.
 
 Rows and the tracked position are written in one transaction per batch, so a crash anywhere
-leaves the read model at a consistent position and the next run resumes from there.
+leaves the read model at a consistent position and the next run resumes from there. A process
+has one runner: it writes through its own connection, one batch at a time, and every thread
+reads through a connection of its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -33,9 +37,9 @@ READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications,
 Record = tuple[int, str, int, str, bytes]
 
 
-def open_read_model(path: Path | str) -> sqlite_utils.Database:
-    """Open (and create) the read-model database."""
-    db = sqlite_utils.Database(str(path))
+def open_read_model(path: Path | str, shared: bool = False) -> sqlite_utils.Database:
+    """Open (and create) the read-model database; ``shared``: usable from any thread."""
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared))
     db.conn.execute("PRAGMA journal_mode=WAL")
     db.conn.execute("PRAGMA busy_timeout=10000")
     db.conn.execute("PRAGMA synchronous=NORMAL")
@@ -51,20 +55,60 @@ def recorder_from_env(env: dict[str, str], name: str = "TrackerApp") -> Applicat
 class ProjectionRunner:
     """Bring the read model up to date with the event store."""
 
-    def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database,
-                 mapper: Mapper | None = None, extra: Iterable[HandlerTable] = (),
-                 batch_size: int = 500):
+    def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database | None = None, *,
+                 path: Path | str | None = None, mapper: Mapper | None = None,
+                 extra: Iterable[HandlerTable] = (), batch_size: int = 500):
+        """Write through ``db``, or through a connection of the runner's own to the file at ``path``."""
+        if db is None and path is None:
+            raise TypeError("ProjectionRunner needs the read model's connection or its path")
         self.recorder = recorder
-        self.db = db
+        self.path = Path(path) if path is not None else None
         self.mapper = mapper or make_mapper()  # for those who need event objects (exports)
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._local = threading.local()
         self.core = CoreProjection()
         self.routes = Routes([*(model.HANDLERS for model in READ_MODELS), self.core.handlers, *extra])
         self._select = _direct_select(recorder)
+        self.db = db if db is not None else self._open_own()
         self._flushed_at: int | None = None
         self._indexed = False
         self._prepare()
+
+    def _open_own(self) -> sqlite_utils.Database:
+        assert self.path is not None
+        self._opened = (os.getpid(), _identity(self.path))
+        return open_read_model(self.path, shared=True)
+
+    def _follow_file(self) -> None:
+        """Reopen the runner's connection when the file was replaced (a rebuild elsewhere) or in a new process."""
+        if self.path is None or self._opened == (os.getpid(), _identity(self.path)):
+            return
+        if self._opened[0] == os.getpid():
+            self.db.close()
+        self.db = self._open_own()
+        self.core.reset()
+        self._flushed_at = None
+        self._indexed = False
+        self._prepare()
+
+    def connection(self) -> sqlite_utils.Database:
+        """Return this thread's connection to the read model (the runner's own when it was given one)."""
+        if self.path is None:
+            return self.db
+        local, opened = self._local, (os.getpid(), _identity(self.path))
+        if getattr(local, "opened", None) != opened:
+            if getattr(local, "opened", (None,))[0] == opened[0]:
+                local.db.close()
+            local.db, local.opened = open_read_model(self.path), opened
+        return local.db
+
+    def close(self) -> None:
+        """Close the runner's connection and this thread's."""
+        if self.path is not None and getattr(self._local, "opened", (None,))[0] == os.getpid():
+            self._local.db.close()
+            del self._local.opened
+        self.db.close()
 
     def _prepare(self, indexes: bool = True) -> None:
         tracking = self.db["tracking"]
@@ -87,21 +131,22 @@ class ProjectionRunner:
     @property
     def position(self) -> int:
         """Return the id of the last notification applied."""
-        return self.db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()[0]
+        return _tracked(self.connection())
 
     def catch_up(self, max_batches: int | None = None, until: int | None = None) -> int:
         """Apply every new event (up to notification ``until``); return how many were applied."""
-        if not self._indexed:
-            self._ensure_indexes()
-            self._indexed = True
         applied = batches = 0
         latest = self.recorder.max_notification_id() or 0
         if until is not None:
             latest = min(latest, until)
         if latest <= self.position:
-            return 0  # nothing new: no need for the write lock (every page request asks)
+            return 0  # nothing new: no write lock, nothing written (every page request asks)
         while max_batches is None or batches < max_batches:
             with self._lock:
+                self._follow_file()
+                if not self._indexed:
+                    self._ensure_indexes()
+                    self._indexed = True
                 count = self._apply_batch(until)
             if not count:
                 break
@@ -115,7 +160,7 @@ class ProjectionRunner:
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            position = self.position
+            position = _tracked(self.db)
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
             records = self._records(position, until)
@@ -167,6 +212,19 @@ class ProjectionRunner:
         with self.db.atomic():
             create_indexes(self.db)
         return count
+
+
+def _tracked(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()[0]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Tell files apart: a rebuild puts a new file in the read model's place."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _direct_select(recorder: ApplicationRecorder):

@@ -60,12 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
                                  DOMAIN_LABELS=DOMAIN_LABELS, Stoplicht=Stoplicht)
 
-    @app.teardown_appcontext
-    def close_read_model(_: BaseException | None) -> None:
-        db = g.pop("read_model", None)
-        if db is not None:
-            db.close()
-
     for status, title, text in (
         (400, "Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
         (403, "Geen toegang", "U heeft geen toegang tot deze pagina of handeling."),
@@ -105,18 +99,17 @@ def services() -> Services:
 
 
 def read_model():
-    """Return this request's read-model connection, caught up with the event store."""
+    """Return this thread's read-model connection, caught up with the event store once per request."""
     if "read_model" not in g:
-        svc = services()
-        db = svc.read_model()
-        svc.runner_for(db).catch_up()
-        g.read_model = db
+        runner = services().runner
+        runner.catch_up()
+        g.read_model = runner.connection()
     return g.read_model
 
 
 def refresh_read_model() -> None:
-    """Catch this request's read model up after a command (read your writes)."""
-    services().runner_for(read_model()).catch_up()
+    """Catch the read model up after a command (read your writes)."""
+    services().runner.catch_up()
 
 
 def now() -> datetime:

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from events.store import DATABASE_URL_ENV, EVENTS_FILENAME, event_store_env, private_dir, private_file
-from projections.runner import READ_MODEL_FILENAME, ProjectionRunner, open_read_model
+from projections.runner import READ_MODEL_FILENAME, ProjectionRunner
 from tracker.application import TrackerApp
 from tracker.concurrency import exclusive
 
@@ -44,7 +44,10 @@ def store_env(data_dir: Path, environ: os._Environ[str] | dict[str, str] | None 
 
 @dataclass
 class Services:
-    """The tracker for one data directory: commands go to ``app``, questions to ``db``."""
+    """The tracker for one data directory: commands go to ``app``, questions to ``db``.
+
+    One per process: its runner is the only writer of the read model in it.
+    """
 
     data_dir: Path
     app: TrackerApp
@@ -58,6 +61,7 @@ class Services:
 
     @property
     def db(self) -> sqlite_utils.Database:
+        """Return the runner's own connection (for the command line and tests, on one thread)."""
         return self.runner.db
 
     def catch_up(self) -> int:
@@ -65,12 +69,13 @@ class Services:
         return self.runner.catch_up()
 
     def read_model(self) -> sqlite_utils.Database:
-        """Open a new connection to the read model (one per thread or request)."""
-        return open_read_model(self.data_dir / READ_MODEL_FILENAME)
+        """Return this thread's connection to the read model (opened once per thread)."""
+        return self.runner.connection()
 
-    def runner_for(self, db: sqlite_utils.Database) -> ProjectionRunner:
-        """Return a runner that writes through the given connection."""
-        return ProjectionRunner(self.app.recorder, db, mapper=self.runner.mapper)
+    def close(self) -> None:
+        """Close the read model's connections and the event store."""
+        self.runner.close()
+        self.app.close()
 
 
 def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None = None,
@@ -84,7 +89,7 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
         private_file(data_dir / EVENTS_FILENAME)
     private_file(data_dir / READ_MODEL_FILENAME)
     app = open_event_store({**store_env(data_dir, environ=env, database_url=url), **(env or {})})
-    runner = ProjectionRunner(app.recorder, open_read_model(data_dir / READ_MODEL_FILENAME))
+    runner = ProjectionRunner(app.recorder, path=data_dir / READ_MODEL_FILENAME)
     return Services(data_dir, app, runner, database_url=url)
 
 

@@ -12,8 +12,6 @@ page, never resent by itself.
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,9 +29,6 @@ from tracker.reminders import ReminderClaim
 # A claim older than this whose run never recorded an outcome belongs to a run that died.
 CLAIM_LEASE = timedelta(minutes=15)
 BY = "herinneringen"
-# Test-only: a run dies (SIGKILL) right after its first message was handed over, before it is
-# recorded, so the tests can prove what a crash between send and record does.
-KILL_AFTER_FIRST_SEND = "TRACKER_TEST_KILL_AFTER_FIRST_SEND"
 
 Clock = Callable[[], datetime]
 
@@ -98,11 +93,6 @@ def _claims(outgoing: Outgoing) -> list[ReminderClaim]:
                           recipient=i.recipient, summary=i.summary()) for i in outgoing.items]
 
 
-def _after_first_send() -> None:
-    if os.environ.get(KILL_AFTER_FIRST_SEND) == "1":
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Outgoing],
             report: RunReport, clock: Clock) -> RunReport:
     """Claim, send and record each message; one recipient's trouble never stops the others."""
@@ -141,7 +131,6 @@ def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Ou
                                           at=clock(), by=BY)
             report.in_doubt.append({**entry, "error": str(exc)})
             continue
-        _after_first_send()
         services.app.record_reminders(taken, outcome="sent", message_id=mid, at=clock(), by=BY)
         report.sent.append(entry)
     services.catch_up()

@@ -9,7 +9,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PLAN = REPO / "plans" / "nijmegen-uitvoeringsagenda-2025.yaml"
 DEFAULT_PLAN_ID = "nijmegen-uitvoeringsagenda-2025"
-SEED_003 = Path("/work/shared/seeds/003_eeda7b60ec1ea966.txt")
+SEED_003 = REPO / "docs" / "sources" / "nijmegen-uitvoeringsagenda-2025.txt"  # the source of DEFAULT_PLAN
 
 SMALL_PLAN_ID = "testagenda"
 IMPORTED_AT = datetime(2025, 10, 1, 9, 0)

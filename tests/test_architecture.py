@@ -17,6 +17,7 @@ FORBIDDEN = {
     "projections": {"tracker", "web", "cli"},
     "notifications": {"web", "cli"},
     "web": {"cli"},
+    "plans": {"events", "tracker", "projections", "notifications", "web", "cli"},
 }
 
 

@@ -19,7 +19,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from notifications.delivery import KILL_AFTER_FIRST_SEND, run_reminders
+from notifications.delivery import run_reminders
 from notifications.mailer import FileSink, mailer_for
 from notifications.scheduler import ReminderJob, build_scheduler, reminder_day
 from notifications.settings import MailSettings
@@ -67,8 +67,11 @@ class Output:
         return self.text
 
 
-def tracker(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cli", *args], env={**os.environ, **(env or {})}, cwd=REPO,
+def tracker(*args: str, env: dict[str, str] | None = None, killed_after_first_send: bool = False
+            ) -> subprocess.CompletedProcess:
+    """Run the command line; ``killed_after_first_send``: it dies right after its first mail went out."""
+    module = "tests.kill_after_first_send" if killed_after_first_send else "cli"
+    return subprocess.run([sys.executable, "-m", module, *args], env={**os.environ, **(env or {})}, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -169,7 +172,7 @@ def test_the_scheduler_process_sends_at_start_and_stops_on_sigterm(services, smt
 
 def test_killed_between_send_and_record_never_sends_twice_and_loses_nothing(services, smtp_server, cli) -> None:
     trekker_scenario(services)
-    killed = tracker("reminders", "--today", "2026-03-02T07:30", env={KILL_AFTER_FIRST_SEND: "1"})
+    killed = tracker("reminders", "--today", "2026-03-02T07:30", killed_after_first_send=True)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert smtp_server.recorder.to() == [ANNA]      # handed over, then the process died
     services.catch_up()
@@ -197,7 +200,7 @@ def test_killed_between_send_and_record_never_sends_twice_and_loses_nothing(serv
 def test_killed_mid_run_with_the_file_sink_is_settled_from_the_files(services, monkeypatch) -> None:
     monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
     trekker_scenario(services)
-    killed = tracker("reminders", "--today", "2026-03-02T07:30", env={KILL_AFTER_FIRST_SEND: "1"})
+    killed = tracker("reminders", "--today", "2026-03-02T07:30", killed_after_first_send=True)
     assert killed.returncode == -signal.SIGKILL
     sink = FileSink(services.data_dir / "outbox")
     assert len(sink.messages()) == 1

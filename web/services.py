@@ -9,12 +9,11 @@ from pathlib import Path
 import sqlite_utils
 
 from events.store import DATABASE_URL_ENV, EVENTS_FILENAME, event_store_env, private_dir, private_file
+from plans import DEFAULT_PLAN  # noqa: F401  (the command line's default plan)
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner
 from tracker.application import TrackerApp
 from tracker.concurrency import exclusive
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PLAN = REPO_ROOT / "plans" / "nijmegen-uitvoeringsagenda-2025.yaml"
 
 
 def data_dir_from_env(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:

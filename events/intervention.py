@@ -139,3 +139,7 @@ class ReviewRecorded(TrackerEvent):
     meeting_date: date
     decision: str
     actions: str
+
+
+class UpToDateConfirmed(TrackerEvent):
+    """The trekker looked at the intervention and confirmed that it stands as recorded (nog actueel)."""

@@ -55,6 +55,8 @@ class CoreProjection:
                 "last_review_date": s["meeting_date"]["_data_"], "last_review_decision": s["decision"]}),
             # A note changes no row: the history holds it (and counts it).
             ev.NoteAdded: self._changes(ev.NoteAdded, None),
+            # "Nog actueel" changes no row either: its moment in the history restarts the actualiteit.
+            ev.UpToDateConfirmed: self._changes(ev.UpToDateConfirmed, None),
             ev.MilestonePlanned: self._milestone_planned,
             ev.MilestoneRelabelled: self._milestone(ev.MilestoneRelabelled, lambda s, ms, at: {"label": s["label"]}),
             ev.MilestoneCompleted: self._milestone(ev.MilestoneCompleted, lambda s, ms, at: {

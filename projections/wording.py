@@ -82,6 +82,7 @@ _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
     ev.MilestoneCancelled: lambda d, q: f"Mijlpaal {q} vervallen: {d['reason']}",
     ev.TrekkerAssigned: lambda d, q: f"Trekker: {d['name']} ({d['email']})",
     ev.NoteAdded: lambda d, q: f"Voortgangsnotitie: {d['text']}",
+    ev.UpToDateConfirmed: lambda d, q: "Nog actueel: bekeken, niets veranderd",
     ev.StoplichtSet: _stoplicht,
     ev.ReviewRecorded: _reviewed,
     plan.PlanImported: lambda d, q: "Plan geladen",

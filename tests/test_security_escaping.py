@@ -128,7 +128,7 @@ def test_the_history_holds_the_text_as_typed_and_shows_it_escaped(site, payload)
     for field in FIELDS:
         assert f"{field} {escaped}" in history, field
     assert_inert(history, payload, "history")
-    facts = page[page.index('<dl class="facts">'):page.index("</dl>")]
+    facts = page[page.index('<dl class="facts"'):page.index("</dl>")]
     for field in ("Oorzaak", "Gevolg", "Bijsturing", "Besluit"):
         assert f"{field} {escaped}" in facts, field
 
@@ -169,8 +169,10 @@ def test_invalid_input_is_sent_back_escaped(site, payload):
 def test_a_stale_update_is_sent_back_escaped(site, payload):
     jan = client_for(site, "trekker")
     stale = site.version()
-    assert post(site, jan, f"{IV}/notities", text=f"Eerst {payload}").status_code == 303
-    response = post(site, jan, f"{IV}/notities", version=stale, text=f"Daarna {payload}")
+    explained = {"oorzaak": f"Eerst {payload}", "gevolg": payload, "bijsturing": payload}
+    assert post(site, jan, f"{IV}/stoplicht", colour="rood", **explained).status_code == 303
+    response = post(site, jan, f"{IV}/stoplicht", version=stale, colour="oranje",
+                    **explained | {"oorzaak": f"Daarna {payload}"})
     assert response.status_code == 409
     assert_inert(response.get_data(as_text=True), payload, "conflict", expected=False)
 
@@ -294,11 +296,11 @@ def test_a_404_is_a_dutch_page(site, url):
 def test_a_409_is_a_dutch_page(site):
     jan = client_for(site, "trekker")
     stale = site.version()
-    assert post(site, jan, f"{IV}/notities", text="Eerst").status_code == 303
-    response = post(site, jan, f"{IV}/notities", version=stale, text="Daarna")
+    assert post(site, jan, f"{IV}/stoplicht", colour="groen").status_code == 303
+    response = post(site, jan, f"{IV}/stoplicht", version=stale, colour="groen")
     assert response.status_code == 409
     page = response.get_data(as_text=True)
-    assert '<html lang="nl">' in page and "Iemand anders heeft deze interventie intussen gewijzigd." in page
+    assert '<html lang="nl">' in page and "Het stoplicht van 3.A1 is intussen gewijzigd door Jan Jansen" in page
     assert "Traceback" not in page and "ConflictError" not in page and "versie" not in page.split("<h2>Tijdpad")[0]
 
 

@@ -16,7 +16,7 @@ from events.periods import Due, DueError, parse_due
 from events.store import register_transcodings
 from tracker.baseline import BaselineCommands
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
-from tracker.intervention import Intervention, intervention_id
+from tracker.intervention import EVERYTHING, Intervention, intervention_id, milestone_key, overlap, touched_by
 from tracker.plan import Plan, plan_uuid
 from tracker.planfile import InterventionSpec, PlanSpec
 from tracker.accounts import AccountRules
@@ -84,15 +84,37 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
                 "bekijk de actuele stand en probeer het opnieuw.") from None
 
     @contextmanager
-    def _changing(self, plan_id: str, code: str, expected_version: int | None) -> Iterator[Intervention]:
+    def _changing(self, plan_id: str, code: str, expected_version: int | None,
+                  touches: frozenset[str] = frozenset({EVERYTHING})) -> Iterator[Intervention]:
+        """Change an intervention as its user saw it at ``expected_version``.
+
+        Changes recorded since are only a conflict when they touched what this change touches
+        (the same milestone, the stoplicht, the trekker): two milestones, or a note beside a
+        milestone, commute, and the change is made on the current state.
+        """
         intervention = self.get_intervention(plan_id, code)
         if expected_version is not None and intervention.version != expected_version:
-            raise ConflictError(
-                f"Interventie {code} is intussen door iemand anders gewijzigd "
-                f"(versie {intervention.version}, uw formulier ging uit van versie "
-                f"{expected_version}). Er is niets opgeslagen.")
+            self._refuse_overlap(intervention, expected_version, touches)
         yield intervention
         self._save(intervention)
+
+    def _refuse_overlap(self, intervention: Intervention, expected_version: int, touches: frozenset[str]) -> None:
+        if expected_version > intervention.version:
+            raise ConflictError(f"Interventie {intervention.code} heeft geen versie {expected_version}. "
+                                "Er is niets opgeslagen.")
+        for event in self.events.get(intervention.id, gt=expected_version):
+            if overlap(touched_by(event), touches):
+                touched = touched_by(event)
+                if getattr(event, "milestone_id", None) in intervention.milestones:
+                    what = f"Mijlpaal '{intervention.milestones[event.milestone_id].label}'"
+                elif touched == {"stoplicht"}:
+                    what = f"Het stoplicht van {intervention.code}"
+                elif touched == {"trekker"}:
+                    what = f"De trekker van {intervention.code}"
+                else:
+                    what = f"Interventie {intervention.code}"
+                raise ConflictError(f"{what} is intussen gewijzigd door {event.by} "
+                                    f"({event.at:%d-%m-%Y %H:%M}). Er is niets opgeslagen.")
 
     # --- commands on an intervention ---------------------------------------------------
 
@@ -100,7 +122,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
     def plan_milestone(self, plan_id: str, code: str, *, label: str, due: Due | str, kind: str = "other",
                        note: str = "", at: datetime, by: str, expected_version: int | None = None) -> str:
         """Add a milestone; return its id."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
             milestone_id = iv.new_milestone_id(label or "mijlpaal")
             iv.plan_milestone(milestone_id=milestone_id, label=label, kind=kind, due=to_due(due),
                               note=note, at=at, by=by)
@@ -111,7 +133,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
                            note: str = "", at: datetime, by: str,
                            expected_version: int | None = None) -> UUID:
         """Mark a milestone as done."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
             iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=by)
         return iv.id
 
@@ -120,7 +142,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
                              reason: str, at: datetime, by: str,
                              expected_version: int | None = None) -> UUID:
         """Move a milestone to a new due date, with a reason."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
             iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=by)
         return iv.id
 
@@ -128,7 +150,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
     def cancel_milestone(self, plan_id: str, code: str, milestone_id: str, *, reason: str,
                          at: datetime, by: str, expected_version: int | None = None) -> UUID:
         """Cancel a milestone, with a reason."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
             iv.cancel_milestone(milestone_id, reason=reason, at=at, by=by)
         return iv.id
 
@@ -136,15 +158,23 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
     def assign_trekker(self, plan_id: str, code: str, *, name: str, email: str, at: datetime,
                        by: str, expected_version: int | None = None) -> UUID:
         """Assign or change the trekker."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({"trekker"})) as iv:
             iv.assign_trekker(name=name, email=email, at=at, by=by)
+        return iv.id
+
+    @commutes
+    def confirm_up_to_date(self, plan_id: str, code: str, *, at: datetime, by: str,
+                           expected_version: int | None = None) -> UUID:
+        """Record that the intervention is still up to date (nog actueel)."""
+        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
+            iv.confirm_up_to_date(at=at, by=by)
         return iv.id
 
     @commutes
     def add_note(self, plan_id: str, code: str, *, text: str, at: datetime, by: str,
                  expected_version: int | None = None) -> UUID:
         """Write a progress note."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
             iv.add_note(text=text, at=at, by=by)
         return iv.id
 
@@ -153,7 +183,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
                       gevolg: str = "", bijsturing: str = "", at: datetime, by: str,
                       expected_version: int | None = None) -> UUID:
         """Set the manual stoplicht."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({"stoplicht"})) as iv:
             iv.set_stoplicht(colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
                              at=at, by=by)
         return iv.id
@@ -163,7 +193,7 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
                       actions: str = "", at: datetime, by: str,
                       expected_version: int | None = None) -> UUID:
         """Record a stuurgroep review of an intervention."""
-        with self._changing(plan_id, code, expected_version) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
             iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=by)
         return iv.id
 

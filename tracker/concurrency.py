@@ -32,7 +32,8 @@ def commutes(command: Command) -> Command:
 
     Such a command checks everything again on what is stored now, so the outcome is the one of
     running it after the other. A command given the version its user saw (``expected_version``)
-    is refused instead: the user decided on what is no longer there.
+    checks again too, and is refused when the winner changed what it touches: the user decided
+    on what is no longer there (``TrackerApp._changing``).
     """
     @wraps(command)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -41,7 +42,7 @@ def commutes(command: Command) -> Command:
             try:
                 return command(self, *args, **kwargs)
             except ConcurrentWriteError:
-                if kwargs.get("expected_version") is not None or attempt >= RACE_ATTEMPTS:
+                if attempt >= RACE_ATTEMPTS:
                     raise
                 # Spread the retries out, so the writers that lost do not collide again at once.
                 time.sleep(random.uniform(0, 0.002 * attempt))

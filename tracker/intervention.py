@@ -25,6 +25,7 @@ from events.intervention import (
     ReviewRecorded,
     StoplichtSet,
     TrekkerAssigned,
+    UpToDateConfirmed,
 )
 from events.periods import Due
 from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
@@ -34,6 +35,38 @@ from tracker.users import person_name
 
 KINDS = MilestoneKind.values()
 STOPLICHT = Stoplicht.settable_values()
+
+
+# What a change touches, for telling whether two changes made from the same page commute.
+EVERYTHING = "*"
+
+
+def milestone_key(milestone_id: str) -> str:
+    """Return what a change of one milestone touches."""
+    return f"mijlpaal:{milestone_id}"
+
+
+def touched_by(event: Any) -> frozenset[str]:
+    """Return what an event changed of an intervention (EVERYTHING for a change of the whole).
+
+    Notes, "nog actueel", reviews and new milestones touch nothing another change depends on.
+    """
+    if isinstance(event, (NoteAdded, UpToDateConfirmed, ReviewRecorded, MilestonePlanned)):
+        return frozenset()
+    if isinstance(event, (MilestoneCompleted, MilestoneRescheduled, MilestoneCancelled, MilestoneRelabelled)):
+        return frozenset({milestone_key(event.milestone_id)})
+    if isinstance(event, StoplichtSet):
+        return frozenset({"stoplicht"})
+    if isinstance(event, TrekkerAssigned):
+        return frozenset({"trekker"})
+    return frozenset({EVERYTHING})
+
+
+def overlap(changed: frozenset[str], wanted: frozenset[str]) -> bool:
+    """Tell whether a change that touched ``changed`` conflicts with one that touches ``wanted``."""
+    if not changed or not wanted:
+        return False
+    return EVERYTHING in changed or EVERYTHING in wanted or bool(changed & wanted)
 
 
 def intervention_id(plan_id: str, code: str) -> UUID:
@@ -168,6 +201,10 @@ class Intervention(Aggregate):
         self.stoplicht = e.colour
 
     @when.register
+    def _(self, e: UpToDateConfirmed) -> None:
+        pass  # it changes nothing: it says when someone last looked
+
+    @when.register
     def _(self, e: ReviewRecorded) -> None:
         self.last_review = e.meeting_date
 
@@ -274,6 +311,11 @@ class Intervention(Aggregate):
         if self.trekker == (name, email):
             raise DomainError(f"{name} is al trekker van {self.code}.")
         self.trigger_event(TrekkerAssigned, name=name, email=email, at=at, by=by)
+
+    def confirm_up_to_date(self, *, at: datetime, by: str) -> None:
+        """Record that the trekker looked and nothing changed: the actualiteit starts again."""
+        self._check_open()
+        self.trigger_event(UpToDateConfirmed, at=at, by=by)
 
     def add_note(self, *, text: str, at: datetime, by: str) -> None:
         """Write a progress note."""

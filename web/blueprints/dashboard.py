@@ -24,7 +24,7 @@ def home_target(user: Any, plans: list[dict[str, Any]]) -> str | None:
     is one plan (with several, the list of plans leads to each plan's dashboard).
     """
     if getattr(user, "role", None) == "trekker":
-        return url_for("interventions.mine")
+        return url_for("mine.mine")
     if len(plans) == 1:
         return url_for("dashboard.dashboard_page", plan_id=plans[0]["plan_id"])
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from events.vocabulary import MilestoneKind
@@ -13,7 +13,6 @@ from projections import plans as plan_queries
 from projections.board import board_row
 from projections.history import intervention_history
 from projections.interventions import interventions_as_of
-from projections.calendar_feeds import active_feeds_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
@@ -68,16 +67,54 @@ def _parse_date(value: str, field: str) -> date | None:
 
 
 
-def _board_row(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200):
+# After the application's own sentence (what changed, by whom, when; nothing recorded).
+CONFLICT_PAGE = "Bekijk de actuele stand hieronder; wat u invulde, staat er nog."
+CONFLICT_ROW = "Hier staat de actuele stand; wat u invulde, staat er nog."
+
+
+def _board_row(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200,
+               errors: dict[str, str] | None = None, values: dict[str, str] | None = None):
     """Return one row of the board (the answer to an assignment made on the board)."""
     db = read_model()
     row = board_row(db, plan_id, code, today())
     if row is None:
         abort(404)
     plan = plan_queries.plan(db, plan_id)
+    error = error or next(iter((errors or {}).values()), "")
     html = render_template("_board_row.html", row=row, plan=plan, as_of=today(), today=today(),
                            can_assign=True, trekkers=users_with_role(db, "trekker"), back=_field("next"),
                            row_notice=notice, row_error=error)
+    return html + str(announce(notice or error)), status
+
+
+def _milestone_row(milestone_id: str) -> Callable[..., Any]:
+    """Return the fragment of one milestone's row, as Mijn interventies or the Tijdpad shows it."""
+    def fragment(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200,
+                 errors: dict[str, str] | None = None, values: dict[str, str] | None = None):
+        plan, iv = _load(plan_id, code, today())
+        m = next((m for m in iv["milestones"] if m["milestone_id"] == milestone_id), None)
+        if m is None:
+            abort(404)
+        context = "mine" if _field("context") == "mine" else "intervention"
+        can_update = allowed(current_user, "update", iv) and not iv["closed"]
+        html = render_template("_milestone_row.html", plan=plan, iv=iv, m=m, context=context, today=today(),
+                               can_update=can_update, errors=errors or {}, values=values or {},
+                               row_notice=notice, row_error=error)
+        if context == "intervention":
+            # The facts (stoplicht, last update) and the history follow the change, out of band.
+            history = intervention_history(read_model(), plan_id, code)
+            html += ("<template>" + render_template("_iv_facts.html", plan=plan, iv=iv, can_update=can_update, oob=True)
+                     + render_template("_iv_history.html", history=history, oob=True) + "</template>")
+        return html + str(announce(notice or error or next(iter((errors or {}).values()), ""))), status
+    return fragment
+
+
+def _mine_item(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200,
+               errors: dict[str, str] | None = None, values: dict[str, str] | None = None):
+    """Return one intervention of Mijn interventies (the answer to "nog actueel" there)."""
+    _, iv = _load(plan_id, code, today())
+    error = error or next(iter((errors or {}).values()), "")
+    html = render_template("_mine_intervention.html", iv=iv, row_notice=notice, row_error=error)
     return html + str(announce(notice or error)), status
 
 
@@ -86,7 +123,10 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     """Run one command for the signed-in user; answer with the page or its fragment.
 
     ``fragment`` answers an htmx request instead of the intervention page (a row of a list).
+    A form sent from Mijn interventies (``context=mine``) returns there without JavaScript.
     """
+    from web.blueprints.mine import mine_page
+
     _, iv = _load(plan_id, code, today())
     if not allowed(current_user, action, iv):
         abort(403)
@@ -95,28 +135,32 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     if not version.isdigit():
         # Every form carries the version it was based on: without it a conflict would go unseen.
         abort(400, description="Het formulier is onvolledig (de versie ontbreekt). Laad de pagina opnieuw.")
+    values |= {"form": form, "code": code}
     inline = fragment is not None and is_htmx()
+    on_mine = values.get("context") == "mine"
     try:
         command(at=now(), by=current_user.name, expected_version=int(version))
-    except ConflictError:
+    except ConflictError as exc:
         refresh_read_model()
         if inline:
-            return fragment(plan_id, code, status=409, error=(
-                "Iemand anders heeft deze interventie intussen gewijzigd; hierboven staat de actuele "
-                "stand. Uw wijziging is niet opgeslagen."))
-        return _page(plan_id, code, values=values | {"form": form}, status=409, conflict=(
-            "Iemand anders heeft deze interventie intussen gewijzigd. Uw wijziging is niet opgeslagen: "
-            "bekijk de actuele stand hieronder en voer haar zo nodig opnieuw in."))
+            return fragment(plan_id, code, status=409, error=f"{exc} {CONFLICT_ROW}", values=values)
+        if on_mine:
+            return mine_page(conflict=f"{exc} {CONFLICT_PAGE}", values=values, status=409)
+        return _page(plan_id, code, values=values, status=409, conflict=f"{exc} {CONFLICT_PAGE}")
     except (DomainError, NotFoundError) as exc:
         if inline:
-            return fragment(plan_id, code, status=422, error=str(exc))
-        return _page(plan_id, code, errors={form: str(exc)}, values=values | {"form": form}, status=422)
+            return fragment(plan_id, code, status=422, errors={form: str(exc)}, values=values)
+        if on_mine:
+            return mine_page(errors={form: str(exc)}, values=values, status=422)
+        return _page(plan_id, code, errors={form: str(exc)}, values=values, status=422)
     refresh_read_model()
     if inline:
         return fragment(plan_id, code, notice=success)
     if is_htmx():
         return _page(plan_id, code, notice=success)
     flash(success)
+    if on_mine:
+        return redirect(url_for("mine.mine"), 303)
     return redirect(url_for("interventions.detail", plan_id=plan_id, code=code), 303)
 
 
@@ -133,7 +177,8 @@ def complete(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         realised = _parse_date(_field("realised"), "gerealiseerd op") or today()
         return _app().complete_milestone(plan_id, code, milestone_id, realised=realised, note=_field("note"), **kw)
-    return _act(plan_id, code, f"complete-{milestone_id}", "update", run, "Mijlpaal gereed gemeld.")
+    return _act(plan_id, code, f"complete-{milestone_id}", "update", run, "Mijlpaal gereed gemeld.",
+                fragment=_milestone_row(milestone_id))
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/verschuiven")
@@ -141,14 +186,16 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return _app().reschedule_milestone(plan_id, code, milestone_id, due=_field("due").strip(),
                                            reason=_field("reason"), **kw)
-    return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.")
+    return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.",
+                fragment=_milestone_row(milestone_id))
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/laten-vervallen")
 def cancel(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"), **kw)
-    return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.")
+    return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.",
+                fragment=_milestone_row(milestone_id))
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen")
@@ -160,6 +207,14 @@ def add_milestone(plan_id: str, code: str):
         return _app().plan_milestone(plan_id, code, label=_field("label"), due=_field("due").strip(),
                                      kind=kind, **kw)
     return _act(plan_id, code, "add-milestone", "update", run, "Mijlpaal toegevoegd.")
+
+
+@bp.post("/plannen/<plan_id>/interventies/<code>/nog-actueel")
+def confirm_up_to_date(plan_id: str, code: str):
+    def run(**kw: Any) -> Any:
+        return _app().confirm_up_to_date(plan_id, code, **kw)
+    return _act(plan_id, code, "uptodate", "update", run, "Vastgelegd: de stand is nog actueel.",
+                fragment=_mine_item if _field("context") == "mine" else None)
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/notities")
@@ -200,44 +255,3 @@ def assign(plan_id: str, code: str):
     if back.startswith("/") and not back.startswith("//") and getattr(response, "status_code", 0) == 303:
         return redirect(back, 303)
     return response
-
-
-@bp.post("/mijn-interventies/agenda")
-def issue_feed():
-    if current_user.role != "trekker":
-        abort(403)
-    token = _app().issue_calendar_feed(scope="trekker", subject=current_user.email,
-                                       label=f"Agenda van {current_user.name}", at=now(), by=current_user.name)
-    refresh_read_model()
-    # Post/Redirect/Get, so a reload makes no second link. The address is shown once: it rides
-    # in the signed-in user's own session cookie to the next page and is dropped there.
-    session["new_feed_url"] = url_for("calendar.feed", token=token, _external=True)
-    return redirect(url_for("interventions.mine"), 303)
-
-
-@bp.post("/mijn-interventies/agenda/<feed_id>/intrekken")
-def revoke_feed(feed_id: str):
-    mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
-    if current_user.role != "trekker" or feed_id not in mine_ids:
-        abort(403)
-    _app().revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.name)
-    refresh_read_model()
-    flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
-    return redirect(url_for("interventions.mine"), 303)
-
-
-@bp.get("/mijn-interventies")
-def mine():
-    db = read_model()
-    now = today()
-    rows = [iv for iv in interventions_as_of(db, now)
-            if (iv["trekker_email"] or "").lower() == current_user.email]
-    items = []
-    for iv in rows:
-        for m in iv["milestones"]:
-            if m["status"] == "open":
-                items.append((iv, m))
-    items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
-    feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
-    return render_template("mine.html", interventions=rows, items=items, today=now, feeds=feeds,
-                           new_feed_url=session.pop("new_feed_url", ""))

@@ -1,0 +1,56 @@
+"""Mijn interventies: the trekker's own open milestones, updated in place, and their calendar link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from projections.calendar_feeds import active_feeds_of
+from projections.interventions import interventions_as_of
+from web import now, read_model, refresh_read_model, services, today
+
+bp = Blueprint("mine", __name__)
+
+
+def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+              conflict: str = "", status: int = 200):
+    """Return the page; with the errors and typed values of a refused update (without JavaScript)."""
+    db = read_model()
+    day = today()
+    rows = [iv for iv in interventions_as_of(db, day) if (iv["trekker_email"] or "").lower() == current_user.email]
+    items = [(iv, m) for iv in rows for m in iv["milestones"] if m["status"] == "open"]
+    items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
+    feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
+    return render_template("mine.html", interventions=rows, items=items, today=day, feeds=feeds,
+                           new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
+                           values=values or {}, conflict=conflict), status
+
+
+@bp.get("/mijn-interventies")
+def mine():
+    return mine_page()
+
+
+@bp.post("/mijn-interventies/agenda")
+def issue_feed():
+    if current_user.role != "trekker":
+        abort(403)
+    token = services().app.issue_calendar_feed(scope="trekker", subject=current_user.email,
+                                               label=f"Agenda van {current_user.name}", at=now(),
+                                               by=current_user.name)
+    refresh_read_model()
+    # Post/Redirect/Get, so a reload makes no second link. The address is shown once: it rides
+    # in the signed-in user's own session cookie to the next page and is dropped there.
+    session["new_feed_url"] = url_for("calendar.feed", token=token, _external=True)
+    return redirect(url_for("mine.mine"), 303)
+
+
+@bp.post("/mijn-interventies/agenda/<feed_id>/intrekken")
+def revoke_feed(feed_id: str):
+    mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
+    if current_user.role != "trekker" or feed_id not in mine_ids:
+        abort(403)
+    services().app.revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.name)
+    refresh_read_model()
+    flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
+    return redirect(url_for("mine.mine"), 303)

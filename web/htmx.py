@@ -28,6 +28,11 @@ def render(template: str, block: str, **context: object) -> str:
     return render_template(template, **context)
 
 
+def render_fragment(template: str, block: str, **context: object) -> str:
+    """Render only the named block of a page, whatever the request."""
+    return render_block(template, block, **context)
+
+
 def announce(message: str) -> Markup:
     """Return markup that puts a message in the page's live region when htmx swaps it in.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
@@ -18,7 +19,8 @@ from web import read_model, today
 from web.permissions import allowed
 from web.charts import planned_realised_chart
 from web.exports import board_csv, board_xlsx
-from web.htmx import render
+from web.fragments import PositionCache
+from web.htmx import is_htmx, render, render_fragment
 
 bp = Blueprint("plans", __name__)
 
@@ -86,12 +88,27 @@ def board_page(plan_id: str):
     plan = _plan_or_404(plan_id)
     as_of = as_of_from_request()
     filters = _filters()
-    data = board(read_model(), plan_id, as_of, filters)
     can_assign = as_of == today() and allowed(current_user, "assign")
-    return render("board.html", "board", plan=plan, as_of=as_of, today=today(), filters=filters,
-                  data=data, groups=group_rows(data["rows"]), group_options=_group_options(plan),
-                  query=request.args.to_dict(), can_assign=can_assign,
-                  trekkers=users_with_role(read_model(), "trekker") if can_assign else [])
+    context = dict(plan=plan, as_of=as_of, today=today(), filters=filters, group_options=_group_options(plan),
+                   query=request.args.to_dict(), can_assign=can_assign)
+    if can_assign:  # the rows carry forms with this session's CSRF token: made for this request only
+        data = board(read_model(), plan_id, as_of, filters)
+        return render("board.html", "board", data=data, groups=group_rows(data["rows"]),
+                      trekkers=users_with_role(read_model(), "trekker"), **context)
+
+    def made() -> tuple[dict, Markup]:
+        data = board(read_model(), plan_id, as_of, filters)
+        html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"]), trekkers=[],
+                            **context)
+        return data, Markup(html)
+
+    # Every reader of this board at this position gets the rows made once (web/fragments.py).
+    cache = current_app.extensions.setdefault("board_cache", PositionCache())
+    key = ("board", plan_id, as_of, today(), tuple(sorted(request.args.items(multi=True))))
+    data, board_html = cache.get(read_model(), key, made)
+    if is_htmx():
+        return board_html
+    return render_template("board.html", data=data, board_html=board_html, **context)
 
 
 @bp.get("/plannen/<plan_id>/export.<fmt>")

@@ -1,0 +1,50 @@
+"""Answers that depend on the read model alone, kept per read-model position.
+
+The read model at a position is a function of the events up to that position, so what a page
+made from it there (the board's rows, rendered) stays right until the position moves: readers
+asking for the same board at the same position get the same answer, made once. The position is
+read before the answer is made, so a kept answer is never older than its key. Each worker
+process keeps its own few; nothing personal (a CSRF token, a user's name) may go in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from projections.runner import TRACKING_NAME
+
+SIZE = 64
+
+
+def read_model_position(db: Any) -> int:
+    """Return the position (last notification id) the read model is at."""
+    row = db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()
+    return row[0] if row else 0
+
+
+class PositionCache:
+    """A small LRU of answers keyed by the read model's position and the question."""
+
+    def __init__(self, size: int = SIZE):
+        self.size = size
+        self._entries: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.made = 0  # answers made (not found), for the tests
+
+    def get(self, db: Any, key: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
+        """Return the answer to ``key`` at the read model's position, making it when not kept."""
+        full = (read_model_position(db), *key)
+        with self._lock:
+            if full in self._entries:
+                self._entries.move_to_end(full)
+                return self._entries[full]
+        value = make()
+        with self._lock:
+            self.made += 1
+            self._entries[full] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value

@@ -14,6 +14,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -105,14 +106,31 @@ class PostgresServer:
             f"-c {key}={value}" for key, value in self.settings.items())
         self._run([str(self.bindir / "pg_ctl"), "-D", str(self.base / "pgdata"), "-l",
                    str(self.base / "server.log"), "-w", "-t", "60", "-o", options, "start"], "pg_ctl start")
+        self._start_watchdog()
         with self.superuser() as conn:
             conn.execute(f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{self.password}'")
         return self
+
+    def _start_watchdog(self) -> None:
+        # A process that waits for this one to end, however it ends (a test run killed, a
+        # timeout), and then stops the server and removes its directory.
+        stop = self._as_owner([str(self.bindir / "pg_ctl"), "-D", str(self.base / "pgdata"), "-m", "fast",
+                               "-w", "stop"])
+        code = ("import shutil, subprocess, sys; sys.stdin.read(); "
+                f"subprocess.run({stop!r}, capture_output=True); shutil.rmtree({str(self.base)!r}, True)")
+        self._watchdog = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True)
 
     def stop(self) -> None:
         """Stop the server and remove its directory."""
         if self.base is None:
             return
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None:  # its input closes: it stops the server as it would after a crash
+            watchdog.stdin.close()
+            watchdog.wait(timeout=120)
+            self._watchdog = None
         if (self.base / "pgdata" / "postmaster.pid").exists():
             subprocess.run(self._as_owner([str(self.bindir / "pg_ctl"), "-D", str(self.base / "pgdata"),
                                            "-m", "fast", "-w", "stop"]), capture_output=True, timeout=120)

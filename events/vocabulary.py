@@ -151,9 +151,11 @@ class FinanceKind(Word):
     BESPARING = "besparing", "gerealiseerde besparing"
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# No characters that cannot stand unquoted in an address (<, >, a comma, ...): such an "address"
+# would change, or break, the header a mail is sent with.
+_EMAIL = re.compile(r'^[^@\s<>()\[\],;:\\"]+@[^@\s<>()\[\],;:\\"]+\.[^@\s<>()\[\],;:\\"]+$')
 
 
 def is_email(value: object) -> bool:
-    """Tell whether a value looks like an e-mail address (one @, a dot in the domain, no spaces)."""
+    """Tell whether a value looks like an e-mail address (one @, a dot after it, nothing to quote)."""
     return isinstance(value, str) and bool(_EMAIL.match(value))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from email.errors import MessageError
 from typing import Any
 
 from notifications.digest import Outgoing, compose, compose_all, message_id, sender_domain, to_email
@@ -117,7 +118,7 @@ def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Ou
         try:
             try:
                 email = to_email(outgoing, mail, mid, claimed_at)
-            except (ValueError, TypeError) as exc:  # e.g. a line break in a name: never handed over
+            except (ValueError, TypeError, MessageError) as exc:  # a line break in a name: never handed over
                 raise DeliveryFailed(f"naam of adres van {outgoing.recipient!r} past niet in een "
                                      f"e-mail: {exc}") from exc
             mailer.send(email, outgoing.recipient)

@@ -13,6 +13,7 @@ import os
 import smtplib
 import ssl
 import time
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -93,7 +94,7 @@ class SmtpMailer:
             _quietly_close(smtp)
             raise DeliveryFailed(f"mailserver {self.settings.smtp_host}:{self.settings.port} "
                                  f"niet bereikbaar of weigert: {exc}") from exc
-        except (ValueError, UnicodeError, IndexError, TypeError) as exc:  # nothing was handed over
+        except (ValueError, UnicodeError, IndexError, TypeError, MessageError) as exc:  # nothing handed over
             _quietly_close(smtp)
             raise DeliveryFailed(f"bericht kon niet worden opgesteld: {exc}") from exc
         try:
@@ -162,7 +163,7 @@ class FileSink:
             os.replace(partial, final)
         except OSError as exc:
             raise DeliveryFailed(f"kon niet schrijven in {self.directory}: {exc}") from exc
-        except (ValueError, UnicodeError) as exc:
+        except (ValueError, UnicodeError, MessageError) as exc:
             raise DeliveryFailed(f"bericht kon niet worden opgesteld: {exc}") from exc
 
     def was_delivered(self, message_id: str) -> bool | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.accounts import PASSWORD, csrf_token, ensure_user, sign_in
+from tests.accounts import PASSWORD, choose_password, csrf_token, ensure_user, mailed_link, sign_in
 from tracker.errors import DomainError
 from tracker.users import user_id
 
@@ -33,16 +33,21 @@ def test_long_passphrases_are_accepted(services, password) -> None:
     assert services.app.check_login(KEES, password) is not None
 
 
-def test_the_cli_and_the_web_refuse_an_easy_password_in_dutch(services, cli) -> None:
+def test_the_cli_and_the_web_refuse_an_easy_password_in_dutch(services, cli, monkeypatch) -> None:
     from web import create_app
 
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
     ensure_user(services, "lezer")
     done = cli("user", "set-password", "lezer@nijmegen.nl", "--password", "password1234")
     assert done.exit_code != 0 and "te makkelijk te raden" in done.output
     assert services.app.check_login("lezer@nijmegen.nl", PASSWORD) is not None
-    client = create_app({"DATA_DIR": str(services.data_dir)}).test_client()
+    app = create_app({"DATA_DIR": str(services.data_dir)})
+    client = app.test_client()
     sign_in(client, services, "beheerder")
-    answer = client.post("/gebruikers", data={"csrf_token": csrf_token(client, "/gebruikers"), "email": KEES,
-                                              "name": "Kees Kort", "role": "lezer", "password": "welkom123456"})
+    assert client.post("/gebruikers", data={"csrf_token": csrf_token(client, "/gebruikers"), "email": KEES,
+                                            "name": "Kees Kort", "role": "lezer"}).status_code == 303
+    path = mailed_link(services.data_dir, KEES)
+    invited = app.test_client()
+    answer = choose_password(invited, path, "welkom123456")
     assert answer.status_code == 422 and "te makkelijk te raden" in answer.get_data(as_text=True)
-    assert user_id(KEES) not in services.app.repository
+    assert services.app.check_login(KEES, "welkom123456") is None

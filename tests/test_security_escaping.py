@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,7 +198,9 @@ def test_a_user_name_is_escaped_on_every_page_it_shows_up(site, payload):
         page = admin.get(url).get_data(as_text=True)
         assert_inert(page, payload, url)
         assert escaped in page, url
-    # Signed in, the name is in the header; what they change shows their name in the history.
+    # Signed in (with the password chosen through the invitation), the name is in the header;
+    # what they change shows their name in the history.
+    site.services.app.set_password(email, PASSWORD, at=datetime(2026, 3, 1, 9), by=f"Naam {payload}")
     kwaad = site.app.test_client()
     sign_in(kwaad, site.services, "trekker", email)
     assert post(site, kwaad, f"/plannen/{PLAN}/interventies/2.B2/notities", text="Gewoon een notitie").status_code == 303

@@ -54,6 +54,7 @@ def send_link(user: Any, kind: str, background: bool = False) -> str | None:
     """
     import threading
     from datetime import datetime
+    from email.errors import MessageError
 
     from flask import current_app, url_for
 
@@ -74,7 +75,7 @@ def send_link(user: Any, kind: str, background: bool = False) -> str | None:
         def send() -> None:
             try:
                 send_account_mail(settings, kind, **fields)
-            except (DeliveryFailed, DeliveryUncertain, ValueError) as exc:
+            except (DeliveryFailed, DeliveryUncertain, ValueError, MessageError) as exc:
                 current_app.logger.warning("wachtwoordlink naar %s niet verstuurd: %s", user.email, exc)
 
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -90,6 +91,6 @@ def send_link(user: Any, kind: str, background: bool = False) -> str | None:
         return None
     try:
         send_account_mail(settings, kind, **fields)
-    except (DeliveryFailed, DeliveryUncertain, ValueError) as exc:
-        return str(exc)
+    except (DeliveryFailed, DeliveryUncertain, ValueError, MessageError) as exc:
+        return f"het adres past niet in een e-mail ({exc})" if isinstance(exc, MessageError) else str(exc)
     return None

@@ -57,7 +57,7 @@ def planned_messages(services: Any, today: date, mail: MailSettings) -> list[Out
     """Return the messages a run would send today (what --dry-run shows)."""
     services.catch_up()
     db = services.db
-    return compose_all(pending_reminders(db, today, mail), mail, plan_titles(db))
+    return compose_all(pending_reminders(db, today, mail), mail, plan_titles(db), today)
 
 
 def settle_interrupted(services: Any, mailer: Mailer, now: datetime, clock: Clock) -> list[dict[str, Any]]:
@@ -112,7 +112,7 @@ def deliver(services: Any, mailer: Mailer, mail: MailSettings, messages: list[Ou
             report.skipped.append({**entry, "reason": "al verstuurd of onderweg"})
             continue
         if len(taken) < len(outgoing.items):
-            outgoing = compose([i for i in outgoing.items if i.key in taken], mail, titles)
+            outgoing = compose([i for i in outgoing.items if i.key in taken], mail, titles, report.today)
             entry["subject"] = outgoing.subject
         entry["keys"] = taken
         try:

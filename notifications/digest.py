@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from projections.wording import long_date
 from notifications.rules import ReminderItem, days_phrase
 from notifications.settings import MailSettings
+from tracker.action_links import ACTIONS, ActionLink, make_token
 
 # The order of the sections in a message, with their Dutch headings.
 SECTIONS = (
@@ -101,8 +102,28 @@ def group_by_recipient(items: Iterable[ReminderItem]) -> dict[str, list[Reminder
     return dict(sorted(grouped.items()))
 
 
-def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict[str, str]) -> Outgoing:
-    """Return the message that carries all of one recipient's items."""
+def action_links(item: ReminderItem, settings: MailSettings, today: date | None) -> list[tuple[str, str]]:
+    """Return a trekker's reminder's action links (label, address): two clicks from the mail to done."""
+    if item.role != "trekker" or today is None or not settings.link_secret or item.version is None:
+        return []
+    if item.rule in ("due_soon", "overdue"):
+        actions = ("gereed", "verschuiven", "actueel")
+    elif item.rule == "quarterly_update":
+        actions = ("actueel",)
+    else:
+        return []
+    links = []
+    for action in actions:
+        link = ActionLink(recipient=item.recipient, plan_id=item.plan_id, code=item.code,
+                          milestone_id="" if action == "actueel" else item.milestone_id, action=action,
+                          version=item.version, issued=today)
+        links.append((ACTIONS[action], f"{settings.base_url}/actie/{make_token(settings.link_secret, link)}"))
+    return links
+
+
+def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict[str, str],
+            today: date | None = None) -> Outgoing:
+    """Return the message that carries all of one recipient's items (with action links as of ``today``)."""
     first = items[0]
     sections = []
     for rule, heading in SECTIONS:
@@ -112,7 +133,7 @@ def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict
     context = {
         "name": first.recipient_name, "role": first.role, "sections": sections,
         "plan_titles": plan_titles, "url": lambda plan_id, code: intervention_url(settings.base_url, plan_id, code),
-        "base_url": settings.base_url,
+        "base_url": settings.base_url, "links": lambda item: action_links(item, settings, today),
     }
     env = _templates()
     return Outgoing(recipient=first.recipient, recipient_name=first.recipient_name, items=tuple(items),
@@ -121,9 +142,9 @@ def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict
 
 
 def compose_all(items: Iterable[ReminderItem], settings: MailSettings,
-                plan_titles: dict[str, str]) -> list[Outgoing]:
+                plan_titles: dict[str, str], today: date | None = None) -> list[Outgoing]:
     """Return one message per recipient."""
-    return [compose(rows, settings, plan_titles) for rows in group_by_recipient(items).values()]
+    return [compose(rows, settings, plan_titles, today) for rows in group_by_recipient(items).values()]
 
 
 def message_id(keys: Iterable[str], moment: datetime, domain: str) -> str:

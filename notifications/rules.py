@@ -42,6 +42,8 @@ class ReminderItem:
     due_text: str = ""
     days: int = 0  # days until the due date; negative when late
     sections: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # The intervention's version the reminder was made from (for its action links); not its identity.
+    version: int | None = field(default=None, compare=False, hash=False)
 
     @property
     def key(self) -> str:
@@ -105,7 +107,7 @@ def _milestone_item(rule: str, iv: dict[str, Any], m: dict[str, Any], today: dat
     return ReminderItem(rule=rule, recipient=recipient, recipient_name=name, role=role,
                         plan_id=iv["plan_id"], occasion=occasion, period=period, code=iv["code"],
                         title=iv["title"], milestone_id=m["milestone_id"], label=m["label"], due=due,
-                        due_text=m["due_text"], days=(due - today).days)
+                        due_text=m["due_text"], days=(due - today).days, version=iv.get("version"))
 
 
 def milestone_reminders(iv: dict[str, Any], today: date, settings: ReminderSettings) -> list[ReminderItem]:
@@ -153,7 +155,7 @@ def quarterly_reminders(iv: dict[str, Any], today: date, settings: ReminderSetti
                         recipient_name=iv.get("trekker_name") or "", role="trekker",
                         plan_id=iv["plan_id"], occasion=send_on, period=quarter.key,
                         code=iv["code"], title=iv["title"], due=end, due_text=quarter.key,
-                        days=(end - today).days)
+                        days=(end - today).days, version=iv.get("version"))
     if not any(is_planned(m) for m in iv["milestones"]):
         # Geen planning: the update the trekker is asked for is a first dated milestone.
         item.sections["plan_first_milestone"] = True

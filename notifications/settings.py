@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from events.reminder_settings import plan_reminder_settings
+from tracker.secret_key import configured_secret
 
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -30,6 +31,7 @@ class MailSettings:
     base_url: str = "http://127.0.0.1:8000"
     send_time: time = time(7, 0)
     sink_dir: Path | None = None
+    link_secret: str = ""  # signs the action links of trekkers' reminders; "" makes none
 
     @property
     def uses_sink(self) -> bool:
@@ -69,7 +71,7 @@ class MailSettings:
             smtp_timeout=float(text("SMTP_TIMEOUT", "30")),
             mail_from=text("MAIL_FROM", cls.mail_from), stuurgroep_email=text("STUURGROEP_EMAIL"),
             base_url=base_url, send_time=time(int(hour), int(minute or 0)),
-            sink_dir=Path(sink) if sink else None,
+            sink_dir=Path(sink) if sink else None, link_secret=configured_secret(config, data_dir),
         )
 
     @classmethod

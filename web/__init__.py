@@ -46,12 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(outbox.bp)
     app.register_blueprint(calendar.bp)
 
-    from web.blueprints import baseline, dashboard, mine, reports
+    from web.blueprints import baseline, dashboard, email_actions, mine, reports
 
     app.register_blueprint(reports.bp)
     app.register_blueprint(baseline.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(mine.bp)
+    app.register_blueprint(email_actions.bp)
 
     # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.
     app.add_url_rule("/favicon.ico", "favicon",

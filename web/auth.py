@@ -8,8 +8,6 @@ session of the account, copies of the cookie included. A session also ends after
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
 from datetime import timedelta
 from functools import wraps
@@ -21,6 +19,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from projections.users import user_by_id
+from tracker.secret_key import data_secret
 from web.permissions import allowed
 from web.throttle import THROTTLE_FILENAME, SignInThrottle
 
@@ -112,22 +111,6 @@ def requires(action: str) -> Callable:
     return decorate
 
 
-def _secret_key(data_dir: Path) -> str:
-    path = data_dir / "secret_key"
-    if not path.exists():
-        # Written aside and linked into place: worker processes starting at once agree on one key.
-        draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        with open(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f:
-            f.write(secrets.token_hex(32))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
-
-
 class SecretKeyMissing(RuntimeError):
     """Several nodes share the event store but no session key was given to share as well."""
 
@@ -148,7 +131,7 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
         if shared_store:
             # A key of this node's own would make a session valid on this node only.
             raise SecretKeyMissing()
-        app.config["SECRET_KEY"] = _secret_key(data_dir)
+        app.config["SECRET_KEY"] = data_secret(data_dir)
     # Flask's defaults hold these keys already (SameSite None, Secure False): set them here.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"

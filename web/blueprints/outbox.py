@@ -56,7 +56,7 @@ def outbox_page():
     sink = FileSink(mail.sink_path) if mail.uses_sink else None
     return render(
         "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
-        pending=compose_all(pending_reminders(db, now, mail), mail, plan_titles(db)),
+        pending=compose_all(pending_reminders(db, now, mail), mail, plan_titles(db), now),
         failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
         claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),
         counts=status_counts(db), sink=sink.messages() if sink else None)

@@ -45,7 +45,7 @@ def interventions(plan_id: str | None, as_of: str | None, as_json: bool) -> None
         trekker = iv["trekker"]["name"] if iv["trekker"] else "geen trekker"
         click.echo(f"{iv['code']:8} {iv['stoplicht']:7} {iv['title']} ({trekker})")
         for m in iv["milestones"]:
-            click.echo(f"           {m['due_text']:12} {m['state']:11} {m['label']}")
+            click.echo(f"           {m['term_text']:12} {m['state']:11} {m['label']}")
 
 
 def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -79,7 +79,7 @@ def show(code: str, plan_id: str | None, as_of: str | None, as_json: bool) -> No
         return
     click.echo(f"{data['code']} {data['title']} — stoplicht {data['stoplicht']}")
     for m in data["milestones"]:
-        click.echo(f"  {m['due_text']:12} {m['state']:11} {m['label']}")
+        click.echo(f"  {m['term_text']:12} {m['state']:11} {m['label']}")
     for h in data["history"]:
         click.echo(f"  {h['at'][:16]} {h['by']}: {h['description']}")
 

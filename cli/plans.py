@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ from cli.users import ensure_first_beheerder
 from projections import plans as plan_queries
 from tracker.errors import PlanFileError, TrackerError
 from tracker.planfile import read_plan_file
-from web.services import DEFAULT_PLAN, Services
+from plans import default_plan_files
+from web.services import Services
 
 
 def import_file(svc: Services, path: Path | str, at: datetime, by: str) -> None:
@@ -47,14 +47,27 @@ def import_file(svc: Services, path: Path | str, at: datetime, by: str) -> None:
 @today_option
 @by_option
 def init(today: str | None, by: str | None) -> None:
-    """Maak de opslag aan en laad het standaardplan als er nog geen plan is."""
+    """Maak de opslag aan en laad de plannen uit plans/ (of $TRACKER_DEFAULT_PLAN) als er nog geen plan is."""
     svc = services()
     svc.catch_up()
     if plan_queries.all_plans(svc.db):
         click.echo(f"Gegevens in {svc.data_dir}: al ingericht.")
     else:
-        plan_file = Path(os.environ.get("TRACKER_DEFAULT_PLAN") or DEFAULT_PLAN)
-        import_file(svc, plan_file, moment(today), by or "systeem")
+        files = default_plan_files()
+        # Every file is checked before any is loaded: a fresh store gets all of them or none.
+        problems = []
+        for path in files:
+            try:
+                read_plan_file(path)
+            except PlanFileError as exc:
+                problems += exc.problems
+        if problems:
+            for problem in problems:
+                click.echo(problem, err=True)
+            click.echo(f"Niets geïmporteerd: {len(problems)} fout(en).", err=True)
+            sys.exit(1)
+        for path in files:
+            import_file(svc, path, moment(today), by or "systeem")
     ensure_first_beheerder(svc, moment(today))
     _tell_missing_stuurgroep(svc)
 
@@ -100,6 +113,7 @@ def plans(as_json: bool) -> None:
     svc.catch_up()
     rows = plan_queries.all_plans(svc.db)
     data = [{"id": r["plan_id"], "title": r["title"], "organisation": r["organisation"],
+             "participants": r["facts"].get("participants", []),
              "period": r["facts"]["period"], "versions": r["versions"],
              "interventions": len(r["facts"].get("interventions", []))} for r in rows]
     if as_json:

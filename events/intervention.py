@@ -55,20 +55,32 @@ class InterventionClosed(TrackerEvent):
 
 
 class MilestonePlanned(TrackerEvent):
-    class_version = 2
+    """A line of the Tijdpad: due on a day, starting on one, both, or an undated step."""
+
+    class_version = 3
 
     milestone_id: str
     label: str
     kind: str
-    due: date
+    due: date | None          # None: no deadline (a start only, or an undated step)
     due_precision: str
     due_text: str
     note: str
     valid_on: date | None  # the day it is in the Tijdpad from (the plan's adoption); None: when recorded
+    starts: date | None       # the first day of a stated start ("vanaf 2019"), or None
+    starts_precision: str
+    starts_text: str
+    when: str                 # an undated step's own words ("op korte termijn"), or ""
+    source: dict[str, Any]    # where the line stands in the plan's source document
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["valid_on"] = None  # at first it held from the moment it was recorded
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        # Until version 3 every line had a due date and nothing else.
+        state.update(starts=None, starts_precision="", starts_text="", when="", source={})
 
 
 class MilestoneRelabelled(TrackerEvent):

@@ -496,3 +496,12 @@ def parse_start(value: object, year_context: int | None = None) -> Start:
     text, normal = _read(value, year_context, "begin")
     start, _, precision = _span_or_error(_without_start(normal), text)
     return Start(start, precision, text)
+
+
+def term_words(due: Due | None, starts: Start | None, when: str = "") -> str:
+    """Return a Tijdpad line's term as the plan words it: its due, else its start, else its undated words."""
+    if due is not None:
+        return due.text
+    if starts is not None:
+        return starts.text
+    return when or "zonder termijn"

@@ -77,6 +77,8 @@ class MilestoneState(Word):
     GEREED = "gereed", "gereed"
     VERSCHOVEN = "verschoven", "verschoven"
     VERVALLEN = "vervallen", "vervallen"
+    GESTART = "gestart", "gestart"                       # a start only, and it has come
+    ZONDER_TERMIJN = "zonder_termijn", "zonder termijn"  # an undated step
 
 
 class Stoplicht(Word):

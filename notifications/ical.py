@@ -37,6 +37,8 @@ def feed_calendar(name: str, entries: list[dict[str, Any]], base_url: str) -> by
     cal.add("x-published-ttl", "PT1H")
     for entry in entries:
         iv, m = entry["intervention"], entry["milestone"]
+        if not m.get("due"):
+            continue  # a start or an undated step has no day to put in a calendar
         due = date.fromisoformat(m["due"])
         url = intervention_url(base_url, iv["plan_id"], iv["code"])
         event = Event()

@@ -115,8 +115,8 @@ def milestone_reminders(iv: dict[str, Any], today: date, settings: ReminderSetti
     items: list[ReminderItem] = []
     email, name = iv.get("trekker_email"), iv.get("trekker_name") or ""
     for m in iv["milestones"]:
-        if m["status"] != "open":
-            continue
+        if m["status"] != "open" or not m.get("due"):
+            continue  # a start or an undated step has no deadline to remind of
         due = date.fromisoformat(m["due"])
         left = (due - today).days
         if left >= 0:
@@ -183,7 +183,7 @@ def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes
         if not _open(iv):
             continue
         for m in iv["milestones"]:
-            if m["status"] != "open":
+            if m["status"] != "open" or not m.get("due"):
                 continue
             due = date.fromisoformat(m["due"])
             if first <= due <= last:

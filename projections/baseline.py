@@ -15,7 +15,7 @@ def baseline_milestones(db: sqlite_utils.Database, plan_id: str, today: date) ->
     rows = []
     for iv in interventions_as_of(db, today, plan_id=plan_id):
         for m in iv["milestones"]:
-            if m["status"] == "open" and m["due"] < today.isoformat():
+            if m["status"] == "open" and m["due"] and m["due"] < today.isoformat():
                 rows.append({"code": iv["code"], "title": iv["title"], "trekker": iv["trekker_name"] or "",
                              "milestone_id": m["milestone_id"], "label": m["label"], "due": m["due"],
                              "due_text": m["due_text"]})

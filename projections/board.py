@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from projections.interventions import _code_key, interventions_as_of
-from projections.status import COLOURS
+from projections.status import COLOURS, is_planned
 
 SORTS = ("code", "stoplicht", "volgende", "actualiteit", "trekker")
 
@@ -43,11 +43,12 @@ class BoardFilter:
 
 def _enrich(row: dict[str, Any]) -> dict[str, Any]:
     milestones = row["milestones"]
-    open_ones = sorted((m for m in milestones if m["status"] == "open"), key=lambda m: m["due"])
-    late = [m for m in open_ones if m["state"] == "te_laat"]
-    upcoming = [m for m in open_ones if m["state"] != "te_laat"]
+    dated = sorted((m for m in milestones if is_planned(m)), key=lambda m: m["due"] or m["starts"])
+    late = [m for m in dated if m["state"] == "te_laat"]
+    upcoming = [m for m in dated if m["state"] != "te_laat"]
     row["late_milestones"] = late
     row["next_milestone"] = upcoming[0] if upcoming else None
+    row["undated_steps"] = [m for m in milestones if m["status"] == "open" and not is_planned(m)]
     row["deviation"] = bool(late) or row["stoplicht_effective"] != "groen" or row["stale"]
     return row
 
@@ -59,13 +60,13 @@ def _sort_key(sort: str):
             return (-COLOURS.index(row["stoplicht_effective"]), -len(row["late_milestones"]), code)
         if sort == "volgende":
             nxt = row["next_milestone"]
-            return (nxt["due"] if nxt else "9999", code)
+            return ((nxt["due"] or nxt["starts"]) if nxt else "9999", code)
         if sort == "actualiteit":
             days = row["days_since_update"]
             return (-(days if days is not None else 10**6), code)
         if sort == "trekker":
             return ((row["trekker_name"] or "~").lower(), code)
-        return code
+        return 0  # "code": the plan file's order, as the rows come
     return key
 
 
@@ -90,14 +91,24 @@ def board_row(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date) -
     return _enrich(found[0]) if found else None
 
 
-def group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Group rows by their plan grouping, keeping the order of the rows."""
+def group_rows(rows: list[dict[str, Any]], goals: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Group rows by their plan grouping, keeping the order of the rows.
+
+    With ``goals`` (projections.goals.goals_by_key) each group lists the goals of its path that
+    no earlier group showed, so every goal stands once, above the first interventions serving it.
+    """
     groups: dict[str, dict[str, Any]] = {}
+    shown: set[str] = set()
     for row in rows:
         path = row["group_path"]
         key = "/".join(g["key"] for g in path)
         title = " › ".join(g["title"] for g in path) or "Overig"
-        groups.setdefault(key, {"key": key, "title": title, "rows": []})["rows"].append(row)
+        if key not in groups:
+            new_goals = [{"key": g["key"], "title": g["title"], **(goals or {})[g["key"]]}
+                         for g in path if g["key"] in (goals or {}) and g["key"] not in shown]
+            shown.update(g["key"] for g in new_goals)
+            groups[key] = {"key": key, "title": title, "rows": [], "goals": new_goals}
+        groups[key]["rows"].append(row)
     return list(groups.values())
 
 

@@ -160,13 +160,17 @@ class CoreProjection:
         ms = self.milestones.current(db, key)
         self._record(ev.MilestonePlanned, seq, iid, version, state, iv["plan_id"], iv["code"],
                      ms["label"] if ms else state["label"])
-        due = state["due"]["_data_"]
+        due = _day(state["due"])
         self.milestones.insert_first(db, key, {
             "intervention_id": iid, "milestone_id": key[1], "plan_id": iv["plan_id"],
             "code": iv["code"], "position": seq, "label": state["label"], "kind": state["kind"],
             "due": due, "due_precision": state["due_precision"], "due_text": state["due_text"],
             "planned_due": due, "planned_due_text": state["due_text"], "status": "open",
-            "note": state["note"], "reason": "", "reschedule_count": 0, "earlier_dues": "[]"},
+            "note": state["note"], "reason": "", "reschedule_count": 0, "earlier_dues": "[]",
+            # Earlier versions of the event (read raw here, not upcast) have none of these.
+            "starts": _day(state.get("starts")), "starts_precision": state.get("starts_precision", ""),
+            "starts_text": state.get("starts_text", ""), "when_text": state.get("when", ""),
+            "source": _dumps(state.get("source") or {})},
             state["at"]["_data_"], seq)
 
     def _milestone(self, cls: type, changes: Callable[[State, dict[str, Any], str], dict[str, Any]]) -> Handler:
@@ -181,16 +185,23 @@ class CoreProjection:
             ms = self.milestones.current(db, key)
             self._record(cls, seq, iid, version, state, iv["plan_id"], iv["code"],
                          ms["label"] if ms else state.get("label"),
-                         ms["due_text"] if ms and rescheduled else None)
+                         (ms["due_text"] or ms["when_text"] or "zonder termijn") if ms and rescheduled
+                         else None)
             if ms is not None:
                 at = state["at"]["_data_"]
                 self.milestones.change(db, key, changes(state, ms, at), at, seq)
         return handle
 
 
+def _day(value: Any) -> str | None:
+    """Return a stored date (``{"_type_": ..., "_data_": "2026-03-31"}``) as ISO text, or None."""
+    return value["_data_"] if value else None
+
+
 def _rescheduled(state: State, ms: dict[str, Any], at: str) -> dict[str, Any]:
     earlier = json.loads(ms["earlier_dues"])
-    earlier.append({"due": ms["due"], "due_text": ms["due_text"], "reason": state["reason"],
+    earlier.append({"due": ms["due"], "due_text": ms["due_text"] or ms["when_text"] or "zonder termijn",
+                    "reason": state["reason"],
                     "at": at, "by": state["by"]})
     return {"due": state["due"]["_data_"], "due_precision": state["due_precision"],
             "due_text": state["due_text"], "reason": state["reason"],

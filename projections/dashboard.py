@@ -48,7 +48,8 @@ def _due_in_quarter(rows: list[dict[str, Any]], quarter: Quarter, as_of: date) -
     items = []
     for row in rows:
         for m in row["milestones"]:
-            if m["status"] == "cancelled" or not quarter.start.isoformat() <= m["due"] <= quarter.end.isoformat():
+            if m["status"] == "cancelled" or not m["due"] \
+                    or not quarter.start.isoformat() <= m["due"] <= quarter.end.isoformat():
                 continue
             items.append({"code": row["code"], "title": row["title"], "label": m["label"],
                           "due_text": m["due_text"], "state": m["state"]})

@@ -63,8 +63,9 @@ def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | N
     for row in rows:
         ms = []
         for m in milestones.get(row["intervention_id"], []):
-            ms.append({**m, "state": milestone_state(m, as_of),
-                       "earlier_dues": json.loads(m["earlier_dues"])})
+            ms.append({**m, "state": milestone_state(m, as_of), "term_text": term_text(m),
+                       "earlier_dues": json.loads(m["earlier_dues"]),
+                       "source": json.loads(m["source"]) if m.get("source") else {}})
         auto = "groen" if row["closed"] else auto_stoplicht(ms, as_of)
         act = activity.get(row["intervention_id"], {})
         days, stale = actualiteit(act.get("last_update_at"), as_of)
@@ -80,8 +81,32 @@ def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | N
             "days_since_update": days,
             "stale": stale and not row["closed"],
         })
-    result.sort(key=lambda r: (r["plan_id"], _code_key(r["code"])))
+    order = file_order(db)
+    result.sort(key=lambda r: (r["plan_id"], order.get((r["plan_id"], r["code"]), len(order)),
+                               _code_key(r["code"])))
     return result
+
+
+def file_order(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
+    """Return each intervention's place in its plan file (the latest version): file order is the order."""
+    order: dict[tuple[str, str], int] = {}
+    for row in db.query("SELECT plan_id, facts FROM plans"):
+        for n, code in enumerate(json.loads(row["facts"]).get("interventions", [])):
+            order[(row["plan_id"], code)] = n
+    return order
+
+
+def term_text(m: dict[str, Any]) -> str:
+    """Return a milestone's term as the plan words it: its due, its start, or an undated step's words."""
+    return m.get("due_text") or m.get("starts_text") or m.get("when_text") or "zonder termijn"
+
+
+def groups_of(iv: dict[str, Any]) -> list[str]:
+    """Return the keys of the groups an intervention belongs to, the one it is shown in first."""
+    keys = iv["details"].get("groups")
+    if keys:
+        return list(keys)
+    return [iv["group_path"][-1]["key"]] if iv["group_path"] else []
 
 
 def plans_with_code(db: sqlite_utils.Database, code: str) -> list[str]:
@@ -94,10 +119,13 @@ def milestone_json(m: dict[str, Any]) -> dict[str, Any]:
     """Return a milestone in the stable shape of the CLI's JSON (docs/cli.md)."""
     return {
         "id": m["milestone_id"], "label": m["label"], "kind": m["kind"], "due": m["due"],
-        "due_text": m["due_text"], "due_precision": m["due_precision"], "state": m["state"],
-        "realised": m["realised"], "planned_due": m["planned_due"],
-        "planned_due_text": m["planned_due_text"], "earlier_dues": m["earlier_dues"],
+        "due_text": m["due_text"] or None, "due_precision": m["due_precision"] or None,
+        "state": m["state"], "realised": m["realised"], "planned_due": m["planned_due"],
+        "planned_due_text": m["planned_due_text"] or None, "earlier_dues": m["earlier_dues"],
         "reason": m["reason"] or None, "note": m["note"] or None,
+        "starts": m.get("starts"), "starts_text": m.get("starts_text") or None,
+        "when": m.get("when_text") or None, "term_text": m["term_text"],
+        "source": m.get("source") or None,
     }
 
 
@@ -109,7 +137,7 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
         explanation = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
     return {
         "plan": iv["plan_id"], "code": iv["code"], "title": iv["title"],
-        "grouping": iv["group_path"], "domain": iv["domain"], "trekker": trekker,
+        "grouping": iv["group_path"], "groups": groups_of(iv), "domain": iv["domain"], "trekker": trekker,
         "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
         "stoplicht_manual": iv["stoplicht"], "stoplicht_explanation": explanation,
         "closed": bool(iv["closed"]), "dropped": bool(iv["dropped"]), "version": iv["version"],

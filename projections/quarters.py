@@ -83,7 +83,7 @@ def planned_vs_realised(db: sqlite_utils.Database, plan_id: str, as_of: date,
         f"SELECT planned_due, realised, status FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
         {"plan_id": plan_id, "bound": as_of_bound(as_of)})
     for r in rows:
-        planned = Quarter.of(date.fromisoformat(r["planned_due"])).key
+        planned = Quarter.of(date.fromisoformat(r["planned_due"])).key if r["planned_due"] else None
         if planned in counts:
             counts[planned]["planned"] += 1
         if r["status"] == "done" and r["realised"]:

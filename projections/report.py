@@ -17,6 +17,7 @@ from events.intervention import MilestoneCancelled, MilestoneRescheduled, NoteAd
 from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
+from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
 from projections.quarters import planned_vs_realised
@@ -142,29 +143,37 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
         "due_in_period": due_items, "realised": realised, "late": late,
         "rescheduled": rescheduled, "cancelled": cancelled, "next": upcoming, "notes": notes,
         "results": [r["text"] for r in iv["details"].get("results", []) if r.get("target")],
+        "targets": [line for line in result_lines(iv["details"].get("results", [])) if line["target"]],
     }
 
 
 def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]],
-                    group_of: dict[str, str]) -> list[dict[str, Any]]:
+                    group_of: dict[str, str], also_in: dict[str, list[str]],
+                    goals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the report's chapters: per group its goal, its interventions, and those it shares."""
     by_group: dict[str, list[dict[str, Any]]] = {}
     for item in progress:
         by_group.setdefault(group_of.get(item["code"], ""), []).append(item)
+    by_code = {item["code"]: item for item in progress}
 
     def build(group: dict[str, Any], depth: int) -> dict[str, Any] | None:
         children = [c for c in (build(g, depth + 1) for g in group.get("groups", [])) if c]
         items = by_group.pop(group["key"], [])
-        if not items and not children:
+        # An intervention that serves this goal too, shown in full under its first group.
+        shared = [{"code": c, "title": by_code[c]["title"], "stoplicht": by_code[c]["stoplicht"]}
+                  for c in also_in.get(group["key"], []) if c in by_code]
+        if not items and not children and not shared:
             return None
         key = group["key"]
         heading = f"{key} {group['title']}" if re.fullmatch(r"[0-9A-Za-z.]{1,8}", key) else group["title"]
-        return {"key": key, "title": heading, "depth": depth, "interventions": items, "groups": children}
+        return {"key": key, "title": heading, "depth": depth, "interventions": items, "groups": children,
+                "goal": goals.get(key), "shared": shared}
 
     sections = [s for s in (build(g, 0) for g in groups) if s]
     rest = [i for items in by_group.values() for i in items]
     if rest:
-        sections.append({"key": "", "title": "Overige interventies", "depth": 0,
-                         "interventions": sorted(rest, key=lambda i: _code_key(i["code"])), "groups": []})
+        sections.append({"key": "", "title": "Overige interventies", "depth": 0, "interventions": rest,
+                         "groups": [], "goal": None, "shared": []})
     return sections
 
 
@@ -295,6 +304,10 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                     "in_period": c["quarter"].key in mine}
                    for c in planned_vs_realised(db, plan_id, as_of, first, last)]
     group_of = {iv["code"]: (iv["group_path"][-1]["key"] if iv["group_path"] else "") for iv in interventions}
+    also_in: dict[str, list[str]] = {}
+    for iv in interventions:
+        for key in (iv["details"].get("groups") or [])[1:]:
+            also_in.setdefault(key, []).append(iv["code"])
     chapter_of = {iv["code"]: (iv["group_path"][0]["key"] if iv["group_path"] else "") for iv in interventions}
     closed = sum(1 for p in progress if p["closed"])
     nxt = period.next()
@@ -314,16 +327,19 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                             "cause": (p["explanation"]["manual"] or {}).get("oorzaak")
                             or p["explanation"]["auto_reason"]} for p in deviations],
         },
-        "sections": _group_sections(facts.get("groups", []), progress, group_of),
+        "sections": _group_sections(facts.get("groups", []), progress, group_of, also_in,
+                                    goals_by_key(facts.get("groups", []), facts.get("indicators", []))),
         "changes": changes,
         "indicators": indicators,
         "finance": finance,
         "tijdpad": [{"code": iv["code"], "title": iv["title"], "milestones": [
-            {"label": m["label"], "planned_due_text": m["planned_due_text"], "due_text": m["due_text"],
-             "state": m["state"], "state_label": STATE_LABELS[m["state"]], "realised": m["realised"],
-             "reason": m["reason"] or ""} for m in iv["milestones"]]} for iv in interventions],
-        "plan_milestones": [{"label": m["label"], "due_text": m["due_text"], "note": m.get("note") or ""}
-                            for m in facts.get("milestones", [])],
+            {"label": m["label"], "planned_due_text": m["planned_due_text"] or m["term_text"],
+             "due_text": m["term_text"], "state": m["state"], "state_label": STATE_LABELS[m["state"]],
+             "realised": m["realised"], "reason": m["reason"] or ""} for m in iv["milestones"]]}
+            for iv in interventions],
+        "plan_milestones": [{"label": m["label"], "note": m.get("note") or "",
+                             "due_text": m.get("due_text") or m.get("starts_text") or m.get("when")
+                             or "zonder termijn"} for m in facts.get("milestones", [])],
         "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter},
         "outlook": outlook(facts.get("groups", []), progress, chapter_of, facts.get("milestones", []),
                            nxt.start.isoformat(), nxt.end.isoformat()),

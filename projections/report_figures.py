@@ -13,22 +13,9 @@ from events.plan import share_of_year
 from events.vocabulary import Domain
 from projections.finance import finance_figures
 from projections.indicators import indicator_values
-from projections.wording import number_nl
+from projections.goals import target_text
 
 DOMAIN_ORDER = Domain.values()
-
-
-def _target_text(target: dict[str, Any] | None, unit: str) -> str:
-    if not target or target.get("value") is None:
-        return ""
-    text = f"{number_nl(target['value'])}{' ' + unit if unit else ''}"
-    if target.get("by"):
-        text += f" in {target['by']}"
-    if target.get("direction") == "down":
-        text = f"ten hoogste {text}"
-    elif target.get("direction") == "up":
-        text = f"ten minste {text}"
-    return text
 
 
 def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any],
@@ -53,7 +40,7 @@ def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str,
         rows.append({
             "id": ind["id"], "name": ind["name"], "unit": unit, "domain": ind.get("domain"),
             "frequency": ind.get("frequency"), "description": ind.get("description") or "",
-            "target": target, "target_text": _target_text(target, unit),
+            "target": target, "target_text": target_text(target, unit),
             "target_note": (target or {}).get("note", ""), "values": items, "latest": latest,
             "progress_pct": progress,
         })

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -35,7 +35,8 @@ TABLES: dict[str, dict] = {
                  "position": int, "label": str, "kind": str, "due": str, "due_precision": str,
                  "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
                  "realised": str, "note": str, "reason": str, "reschedule_count": int,
-                 "earlier_dues": str, "valid_from": str, "valid_to": str, "seq": int},
+                 "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
+                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "milestone_id", "valid_to"]],
     ),

@@ -17,11 +17,17 @@ COLOURS = Stoplicht.values()
 
 
 def milestone_state(row: dict[str, Any], today: date) -> str:
-    """Return gereed, vervallen, te_laat, binnenkort, verschoven or gepland."""
+    """Return gereed, vervallen, te_laat, binnenkort, verschoven, gepland, gestart or zonder_termijn."""
     if row["status"] == "done":
         return MilestoneState.GEREED.value
     if row["status"] == "cancelled":
         return MilestoneState.VERVALLEN.value
+    if not row.get("due"):
+        # A start only is never late: it has no deadline. An undated step has no date at all.
+        if row.get("starts"):
+            started = row["starts"] <= today.isoformat()
+            return (MilestoneState.GESTART if started else MilestoneState.GEPLAND).value
+        return MilestoneState.ZONDER_TERMIJN.value
     due = date.fromisoformat(row["due"])
     if due < today:
         return MilestoneState.TE_LAAT.value
@@ -34,7 +40,7 @@ def milestone_state(row: dict[str, Any], today: date) -> str:
 
 def days_late(row: dict[str, Any], today: date) -> int:
     """Return how many days an open milestone is past its due date (0 when not late)."""
-    if row["status"] != "open":
+    if row["status"] != "open" or not row.get("due"):
         return 0
     return max(0, (today - date.fromisoformat(row["due"])).days)
 

@@ -49,10 +49,13 @@ def test_init_loads_the_default_plan(cli, services, data_dir):
 
 
 def test_plans_json(initialised):
-    assert as_json(initialised("plans", "--json")) == [{
+    nijmegen, regio = as_json(initialised("plans", "--json"))
+    assert nijmegen == {
         "id": PLAN, "title": "Uitvoeringsagenda Duurzame Jeugdhulp en Wmo-begeleiding",
-        "organisation": "Gemeente Nijmegen", "period": {"start": 2025, "end": 2027}, "versions": 1,
-        "interventions": 24}]
+        "organisation": "Gemeente Nijmegen", "participants": [], "period": {"start": 2025, "end": 2027},
+        "versions": 1, "interventions": 24}
+    assert regio["id"] == "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
+    assert len(regio["participants"]) == 7
 
 
 def test_interventions_json_has_the_documented_shape(initialised):

@@ -49,7 +49,8 @@ def test_a_note_on_node_a_is_shown_by_node_b_and_a_keeps_no_event_store(tmp_path
     assert not list((tmp_path / "a").glob("events.sqlite*"))   # the events live in PostgreSQL
     assert (tmp_path / "a" / "readmodel.sqlite").is_file()      # the read model is the node's own
 
-    listed = json.loads(b("interventions", "--json", "--as-of", "2025-10-02"))
+    listed = json.loads(b("interventions", "--plan", "nijmegen-uitvoeringsagenda-2025", "--json",
+                          "--as-of", "2025-10-02"))
     assert len(listed) == 24
     a("note", "2.B2", "Gesprek met de aanbieders gevoerd", "--today", "2025-10-03")
     history = json.loads(b("history", "2.B2", "--json"))

@@ -14,7 +14,7 @@ def test_the_values_are_the_stored_strings():
     assert MilestoneKind.values() == ("plan_ready", "pilot_start", "start", "evaluation", "decision",
                                       "delivery", "report", "other")
     assert MilestoneState.values() == ("gepland", "binnenkort", "te_laat", "gereed", "verschoven",
-                                       "vervallen")
+                                       "vervallen", "gestart", "zonder_termijn")
     assert Role.values() == ("beheerder", "stuurgroep", "trekker", "lezer")
     assert json.dumps([Stoplicht.ROOD, Domain.WMO]) == '["rood", "wmo"]'
 

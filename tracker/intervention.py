@@ -27,7 +27,7 @@ from events.intervention import (
     TrekkerAssigned,
     UpToDateConfirmed,
 )
-from events.periods import Due
+from events.periods import Due, Start, term_words
 from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
 from tracker.errors import DomainError, NotFoundError
 from tracker.slugs import slugify
@@ -81,12 +81,19 @@ class Milestone:
     id: str
     label: str
     kind: str
-    due: Due
+    due: Due | None       # None: no deadline (a start only, or an undated step)
     status: str = "open"  # open | done | cancelled
     realised: date | None = None
     note: str = ""
-    earlier_dues: list[tuple[Due, str]] = field(default_factory=list)
+    earlier_dues: list[tuple[Due | None, str]] = field(default_factory=list)
     cancel_reason: str = ""
+    starts: Start | None = None
+    when: str = ""
+
+    @property
+    def term_text(self) -> str:
+        """Return the milestone's term as the plan words it ("Q4 2025", "vanaf 2019", "op korte termijn")."""
+        return term_words(self.due, self.starts, self.when)
 
 
 def _required(value: str, message: str) -> str:
@@ -165,8 +172,10 @@ class Intervention(Aggregate):
 
     @when.register
     def _(self, e: MilestonePlanned) -> None:
-        self.milestones[e.milestone_id] = Milestone(
-            e.milestone_id, e.label, e.kind, Due(e.due, e.due_precision, e.due_text), note=e.note)
+        due = Due(e.due, e.due_precision, e.due_text) if e.due is not None else None
+        starts = Start(e.starts, e.starts_precision, e.starts_text) if e.starts is not None else None
+        self.milestones[e.milestone_id] = Milestone(e.milestone_id, e.label, e.kind, due, note=e.note,
+                                                    starts=starts, when=e.when)
 
     @when.register
     def _(self, e: MilestoneRelabelled) -> None:
@@ -232,9 +241,11 @@ class Intervention(Aggregate):
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
-    def plan_milestone(self, *, milestone_id: str, label: str, kind: str, due: Due, note: str = "",
-                       at: datetime, by: str, from_plan: bool = False, valid_on: date | None = None) -> None:
-        """Add a milestone to the Tijdpad."""
+    def plan_milestone(self, *, milestone_id: str, label: str, kind: str, due: Due | None, note: str = "",
+                       at: datetime, by: str, from_plan: bool = False, valid_on: date | None = None,
+                       starts: Start | None = None, when: str = "",
+                       source: dict[str, Any] | None = None) -> None:
+        """Add a milestone to the Tijdpad: with a due date, a start, both, or (from a plan) undated."""
         if not from_plan:
             self._check_open()
         label = _required(label, "Een mijlpaal heeft een omschrijving nodig.")
@@ -242,9 +253,16 @@ class Intervention(Aggregate):
             raise DomainError(f"Onbekend soort mijlpaal '{kind}'.")
         if milestone_id in self.milestones:
             raise DomainError(f"Interventie {self.code} heeft al een mijlpaal '{milestone_id}'.")
+        if due is None and starts is None and not from_plan:
+            raise DomainError("Geef een termijn op voor de mijlpaal.")
         self.trigger_event(MilestonePlanned, milestone_id=milestone_id, label=label, kind=kind,
-                           due=due.date, due_precision=due.precision, due_text=due.text,
-                           note=note or "", valid_on=_happened_on(valid_on, at), at=at, by=by)
+                           due=due.date if due else None, due_precision=due.precision if due else "",
+                           due_text=due.text if due else "", note=note or "",
+                           valid_on=_happened_on(valid_on, at),
+                           starts=starts.date if starts else None,
+                           starts_precision=starts.precision if starts else "",
+                           starts_text=starts.text if starts else "", when=(when or "").strip(),
+                           source=dict(source or {}), at=at, by=by)
 
     def relabel_milestone(self, milestone_id: str, label: str, *, reason: str, at: datetime, by: str) -> None:
         """Change a milestone's label (a new plan version words it differently)."""

@@ -45,7 +45,8 @@ def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: st
 def _plan_milestone(intervention: Intervention, m: MilestoneSpec, at: datetime, by: str,
                     valid_on: date | None = None) -> None:
     intervention.plan_milestone(milestone_id=m.id, label=m.label, kind=m.kind, due=m.due,
-                                note=m.note, at=at, by=by, from_plan=True, valid_on=valid_on)
+                                note=m.note, at=at, by=by, from_plan=True, valid_on=valid_on,
+                                starts=m.starts, when=m.when, source=m.source)
     if m.done:
         # A line the plan marks as done without a date keeps its realised date unknown:
         # never invent a day.
@@ -79,15 +80,15 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
         intervention.revise(changes=diff, reason=reason, at=at, by=by)
     if previous is None:
         # No earlier version of this intervention's Tijdpad is known: compare with its state.
-        previous = [{"id": m.id, "label": m.label, "due_text": m.due.text, "done": m.status == "done"}
-                    for m in intervention.milestones.values()]
+        previous = [{"id": m.id, "label": m.label, "due_text": m.due.text if m.due else None,
+                     "done": m.status == "done"} for m in intervention.milestones.values()]
     before = {m["id"]: m for m in previous}
     for m in iv.milestones:
         current = intervention.milestones.get(m.id)
         was = before.get(m.id)
         if current is None:
             _plan_milestone(intervention, m, at, by)
-            changes.append(f"{iv.code}: mijlpaal '{m.label}' toegevoegd ({m.due.text})")
+            changes.append(f"{iv.code}: mijlpaal '{m.label}' toegevoegd ({m.term_text})")
             continue
         if was is None:
             continue  # an id the trekkers use already; the plan cannot take it over
@@ -95,8 +96,10 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
             old_label = current.label
             intervention.relabel_milestone(m.id, m.label, reason=reason, at=at, by=by)
             changes.append(f"{iv.code}, mijlpaal '{old_label}': {label_change(old_label, m.label)}")
-        if was["due_text"] != m.due.text and current.due != m.due and current.status == "open":
-            old = current.due.text
+        # A new due date is a reschedule; a line that loses its date keeps the one it had.
+        if m.due is not None and was["due_text"] != m.due.text and current.due != m.due \
+                and current.status == "open":
+            old = current.term_text
             intervention.reschedule_milestone(m.id, due=m.due, reason=reason, at=at, by=by,
                                               from_plan=True)
             changes.append(f"{iv.code}, mijlpaal '{m.label}': {term_change(old, m.due.text)}")

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-import json
-
-from events.periods import Due, DueError, parse_due
+from events.periods import Due, DueError, Start, YearMissingError, parse_due, parse_start
 from tracker.planfile.loader import line_of, plain
+
+YEAR_HINT = "geef het jaar erbij, of zet 'year_context: JJJJ' in het plan (format 2)"
 
 # 'extra' is kept whole in every event and read-model row of its plan or intervention.
 MAX_EXTRA_BYTES = 64 * 1024
 
 
 class Checker:
-    """Collect every problem of a file as FILE:LINE: message while reading its values."""
+    """Collect every problem of a file as FILE:LINE: message while reading its values.
+
+    ``format`` is the file's format version (what it may hold); ``year_context`` the year of
+    terms that name none (format 2).
+    """
 
     def __init__(self, name: str):
         self.name = name
         self.problems: list[str] = []
+        self.format = 2
+        self.year_context: int | None = None
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(f"{self.name}:{line}: {message}")
@@ -90,13 +97,18 @@ class Checker:
         lines = getattr(value, "item_lines", [self.line_of(mapping, key)] * len(value))
         return list(zip(value, lines))
 
-    def unknown_keys(self, mapping: dict, allowed: set[str], what: str) -> None:
+    def unknown_keys(self, mapping: dict, allowed: set[str], what: str, place: str,
+                     format2: set[str] | frozenset[str] = frozenset()) -> None:
+        """Refuse the keys a place does not know, naming where their content may go (``place``).
+
+        ``format2`` are keys of ``allowed`` that only format 2 knows.
+        """
         for key in mapping:
-            if key not in allowed:
-                self.error(
-                    self.line_of(mapping, key),
-                    f"{what}: onbekend veld '{key}' (zet eigen velden onder 'extra')",
-                )
+            line = self.line_of(mapping, key)
+            if key in format2 and self.format < 2:
+                self.error(line, f"{what}: '{key}' kan vanaf format 2 (zet 'format: 2' bovenaan)")
+            elif key not in allowed:
+                self.error(line, f"{what}: onbekend veld '{key}' ({place})")
 
     def number(self, mapping: dict, key: str, what: str, required: bool = True) -> float | int | None:
         value = mapping.get(key)
@@ -136,10 +148,22 @@ class Checker:
             self.error(self.line_of(mapping, key), f"{what}: '{key}' ontbreekt")
             return None
         try:
-            return parse_due(value)
+            return parse_due(value, self.year_context)
+        except YearMissingError as exc:
+            self.error(self.line_of(mapping, key), f"{what}: termijn {exc}; {YEAR_HINT}")
         except DueError as exc:
             self.error(self.line_of(mapping, key), f"{what}: termijn {exc}")
-            return None
+        return None
+
+    def start(self, mapping: dict, key: str, what: str) -> Start | None:
+        """Read when something starts ("vanaf 2019"): the first day of the stated period."""
+        try:
+            return parse_start(mapping.get(key), self.year_context)
+        except YearMissingError as exc:
+            self.error(self.line_of(mapping, key), f"{what}: begin {exc}; {YEAR_HINT}")
+        except DueError as exc:
+            self.error(self.line_of(mapping, key), f"{what}: begin {exc}")
+        return None
 
     def iso_date(self, mapping: dict, key: str, what: str) -> date | None:
         value = mapping.get(key)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from datetime import date
 from pathlib import Path
 
 from tracker.errors import PlanFileError
-from tracker.planfile import schema
+from tracker.planfile import money, schema
 from tracker.planfile.checks import Checker
-from tracker.planfile.loader import load_yaml, plain
+from tracker.planfile.codes import codes
+from tracker.planfile.loader import load_yaml
+from tracker.planfile.participants import participants
 from tracker.planfile.spec import InterventionSpec, PlanSpec, milestone_facts
 
 
@@ -23,18 +26,24 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
     doc = load_yaml(text, name)
     if not isinstance(doc, dict):
         raise PlanFileError([f"{name}:1: een planbestand begint met 'format', 'plan' en 'interventions'"])
-    c.unknown_keys(doc, {"format", "plan", "interventions"}, "bestand")
-    if doc.get("format") != schema.FORMAT_VERSION:
-        c.error(c.line_of(doc, "format"), f"'format' moet {schema.FORMAT_VERSION} zijn")
+    c.unknown_keys(doc, {"format", "plan", "interventions"}, "bestand",
+                   "zet eigen velden onder 'extra' van het plan")
+    if doc.get("format") not in schema.FORMAT_VERSIONS:
+        c.error(c.line_of(doc, "format"), "'format' moet 1 of 2 zijn (docs/plan-format.md)")
+    else:
+        c.format = doc["format"]
     plan = c.mapping(doc.get("plan"), c.line_of(doc, "plan"), "'plan'")
     if plan is None:
         raise PlanFileError(c.problems)
-    c.unknown_keys(plan, schema.PLAN_KEYS, "plan")
+    c.unknown_keys(plan, schema.PLAN_KEYS, "plan", "zet eigen velden onder 'extra' van het plan",
+                   format2=schema.PLAN_KEYS_2)
+    if "year_context" in plan and c.format >= 2:
+        c.year_context = c.year(plan, "year_context", "plan")
     plan_id = c.text(plan, "id", "plan")
     if plan_id and not schema.ID.match(plan_id):
         c.error(c.line_of(plan, "id"), f"plan: id '{plan_id}' mag alleen a-z, 0-9 en - bevatten")
     title = c.text(plan, "title", "plan")
-    organisation = c.text(plan, "organisation", "plan")
+    organisation, members = participants(c, plan)
     period = c.mapping(plan.get("period"), c.line_of(plan, "period"), "plan: 'period' ({start: JJJJ, end: JJJJ})")
     start = end = None
     if period is not None:
@@ -42,42 +51,69 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
         end = c.year(period, "end", "plan.period")
         if start and end and start > end:
             c.error(c.line_of(plan, "period"), "plan.period: 'start' ligt na 'end'")
-    adopted = c.iso_date(plan, "adopted", "plan")
-    groups, paths = schema.groups(c, plan)
+    adopted, adopted_text = _adopted(c, plan)
+    default_domain = None
+    if "domain" in plan and c.format >= 2:
+        default_domain = c.choice(plan, "domain", schema.DOMAINS, "plan") or None
+    found_indicators = schema.indicators(c, plan)
+    groups, paths = schema.groups(c, plan, found_indicators)
     plan_milestones = schema.milestones(c, plan, "plan")
     extra = plan.get("extra")
     facts = {
         "title": title,
         "organisation": organisation,
         "period": {"start": start, "end": end},
-        "adopted": adopted.isoformat() if adopted else None,
+        "adopted": adopted,
         "source": c.text(plan, "source", "plan", required=False),
         "grouping_levels": c.text_list(plan, "grouping_levels", "plan"),
         "groups": groups,
         "milestones": [milestone_facts(m) for m in plan_milestones],
         "recurring": schema.recurring(c, plan, "plan"),
-        "finance": schema.finance(c, plan),
-        "indicators": schema.indicators(c, plan),
+        "finance": money.finance(c, plan, (start, end)),
+        "indicators": [],
         "extra": c.extra(plan, "plan"),
     }
+    if c.format >= 2:
+        # Format-1 facts stay exactly as they were, so a store's existing plans read unchanged.
+        facts.update(format=2, participants=members)
+        if adopted_text:
+            facts["adopted_text"] = adopted_text
+        if c.year_context:
+            facts["year_context"] = c.year_context
     schema.reminders(c, extra, "reminders", "plan.extra.reminders")
     reminders = schema.reminders(c, plan, "reminders", "plan.reminders")
     if reminders is not None:
         facts["reminders"] = reminders
     interventions: list[InterventionSpec] = []
-    codes: dict[str, int] = {}
     raw_interventions = doc.get("interventions")
     if not isinstance(raw_interventions, list) or not raw_interventions:
         c.error(c.line_of(doc, "interventions"), "'interventions' moet een lijst met minstens één interventie zijn")
     else:
-        for raw, line in c.items(doc, "interventions", "bestand"):
-            spec = schema.intervention(c, raw, line, paths, codes)
+        raws = c.items(doc, "interventions", "bestand")
+        for (raw, line), code in zip(raws, codes(c, raws, paths)):
+            spec = schema.intervention(c, raw, line, code, paths, default_domain, found_indicators)
             if spec is not None:
                 interventions.append(spec)
+    facts["indicators"] = schema.unique_indicators(c, found_indicators)
     if c.problems:
         raise PlanFileError(c.problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return PlanSpec(plan_id, title, facts, interventions, name, digest, groups)
+
+
+def _adopted(c: Checker, plan: dict) -> tuple[str | None, str | None]:
+    """Return the adoption date (ISO) and, when format 2 gives a term, its words."""
+    value = plan.get("adopted")
+    if value is None:
+        return None, None
+    if c.format < 2 or isinstance(value, date):
+        adopted = c.iso_date(plan, "adopted", "plan")
+        return (adopted.isoformat() if adopted else None), None
+    try:
+        return date.fromisoformat(str(value)).isoformat(), None
+    except ValueError:
+        due = c.due(plan, "adopted", "plan: 'adopted'")
+        return (due.date.isoformat(), due.text) if due else (None, None)
 
 
 # The largest plan file read (the web upload and the command line alike).

@@ -8,33 +8,40 @@ from typing import Any
 from events.periods import PRECISION_OF_FREQUENCY
 from events.reminder_settings import check_reminder_settings
 from events.vocabulary import Domain, MilestoneKind
+from tracker.planfile import goals
+from tracker.planfile.codes import CODE_PATTERN, group_keys
 from tracker.planfile.checks import Checker
 from tracker.planfile.loader import plain
+from tracker.planfile.money import amount
 from tracker.planfile.spec import InterventionSpec, MilestoneSpec
 from tracker.slugs import slugify
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2          # the newest; format 1 files keep importing
+FORMAT_VERSIONS = (1, 2)
 DOMAINS = Domain.values()
 KINDS = MilestoneKind.values()
 FREQUENCIES = tuple(PRECISION_OF_FREQUENCY)
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE = re.compile(CODE_PATTERN)
+KEY = CODE  # a format-2 group key: it also makes codes and links from other plans
 
 TEXT_LIST_FIELDS = ("stakeholders", "principles", "risks", "preconditions")
 
 
-MILESTONE_KEYS = {"id", "label", "kind", "due", "done", "realised", "note"}
+MILESTONE_KEYS = {"id", "label", "kind", "due", "done", "realised", "note", "starts", "when", "source"}
+MILESTONE_KEYS_2 = {"starts", "when", "source"}
 
 
 def milestones(c: Checker, owner: dict, what: str) -> list[MilestoneSpec]:
-    """Read the milestones of a plan or an intervention."""
+    """Read the milestones of a plan or an intervention (format 2: also starts and undated steps)."""
     result: list[MilestoneSpec] = []
     seen: dict[str, int] = {}
     for raw, line in c.items(owner, "milestones", what):
         m = c.mapping(raw, line, f"{what}, mijlpaal")
         if m is None:
             continue
-        c.unknown_keys(m, MILESTONE_KEYS, f"{what}, mijlpaal")
+        c.unknown_keys(m, MILESTONE_KEYS, f"{what}, mijlpaal", "zet het in 'note' van deze mijlpaal",
+                       format2=MILESTONE_KEYS_2)
         label = c.text(m, "label", f"{what}, mijlpaal")
         where = f"{what}, mijlpaal '{label or '?'}'"
         mid = m.get("id")
@@ -48,15 +55,28 @@ def milestones(c: Checker, owner: dict, what: str) -> list[MilestoneSpec]:
         elif mid:
             seen[mid] = line
         kind = c.choice(m, "kind", KINDS, where, default="other")
-        due = c.due(m, "due", where)
+        dated = "due" in m or (c.format >= 2 and "starts" in m)
+        # Format 1 requires a due; format 2 reads what is given, and no date at all is an undated step.
+        due = c.due(m, "due", where) if "due" in m or c.format < 2 else None
+        starts = c.start(m, "starts", where) if "starts" in m and c.format >= 2 else None
+        when = c.text(m, "when", where, required=False) if c.format >= 2 else ""
+        if when and dated:
+            c.error(c.line_of(m, "when"), f"{where}: 'when' hoort bij een stap zonder termijn; "
+                    "zet de woorden bij 'due' of 'starts' in 'note'")
         realised = c.iso_date(m, "realised", where)
         done = m.get("done", False)
         if not isinstance(done, bool):
             c.error(c.line_of(m, "done"), f"{where}: 'done' moet true of false zijn")
             done = False
         note = c.text(m, "note", where, required=False)
-        if label and mid and due:
-            result.append(MilestoneSpec(mid, label, kind, due, done or realised is not None, realised, note))
+        source = m.get("source")
+        if source is not None and not isinstance(source, dict):
+            c.error(c.line_of(m, "source"), f"{where}: 'source' moet een mapping zijn")
+            source = None
+        readable = (not dated) or due is not None or starts is not None
+        if label and mid and readable:
+            result.append(MilestoneSpec(mid, label, kind, due, done or realised is not None, realised,
+                                        note, starts, when, plain(source or {})))
     return result
 
 
@@ -67,16 +87,29 @@ def recurring(c: Checker, owner: dict, what: str) -> list[dict[str, str]]:
         r = c.mapping(raw, line, f"{what}, terugkerende afspraak")
         if r is None:
             continue
-        c.unknown_keys(r, {"label", "every", "note"}, f"{what}, terugkerende afspraak")
+        c.unknown_keys(r, {"id", "label", "every", "note"}, f"{what}, terugkerende afspraak",
+                       "zet het in 'note' van deze afspraak", format2={"id"})
         label = c.text(r, "label", f"{what}, terugkerende afspraak")
         every = c.choice(r, "every", FREQUENCIES, f"{what}, terugkerende afspraak '{label}'")
-        result.append({"label": label, "every": every, "note": c.text(r, "note", what, required=False)})
+        entry = {"label": label, "every": every, "note": c.text(r, "note", what, required=False)}
+        if "id" in r and c.format >= 2:
+            if not isinstance(r["id"], str) or not ID.match(r["id"]):
+                c.error(c.line_of(r, "id"), f"{what}, terugkerende afspraak: id '{r['id']}' mag alleen "
+                        "a-z, 0-9 en - bevatten")
+            entry["id"] = str(r["id"])
+        result.append(entry)
     return result
 
 
-def groups(c: Checker, plan: dict) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, str]]]]:
-    """Read the tree of groups and the path of each group key."""
+GROUP_KEYS = {"key", "title", "summary", "groups"}
+
+
+def groups(c: Checker, plan: dict, indicators_found: list[tuple[dict[str, Any], int]]
+           ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, str]]]]:
+    """Read the tree of groups and the path of each group key; a group's indicators join the plan's."""
     paths: dict[str, list[dict[str, str]]] = {}
+    place = ("zet eigen velden onder 'extra' van deze groep" if c.format >= 2 else
+             "zet het in 'summary' van de groep, of schrijf 'format: 2' bovenaan: dan kan 'extra'")
 
     def walk(owner: dict, parent: list[dict[str, str]], what: str) -> list[dict[str, Any]]:
         tree = []
@@ -84,172 +117,123 @@ def groups(c: Checker, plan: dict) -> tuple[list[dict[str, Any]], dict[str, list
             g = c.mapping(raw, line, "groep")
             if g is None:
                 continue
-            c.unknown_keys(g, {"key", "title", "summary", "groups"}, "groep")
             key = c.text(g, "key", "groep")
+            c.unknown_keys(g, GROUP_KEYS | goals.GROUP_GOAL_KEYS, f"groep '{key or '?'}'", place,
+                           format2=goals.GROUP_GOAL_KEYS)
+            if key and c.format >= 2 and not KEY.match(key):
+                c.error(c.line_of(g, "key"), f"groep: key '{key}' mag alleen letters, cijfers, '.', '_' en "
+                        "'-' bevatten")
             title = c.text(g, "title", f"groep '{key}'")
             if key in paths:
                 c.error(line, f"groep '{key}' komt twee keer voor")
             path = parent + [{"key": key, "title": title}]
             paths[key] = path
-            tree.append({
-                "key": key, "title": title,
-                "summary": c.text(g, "summary", "groep", required=False),
-                "groups": walk(g, path, f"groep '{key}'"),
-            })
+            entry: dict[str, Any] = {"key": key, "title": title,
+                                     "summary": c.text(g, "summary", "groep", required=False)}
+            if c.format >= 2:
+                entry.update(goals.group_goal(c, g, f"groep '{key}'"))
+                indicators_found.extend(indicators(c, g, f"groep '{key}'", {"group": key}))
+            entry["groups"] = walk(g, path, f"groep '{key}'")
+            tree.append(entry)
         return tree
 
     return walk(plan, [], "plan"), paths
 
 
-def finance(c: Checker, plan: dict) -> dict[str, Any]:
-    """Read the plan's finance: targets, baseline, expected savings, budget."""
-    raw = plan.get("finance")
-    if raw is None:
-        return {}
-    fin = c.mapping(raw, c.line_of(plan, "finance"), "finance")
-    if fin is None:
-        return {}
-    c.unknown_keys(fin, {"currency", "targets", "baseline", "expected_savings", "budget", "note"}, "finance")
-    result: dict[str, Any] = {"currency": fin.get("currency", "EUR")}
-    shapes = {
-        "targets": ({"domain", "amount", "from", "until", "note"}, ("amount",), ("from",)),
-        "baseline": ({"domain", "amount", "basis", "year", "note"}, ("amount",), ()),
-        "expected_savings": ({"domain", "year", "min", "max", "note"}, ("min", "max"), ("year",)),
-        "budget": ({"domain", "year", "amount", "label", "intervention", "note"}, ("amount",), ("year",)),
-    }
-    for key, (allowed, numbers, years) in shapes.items():
-        rows = []
-        for raw_row, line in c.items(fin, key, "finance"):
-            row = c.mapping(raw_row, line, f"finance.{key}")
-            if row is None:
-                continue
-            c.unknown_keys(row, allowed, f"finance.{key}")
-            c.choice(row, "domain", DOMAINS, f"finance.{key}")
-            for n in numbers:
-                c.number(row, n, f"finance.{key}")
-            for y in years:
-                c.year(row, y, f"finance.{key}")
-            if key == "expected_savings" and isinstance(row.get("min"), (int, float)) \
-                    and isinstance(row.get("max"), (int, float)) and row["min"] > row["max"]:
-                c.error(line, "finance.expected_savings: 'min' is groter dan 'max'")
-            rows.append(plain(row))
-        result[key] = rows
-    if fin.get("note"):
-        result["note"] = str(fin["note"])
-    return result
+INDICATOR_KEYS = {"id", "name", "unit", "domain", "frequency", "target", "description", "source"}
 
 
-def indicators(c: Checker, plan: dict) -> list[dict[str, Any]]:
-    """Read the plan's indicators."""
+def indicators(c: Checker, owner: dict, what: str = "plan",
+               where: dict[str, str] | None = None) -> list[tuple[dict[str, Any], int]]:
+    """Read indicators (of the plan, a group or an intervention); ``unique_indicators`` checks ids."""
     result = []
-    seen: set[str] = set()
-    for raw, line in c.items(plan, "indicators", "plan"):
+    for raw, line in c.items(owner, "indicators", what):
         ind = c.mapping(raw, line, "indicator")
         if ind is None:
             continue
-        c.unknown_keys(ind, {"id", "name", "unit", "domain", "frequency", "target", "description", "source"}, "indicator")
+        c.unknown_keys(ind, INDICATOR_KEYS, "indicator", "zet het in 'description' van deze indicator")
         iid = c.text(ind, "id", "indicator")
         if iid and not ID.match(iid):
             c.error(c.line_of(ind, "id"), f"indicator: id '{iid}' mag alleen a-z, 0-9 en - bevatten")
-        if iid in seen:
-            c.error(line, f"indicator '{iid}' komt twee keer voor")
-        seen.add(iid)
         c.text(ind, "name", f"indicator '{iid}'")
         if "domain" in ind:
             c.choice(ind, "domain", DOMAINS, f"indicator '{iid}'")
         if "frequency" in ind:
             c.choice(ind, "frequency", FREQUENCIES, f"indicator '{iid}'")
+        entry = plain(ind)
         if "target" in ind:
-            _target(c, ind, f"indicator '{iid}'")
-        result.append(plain(ind))
+            entry["target"] = goals.target(c, ind, f"indicator '{iid}'")
+        entry.update(where or {})
+        result.append((entry, line))
     return result
 
 
-def _target(c: Checker, owner: dict, what: str) -> dict[str, Any] | None:
-    t = c.mapping(owner["target"], c.line_of(owner, "target"), f"{what}: target")
-    if t is None:
-        return None
-    c.unknown_keys(t, {"value", "unit", "by", "direction", "note"}, f"{what}: target")
-    c.number(t, "value", f"{what}: target")
-    if "by" in t:
-        c.due(t, "by", f"{what}: target")
-    if "direction" in t:
-        c.choice(t, "direction", ("up", "down"), f"{what}: target")
-    return plain(t)
+def unique_indicators(c: Checker, found: list[tuple[dict[str, Any], int]]) -> list[dict[str, Any]]:
+    """Return the indicators of the whole plan, refusing an id given twice anywhere in it."""
+    seen: dict[str, int] = {}
+    for ind, line in found:
+        iid = ind.get("id")
+        if not isinstance(iid, str):
+            continue  # refused where it was read
+        if iid in seen:
+            c.error(line, f"indicator '{iid}' komt twee keer voor (ook op regel {seen[iid]})")
+        elif iid:
+            seen[iid] = line
+    return [ind for ind, _ in found]
 
 
 INTERVENTION_KEYS = {
-    "code", "title", "group", "domain", "summary", "results", "milestones", "recurring",
-    "stakeholders", "principles", "risks", "preconditions", "costs", "source", "extra",
+    "code", "title", "group", "groups", "domain", "summary", "results", "milestones", "recurring",
+    "indicators", "stakeholders", "principles", "risks", "preconditions", "costs", "source", "extra",
 }
+INTERVENTION_KEYS_2 = {"groups", "indicators"}
 
 
-def intervention(c: Checker, raw: Any, line: int, paths: dict, codes: dict[str, int]) -> InterventionSpec | None:
-    """Read one intervention, or None when it cannot be used."""
+def intervention(c: Checker, raw: Any, line: int, code: str, paths: dict, default_domain: str | None,
+                 indicators_found: list[tuple[dict[str, Any], int]]) -> InterventionSpec | None:
+    """Read one intervention, or None when it cannot be used; its indicators join the plan's."""
     iv = c.mapping(raw, line, "interventie")
     if iv is None:
         return None
     title = c.text(iv, "title", "interventie")
-    code = iv.get("code")
-    if code is None:
-        code = slugify(title, 32) if title else ""
-    elif isinstance(code, float):
-        c.error(c.line_of(iv, "code"), f"interventie: code {code} leest als getal: zet de code "
-                "tussen aanhalingstekens (bijvoorbeeld code: \"2.10\")")
-        code = str(code)
-    else:
-        code = str(code)
-        if not CODE.match(code):
-            c.error(c.line_of(iv, "code"), f"interventie: code '{code}' bevat tekens die niet mogen")
     what = f"interventie {code}"
-    c.unknown_keys(iv, INTERVENTION_KEYS, what)
-    if code in codes:
-        c.error(line, f"{what}: code komt al voor op regel {codes[code]}")
-    codes[code] = line
-    group_path: list[dict[str, str]] = []
-    if "group" in iv:
-        key = str(iv["group"])
-        if key not in paths:
-            c.error(c.line_of(iv, "group"), f"{what}: groep '{key}' staat niet in plan.groups")
-        else:
-            group_path = paths[key]
-    domain = c.choice(iv, "domain", DOMAINS, what)
-    results = []
-    for raw_r, rline in c.items(iv, "results", what):
-        if isinstance(raw_r, str):
-            results.append({"text": raw_r.strip()})
-            continue
-        r = c.mapping(raw_r, rline, f"{what}, resultaat")
-        if r is None:
-            continue
-        c.unknown_keys(r, {"text", "target"}, f"{what}, resultaat")
-        entry: dict[str, Any] = {"text": c.text(r, "text", f"{what}, resultaat")}
-        if "target" in r:
-            entry["target"] = _target(c, r, f"{what}, resultaat")
-        results.append(entry)
+    c.unknown_keys(iv, INTERVENTION_KEYS, what, "zet eigen velden onder 'extra' van deze interventie",
+                   format2=INTERVENTION_KEYS_2)
+    keys = group_keys(c, iv, what, paths)
+    group_path = paths[keys[0]] if keys else []
+    domain = c.choice(iv, "domain", DOMAINS, what, default=default_domain)
     costs = []
     for raw_c, cline in c.items(iv, "costs", what):
         row = c.mapping(raw_c, cline, f"{what}, kosten")
         if row is None:
             continue
-        c.unknown_keys(row, {"year", "amount", "domain", "note"}, f"{what}, kosten")
+        c.unknown_keys(row, {"year", "amount", "domain", "note"}, f"{what}, kosten",
+                       "zet het in 'note' van deze regel")
         c.year(row, "year", f"{what}, kosten")
-        c.number(row, "amount", f"{what}, kosten")
+        entry = plain(row)
+        value = amount(c, row, "amount", f"{what}, kosten")
+        if value is not None:
+            entry["amount"] = value
         if "domain" in row:
             c.choice(row, "domain", DOMAINS, f"{what}, kosten")
-        costs.append(plain(row))
+        costs.append(entry)
     source = iv.get("source")
     if source is not None and not isinstance(source, dict):
         c.error(c.line_of(iv, "source"), f"{what}: 'source' moet een mapping zijn")
     details = {
         "summary": c.text(iv, "summary", what, required=False),
-        "results": results,
+        "results": goals.results(c, iv, what),
         "recurring": recurring(c, iv, what),
         **{key: c.text_list(iv, key, what) for key in TEXT_LIST_FIELDS},
         "costs": costs,
         "source": plain(source or {}),
         "extra": c.extra(iv, what),
     }
+    if c.format >= 2:
+        own = indicators(c, iv, what, {"intervention": code})
+        indicators_found.extend(own)
+        details.update(groups=keys, also_in=[paths[k] for k in keys[1:]],
+                       indicators=[ind["id"] for ind, _ in own])
     spec_milestones = milestones(c, iv, what)
     if not title:
         return None
@@ -258,8 +242,9 @@ def intervention(c: Checker, raw: Any, line: int, paths: dict, codes: dict[str, 
 
 PLAN_KEYS = {
     "id", "title", "organisation", "period", "adopted", "source", "grouping_levels", "groups",
-    "milestones", "recurring", "finance", "indicators", "reminders", "extra",
+    "milestones", "recurring", "finance", "indicators", "reminders", "extra", "year_context", "domain",
 }
+PLAN_KEYS_2 = {"year_context", "domain"}
 
 def reminders(c: Checker, owner: Any, key: str, where: str) -> dict[str, Any] | None:
     """Check reminder settings (docs/reminders.md) with the check every run applies; None when absent."""

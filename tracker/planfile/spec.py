@@ -6,18 +6,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from events.periods import Due
+from events.periods import Due, Start, term_words
 
 
 @dataclass(frozen=True)
 class MilestoneSpec:
+    """A Tijdpad line: a due date, a start, both, or neither (an undated step, ``when`` its words)."""
+
     id: str
     label: str
     kind: str
-    due: Due
+    due: Due | None
     done: bool = False
     realised: date | None = None
     note: str = ""
+    starts: Start | None = None
+    when: str = ""
+    source: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def term_text(self) -> str:
+        """Return the line's term as the plan words it: its due, its start or its undated words."""
+        return term_words(self.due, self.starts, self.when)
 
 
 @dataclass(frozen=True)
@@ -43,9 +53,19 @@ class PlanSpec:
 
 
 def milestone_facts(m: MilestoneSpec) -> dict[str, Any]:
-    """Return a milestone spec as plain values."""
-    return {
-        "id": m.id, "label": m.label, "kind": m.kind, "due": m.due.date.isoformat(),
-        "due_precision": m.due.precision, "due_text": m.due.text, "done": m.done,
+    """Return a milestone spec as plain values (a format-1 line as it always was)."""
+    facts = {
+        "id": m.id, "label": m.label, "kind": m.kind,
+        "due": m.due.date.isoformat() if m.due else None,
+        "due_precision": m.due.precision if m.due else None,
+        "due_text": m.due.text if m.due else None, "done": m.done,
         "realised": m.realised.isoformat() if m.realised else None, "note": m.note,
     }
+    if m.starts is not None:
+        facts.update(starts=m.starts.date.isoformat(), starts_precision=m.starts.precision,
+                     starts_text=m.starts.text)
+    if m.when:
+        facts["when"] = m.when
+    if m.source:
+        facts["source"] = m.source
+    return facts

@@ -19,7 +19,9 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     day = today()
     rows = [iv for iv in interventions_as_of(db, day) if (iv["trekker_email"] or "").lower() == current_user.email]
     items = [(iv, m) for iv in rows for m in iv["milestones"] if m["status"] == "open"]
-    items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"], pair[0]["code"]))
+    # Late first, then by date; a start by its first day, undated steps last.
+    items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",
+                                 pair[0]["code"]))
     feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
     return render_template("mine.html", interventions=rows, items=items, today=day, feeds=feeds,
                            new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},

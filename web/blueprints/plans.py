@@ -10,6 +10,7 @@ from markupsafe import Markup
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
+from projections.goals import goals_by_key
 from projections.users import users_with_role
 from projections.history import changes_by_section
 from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
@@ -91,15 +92,17 @@ def board_page(plan_id: str):
     can_assign = as_of == today() and allowed(current_user, "assign")
     context = dict(plan=plan, as_of=as_of, today=today(), filters=filters, group_options=_group_options(plan),
                    query=request.args.to_dict(), can_assign=can_assign)
+    # Each goal of the plan stands once, above the first interventions that serve it.
+    goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
     if can_assign:  # the rows carry forms with this session's CSRF token: made for this request only
         data = board(read_model(), plan_id, as_of, filters)
-        return render("board.html", "board", data=data, groups=group_rows(data["rows"]),
+        return render("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
                       trekkers=users_with_role(read_model(), "trekker"), **context)
 
     def made() -> tuple[dict, Markup]:
         data = board(read_model(), plan_id, as_of, filters)
-        html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"]), trekkers=[],
-                            **context)
+        html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
+                               trekkers=[], **context)
         return data, Markup(html)
 
     # Every reader of this board at this position gets the rows made once (web/fragments.py).

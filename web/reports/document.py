@@ -100,8 +100,9 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
         blocks.append(paragraph(iv["explanation"]["auto_reason"]))
     if iv["explanation"]["missing"]:
         blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
-    if iv["results"]:
-        blocks.append(bullets(iv["results"], "Beoogd resultaat"))
+    if iv["targets"]:
+        blocks.append(bullets([f"{r['text']} (doel: {r['target']}" + (f"; {r['baseline']}" if r["baseline"] else "")
+                               + ")" for r in iv["targets"]], "Beoogd resultaat"))
     realised = [f"{m['label']} ({m['due_text']}): gereed op {long_date(m['realised'])}"
                 + (", later dan gepland" if m["category"] == "te_laat_gereed" else "")
                 + (f". {m['note']}" if m["note"] else "") for m in iv["realised"]]
@@ -122,11 +123,36 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
     return blocks
 
 
+def _goal(goal: dict[str, Any] | None, shared: list[dict[str, Any]]) -> list[Block]:
+    """Return what a group aims at: its summary, targets with baselines, principles, indicators."""
+    blocks: list[Block] = []
+    if goal:
+        if goal["summary"]:
+            blocks.append(paragraph(goal["summary"]))
+        targets = [r["text"] + (f" — doel: {r['target']}" if r["target"] else "")
+                   + (f"; {r['baseline']}" if r["baseline"] else "") for r in goal["results"]]
+        if targets:
+            blocks.append(bullets(targets, "Doelen en resultaten"))
+        if goal["current_practice"]:
+            blocks.append(paragraph(goal["current_practice"], "Huidige praktijk"))
+        if goal["principles"]:
+            blocks.append(bullets(goal["principles"], "Uitgangspunten"))
+        if goal["indicators"]:
+            blocks.append(bullets([i["name"] + (f": {i['target']}" if i["target"] else "")
+                                   + (f"; {i['baseline']}" if i["baseline"] else "")
+                                   for i in goal["indicators"]], "Indicatoren"))
+    if shared:
+        blocks.append(bullets([f"{s['code']} {s['title']} ({Stoplicht(s['stoplicht']).label})" for s in shared],
+                              "Draagt ook bij aan dit doel (elders beschreven)"))
+    return blocks
+
+
 def _sections(data: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = []
 
     def walk(section: dict[str, Any], level: int) -> None:
         blocks.append(heading(min(level, 6), section["title"], f"groep-{section['key']}" if section["key"] else ""))
+        blocks.extend(_goal(section.get("goal"), section.get("shared") or []))
         for iv in section["interventions"]:
             blocks.extend(_intervention(iv, min(level + 1, 6), data["period"]))
         for child in section["groups"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,10 +11,10 @@ import click
 
 from cli.context import by_option, json_option, moment, print_json, services, today_option, user
 from cli.users import ensure_first_beheerder
+from plans import default_plan_files
 from projections import plans as plan_queries
 from tracker.errors import PlanFileError, TrackerError
 from tracker.planfile import read_plan_file
-from plans import default_plan_files
 from web.services import Services
 
 

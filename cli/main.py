@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli import baseline, calendar, figures, interventions, milestones, plans, reminders, reports, serve, store, users
+from cli import baseline, calendar, figures, interventions, milestones, plans, public, reminders, reports, serve, store, users
 from cli.context import Context
 
 
@@ -27,5 +27,6 @@ for command in (
     calendar.calendar,
     reports.report, reports.publish_report, reports.reports,
     figures.indicator_value, figures.import_indicators, figures.finance, figures.confirm_finance,
+    public.public,
 ):
     main.add_command(command)

@@ -119,3 +119,12 @@ class ReportSignatureSet(TrackerEvent):
     plan_id: str
     college: str                    # "burgemeester en wethouders van Nijmegen"
     signatories: list[dict[str, str]]  # [{"role": "de secretaris", "name": "..."}, ...]
+
+
+class PublicSiteSet(TrackerEvent):
+    """The beheerder opened or closed the plan's public site, with the fields it may show besides the defaults."""
+
+    plan_id: str
+    public: bool
+    fields: list[str]  # values of events.vocabulary.PublicField
+    reason: str

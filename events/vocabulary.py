@@ -161,3 +161,13 @@ _EMAIL = re.compile(r'^[^@\s<>()\[\],;:\\"]+@[^@\s<>()\[\],;:\\"]+\.[^@\s<>()\[\
 def is_email(value: object) -> bool:
     """Tell whether a value looks like an e-mail address (one @, a dot after it, nothing to quote)."""
     return isinstance(value, str) and bool(_EMAIL.match(value))
+
+
+class PublicField(Word):
+    """What the beheerder may add to a plan's public site; without it the field is never shown there."""
+
+    TREKKER_NAME = "trekker_name", "naam van de trekker"
+    TREKKER_EMAIL = "trekker_email", "e-mailadres van de trekker"
+    EXPLANATION = "explanation", "toelichting (oorzaak, gevolg, bijsturing en redenen van verschuiven of vervallen)"
+    NOTES = "notes", "voortgangsnotities en notities bij mijlpalen"
+    REVIEW = "review", "bespreking in de stuurgroep (datum en besluit)"

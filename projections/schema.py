@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -100,6 +100,12 @@ TABLES: dict[str, dict] = {
         columns={"seq": int, "plan_id": str, "college": str, "signatories": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id"]],
+    ),
+    "public_sites": dict(
+        # Per plan whether its public site is on and which extra fields it shows (the latest setting).
+        columns={"plan_id": str, "public": int, "fields": str, "reason": str, "at": str, "by": str,
+                 "seq": int},
+        pk="plan_id",
     ),
     "users": dict(
         columns={"user_id": str, "email": str, "name": str, "role": str, "created_at": str,

@@ -376,6 +376,13 @@ class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]
         plan.set_report_signature(college=college, signatories=signatories, at=at, by=by)
         self._save(plan)
 
+    def set_public_site(self, plan_id: str, *, public: bool, fields: list[str] | tuple[str, ...] = (),
+                        reason: str = "", at: datetime, by: str) -> None:
+        """Open or close a plan's public site (opt-in), with the fields it shows besides the defaults."""
+        plan = self.get_plan(plan_id)
+        plan.set_public_site(public=public, fields=list(fields), reason=reason, at=at, by=by)
+        self._save(plan)
+
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
                        by: str, new_version: bool = False, reason: str = "") -> int:
         """Adopt a council report as made from a position of the event log; return its number."""

@@ -16,13 +16,14 @@ from events.plan import (
     IndicatorValueRecorded,
     PlanImported,
     PlanRevised,
+    PublicSiteSet,
     ReportPublished,
     ReportSignatureSet,
     ReportTextWritten,
     share_of_year,
 )
 from events.periods import EXAMPLES, PRECISION_OF_FREQUENCY, PRECISION_WORDS
-from events.vocabulary import Domain, FinanceKind
+from events.vocabulary import Domain, FinanceKind, PublicField
 from tracker.errors import DomainError
 from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
@@ -79,6 +80,7 @@ class Plan(Aggregate):
         self.reports: list[tuple[int, str, date, int]] = []
         self.report_texts: dict[tuple[str, str], str] = {}
         self.signature: tuple[str, list[dict[str, str]]] = ("", [])
+        self.public_site: tuple[bool, tuple[str, ...]] = (False, ())
 
     @when.register
     def _(self, e: PlanRevised) -> None:
@@ -122,6 +124,21 @@ class Plan(Aggregate):
     @when.register
     def _(self, e: ReportSignatureSet) -> None:
         self.signature = (e.college, e.signatories)
+
+    @when.register
+    def _(self, e: PublicSiteSet) -> None:
+        self.public_site = (e.public, tuple(e.fields))
+
+    def set_public_site(self, *, public: bool, fields: list[str], reason: str, at: datetime, by: str) -> None:
+        """Open or close the plan's public site; ``fields`` are what it shows besides the defaults."""
+        unknown = [f for f in fields if not PublicField.known(f)]
+        if unknown:
+            raise DomainError(f"Onbekend veld '{unknown[0]}': kies uit {PublicField.choice_text()}.")
+        chosen = tuple(f for f in PublicField.values() if f in fields) if public else ()
+        if self.public_site == (public, chosen):
+            raise DomainError("De openbare site staat al " + ("aan met deze velden." if public else "uit."))
+        self.trigger_event(PublicSiteSet, plan_id=self.plan_id, public=public, fields=list(chosen),
+                           reason=" ".join((reason or "").split()), at=at, by=by)
 
     def record_indicator_value(self, *, indicator_id: str, period: str, value: object, source: str,
                                at: datetime, by: str) -> None:

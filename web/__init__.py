@@ -54,6 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(mine.bp)
     app.register_blueprint(email_actions.bp)
 
+    from web.blueprints import public_site, public_switch
+
+    app.register_blueprint(public_site.bp)
+    app.session_interface = public_site.SessionInterface()  # no session on the public site
+    app.register_blueprint(public_switch.bp)
+
     # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.
     app.add_url_rule("/favicon.ico", "favicon",
                      public(lambda: app.send_static_file("favicon.ico")))

@@ -17,6 +17,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "read_reports": ("beheerder", "stuurgroep", "trekker", "lezer"),  # published reports are public
     "publish_report": ("beheerder",),
     "record_data": ("beheerder",),
+    "publish_site": ("beheerder",),
 }
 
 

@@ -43,4 +43,5 @@ def render_report(data: dict[str, Any], meta: ReportMeta, fmt: str) -> bytes:
 def filename(data: dict[str, Any], meta: ReportMeta, fmt: str) -> str:
     """Return the file name of a report: plan, period, status (and number)."""
     status = f"vastgesteld-nr{meta.number}" if meta.status == "vastgesteld" else "concept"
+    status += "-openbaar" if meta.withheld else ""
     return f"{data['plan']['id']}-raadsrapportage-{data['period']['key']}-{status}.{fmt}"

@@ -30,6 +30,7 @@ class ReportMeta:
     published_by: str = ""
     replaces: int = 0                # a new version of report nr. ``replaces`` (same period and peildatum)
     reason: str = ""                 # why that new version was adopted
+    withheld: tuple[str, ...] = ()   # the public edition: what it leaves out (empty: the full report)
 
 
 def title(data: dict[str, Any], meta: ReportMeta) -> str:
@@ -54,6 +55,9 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
         ("Peildatum", long_date(data["as_of"])),
         ("Status", status),
     ]
+    if meta.withheld:
+        facts.append(("Openbare versie", "gelijk aan de vastgestelde rapportage, zonder wat niet openbaar is "
+                                         f"gemaakt: {'; '.join(meta.withheld)}"))
     if meta.generated_on:
         facts.append(("Gemaakt op", long_date(meta.generated_on)))
     facts.append(("Bron", f"volgsysteem uitvoeringsagenda, gebeurtenissen tot en met nr. {data['position']}"))

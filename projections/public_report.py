@@ -1,0 +1,68 @@
+"""The public edition of a published council report: the same frozen content, less what is not public.
+
+A published report is made again from the events up to the position it was frozen at; its public
+edition takes that content and withholds what the tracker's users wrote (the trekkers' names,
+notes, explanations and reasons) unless the beheerder made the field public. What is withheld
+reads "niet openbaar", so a reader never mistakes it for "nothing recorded".
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from events.vocabulary import PublicField
+
+WITHHELD = "niet openbaar"
+
+
+def withheld_fields(fields: set[str] | list[str]) -> list[str]:
+    """Return the Dutch names of what a public edition leaves out, given the fields made public."""
+    return [f.label for f in PublicField if f not in fields and f is not PublicField.REVIEW]
+
+
+def _hide(value: str) -> str:
+    return WITHHELD if value else value
+
+
+def public_edition(data: dict[str, Any], fields: set[str] | list[str]) -> dict[str, Any]:
+    """Return a copy of a report's data with every field that is not public withheld."""
+    data = copy.deepcopy(data)
+    fields = set(fields)
+    explanation, notes = PublicField.EXPLANATION in fields, PublicField.NOTES in fields
+    auto_reason: dict[str, str] = {}
+
+    def walk(section: dict[str, Any]) -> None:
+        for iv in section.get("interventions", []):
+            auto_reason[iv["code"]] = (iv.get("explanation") or {}).get("auto_reason") or ""
+            if PublicField.TREKKER_NAME not in fields:
+                iv["trekker"] = _hide(iv.get("trekker", ""))
+            if not explanation:
+                if iv.get("explanation", {}).get("manual"):
+                    iv["explanation"]["manual"] = {k: WITHHELD for k in ("oorzaak", "gevolg", "bijsturing")}
+                for key in ("late", "rescheduled", "cancelled", "due_in_period"):
+                    for m in iv.get(key, []):
+                        if "reason" in m:
+                            m["reason"] = _hide(m["reason"])
+            if not notes:
+                iv["notes"] = []
+                for m in iv.get("realised", []):
+                    m["note"] = ""
+        for child in section.get("groups", []):
+            walk(child)
+
+    for section in data.get("sections", []):
+        walk(section)
+    if not explanation:
+        for d in data.get("kernboodschap", {}).get("deviations", []):
+            d["cause"] = auto_reason.get(d["code"]) or WITHHELD
+        for iv in data.get("tijdpad", []):
+            for m in iv.get("milestones", []):
+                m["reason"] = _hide(m.get("reason", ""))
+        for m in data.get("changes", {}).get("milestones", []):
+            m["reason"] = _hide(m.get("reason", ""))
+    if not notes:
+        for c in data.get("changes", {}).get("interventions", []):
+            if c.get("what") == "afgesloten":
+                c["reason"] = _hide(c.get("reason", ""))
+    return data

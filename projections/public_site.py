@@ -1,0 +1,134 @@
+"""Read model of the public sites: which plans are public, and the plan as the public may see it.
+
+What a public page or open-data file shows is built here field by field from a whitelist: the
+plan as adopted (its text, goals and targets), each intervention's stoplicht and Tijdpad, and
+nothing the tracker's users wrote (notes, explanations, reasons, reviews, names and addresses)
+unless the beheerder marked that field public.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from events.plan import PublicSiteSet
+from events.vocabulary import PublicField, Stoplicht
+from projections.interventions import interventions_as_of
+from projections.publications import published_reports
+from projections.goals import goal_of, result_lines, target_text
+from projections.versions import as_of_bound
+
+
+def _set(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
+    db.conn.execute(
+        "INSERT INTO public_sites (plan_id, public, fields, reason, at, by, seq) VALUES (?,?,?,?,?,?,?) "
+        "ON CONFLICT (plan_id) DO UPDATE SET public = excluded.public, fields = excluded.fields, "
+        "reason = excluded.reason, at = excluded.at, by = excluded.by, seq = excluded.seq "
+        "WHERE excluded.seq > public_sites.seq",
+        (state["plan_id"], int(state["public"]), json.dumps(state["fields"]), state["reason"],
+         state["at"]["_data_"], state["by"], seq))
+
+
+HANDLERS = {PublicSiteSet: _set}
+
+
+def public_site(db: sqlite_utils.Database, plan_id: str) -> dict[str, Any]:
+    """Return a plan's public-site setting: public or not, the extra fields, who set it when and why."""
+    rows = list(db.query("SELECT * FROM public_sites WHERE plan_id = ?", [plan_id]))
+    if not rows:
+        return {"plan_id": plan_id, "public": False, "fields": [], "reason": "", "at": None, "by": None}
+    row = rows[0]
+    return {**row, "public": bool(row["public"]), "fields": json.loads(row["fields"])}
+
+
+def public_plan_ids(db: sqlite_utils.Database) -> list[str]:
+    """Return the plans whose public site is on."""
+    return [r[0] for r in db.execute("SELECT plan_id FROM public_sites WHERE public = 1 ORDER BY plan_id")]
+
+
+def _groups(groups: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A group's goal (its results, targets, baselines, principles) is the adopted plan's text.
+    return [{"key": g.get("key", ""), "title": g.get("title", ""), "goal": goal_of(g, indicators),
+             "groups": _groups(g.get("groups", []), indicators)} for g in groups]
+
+
+def _plan_facts(plan: dict[str, Any]) -> dict[str, Any]:
+    facts = plan["facts"]
+    finance = facts.get("finance") or {}
+    return {
+        "id": plan["plan_id"], "title": plan["title"], "organisation": plan["organisation"],
+        "period": {"start": plan["period_start"], "end": plan["period_end"]},
+        "adopted": facts.get("adopted"), "source": facts.get("source") or "",
+        "groups": _groups(facts.get("groups", []), facts.get("indicators", [])),
+        "targets": [{"domain": t.get("domain"), "amount": t.get("amount"), "from": t.get("from")}
+                    for t in finance.get("targets", [])],
+        "indicators": [{"id": i["id"], "name": i.get("name", ""), "unit": i.get("unit") or "",
+                        "target": target_text(i.get("target"), i.get("unit") or "")}
+                       for i in facts.get("indicators", [])],
+    }
+
+
+def _notes(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[str, list[dict[str, str]]]:
+    found: dict[str, list[dict[str, str]]] = {}
+    for code, at, state in db.execute(
+            "SELECT code, at, state FROM history WHERE plan_id = ? AND event = 'NoteAdded' AND at < ? "
+            "ORDER BY seq", [plan_id, as_of_bound(as_of)]):
+        found.setdefault(code, []).append({"at": at[:10], "text": json.loads(state).get("text", "")})
+    return found
+
+
+def _milestone(m: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    item = {"id": m["milestone_id"], "label": m["label"], "kind": m["kind"], "due": m["due"],
+            "due_text": m["due_text"], "planned_due_text": m["planned_due_text"], "state": m["state"],
+            "realised": m["realised"] if m["state"] == "gereed" else None}
+    if PublicField.EXPLANATION in fields:
+        item["reason"] = m["reason"] or None
+    if PublicField.NOTES in fields:
+        item["note"] = m["note"] or None
+    return item
+
+
+def _intervention(iv: dict[str, Any], fields: set[str], notes: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    details = iv["details"]
+    item: dict[str, Any] = {
+        "code": iv["code"], "title": iv["title"],
+        "grouping": [{"key": g["key"], "title": g["title"]} for g in iv["group_path"]],
+        "domain": iv["domain"], "summary": details.get("summary") or "",
+        "results": result_lines([r for r in details.get("results", []) if isinstance(r, dict)]),
+        "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
+        "closed": bool(iv["closed"]),
+        "milestones": [_milestone(m, fields) for m in iv["milestones"]],
+    }
+    if PublicField.TREKKER_NAME in fields:
+        item["trekker"] = iv["trekker_name"] or None
+    if PublicField.TREKKER_EMAIL in fields:
+        item["trekker_email"] = iv["trekker_email"] or None
+    if PublicField.EXPLANATION in fields:
+        item["explanation"] = ({"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
+                               if Stoplicht.explained(iv["stoplicht"]) else None)
+    if PublicField.REVIEW in fields:
+        item["review"] = ({"date": iv["last_review_date"], "decision": iv["last_review_decision"]}
+                          if iv["last_review_date"] else None)
+    if PublicField.NOTES in fields:
+        item["notes"] = notes.get(iv["code"], [])
+    return item
+
+
+def public_plan(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """Return what a plan's public site shows as of the end of a day (only public fields)."""
+    setting = public_site(db, plan["plan_id"])
+    fields = set(setting["fields"])
+    notes = _notes(db, plan["plan_id"], as_of) if PublicField.NOTES in fields else {}
+    interventions = [_intervention(iv, fields, notes)
+                     for iv in interventions_as_of(db, as_of, plan_id=plan["plan_id"])]
+    counts = {colour: sum(1 for iv in interventions if iv["stoplicht"] == colour)
+              for colour in Stoplicht.values()}
+    for iv in interventions:  # a colour the vocabulary does not know yet is still counted
+        counts.setdefault(iv["stoplicht"], sum(1 for other in interventions if other["stoplicht"] == iv["stoplicht"]))
+    reports = [{"number": r["number"], "period": r["period"], "as_of": r["as_of"], "published_on": r["at"][:10]}
+               for r in published_reports(db, plan["plan_id"])]
+    return {"plan": _plan_facts(plan), "as_of": as_of.isoformat(), "fields": sorted(fields),
+            "counts": counts, "interventions": interventions, "reports": reports}

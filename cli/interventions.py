@@ -21,6 +21,7 @@ from cli.context import (
     today_option,
     user,
 )
+from projections.meetings import discussed
 from projections.history import intervention_history
 from projections.interventions import intervention_json, interventions_as_of
 from tracker.application import TrackerApp
@@ -73,6 +74,9 @@ def show(code: str, plan_id: str | None, as_of: str | None, as_json: bool) -> No
     iv = found[0]
     data = intervention_json(iv)
     data["details"] = iv["details"]
+    if data["last_review"]:
+        found_meeting = discussed(svc.db, plan_id, code, data["last_review"]["date"])
+        data["last_review"]["meeting"] = found_meeting["key"] if found_meeting else None
     data["history"] = history_json(svc, plan_id, code, day(as_of))
     if as_json:
         print_json(data)

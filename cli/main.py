@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli import baseline, calendar, figures, interventions, milestones, plans, public, reminders, reports, serve, store, users
+from cli import (baseline, calendar, figures, interventions, meeting, milestones, plans, public, reminders, reports,
+                 serve, store, users)
 from cli.context import Context
 
 
@@ -28,5 +29,6 @@ for command in (
     reports.report, reports.publish_report, reports.reports,
     figures.indicator_value, figures.import_indicators, figures.finance, figures.confirm_finance,
     public.public,
+    meeting.meeting_group,
 ):
     main.add_command(command)

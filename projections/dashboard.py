@@ -59,28 +59,39 @@ def _due_in_quarter(rows: list[dict[str, Any]], quarter: Quarter, as_of: date) -
             "open": sum(1 for i in items if i["state"] not in ("gereed", "te_laat"))}
 
 
-def _exceptions(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
-    """Return the interventions that need attention, most serious first, each with its reasons."""
+def exceptions(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
+    """Return the interventions that need attention, most serious first, each with its reasons.
+
+    ``kinds`` names them for machines: te_laat, oranje, rood (the trekker's), geen_planning,
+    verouderd, geen_trekker.
+    """
     found = []
     for row in rows:
-        reasons = []
+        reasons, kinds = [], []
         late = row["late_milestones"]
         if late:
             oldest = max(days_late(m, as_of) for m in late)
             reasons.append(f"{len(late)} {'mijlpaal' if len(late) == 1 else 'mijlpalen'} te laat"
                            f" (de oudste {oldest} {'dag' if oldest == 1 else 'dagen'})")
+            kinds.append("te_laat")
         if row["stoplicht"] in ("oranje", "rood"):
             reasons.append(f"trekker meldt {row['stoplicht']}: {row['oorzaak']}")
+            kinds.append(row["stoplicht"])
+        if row["stoplicht_effective"] == "geen_planning":
+            reasons.append("geen planning: geen gedateerde open mijlpaal")
+            kinds.append("geen_planning")
         if row["stale"]:
             days = row["days_since_update"]
             reasons.append("nooit bijgewerkt" if days is None else f"{days} dagen niet bijgewerkt")
+            kinds.append("verouderd")
         if not row["trekker_name"]:
             reasons.append("geen trekker")
-        if not reasons or (row["stoplicht_effective"] == "groen" and reasons == ["geen trekker"]):
+            kinds.append("geen_trekker")
+        if not reasons or (row["stoplicht_effective"] == "groen" and kinds == ["geen_trekker"]):
             continue
         oldest = max((days_late(m, as_of) for m in late), default=0)
         found.append({"code": row["code"], "title": row["title"], "stoplicht": row["stoplicht_effective"],
-                      "reasons": reasons,
+                      "reasons": reasons, "kinds": kinds,
                       "rank": (-COLOURS.index(row["stoplicht_effective"]) if row["stoplicht_effective"] in COLOURS
                                else 0, -len(late), -oldest, not row["stale"])})
     found.sort(key=lambda e: (e["rank"], e["code"]))
@@ -106,7 +117,7 @@ def dashboard(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> d
     rows = data["rows"]
     quarter = Quarter.of(as_of)
     first = Quarter.of(date.fromisoformat(plan["imported_at"][:10])) if plan.get("imported_at") else quarter
-    exceptions = _exceptions(rows, as_of)
+    found = exceptions(rows, as_of)
     return {
         "as_of": as_of,
         "total": len(rows),
@@ -118,8 +129,8 @@ def dashboard(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> d
         "late_interventions": sum(1 for r in rows if r["late_milestones"]),
         "stale": [r for r in rows if r["stale"]],
         "without_trekker": sum(1 for r in rows if not r["trekker_name"]),
-        "exceptions": exceptions[:TOP_EXCEPTIONS],
-        "more_exceptions": max(0, len(exceptions) - TOP_EXCEPTIONS),
+        "exceptions": found[:TOP_EXCEPTIONS],
+        "more_exceptions": max(0, len(found) - TOP_EXCEPTIONS),
         "trend": stoplicht_trend(db, plan_id, first, as_of),
         "groups": group_rows(rows),
     }

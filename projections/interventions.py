@@ -142,6 +142,8 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
         "stoplicht_manual": iv["stoplicht"], "stoplicht_explanation": explanation,
         "closed": bool(iv["closed"]), "dropped": bool(iv["dropped"]), "version": iv["version"],
         "last_update": iv["last_update_at"], "days_since_update": iv["days_since_update"],
+        "last_review": ({"date": iv["last_review_date"], "decision": iv["last_review_decision"]}
+                        if iv.get("last_review_date") else None),
         "milestones": [milestone_json(m) for m in iv["milestones"]],
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -82,6 +82,19 @@ TABLES: dict[str, dict] = {
                  "confirmed_at": str, "confirmed_by": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id", "year"]],
+    ),
+    "meetings": dict(
+        columns={"meeting_id": str, "plan_id": str, "key": str, "meeting_date": str, "attendees": str,
+                 "closed": int, "opened_at": str, "opened_by": str, "closed_at": str, "seq": int},
+        pk="meeting_id",
+        indexes=[["plan_id", "meeting_date"]],
+    ),
+    "meeting_decisions": dict(
+        columns={"seq": int, "meeting_id": str, "plan_id": str, "code": str, "decision": str, "action": str,
+                 "owner_email": str, "owner_name": str, "term_text": str, "milestone_id": str, "at": str,
+                 "by": str},
+        pk="seq",
+        indexes=[["meeting_id"], ["plan_id", "code"]],
     ),
     "published_reports": dict(
         columns={"seq": int, "plan_id": str, "number": int, "period": str, "as_of": str,

@@ -584,7 +584,8 @@ def test_a_review_appears_on_the_intervention_page_and_in_its_history(site):
     response = review(site, client, "2026-03-30", "Doorgaan met de pilots", "Evaluatie in juni agenderen")
     assert response.status_code == 303
     page = text_of(client.get(IV))
-    assert ("<dt>Besproken in stuurgroep</dt><dd>30 maart 2026: Doorgaan met de pilots</dd>") in page
+    assert ("<dt>Besproken in stuurgroep</dt><dd>30 maart 2026: Doorgaan met de pilots"
+            "<br>Acties: Evaluatie in juni agenderen</dd>") in page  # the actions shown too
     newest = html.unescape(history_items(page)[0])
     assert ("Besproken in de stuurgroep op 30 maart 2026. Besluit: Doorgaan met de pilots. "
             "Acties: Evaluatie in juni agenderen") in newest
@@ -600,8 +601,8 @@ def test_the_board_shows_when_each_intervention_was_last_discussed(site):
     assert review(site, client, "2026-02-10", "Eerste bespreking").status_code == 303
     assert review(site, client, "2026-03-30", "Tweede bespreking").status_code == 303
     assert review(site, client, "2026-03-16", "Bespreking 2.B2", code="2.B2").status_code == 303
-    assert last_cell(board_row(client, "3.A1")) == "30-03-2026"
-    assert last_cell(board_row(client, "2.B2")) == "16-03-2026"
+    assert last_cell(board_row(client, "3.A1")) == '30-03-2026<span class="sub">Tweede bespreking</span>'
+    assert last_cell(board_row(client, "2.B2")) == '16-03-2026<span class="sub">Bespreking 2.B2</span>'
     assert last_cell(board_row(client, "2.A1")) == "—"
 
 

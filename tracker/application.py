@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from events.periods import Due, DueError, parse_due
 from events.store import register_transcodings
 from tracker.baseline import BaselineCommands
+from tracker.meeting_commands import MeetingCommands
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import EVERYTHING, Intervention, intervention_id, milestone_key, overlap, touched_by
 from tracker.plan import Plan, plan_uuid
@@ -46,7 +47,7 @@ def to_due(value: Due | str | date) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(BaselineCommands, UserCommands, AccountRules, Application[UUID]):
+class TrackerApp(MeetingCommands, BaselineCommands, UserCommands, AccountRules, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"

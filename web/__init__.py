@@ -46,13 +46,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(outbox.bp)
     app.register_blueprint(calendar.bp)
 
-    from web.blueprints import baseline, dashboard, email_actions, mine, reports
+    from web.blueprints import baseline, dashboard, email_actions, meetings, mine, reports
 
     app.register_blueprint(reports.bp)
     app.register_blueprint(baseline.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(mine.bp)
     app.register_blueprint(email_actions.bp)
+    app.register_blueprint(meetings.bp)
 
     from web.blueprints import public_site, public_switch
 

@@ -93,3 +93,23 @@ def test_the_dashboard_prints_without_its_controls(phone, live_server: str) -> N
         assert page.locator(selector).evaluate("e => getComputedStyle(e).display") == "none"
     assert page.locator("svg.chart.trend").is_visible()
     assert page.get_by_text("Stand per 1 april 2026").is_visible()  # the date it is as of, on paper too
+
+
+def test_the_meeting_page_fits_a_phone_and_has_no_serious_accessibility_problems(phone, live_server: str, axe) -> None:
+    page = phone("stuurgroep")
+    page.goto(f"{live_server}/plannen/{PLAN}/vergaderingen")
+    page.get_by_label("Datum").fill("2026-03-31")
+    page.get_by_label("Aanwezigen (één per regel)").fill("Stijn Stuur\nBea Beheer")
+    page.get_by_role("button", name="Openen").click()
+    page.wait_for_url(f"{live_server}/plannen/{PLAN}/vergaderingen/2026-03-31")
+    item = page.locator("li.agenda-item").first
+    item.get_by_label("Besluit").fill("Doorgaan volgens plan")
+    page.evaluate("window.__noReload = true")
+    item.get_by_role("button", name="Vastleggen").click()
+    notice = page.locator("li.agenda-item").first.locator(".row-notice")
+    assert notice.inner_text().endswith("vastgelegd.")
+    assert page.evaluate("window.__noReload === true")  # decided in place
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert overflowing(page) == []
+    assert axe(page) == []

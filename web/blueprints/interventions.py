@@ -12,6 +12,7 @@ from events.vocabulary import MilestoneKind
 from projections import plans as plan_queries
 from projections.board import board_row
 from projections.history import intervention_history
+from projections.meetings import discussed, meetings_by_date
 from projections.interventions import interventions_as_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
@@ -34,6 +35,17 @@ def _load(plan_id: str, code: str, as_of: date) -> tuple[dict[str, Any], dict[st
     return plan, found[0]
 
 
+def _review(plan_id: str, code: str, iv: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return when the stuurgroep last discussed the intervention: the meeting, its decision and actions."""
+    if not iv.get("last_review_date"):
+        return None
+    reviews = [h for h in history if h["event"] == "ReviewRecorded"]
+    found = discussed(read_model(), plan_id, code, iv["last_review_date"])
+    return {"date": iv["last_review_date"], "decision": iv["last_review_decision"],
+            "actions": reviews[-1]["data"].get("actions", "") if reviews else "",
+            "meeting": found["key"] if found else None}
+
+
 def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
           notice: str = "", conflict: str = "", status: int = 200):
     as_of = as_of_from_request() if request.method == "GET" else today()
@@ -41,7 +53,8 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
     db = read_model()
     history = [h for h in intervention_history(db, plan_id, code) if h["at"][:10] <= as_of.isoformat()]
     context = dict(
-        plan=plan, iv=iv, history=history, as_of=as_of, today=today(), errors=errors or {},
+        plan=plan, iv=iv, history=history, review=_review(plan_id, code, iv, history), as_of=as_of, today=today(),
+        errors=errors or {},
         values=values or {}, notice=notice, conflict=conflict, kinds=KIND_CHOICES,
         can_update=as_of == today() and allowed(current_user, "update", iv) and not iv["closed"] and not iv["dropped"],
         can_review=as_of == today() and allowed(current_user, "review") and not iv["dropped"],
@@ -82,6 +95,7 @@ def _board_row(plan_id: str, code: str, *, notice: str = "", error: str = "", st
     plan = plan_queries.plan(db, plan_id)
     error = error or next(iter((errors or {}).values()), "")
     html = render_template("_board_row.html", row=row, plan=plan, as_of=today(), today=today(),
+                           meetings=meetings_by_date(db, plan_id),
                            can_assign=True, trekkers=users_with_role(db, "trekker"), back=_field("next"),
                            row_notice=notice, row_error=error)
     return html + str(announce(notice or error)), status
@@ -103,7 +117,8 @@ def _milestone_row(milestone_id: str) -> Callable[..., Any]:
         if context == "intervention":
             # The facts (stoplicht, last update) and the history follow the change, out of band.
             history = intervention_history(read_model(), plan_id, code)
-            html += ("<template>" + render_template("_iv_facts.html", plan=plan, iv=iv, can_update=can_update, oob=True)
+            html += ("<template>" + render_template("_iv_facts.html", plan=plan, iv=iv, can_update=can_update, oob=True,
+                                                    review=_review(plan_id, code, iv, history))
                      + render_template("_iv_history.html", history=history, oob=True) + "</template>")
         return html + str(announce(notice or error or next(iter((errors or {}).values()), ""))), status
     return fragment

@@ -11,6 +11,7 @@ from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
 from projections.goals import goals_by_key
+from projections.meetings import meetings_by_date
 from projections.users import users_with_role
 from projections.history import changes_by_section
 from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
@@ -91,7 +92,8 @@ def board_page(plan_id: str):
     filters = _filters()
     can_assign = as_of == today() and allowed(current_user, "assign")
     context = dict(plan=plan, as_of=as_of, today=today(), filters=filters, group_options=_group_options(plan),
-                   query=request.args.to_dict(), can_assign=can_assign)
+                   query=request.args.to_dict(), can_assign=can_assign,
+                   meetings=meetings_by_date(read_model(), plan_id))
     # Each goal of the plan stands once, above the first interventions that serve it.
     goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
     if can_assign:  # the rows carry forms with this session's CSRF token: made for this request only

@@ -1,0 +1,185 @@
+"""The stuurgroep's meeting: opened on a date, an agenda of that day's exceptions, decisions on many
+interventions (actions become tracked milestones), a besluitenlijst in Markdown, Word and PDF."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from datetime import date, datetime
+
+import pytest
+
+from notifications.selection import reminders_due
+from tests.accounts import csrf_token, ensure_user, sign_in
+from tests.helpers import event_count
+from tests.mail_helpers import mail_settings
+from tests.seed import PLAN, TODAY, seed_plan
+from tracker.errors import DomainError
+
+STUURGROEP = "stuurgroep@nijmegen.nl"
+DAY = "2026-03-10"
+
+
+@pytest.fixture
+def seeded(data_dir):
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    for role in ("stuurgroep", "trekker", "lezer", "beheerder"):
+        ensure_user(services, role)
+    return services
+
+
+def run(cli, *args: str):
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_open_decide_and_the_besluitenlijst_from_the_command_line(seeded, cli, tmp_path) -> None:
+    opened = json.loads(run(cli, "meeting", "open", "--date", DAY, "--json", "--today", DAY))
+    assert opened == {"id": DAY}
+    run(cli, "meeting", "decide", DAY, "2.A2", "--besluit", "Extra capaciteit inzetten", "--actie",
+        "Plan voor de capaciteit", "--eigenaar", STUURGROEP, "--termijn", "Q2 2026", "--today", DAY)
+    run(cli, "meeting", "decide", DAY, "3.B1", "--besluit", "Pilot afronden en evalueren", "--today", DAY)
+    out = tmp_path / "besluiten.md"
+    run(cli, "meeting", "besluitenlijst", DAY, "--format", "md", "-o", out, "--today", DAY)
+    text = out.read_text(encoding="utf-8")
+    assert "# Besluitenlijst stuurgroep 10 maart 2026" in text
+    assert "| 2.A2 Begeleiding en behandeling meer collectivieren | Extra capaciteit inzetten |" in text
+    assert "| 3.B1 " in text and "Pilot afronden en evalueren" in text
+    assert "| 2.A2 | Plan voor de capaciteit | Stijn Stuur | Q2 2026 |" in text
+    shown = json.loads(run(cli, "show", "2.A2", "--json", "--as-of", DAY))
+    assert shown["last_review"] == {"date": DAY, "decision": "Extra capaciteit inzetten", "meeting": DAY}
+    # The action is a milestone of 2.A2 now: tracked on its Tijdpad.
+    action = next(m for m in shown["milestones"] if m["label"] == "Actie stuurgroep: Plan voor de capaciteit")
+    assert (action["due_text"], action["kind"], action["state"]) == ("Q2 2026", "decision", "gepland")
+    # A second meeting on the same day gets an id of its own.
+    assert json.loads(run(cli, "meeting", "open", "--date", DAY, "--json", "--today", DAY)) == {"id": f"{DAY}-2"}
+
+
+def test_the_agenda_lists_the_exceptions_of_the_meeting_day(seeded, cli) -> None:
+    run(cli, "meeting", "open", "--date", DAY, "--json", "--today", DAY)
+    agenda = json.loads(run(cli, "meeting", "agenda", DAY, "--json"))
+    assert agenda["date"] == DAY and agenda["since"] == "2025-12-31"  # no earlier meeting: the quarter's start
+    items = {i["code"]: i for i in agenda["items"]}
+    # 3.A1: late milestones and the trekker's oranje on 10 March, and changed since (a reschedule in January).
+    assert {"te_laat", "oranje", "gewijzigd"} <= set(items["3.A1"]["kinds"])
+    assert any(r.startswith("2 wijzigingen sinds 31-12-2025") for r in items["3.A1"]["reasons"])
+    assert "te_laat" in items["2.A2"]["kinds"]
+    assert all(i["reasons"] for i in agenda["items"])
+    # A later meeting's changes count from the one before.
+    april = json.loads(run(cli, "meeting", "open", "--date", TODAY.isoformat(), "--json",
+                           "--today", TODAY.isoformat()))["id"]
+    later = json.loads(run(cli, "meeting", "agenda", april, "--json"))
+    assert later["since"] == DAY  # since the previous meeting
+
+
+def test_an_action_is_reminded_to_the_trekker_as_a_milestone(seeded) -> None:
+    app = seeded.app
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Afspraken met aanbieders vastleggen",
+               owner=STUURGROEP, term="2026-03-25",
+               at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    seeded.catch_up()
+    mail = mail_settings(seeded.data_dir)
+    items = [i for i in reminders_due(seeded.db, date(2026, 3, 27), mail)
+             if i.code == "2.B2" and i.label.startswith("Actie stuurgroep")]
+    assert [(i.rule, i.recipient) for i in items] == [("overdue", "f.devries@nijmegen.nl")]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"action": "Iets doen"}, "eigenaar .* en een termijn"),
+    ({"action": "Iets doen", "owner": "niemand@nijmegen.nl", "term": "Q2 2026"}, "geen gebruiker met e-mailadres"),
+    ({"action": "Iets doen", "owner": STUURGROEP, "term": "ooit"}, "Ongeldige termijn"),
+    ({"owner": STUURGROEP}, "beschrijf de actie"),
+    ({"decision": " "}, "besluit"),
+])
+def test_a_decision_is_checked_first(seeded, kwargs, message) -> None:
+    app = seeded.app
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    before = event_count(seeded)
+    with pytest.raises(DomainError, match=message):
+        app.decide(PLAN, key, "2.A2", **{"decision": "Doorgaan", **kwargs}, at=datetime(2026, 3, 10, 12),
+                   by="Stijn Stuur")
+    assert event_count(seeded) == before
+
+
+def test_a_closed_meeting_takes_no_more_decisions_and_its_list_is_final(seeded, cli, tmp_path) -> None:
+    run(cli, "meeting", "open", "--date", DAY, "--today", DAY)
+    run(cli, "meeting", "decide", DAY, "2.A2", "--besluit", "Doorgaan", "--today", DAY)
+    run(cli, "meeting", "close", DAY, "--today", DAY)
+    refused = cli("meeting", "decide", DAY, "3.B1", "--besluit", "Te laat", "--today", DAY)
+    assert refused.exit_code == 1 and "is gesloten" in refused.output
+    for fmt in ("docx", "pdf"):
+        run(cli, "meeting", "besluitenlijst", DAY, "--format", fmt, "-o", tmp_path / f"b.{fmt}", "--today", DAY)
+    import docx
+
+    document = docx.Document(io.BytesIO((tmp_path / "b.docx").read_bytes()))
+    words = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows
+                                                                 for c in r.cells])
+    assert "Besluitenlijst stuurgroep 10 maart 2026" in words and "definitief" in words and "2.A2" in words
+    pdf = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Besluitenlijst stuurgroep" in pdf and "Doorgaan" in pdf
+    missing = cli("meeting", "agenda", "2030-01-01")
+    assert missing.exit_code == 1 and "geen vergadering" in missing.output
+
+
+def web(seeded, role: str):
+    from web import create_app
+
+    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
+    sign_in(client, seeded, role)
+    return client
+
+
+def test_the_stuurgroep_decides_on_many_interventions_on_one_page(seeded) -> None:
+    client = web(seeded, "stuurgroep")
+    base = f"/plannen/{PLAN}/vergaderingen"
+    opened = client.post(base, data={"csrf_token": csrf_token(client, base), "datum": "2026-03-30",
+                                     "aanwezigen": "Stijn Stuur\nBea Beheer"})
+    assert opened.status_code == 303 and opened.headers["Location"] == f"{base}/2026-03-30"
+    page = client.get(f"{base}/2026-03-30").get_data(as_text=True)
+    assert "Stijn Stuur, Bea Beheer" in page
+    assert page.count('class="agenda-item"') >= 10 and page.count('name="besluit"') >= 10
+    token = csrf_token(client, f"{base}/2026-03-30")
+    for code, extra in (("3.A1", {"actie": "Besluit college voorbereiden", "eigenaar": "j.jansen@nijmegen.nl",
+                                   "termijn": "Q2 2026"}), ("2.A2", {})):
+        answer = client.post(f"{base}/2026-03-30/besluit", headers={"HX-Request": "true"},
+                             data={"csrf_token": token, "code": code, "besluit": f"Besluit over {code}", **extra})
+        fragment = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and fragment.lstrip().startswith(f'<li class="agenda-item" data-code="{code}">')
+        assert f"Besluit over {code} vastgelegd." in fragment
+    refused = client.post(f"{base}/2026-03-30/besluit", headers={"HX-Request": "true"},
+                          data={"csrf_token": token, "code": "2.C1", "besluit": "x", "actie": "Iets"})
+    assert refused.status_code == 422 and "eigenaar" in refused.get_data(as_text=True)
+    # "Besproken op" on the board and the intervention page: the meeting, its decision and actions.
+    board = client.get(f"/plannen/{PLAN}").get_data(as_text=True)
+    row = re.search(r'<tr class="board-row" data-code="3.A1">.*?</tr>', board, re.S).group(0)
+    assert f'<a href="{base}/2026-03-30">30-03-2026</a><span class="sub">Besluit over 3.A1</span>' in row
+    iv = client.get(f"/plannen/{PLAN}/interventies/3.A1").get_data(as_text=True)
+    assert f'<a href="{base}/2026-03-30">30 maart 2026</a>: Besluit over 3.A1' in iv
+    assert "Acties: Besluit college voorbereiden (eigenaar Jan Jansen, termijn Q2 2026)" in iv
+    for fmt, kind in (("md", "text/markdown"), ("docx", "application/vnd.openxml"), ("pdf", "application/pdf")):
+        download = client.get(f"{base}/2026-03-30/besluitenlijst.{fmt}")
+        assert download.status_code == 200 and download.headers["Content-Type"].startswith(kind)
+    assert "Besluit over 2.A2" in client.get(f"{base}/2026-03-30/besluitenlijst.md").get_data(as_text=True)
+
+
+def test_a_lezer_reads_the_meeting_and_decides_nothing(seeded) -> None:
+    seeded.app.open_meeting(PLAN, meeting_date=date(2026, 3, 30), at=datetime(2026, 3, 30, 9), by="Stijn Stuur")
+    seeded.catch_up()
+    client = web(seeded, "lezer")
+    base = f"/plannen/{PLAN}/vergaderingen"
+    page = client.get(f"{base}/2026-03-30").get_data(as_text=True)
+    assert 'class="agenda-item"' in page and 'name="besluit"' not in page
+    before = event_count(seeded)
+    token = csrf_token(client, base)
+    assert client.post(f"{base}/2026-03-30/besluit", data={"csrf_token": token, "code": "2.A2",
+                                                           "besluit": "x"}).status_code == 403
+    assert client.post(base, data={"csrf_token": token, "datum": "2026-04-01"}).status_code == 403
+    assert client.post(f"{base}/2026-03-30/sluiten", data={"csrf_token": token}).status_code == 403
+    assert event_count(seeded) == before

@@ -1,0 +1,91 @@
+"""The stuurgroep's meetings (mixed into TrackerApp): open, decide on interventions, close.
+
+A decision is recorded on the meeting and, as "besproken op", on the intervention; an action
+with an owner and a term becomes a milestone of the intervention, so it is tracked and reminded
+like every other (and the trekker reports it done).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from tracker.errors import DomainError, NotFoundError
+from tracker.meeting import Meeting, meeting_uuid
+
+
+class MeetingCommands:
+    """Commands on the stuurgroep's meetings."""
+
+    repository: Any
+
+    def get_meeting(self, plan_id: str, key: str) -> Meeting:
+        """Return a plan's meeting by its id (its date, "-2" for a second on that day)."""
+        try:
+            found = self.repository.get(meeting_uuid(plan_id, key))
+        except AggregateNotFoundError:
+            found = None
+        if not isinstance(found, Meeting):
+            raise NotFoundError(f"Plan '{plan_id}' heeft geen vergadering '{key}'.")
+        return found
+
+    def open_meeting(self, plan_id: str, *, meeting_date: date, attendees: list[str] | str = (),
+                     at: datetime, by: str) -> str:
+        """Open a meeting of the stuurgroep on a date; return its id."""
+        self.get_plan(plan_id)  # type: ignore[attr-defined]
+        key, n = meeting_date.isoformat(), 2
+        while meeting_uuid(plan_id, key) in self.repository:
+            key, n = f"{meeting_date.isoformat()}-{n}", n + 1
+        self._save(Meeting.open(plan_id=plan_id, key=key, meeting_date=meeting_date,  # type: ignore[attr-defined]
+                                attendees=list(attendees) if not isinstance(attendees, str) else attendees,
+                                at=at, by=by))
+        return key
+
+    def set_meeting_attendees(self, plan_id: str, key: str, attendees: list[str] | str, *, at: datetime,
+                              by: str) -> None:
+        """Record who attended a meeting."""
+        meeting = self.get_meeting(plan_id, key)
+        meeting.set_attendees(attendees, at=at, by=by)
+        self._save(meeting)  # type: ignore[attr-defined]
+
+    def decide(self, plan_id: str, key: str, code: str, *, decision: str, action: str = "", owner: str = "",
+               term: str = "", at: datetime, by: str) -> str:
+        """Record the meeting's decision on an intervention; return the action's milestone id ("" without)."""
+        from tracker.application import to_due
+
+        meeting = self.get_meeting(plan_id, key)
+        iv = self.get_intervention(plan_id, code)  # type: ignore[attr-defined]
+        action, owner, term = (action or "").strip(), (owner or "").strip().lower(), (term or "").strip()
+        if (owner or term) and not action:
+            raise DomainError("Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
+        owner_name = milestone_id = term_text = ""
+        if action:
+            if not owner or not term:
+                raise DomainError("Een actie heeft een eigenaar (e-mailadres) en een termijn nodig.")
+            try:
+                account = self.get_user(owner)  # type: ignore[attr-defined]
+            except NotFoundError:
+                raise DomainError(f"Er is geen gebruiker met e-mailadres {owner}: de eigenaar van een actie "
+                                  "heeft een account.") from None
+            if not account.active:
+                raise DomainError(f"Het account van {owner} is gedeactiveerd.")
+            owner_name, due = account.name, to_due(term)
+            term_text = due.text
+            milestone_id = iv.new_milestone_id(f"actie {action}")
+            iv.plan_milestone(milestone_id=milestone_id, label=f"Actie stuurgroep: {action}", kind="decision",
+                              due=due, note=f"Eigenaar: {owner_name} ({owner}); besluit van de stuurgroep op "
+                                            f"{meeting.meeting_date:%d-%m-%Y}", at=at, by=by)
+        actions = f"{action} (eigenaar {owner_name}, termijn {term_text})" if action else ""
+        iv.record_review(meeting_date=meeting.meeting_date, decision=decision, actions=actions, at=at, by=by)
+        meeting.decide(code=code, decision=decision, action=action, owner_email=owner, owner_name=owner_name,
+                       term_text=term_text, milestone_id=milestone_id, at=at, by=by)
+        self._save(meeting, iv)  # type: ignore[attr-defined]
+        return milestone_id
+
+    def close_meeting(self, plan_id: str, key: str, *, at: datetime, by: str) -> None:
+        """Close a meeting: its besluitenlijst is final."""
+        meeting = self.get_meeting(plan_id, key)
+        meeting.close(at=at, by=by)
+        self._save(meeting)  # type: ignore[attr-defined]

@@ -138,9 +138,42 @@ def test_xlsx_export_as_of_a_past_date(client) -> None:
     response = client.get(f"/plannen/{PLAN}/export.xlsx?as_of=2025-10-01")
     ws = load_workbook(io.BytesIO(response.data)).active
     assert "1 oktober 2025" in ws["A1"].value
-    header = [c.value for c in ws[2]]
-    trekkers = [row[header.index("Trekker")] for row in ws.iter_rows(min_row=3, values_only=True)]
+    header = [c.value for c in ws[4]]  # below the plan, the peildatum and the filter
+    trekkers = [row[header.index("Trekker")] for row in ws.iter_rows(min_row=5, values_only=True)]
     assert len(trekkers) == 24 and all(not t for t in trekkers)
+
+
+def test_xlsx_export_works_in_excel(client) -> None:
+    response = client.get(f"/plannen/{PLAN}/export.xlsx?trekker=Jan+Jansen&stoplicht=rood")
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Interventies", "Mijlpalen"]
+    for ws in book.worksheets:
+        # What it is at the top: the plan, the peildatum, the filter; a frozen header row with an autofilter.
+        assert ws["A1"].value.endswith("— stand per 1 april 2026")
+        assert ws["A2"].value == "Filter: trekker Jan Jansen; stoplicht rood · 1 interventie"
+        assert ws.freeze_panes == "A5" and ws.auto_filter.ref.startswith("A4:")
+        assert int(ws.auto_filter.ref.rsplit(":", 1)[1][1:]) == ws.max_row
+    ivs = book["Interventies"]
+    header = [c.value for c in ivs[4]]
+    row = [c for c in ivs[5]]
+    updated = row[header.index("Laatst bijgewerkt")]
+    assert updated.is_date and updated.value.date() == date(2026, 1, 12) and updated.number_format == "DD-MM-YYYY"
+    assert row[header.index("Dagen sinds bijwerken")].value == 79
+    milestones = book["Mijlpalen"]
+    header = [c.value for c in milestones[4]]
+    lines = list(milestones.iter_rows(min_row=5))
+    assert {line[0].value for line in lines} == {"3.A1"}
+    late = next(line for line in lines if line[header.index("Mijlpaal")].value.startswith("Afwegingskader"))
+    due = late[header.index("Uiterste datum")]
+    assert due.is_date and due.value.date() == date(2025, 12, 31)
+    assert late[header.index("Termijn")].value == "Q4 2025" and late[header.index("Stand")].value == "te laat"
+
+
+def test_csv_export_has_a_bom_semicolons_and_dutch_dates(client) -> None:
+    data = client.get(f"/plannen/{PLAN}/export.csv?trekker=Jan+Jansen").data.decode("utf-8")
+    assert data.startswith("\ufeffCode;Interventie;")
+    rows = list(csv.reader(io.StringIO(data[1:]), delimiter=";"))
+    assert rows[1][rows[0].index("Laatst bijgewerkt")] == "12-01-2026"
 
 
 def test_htmx_request_gets_only_the_board_fragment(client) -> None:

@@ -1,5 +1,9 @@
 """The board as CSV and Excel, with Dutch column names.
 
+Excel gets two sheets, interventions and milestones, each naming the plan, the peildatum and the
+active filter at the top, with a frozen header row, an autofilter and real date cells. CSV is
+separated by ``;`` with a UTF-8 BOM and dates as dd-mm-jjjj, as Dutch Excel reads them.
+
 Spreadsheets run what looks like a formula: every text cell that begins with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'``, and Excel cells are written as
 text, never as formulas.
@@ -13,22 +17,30 @@ from datetime import date
 from typing import Any
 
 from events.vocabulary import Stoplicht
-from projections.wording import STATE_LABELS, long_date
+from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date
 
 COLUMNS = ("Code", "Interventie", "Hoofdstuk/thema", "Domein", "Trekker", "Stoplicht",
            "Stoplicht volgens tijdpad", "Stoplicht trekker", "Toelichting", "Volgende mijlpaal",
            "Termijn volgende mijlpaal", "Mijlpalen te laat", "Laatst bijgewerkt",
            "Dagen sinds bijwerken", "Laatst besproken in stuurgroep")
-
+WIDTHS = (8, 50, 40, 12, 20, 12, 12, 12, 50, 40, 12, 50, 14, 10, 14)
+MILESTONE_COLUMNS = ("Code", "Interventie", "Mijlpaal", "Soort", "Termijn", "Uiterste datum",
+                     "Oorspronkelijke termijn", "Stand", "Gerealiseerd", "Reden of toelichting")
+MILESTONE_WIDTHS = (8, 40, 50, 14, 12, 14, 14, 12, 14, 50)
+DATE_FORMAT = "DD-MM-YYYY"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(value: Any) -> Any:
-    """Return a cell value that no spreadsheet reads as a formula (numbers stay numbers)."""
+    """Return a cell value that no spreadsheet reads as a formula (numbers and dates stay what they are)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
 
 
 def _values(row: dict[str, Any]) -> list[Any]:
@@ -37,13 +49,23 @@ def _values(row: dict[str, Any]) -> list[Any]:
     if Stoplicht.explained(row["stoplicht"]):
         explanation = f"Oorzaak: {row['oorzaak']} Gevolg: {row['gevolg']} Bijsturing: {row['bijsturing']}"
     return [
-        row["code"], row["title"], " › ".join(g["title"] for g in row["group_path"]), row["domain"],
-        row["trekker_name"] or "", row["stoplicht_effective"], row["stoplicht_auto"],
+        row["code"], row["title"], " › ".join(g["title"] for g in row["group_path"]),
+        DOMAIN_LABELS.get(row["domain"], row["domain"]), row["trekker_name"] or "",
+        Stoplicht(row["stoplicht_effective"]).label, Stoplicht(row["stoplicht_auto"]).label,
         row["stoplicht"] or "", explanation, nxt["label"] if nxt else "", nxt["due_text"] if nxt else "",
         "; ".join(f"{m['label']} ({m['due_text']}, {STATE_LABELS[m['state']]})" for m in row["late_milestones"]),
-        long_date(row["last_update_at"]), row["days_since_update"],
-        long_date(row["last_review_date"]) if row.get("last_review_date") else "",
+        _day(row["last_update_at"]), row["days_since_update"], _day(row.get("last_review_date")),
     ]
+
+
+def _milestone_values(row: dict[str, Any], m: dict[str, Any]) -> list[Any]:
+    reason = m.get("reason") or m.get("note") or ""
+    return [row["code"], row["title"], m["label"], KIND_LABELS.get(m["kind"], m["kind"]), m["due_text"],
+            _day(m["due"]), m["planned_due_text"], STATE_LABELS[m["state"]], _day(m.get("realised")), reason]
+
+
+def _csv_cell(value: Any) -> Any:
+    return value.strftime("%d-%m-%Y") if isinstance(value, date) else neutralised(value)
 
 
 def board_csv(rows: list[dict[str, Any]]) -> str:
@@ -53,32 +75,52 @@ def board_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([neutralised(v) for v in _values(row)])
+        writer.writerow([_csv_cell(v) for v in _values(row)])
     return out.getvalue()
 
 
-def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date) -> bytes:
-    """Return the board as an Excel workbook."""
-    from openpyxl import Workbook
+def _sheet(ws: Any, heading: str, filter_text: str, columns: tuple[str, ...], widths: tuple[int, ...],
+           lines: list[list[Any]]) -> None:
+    """Fill a sheet: what it is at the top, then a frozen header row with an autofilter over the lines."""
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Stand"
-    ws.append([f"{title} — stand per {long_date(as_of)}"])
-    ws["A1"].font = Font(bold=True)
-    ws.append(list(COLUMNS))
-    for cell in ws[2]:
+    ws.append([heading])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([filter_text])
+    ws.append([])
+    ws.append(list(columns))
+    for cell in ws[4]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([neutralised(v) for v in _values(row)])
-    for line in ws.iter_rows():
-        for cell in line:
+    for line in lines:
+        ws.append([neutralised(v) for v in line])
+    for row in ws.iter_rows(min_row=5):
+        for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
-    ws.freeze_panes = "A3"
-    for column, width in zip("ABCDEFGHIJKLMNO", (8, 50, 40, 8, 20, 10, 12, 12, 50, 40, 12, 50, 18, 10, 18)):
-        ws.column_dimensions[column].width = width
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    for cell in ws["A1"], ws["A2"]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    ws.freeze_panes = "A5"
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A4:{last}{max(4, ws.max_row)}"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date, filter_text: str = "Filter: geen") -> bytes:
+    """Return the board as an Excel workbook: a sheet of interventions and one of their milestones."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    heading = f"{title} — stand per {long_date(as_of)}"
+    ws = wb.active
+    ws.title = "Interventies"
+    _sheet(ws, heading, filter_text, COLUMNS, WIDTHS, [_values(r) for r in rows])
+    _sheet(wb.create_sheet("Mijlpalen"), heading, filter_text, MILESTONE_COLUMNS, MILESTONE_WIDTHS,
+           [_milestone_values(r, m) for r in rows for m in r["milestones"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from projections import plans as plan_queries
 from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
 from projections.goals import goals_by_key
 from projections.meetings import meetings_by_date
+from projections.wording import DOMAIN_LABELS
 from projections.users import users_with_role
 from projections.history import changes_by_section
 from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
@@ -116,17 +117,36 @@ def board_page(plan_id: str):
     return render_template("board.html", data=data, board_html=board_html, **context)
 
 
+def _filter_text(plan: dict, filters: BoardFilter, shown: int) -> str:
+    """Return the active filter of the board in words, for the top of an export."""
+    parts = []
+    if filters.group:
+        titles = dict(_group_options(plan))
+        parts.append(f"hoofdstuk/thema {titles.get(filters.group, filters.group).strip()}")
+    if filters.domain:
+        parts.append(f"domein {DOMAIN_LABELS.get(filters.domain, filters.domain)}")
+    if filters.trekker:
+        parts.append("zonder trekker" if filters.trekker == "-" else f"trekker {filters.trekker}")
+    if filters.stoplicht:
+        parts.append(f"stoplicht {Stoplicht(filters.stoplicht).label}")
+    if filters.deviations_only:
+        parts.append("alleen afwijkingen")
+    what = "; ".join(parts) if parts else "geen (alle interventies)"
+    return f"Filter: {what} · {shown} {'interventie' if shown == 1 else 'interventies'}"
+
+
 @bp.get("/plannen/<plan_id>/export.<fmt>")
 def export(plan_id: str, fmt: str):
     plan = _plan_or_404(plan_id)
     as_of = as_of_from_request()
-    rows = board(read_model(), plan_id, as_of, _filters())["rows"]
+    filters = _filters()
+    rows = board(read_model(), plan_id, as_of, filters)["rows"]
     name = f"{plan_id}-stand-{as_of.isoformat()}"
     if fmt == "csv":
         return Response(board_csv(rows), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
-        return Response(board_xlsx(rows, plan["title"], as_of),
+        return Response(board_xlsx(rows, plan["title"], as_of, _filter_text(plan, filters, len(rows))),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     abort(404)

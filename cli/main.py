@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli import (baseline, calendar, figures, interventions, meeting, milestones, plans, public, reminders, reports,
-                 serve, store, users)
+from cli import (baseline, calendar, figures, interventions, meeting, milestones, normering, plans, public, reminders,
+                 reports, serve, store, users)
 from cli.context import Context
 
 
@@ -30,5 +30,7 @@ for command in (
     figures.indicator_value, figures.import_indicators, figures.finance, figures.confirm_finance,
     public.public,
     meeting.meeting_group,
+    normering.import_norms, normering.import_spending, normering.signals_command, normering.normering_command,
+    normering.analysis_talk,
 ):
     main.add_command(command)

@@ -22,7 +22,7 @@ PLAN_FIELDS = {
     "source": "bron", "grouping_levels": "indelingsniveaus", "groups": "hoofdstukken en thema's",
     "milestones": "afspraken op agendaniveau", "recurring": "terugkerende afspraken",
     "finance": "financiën", "indicators": "indicatoren", "reminders": "herinneringen",
-    "extra": "overige gegevens",
+    "normering": "normering", "extra": "overige gegevens",
 }
 NOT_WORDED = {"interventions", "tijdpad"}
 MAX_TEXT = 120

@@ -28,6 +28,7 @@ SECTIONS = (
     ("escalation_overdue", "Escalatie: mijlpalen die twee weken of langer te laat zijn"),
     ("escalation_no_trekker", "Escalatie: interventies zonder trekker"),
     ("weekly_digest", "Weekoverzicht"),
+    ("norm_signal", "Signalen normering: besteding op of boven de drempel van de norm"),
 )
 
 
@@ -70,8 +71,13 @@ def _subject(items: list[ReminderItem]) -> str:
     count = defaultdict(int)
     for item in items:
         count[item.rule] += 1
+    signals = count["norm_signal"]
+    if items[0].role == "beheerder":
+        return f"Signaal normering: {signals} {'aanbieder' if signals == 1 else 'aanbieders'} op of boven de drempel"
     if items[0].role == "stuurgroep":
         parts = []
+        if signals:
+            parts.append(f"{signals} {'signaal' if signals == 1 else 'signalen'} normering")
         if count["weekly_digest"]:
             parts.append("weekoverzicht")
         escalations = count["escalation_overdue"] + count["escalation_no_trekker"]
@@ -133,7 +139,8 @@ def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict
     context = {
         "name": first.recipient_name, "role": first.role, "sections": sections,
         "plan_titles": plan_titles, "url": lambda plan_id, code: intervention_url(settings.base_url, plan_id, code),
-        "base_url": settings.base_url, "links": lambda item: action_links(item, settings, today),
+        "base_url": settings.base_url,
+        "normering_url": lambda plan_id: f"{settings.base_url}/plannen/{quote(plan_id)}/normering", "links": lambda item: action_links(item, settings, today),
     }
     env = _templates()
     return Outgoing(recipient=first.recipient, recipient_name=first.recipient_name, items=tuple(items),

@@ -19,7 +19,7 @@ from notifications.workdays import workdays_before
 from projections.status import is_planned
 
 RULES = ("due_soon", "overdue", "escalation_overdue", "escalation_no_trekker", "quarterly_update",
-         "weekly_digest")
+         "weekly_digest", "norm_signal")
 SOON_WINDOW_DAYS = 30
 
 
@@ -56,6 +56,9 @@ class ReminderItem:
         """Return one Dutch line that says what the reminder is about."""
         if self.rule == "weekly_digest":
             return f"Weekoverzicht {self.plan_id} (week van {self.period})"
+        if self.rule == "norm_signal":
+            share = f"{self.sections.get('share', 0):.1f}".replace(".", ",")
+            return f"Signaal normering {self.label} {self.period}: {share} % van de {self.title}"
         if self.rule == "quarterly_update":
             ask = ", plan een eerste mijlpaal" if self.sections.get("plan_first_milestone") else ""
             return f"{self.code} {self.title}: kwartaalupdate {self.period}{ask}"

@@ -9,13 +9,15 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from events.reminder_settings import ReminderSettingsError
+from notifications.norm_signals import signal_reminders
 from notifications.rules import ReminderItem, digest_week, reminders_for_plan
 from notifications.settings import MailSettings, ReminderSettings
 from projections.history import changes_between
 from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
 from projections.plans import all_plans
-from projections.users import inactive_recipients
+from projections.normering import signals
+from projections.users import inactive_recipients, users_with_role
 from tracker.reminders import RETRYABLE
 
 
@@ -52,6 +54,8 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
             changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
                 if settings.weekly_digest and settings.stuurgroep else []
             items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
+            items += signal_reminders(plan["plan_id"], signals(db, plan, today), settings,
+                                      users_with_role(db, "beheerder"))
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])

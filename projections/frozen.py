@@ -15,14 +15,16 @@ from uuid import UUID
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
+from projections.normering import normering_aggregates
 from projections.runner import TRACKING_NAME, ProjectionRunner, open_read_model
 
 
 def plan_aggregates(db: sqlite_utils.Database, plan_id: str) -> set[UUID]:
-    """Return the ids of the aggregates a plan's report is made from: the plan and its interventions."""
+    """Return the ids of the aggregates a plan's report is made from: the plan, its interventions, its normering."""
     ids = [r[0] for r in db.execute("SELECT aggregate_id FROM plans WHERE plan_id = ?", [plan_id])]
     ids += [r[0] for r in db.execute(
         "SELECT DISTINCT intervention_id FROM intervention_versions WHERE plan_id = ?", [plan_id])]
+    ids += normering_aggregates(db, plan_id)  # the report's Normering section
     return {UUID(hex=i) for i in ids}
 
 

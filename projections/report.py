@@ -20,6 +20,7 @@ from projections import plans as plan_queries
 from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
+from projections.normering import normering_section
 from projections.quarters import planned_vs_realised
 from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
@@ -332,6 +333,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "changes": changes,
         "indicators": indicators,
         "finance": finance,
+        "normering": normering_section(db, plan, as_of, period.year),
         "tijdpad": [{"code": iv["code"], "title": iv["title"], "milestones": [
             {"label": m["label"], "planned_due_text": m["planned_due_text"] or m["term_text"],
              "due_text": m["term_text"], "state": m["state"], "state_label": STATE_LABELS[m["state"]],

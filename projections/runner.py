@@ -22,7 +22,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
 from events.store import make_mapper
-from projections import calendar_feeds, finance, indicators, meetings, outbox, plans, public_site, publications, users
+from projections import (calendar_feeds, finance, indicators, meetings, normering, outbox, plans, public_site,
+                         publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
 from projections.schema import SCHEMA_VERSION, create_indexes, create_tables, drop_tables
@@ -31,7 +32,8 @@ READ_MODEL_FILENAME = "readmodel.sqlite"
 TRACKING_NAME = "readmodel"
 # The smaller read models write per event; they run before the core projection
 # (interventions, milestones, history), whose rows are written at the end of each batch.
-READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications, users, public_site, meetings)
+READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications, users, public_site, meetings,
+               normering)
 # One stored event as the handlers see it: notification id, originator id (hex), version,
 # topic, stored state (JSON).
 Record = tuple[int, str, int, str, bytes]

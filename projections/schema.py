@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -113,6 +113,28 @@ TABLES: dict[str, dict] = {
         columns={"seq": int, "plan_id": str, "college": str, "signatories": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id"]],
+    ),
+    "norms": dict(
+        # Every norm as recorded (projections/normering.py): the latest per aanbieder, zorgsoort and year counts.
+        columns={"seq": int, "idx": int, "plan_id": str, "aggregate_id": str, "aanbieder": str, "zorgsoort": str,
+                 "akey": str, "zkey": str, "jaar": int, "bestedingsruimte": str, "signaalplafond": str,
+                 "instroomtarget": str, "source": str, "at": str, "by": str},
+        pk=("seq", "idx"),
+        indexes=[["plan_id", "jaar"]],
+    ),
+    "spending": dict(
+        # Every spending line as recorded: the latest per aanbieder, zorgsoort and period counts.
+        columns={"seq": int, "idx": int, "plan_id": str, "aanbieder": str, "zorgsoort": str, "akey": str,
+                 "zkey": str, "jaar": int, "periode": str, "period_start": str, "period_end": str, "bedrag": str,
+                 "source": str, "at": str, "by": str},
+        pk=("seq", "idx"),
+        indexes=[["plan_id", "jaar"]],
+    ),
+    "analysis_talks": dict(
+        columns={"plan_id": str, "talk_id": str, "aanbieder": str, "zorgsoort": str, "akey": str, "zkey": str,
+                 "jaar": int, "due": str, "due_text": str, "owner": str, "note": str, "planned_at": str,
+                 "planned_by": str, "held_on": str, "held_note": str, "held_at": str, "held_by": str, "seq": int},
+        pk=("plan_id", "talk_id"),
     ),
     "public_sites": dict(
         # Per plan whether its public site is on and which extra fields it shows (the latest setting).

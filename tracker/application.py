@@ -16,6 +16,7 @@ from events.periods import Due, DueError, parse_due
 from events.store import register_transcodings
 from tracker.baseline import BaselineCommands
 from tracker.meeting_commands import MeetingCommands
+from tracker.normering import NormeringCommands
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import EVERYTHING, Intervention, intervention_id, milestone_key, overlap, touched_by
 from tracker.plan import Plan, plan_uuid
@@ -47,7 +48,7 @@ def to_due(value: Due | str | date) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(MeetingCommands, BaselineCommands, UserCommands, AccountRules, Application[UUID]):
+class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"

@@ -59,6 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public_site.bp)
     app.session_interface = public_site.SessionInterface()  # no session on the public site
+
+    from web.blueprints import normering
+
+    app.register_blueprint(normering.bp)
     app.register_blueprint(public_switch.bp)
 
     # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.

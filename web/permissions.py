@@ -18,6 +18,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "publish_report": ("beheerder",),
     "record_data": ("beheerder",),
     "publish_site": ("beheerder",),
+    "normering": ("beheerder", "stuurgroep"),
 }
 
 

@@ -84,6 +84,9 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
     reminders = schema.reminders(c, plan, "reminders", "plan.reminders")
     if reminders is not None:
         facts["reminders"] = reminders
+    norm_settings = schema.normering(c, plan)
+    if norm_settings is not None:
+        facts["normering"] = norm_settings
     interventions: list[InterventionSpec] = []
     raw_interventions = doc.get("interventions")
     if not isinstance(raw_interventions, list) or not raw_interventions:

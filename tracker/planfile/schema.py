@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from events.periods import PRECISION_OF_FREQUENCY
+from events.normering import DEFAULT_SIGNAL_AT
 from events.reminder_settings import check_reminder_settings
 from events.vocabulary import Domain, MilestoneKind
 from tracker.planfile import goals
@@ -243,8 +244,28 @@ def intervention(c: Checker, raw: Any, line: int, code: str, paths: dict, defaul
 PLAN_KEYS = {
     "id", "title", "organisation", "period", "adopted", "source", "grouping_levels", "groups",
     "milestones", "recurring", "finance", "indicators", "reminders", "extra", "year_context", "domain",
+    "normering",
 }
 PLAN_KEYS_2 = {"year_context", "domain"}
+
+def normering(c: Checker, plan: dict) -> dict[str, Any] | None:
+    """Read the plan's normering settings (docs/normering.md): the signal threshold; None when absent."""
+    if plan.get("normering") is None:
+        return None
+    n = c.mapping(plan["normering"], c.line_of(plan, "normering"), "plan.normering")
+    if n is None:
+        return None
+    c.unknown_keys(n, {"signal_at", "note"}, "plan.normering", "zet een toelichting in 'note'")
+    value = n.get("signal_at", DEFAULT_SIGNAL_AT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 100:
+        c.error(c.line_of(n, "signal_at"), f"plan.normering: 'signal_at' moet een percentage van 1 tot en met 100 "
+                f"zijn (het aandeel van de norm waarop een signaal volgt), niet '{value}'")
+        return None
+    found: dict[str, Any] = {"signal_at": value}
+    if n.get("note"):
+        found["note"] = c.text(n, "note", "plan.normering", required=False)
+    return found
+
 
 def reminders(c: Checker, owner: Any, key: str, where: str) -> dict[str, Any] | None:
     """Check reminder settings (docs/reminders.md) with the check every run applies; None when absent."""

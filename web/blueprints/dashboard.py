@@ -8,6 +8,7 @@ from flask import Blueprint, abort, url_for
 
 from projections import plans as plan_queries
 from projections.dashboard import dashboard
+from projections.normering import signals
 from projections.status import COLOURS
 from web import read_model, today
 from web.blueprints.plans import as_of_from_request
@@ -39,4 +40,5 @@ def dashboard_page(plan_id: str):
     as_of = as_of_from_request()
     data = dashboard(db, plan, as_of)
     return render("dashboard.html", "content", plan=plan, as_of=as_of, today=today(), data=data,
-                  colours=COLOURS, chart=stoplicht_trend_chart(data["trend"], COLOURS))
+                  colours=COLOURS, chart=stoplicht_trend_chart(data["trend"], COLOURS),
+                  norm_signals=signals(db, plan, as_of))

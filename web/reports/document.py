@@ -17,6 +17,7 @@ from projections.wording import long_date, number_nl
 from web.reports.blocks import Block, bullets, cell, domain_name, heading, paragraph, table
 from web.reports.charts import quarters_chart, stoplicht_chart
 from web.reports.finance import finance_blocks
+from web.reports.normering import normering_blocks
 
 
 @dataclass(frozen=True)
@@ -286,4 +287,4 @@ def report_blocks(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
                          "Nog te schrijven door de beheerder: de communicatie en het vervolgproces.")
     return (_title_page(data, meta) + intro + _kernboodschap(data) + _sections(data)
             + (_outlook(data) if "outlook" in data else []) + _changes(data) + _indicators(data)
-            + finance_blocks(data) + follow_up + _signature(data) + _appendix(data))
+            + finance_blocks(data) + normering_blocks(data) + follow_up + _signature(data) + _appendix(data))

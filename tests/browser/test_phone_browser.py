@@ -103,6 +103,7 @@ def test_the_meeting_page_fits_a_phone_and_has_no_serious_accessibility_problems
     page.get_by_role("button", name="Openen").click()
     page.wait_for_url(f"{live_server}/plannen/{PLAN}/vergaderingen/2026-03-31")
     item = page.locator("li.agenda-item").first
+    item.locator("summary", has_text="Besluit vastleggen").click()
     item.get_by_label("Besluit").fill("Doorgaan volgens plan")
     page.evaluate("window.__noReload = true")
     item.get_by_role("button", name="Vastleggen").click()

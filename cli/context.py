@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from datetime import date, datetime
 from typing import Any, NoReturn
@@ -14,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 
 from events.store import StoreSettingsError
 from projections import plans as plan_queries
+from projections.readmodel_file import is_damage
 from projections.interventions import plans_with_code
 from tracker.clock import moment_of_change
 from web.services import Services, open_services
@@ -39,18 +41,36 @@ class Context:
         if self._services is None:
             try:
                 self._services = open_services()
-            except StoreSettingsError as exc:
+            except StoreSettingsError as exc:  # a malformed URL, a data directory it cannot write in
                 fail(str(exc))
             except PersistenceError as exc:  # PostgreSQL down, refused, or a wrong password
                 fail(f"de gebeurtenissenopslag is niet bereikbaar: {exc}")
+            self._services.runner.on_heal = lambda problem: click.echo(
+                f"Het leesmodel is beschadigd ({problem}); het wordt opnieuw opgebouwd uit de gebeurtenissen.",
+                err=True)
         return self._services
 
     def close(self) -> None:
         """Close the stores if they were opened (before a server forks its workers)."""
         if self._services is not None:
-            self._services.db.close()
-            self._services.app.close()
+            self._services.close()
             self._services = None
+
+
+class TrackerGroup(click.Group):
+    """The command group: a read model found damaged while a command runs is rebuilt, and said so."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            opened = ctx.find_object(Context)
+            if not is_damage(exc) or opened is None or opened._services is None:
+                raise
+            opened._services.runner.heal(str(exc), found_in_use=True)
+            fail("het leesmodel bleek beschadigd en is opnieuw opgebouwd uit de gebeurtenissen; wat was "
+                 "vastgelegd is bewaard. Kijk met `tracker history` na of uw wijziging erin staat voordat u "
+                 "de opdracht herhaalt.")
 
 
 def services() -> Services:

@@ -6,10 +6,10 @@ import click
 
 from cli import (baseline, calendar, figures, interventions, meeting, milestones, normering, plans, public, reminders,
                  reports, serve, store, users)
-from cli.context import Context
+from cli.context import Context, TrackerGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Volg de uitvoering van een uitvoeringsagenda (gegevens in $TRACKER_DATA_DIR, standaard ./data)."""

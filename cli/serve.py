@@ -66,6 +66,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         check_shared_store()
     except (ValueError, SecretKeyMissing) as exc:
         fail(str(exc))
+    services()  # a data directory it cannot write in is said here, once, not by every worker
     # Each worker opens its own stores: no connection of this process may cross the fork.
     ctx.find_object(Context).close()
     try:

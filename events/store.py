@@ -58,6 +58,10 @@ class StoreSettingsError(ValueError):
     """Event-store settings that cannot be used (a malformed database URL)."""
 
 
+class DataDirectoryError(StoreSettingsError):
+    """A data directory the stores cannot be kept in (it cannot be made, or written)."""
+
+
 class DateAsISO(Transcoding):
     """Store a date as its ISO string."""
 

@@ -3,40 +3,42 @@
 Rows and the tracked position are written in one transaction per batch, so a crash anywhere
 leaves the read model at a consistent position and the next run resumes from there. A process
 has one runner: it writes through its own connection, one batch at a time, and every thread
-reads through a connection of its own.
+reads through a connection of its own. A runner that owns the read model's file rebuilds it
+beside the old one and swaps it in (projections/readmodel_file.py), and heals a damaged one so.
+Catching up, rebuilding and healing share the runner's lock and connections: one class, one module.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from uuid import UUID
 
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, Mapper
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
-from events.store import make_mapper
+from events.store import make_mapper, private_file
 from projections import (calendar_feeds, finance, indicators, meetings, normering, outbox, plans, public_site,
                          publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
-from projections.schema import SCHEMA_VERSION, create_indexes, create_tables, drop_tables
+from projections.log import log_reader
+from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
+from projections.readmodel_file import rebuilding
+from projections.schema import SCHEMA_VERSION, TRACKING_NAME, create_indexes, create_tables, drop_tables
 
 READ_MODEL_FILENAME = "readmodel.sqlite"
-TRACKING_NAME = "readmodel"
 # The smaller read models write per event; they run before the core projection
 # (interventions, milestones, history), whose rows are written at the end of each batch.
 READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications, users, public_site, meetings,
                normering)
-# One stored event as the handlers see it: notification id, originator id (hex), version,
-# topic, stored state (JSON).
-Record = tuple[int, str, int, str, bytes]
+REBUILD_BATCH = 20_000
+log = logging.getLogger("tracker.readmodel")
 
 
 def open_read_model(path: Path | str, shared: bool = False) -> sqlite_utils.Database:
@@ -59,76 +61,159 @@ class ProjectionRunner:
 
     def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database | None = None, *,
                  path: Path | str | None = None, mapper: Mapper | None = None,
-                 extra: Iterable[HandlerTable] = (), batch_size: int = 500):
-        """Write through ``db``, or through a connection of the runner's own to the file at ``path``."""
+                 extra: Iterable[HandlerTable] = (), batch_size: int = 500, indexes: bool = True):
+        """Write through ``db``, or own the read model's file at ``path`` (opened on first use).
+
+        ``indexes``: make the secondary indexes with new tables (a rebuild adds them after loading).
+        """
         if db is None and path is None:
             raise TypeError("ProjectionRunner needs the read model's connection or its path")
         self.recorder = recorder
         self.path = Path(path) if path is not None else None
         self.mapper = mapper or make_mapper()  # for those who need event objects (exports)
         self.batch_size = batch_size
-        self._lock = threading.Lock()
+        self._extra = tuple(extra)
+        self._lock = threading.RLock()
         self._local = threading.local()
         self.core = CoreProjection()
-        self.routes = Routes([*(model.HANDLERS for model in READ_MODELS), self.core.handlers, *extra])
-        self._select = _direct_select(recorder)
-        self.db = db if db is not None else self._open_own()
+        self.routes = Routes([*(model.HANDLERS for model in READ_MODELS), self.core.handlers, *self._extra])
+        self._select = log_reader(recorder)
+        self._db, self._opened = db, None
         self._flushed_at: int | None = None
         self._indexed = False
-        self._prepare()
+        # How a damaged read model is healed: now (the command line), or in a thread of its own
+        # while the caller is told to wait (the web app answers 503 meanwhile).
+        self.heal_in_background = False
+        self.on_heal: Callable[[str], None] = lambda problem: log.warning(
+            "het leesmodel wordt opnieuw opgebouwd uit de gebeurtenissen: %s", problem)
+        self._healer: threading.Thread | None = None
+        if db is not None:
+            self._prepare(indexes)
+            self._indexed = not indexes
 
-    def _open_own(self) -> sqlite_utils.Database:
+    # --- connections ---------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """Return the runner's own connection (reopened after a rebuild, healed when damaged)."""
+        if self.path is None:
+            return self._db
+        with self._lock:
+            if self._db is None or self._opened != (os.getpid(), identity(self.path)):
+                self._open_own()
+            return self._db
+
+    def _open_own(self) -> None:
+        self._close_own()
+        problem = self.problem()
+        if problem:
+            self.heal(problem)  # rebuilt now (and opened), or ReadModelRebuilding is raised
+        elif self._db is None:
+            self._connect_own()
+
+    def _connect_own(self) -> None:
         assert self.path is not None
-        self._opened = (os.getpid(), _identity(self.path))
-        return open_read_model(self.path, shared=True)
-
-    def _follow_file(self) -> None:
-        """Reopen the runner's connection when the file was replaced (a rebuild elsewhere) or in a new process."""
-        if self.path is None or self._opened == (os.getpid(), _identity(self.path)):
-            return
-        if self._opened[0] == os.getpid():
-            self.db.close()
-        self.db = self._open_own()
+        private_file(self.path)
+        self._opened = (os.getpid(), identity(self.path))
+        self._db = open_read_model(self.path, shared=True)
         self.core.reset()
-        self._flushed_at = None
-        self._indexed = False
+        self._flushed_at, self._indexed = None, False
         self._prepare()
+
+    def _close_own(self) -> None:
+        # A connection inherited from the parent process is left alone (it is the parent's).
+        if self._db is not None and self._opened and self._opened[0] == os.getpid():
+            self._db.close()
+        self._db = None
 
     def connection(self) -> sqlite_utils.Database:
         """Return this thread's connection to the read model (the runner's own when it was given one)."""
         if self.path is None:
-            return self.db
-        local, opened = self._local, (os.getpid(), _identity(self.path))
+            return self._db
+        if self.rebuilding:
+            raise ReadModelRebuilding()
+        local, opened = self._local, (os.getpid(), identity(self.path))
         if getattr(local, "opened", None) != opened:
             if getattr(local, "opened", (None,))[0] == opened[0]:
                 local.db.close()
-            local.db, local.opened = open_read_model(self.path), opened
+            self.db  # noqa: B018  (opens, and heals a damaged file, before a thread reads it)
+            local.db, local.opened = open_read_model(self.path), (os.getpid(), identity(self.path))
         return local.db
 
     def close(self) -> None:
         """Close the runner's connection and this thread's."""
-        if self.path is not None and getattr(self._local, "opened", (None,))[0] == os.getpid():
+        if self.path is None:
+            self._db.close()
+            return
+        if getattr(self._local, "opened", (None,))[0] == os.getpid():
             self._local.db.close()
             del self._local.opened
-        self.db.close()
+        with self._lock:
+            self._close_own()
 
     def _prepare(self, indexes: bool = True) -> None:
-        tracking = self.db["tracking"]
-        if tracking.exists():
-            rows = list(self.db.query("SELECT schema FROM tracking WHERE name = ?", [TRACKING_NAME]))
+        db = self._db
+        if db["tracking"].exists():
+            rows = list(db.query("SELECT schema FROM tracking WHERE name = ?", [TRACKING_NAME]))
             if rows and rows[0]["schema"] == SCHEMA_VERSION:
                 return
-        with self.db.atomic():
-            drop_tables(self.db)
-            create_tables(self.db, indexes=indexes)
-            self.db["tracking"].insert({"name": TRACKING_NAME, "position": 0, "schema": SCHEMA_VERSION})
+        with db.atomic():
+            drop_tables(db)
+            create_tables(db, indexes=indexes)
+            db["tracking"].insert({"name": TRACKING_NAME, "position": 0, "schema": SCHEMA_VERSION})
 
-    def _ensure_indexes(self) -> None:
-        # A rebuild adds the indexes after loading; one that was interrupted left none.
-        if self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                           "AND name LIKE 'idx_%'").fetchone()[0] == 0:
-            with self.db.atomic():
-                create_indexes(self.db)
+    # --- damage and healing ----------------------------------------------------------------
+
+    @property
+    def rebuilding(self) -> bool:
+        """Tell whether a rebuild in the background is under way (readers wait for it)."""
+        return self._healer is not None and self._healer.is_alive()
+
+    def problem(self) -> str | None:
+        """Return why the read model's file needs a rebuild (damage, an older schema), in Dutch; or None."""
+        assert self.path is not None
+        return needs_rebuild(self.path)
+
+    def heal(self, problem: str, *, found_in_use: bool = False) -> None:
+        """Rebuild a damaged read model from the events: now, or in the background (then raise).
+
+        ``found_in_use``: a query met the damage, so rebuild even where the quick checks see none.
+        """
+        if not self.heal_in_background:
+            self.on_heal(problem)
+            self._rebuild_if_needed(found_in_use)
+            if self._db is None:
+                self._connect_own()
+            return
+        with self._lock:
+            if not self.rebuilding:
+                self.on_heal(problem)
+                self._healer = threading.Thread(target=self._heal_quietly, args=(found_in_use,),
+                                                name="leesmodel-herstel", daemon=True)
+                self._healer.start()
+        raise ReadModelRebuilding()
+
+    def _heal_quietly(self, found_in_use: bool) -> None:
+        try:
+            self._rebuild_if_needed(found_in_use)
+        except Exception:  # the next request that finds it damaged tries again
+            log.exception("het leesmodel kon niet opnieuw worden opgebouwd")
+
+    def _rebuild_if_needed(self, found_in_use: bool = False) -> None:
+        assert self.path is not None
+        seen = identity(self.path)
+        with rebuilding(self.path):
+            # Another process may have rebuilt it while this one waited for the lock.
+            if self.problem() or (found_in_use and identity(self.path) == seen):
+                self._rebuild_locked(REBUILD_BATCH)
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> None:
+        """Wait until a rebuild in the background has finished."""
+        healer = self._healer
+        if healer is not None:
+            healer.join(timeout)
+
+    # --- catching up -----------------------------------------------------------------------
 
     @property
     def position(self) -> int:
@@ -145,28 +230,28 @@ class ProjectionRunner:
             return 0  # nothing new: no write lock, nothing written (every page request asks)
         while max_batches is None or batches < max_batches:
             with self._lock:
-                self._follow_file()
+                db = self.db
                 if not self._indexed:
-                    self._ensure_indexes()
+                    _ensure_indexes(db)
                     self._indexed = True
-                count = self._apply_batch(until)
+                count = self._apply_batch(db, until)
             if not count:
                 break
             applied += count
             batches += 1
         return applied
 
-    def _apply_batch(self, until: int | None = None) -> int:
+    def _apply_batch(self, db: sqlite_utils.Database, until: int | None = None) -> int:
         # BEGIN IMMEDIATE takes the write lock before the position is read, so two processes
         # catching up at once never apply the same batch twice.
-        conn = self.db.conn
+        conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            position = _tracked(self.db)
+            position = _tracked(db)
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
-            records = self._records(position, until)
-            db, core, routes, loads = self.db, self.core, self.routes, json.loads
+            records = self._select(position, self.batch_size, until)
+            core, routes, loads = self.core, self.routes, json.loads
             core.begin(db)
             for seq, oid, version, topic, state in records:
                 handlers, versioned = routes(topic)
@@ -186,33 +271,61 @@ class ProjectionRunner:
         self._flushed_at = records[-1][0] if records else position
         return len(records)
 
-    def _records(self, position: int, until: int | None) -> Sequence[Record]:
-        """Return the next batch of stored events after ``position`` (up to ``until``)."""
-        if self._select is not None:
-            return self._select(position, self.batch_size, until)
-        notifications = self.recorder.select_notifications(
-            start=position, limit=self.batch_size, stop=until, inclusive_of_start=False)
-        return [(n.id, n.originator_id.hex if isinstance(n.originator_id, UUID) else n.originator_id,
-                 n.originator_version, n.topic, n.state) for n in notifications]
+    # --- rebuilding ------------------------------------------------------------------------
 
-    def rebuild(self, batch_size: int = 5000) -> int:
-        """Drop the read model and apply every event from the start, in large batches."""
-        with self.db.atomic():
-            drop_tables(self.db)
+    def rebuild(self, batch_size: int = REBUILD_BATCH) -> int:
+        """Apply every event from the start into a new file and put it in place; return how many.
+
+        A rebuild that was killed is resumed from its file. A runner given a connection instead of
+        a file rebuilds in place.
+        """
+        if self.path is None:
+            return self._rebuild_in_place(batch_size)
+        with rebuilding(self.path):
+            return self._rebuild_locked(batch_size)
+
+    def _rebuild_locked(self, batch_size: int) -> int:
+        assert self.path is not None
+        built = build_path(self.path)
+        if damage(built):
+            for suffix in ("", "-journal"):
+                built.with_name(built.name + suffix).unlink(missing_ok=True)
+        private_file(built)
+        db = sqlite_utils.Database(sqlite3.connect(str(built)))
+        # The file is nobody's read model yet: no fsyncs. The rollback journal keeps it whole
+        # when the rebuild is killed, so the next one resumes from its last batch.
+        for pragma in ("journal_mode=DELETE", "synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY"):
+            db.conn.execute(f"PRAGMA {pragma}")
+        builder = ProjectionRunner(self.recorder, db, mapper=self.mapper, extra=self._extra, batch_size=batch_size,
+                                   indexes=False)  # resumes a file a killed rebuild left
+        try:
+            count = builder.catch_up()
+            with db.atomic():
+                create_indexes(db)
+            db.conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
+        with self._lock:
+            publish(self.path, built)
+            self._close_own()
+            self._connect_own()
+        return count
+
+    def _rebuild_in_place(self, batch_size: int) -> int:
+        db = self._db
+        with db.atomic():
+            drop_tables(db)
         self.core.reset()
         self._flushed_at = None
         self._prepare(indexes=False)
         self._indexed = True  # added below, after loading
         batch_size, self.batch_size = self.batch_size, batch_size
-        # The read model is disposable: while it is loaded from zero, skip the fsyncs.
-        self.db.conn.execute("PRAGMA synchronous=OFF")
         try:
             count = self.catch_up()
         finally:
             self.batch_size = batch_size
-            self.db.conn.execute("PRAGMA synchronous=NORMAL")
-        with self.db.atomic():
-            create_indexes(self.db)
+        with db.atomic():
+            create_indexes(db)
         return count
 
 
@@ -220,34 +333,8 @@ def _tracked(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()[0]
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """Tell files apart: a rebuild puts a new file in the read model's place."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_dev, stat.st_ino
-
-
-def _direct_select(recorder: ApplicationRecorder):
-    """Return a reader of eventsourcing's SQLite table by plain SQL, or None for other stores.
-
-    The library's own path builds a ``Notification`` and a ``UUID`` per row; the handlers
-    need neither (the table keeps originator ids as hex already).
-    """
-    if not isinstance(recorder, SQLiteApplicationRecorder):
-        return None
-    table = recorder.events_table_name
-    sql = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
-           "WHERE rowid > ? ORDER BY rowid LIMIT ?")
-    sql_until = (f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
-                 "WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?")
-
-    def select(position: int, limit: int, until: int | None) -> Sequence[Record]:
-        with recorder.datastore.transaction(commit=False) as c:
-            if until is None:
-                c.execute(sql, (position, limit))
-            else:
-                c.execute(sql_until, (position, until, limit))
-            return c.fetchall()
-    return select
+def _ensure_indexes(db: sqlite_utils.Database) -> None:
+    # A rebuild adds the indexes after loading; one that was interrupted left none.
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'").fetchone()[0] == 0:
+        with db.atomic():
+            create_indexes(db)

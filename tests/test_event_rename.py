@@ -16,6 +16,10 @@ from tests.report_seed import PLAN, seed_report_scenario
 from tracker.reminders import ReminderClaim
 
 REPO = Path(__file__).resolve().parents[1]
+FILLED = ("plans", "intervention_versions", "intervention_details", "milestone_versions", "history", "reminders",
+          "reminder_events", "calendar_feeds", "indicator_values", "finance_figures", "meetings",
+          "meeting_decisions", "published_reports", "report_texts", "report_signatures", "public_sites", "users",
+          "tracking")
 
 # In a fresh process: every event class gets a renamed subclass, registered for the old topic,
 # and the read model is rebuilt from the stored events into a new file.
@@ -78,6 +82,13 @@ def record_everything(services) -> None:
     app.claim_reminders([claim], message_id="<m1@tracker>", at=datetime(2026, 9, 1, 7), by="scheduler")
     app.record_reminders([claim.key], outcome="sent", message_id="<m1@tracker>", at=datetime(2026, 9, 1, 7, 1),
                          by="scheduler")
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 5, 11), attendees=["Stijn Stuur"],
+                           at=datetime(2026, 5, 11, 14), by="stuurgroep")
+    app.set_meeting_attendees(PLAN, key, ["Stijn Stuur", "Bea Beheer"], at=datetime(2026, 5, 11, 14, 5),
+                              by="stuurgroep")
+    app.decide(PLAN, key, "3.A1", decision="Doorgaan met de commissie", at=datetime(2026, 5, 11, 15), by="stuurgroep")
+    app.close_meeting(PLAN, key, at=datetime(2026, 5, 11, 16), by="stuurgroep")
+    app.set_public_site(PLAN, public=True, reason="Openbaar voor de raad", at=datetime(2026, 6, 1, 9), by="beheer")
     app.write_report_text(PLAN, period="2026-H1", section="inleiding", text="Een goed halfjaar.",
                           at=datetime(2026, 7, 16, 9), by="beheer")
     app.set_report_signature(PLAN, college="burgemeester en wethouders van Nijmegen",
@@ -92,7 +103,8 @@ def record_everything(services) -> None:
 def test_renamed_event_classes_rebuild_the_same_read_model(services, data_dir: Path, tmp_path: Path) -> None:
     record_everything(services)
     original = json.loads(json.dumps(read_model_rows(services.db)))
-    assert all(original[name] for name in TABLES), [n for n in TABLES if not original[n]]
+    # Every table this scenario fills is filled (a table added later is compared all the same).
+    assert [name for name in FILLED if not original[name]] == []
 
     done = subprocess.run([sys.executable, "-c", RENAMED_REBUILD, str(data_dir), str(tmp_path / "rm.sqlite")],
                           cwd=REPO, capture_output=True, text=True, check=True)

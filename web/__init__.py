@@ -14,6 +14,7 @@ from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_d
 from tracker.clock import moment_of_change
 from web.auth import init_auth, public
 from web.htmx import init_htmx
+from web.readmodel import init_read_model
 from web.serving import ServerSettings, TrustedProxy, trusted_proxies
 from web.services import Services, open_services
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = TrustedProxy(app.wsgi_app, trusted_proxies(app.config.get("TRUSTED_PROXY")))  # type: ignore[method-assign]
     services = open_services(app.config["DATA_DIR"], database_url=app.config.get("DATABASE_URL") or None)
     app.extensions["tracker"] = services
+    init_read_model(app, services)
     init_htmx(app)
     init_auth(app, services.data_dir, shared_store=services.shared_store)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from events.store import DATABASE_URL_ENV, EVENTS_FILENAME, event_store_env, private_dir, private_file
+from events.store import DATABASE_URL_ENV, EVENTS_FILENAME, DataDirectoryError, event_store_env, private_dir
+from events.store import private_file
 from plans import DEFAULT_PLAN  # noqa: F401  (the command line's default plan)
 from projections.runner import READ_MODEL_FILENAME, ProjectionRunner
 from tracker.application import TrackerApp
@@ -81,12 +82,20 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
                   database_url: str | None = None) -> Services:
     """Open (and create) the stores: the read model in a data directory, the events there or at a URL."""
     data_dir = Path(data_dir) if data_dir is not None else data_dir_from_env()
-    # The stores hold names, e-mail addresses and password hashes: for the owner only.
-    private_dir(data_dir)
     url = database_url or (database_url_from_env() if env is None else env.get(DATABASE_URL_ENV))
-    if not url:
-        private_file(data_dir / EVENTS_FILENAME)
-    private_file(data_dir / READ_MODEL_FILENAME)
+    stores = ([] if url else [data_dir / EVENTS_FILENAME]) + [data_dir / READ_MODEL_FILENAME]
+    try:
+        # The stores hold names, e-mail addresses and password hashes: for the owner only.
+        private_dir(data_dir)
+        for store in stores:
+            private_file(store)
+    except OSError as exc:
+        raise DataDirectoryError(f"de gegevensmap {data_dir} kan niet worden aangemaakt of beschreven "
+                                 f"({exc.strerror})") from None
+    # SQLite needs to write its journals beside the stores, also to only read them.
+    if not os.access(data_dir, os.W_OK) or not all(os.access(s, os.W_OK) for s in stores):
+        raise DataDirectoryError(f"de gegevensmap {data_dir} is alleen-lezen: geef het programma schrijfrechten "
+                                 "of kies met TRACKER_DATA_DIR een andere map")
     app = open_event_store({**store_env(data_dir, environ=env, database_url=url), **(env or {})})
     runner = ProjectionRunner(app.recorder, path=data_dir / READ_MODEL_FILENAME)
     return Services(data_dir, app, runner, database_url=url)

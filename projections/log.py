@@ -1,0 +1,45 @@
+"""Read the event store's notification log as plain records, as the read models' handlers take them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+# One stored event: notification id, originator id (hex), originator version, topic, state (JSON).
+Record = tuple[int, str, int, str, bytes]
+Select = Callable[[int, int, "int | None"], Sequence[Record]]
+
+
+def log_reader(recorder: ApplicationRecorder) -> Select:
+    """Return ``select(after, limit, until)``: the next stored events after notification ``after``.
+
+    On eventsourcing's SQLite store a plain SQL query of its table: the library's own path builds
+    a ``Notification`` and a ``UUID`` per row, and the handlers need neither (the table keeps
+    originator ids as hex already). Other stores go through ``select_notifications``.
+    """
+    if not isinstance(recorder, SQLiteApplicationRecorder):
+        return _notifications(recorder)
+    table = recorder.events_table_name
+    columns = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table}"
+    sql = f"{columns} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    sql_until = f"{columns} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?"
+
+    def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
+        with recorder.datastore.transaction(commit=False) as c:
+            if until is None:
+                c.execute(sql, (after, limit))
+            else:
+                c.execute(sql_until, (after, until, limit))
+            return c.fetchall()
+    return select
+
+
+def _notifications(recorder: ApplicationRecorder) -> Select:
+    def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
+        notifications = recorder.select_notifications(start=after, limit=limit, stop=until, inclusive_of_start=False)
+        return [(n.id, n.originator_id.hex if isinstance(n.originator_id, UUID) else n.originator_id,
+                 n.originator_version, n.topic, n.state) for n in notifications]
+    return select

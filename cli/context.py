@@ -23,7 +23,10 @@ from web.services import Services, open_services
 today_option = click.option("--today", "today", metavar="DATE",
                             help="De datum (en tijd) van vandaag; standaard: nu.")
 as_of_option = click.option("--as-of", "as_of", metavar="DATE",
-                            help="Toon de stand aan het eind van deze dag; standaard: vandaag.")
+                            help="Stand per deze dag: wat er aan het eind ervan gebeurd was, zoals nu bekend; "
+                                 "standaard: vandaag.")
+known_on_option = click.option("--as-known-on", "known_on", metavar="DATE",
+                               help="Zoals het volgsysteem het wist aan het eind van deze dag; standaard: zoals nu bekend.")
 by_option = click.option("--by", "by", default=None, help="Wie de wijziging doet (standaard $TRACKER_USER).")
 plan_option = click.option("--plan", "plan_id", default=None,
                            help="Plan-id (nodig als een code in meerdere plannen voorkomt).")
@@ -110,6 +113,11 @@ def moment(value: str | None) -> datetime:
 def day(value: str | None) -> date:
     """Return the day of --today or --as-of (default: today)."""
     return moment(value).date()
+
+
+def known_day(value: str | None) -> date | None:
+    """Return the day of --as-known-on, or None: as known now."""
+    return day(value) if value else None
 
 
 def login() -> str:

@@ -13,6 +13,8 @@ from cli.context import (
     day,
     fail,
     json_option,
+    known_day,
+    known_on_option,
     moment,
     plan_of_code,
     plan_option,
@@ -33,12 +35,14 @@ from web.services import Services
 @click.command()
 @plan_option
 @as_of_option
+@known_on_option
 @json_option
-def interventions(plan_id: str | None, as_of: str | None, as_json: bool) -> None:
+def interventions(plan_id: str | None, as_of: str | None, known_on: str | None, as_json: bool) -> None:
     """Toon de interventies met hun tijdpad."""
     svc = services()
     svc.catch_up()
-    rows = [intervention_json(iv) for iv in interventions_as_of(svc.db, day(as_of), plan_id=plan_id)]
+    rows = [intervention_json(iv) for iv in interventions_as_of(svc.db, day(as_of), plan_id=plan_id,
+                                                                known_on=known_day(known_on))]
     if as_json:
         print_json(rows)
         return
@@ -49,12 +53,18 @@ def interventions(plan_id: str | None, as_of: str | None, as_json: bool) -> None
             click.echo(f"           {m['term_text']:12} {m['state']:11} {m['label']}")
 
 
-def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Return the history of an intervention in the shape of docs/cli.md."""
+def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = None,
+                 known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return the history of an intervention in the shape of docs/cli.md.
+
+    With ``as_of``: what had happened by then; with ``known_on``: what was recorded by then.
+    """
     rows = intervention_history(svc.db, plan_id, code)
     if as_of is not None:
-        rows = [r for r in rows if r["at"][:10] <= as_of.isoformat()]
-    return [{"seq": r["seq"], "at": r["at"], "by": r["by"], "event": r["event"],
+        rows = [r for r in rows if r["valid"][:10] <= as_of.isoformat()]
+    if known_on is not None:
+        rows = [r for r in rows if r["at"][:10] <= known_on.isoformat()]
+    return [{"seq": r["seq"], "at": r["at"], "valid": r["valid"], "by": r["by"], "event": r["event"],
              "milestone": r["milestone_id"], "description": r["description"], "data": r["data"]}
             for r in rows]
 
@@ -63,21 +73,24 @@ def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = No
 @click.argument("code")
 @plan_option
 @as_of_option
+@known_on_option
 @json_option
-def show(code: str, plan_id: str | None, as_of: str | None, as_json: bool) -> None:
+def show(code: str, plan_id: str | None, as_of: str | None, known_on: str | None, as_json: bool) -> None:
     """Toon één interventie, met haar geschiedenis."""
     svc = services()
     plan_id = plan_of_code(svc, code, plan_id)
-    found = interventions_as_of(svc.db, day(as_of), plan_id=plan_id, code=code, include_dropped=True)
+    found = interventions_as_of(svc.db, day(as_of), plan_id=plan_id, code=code, include_dropped=True,
+                                known_on=known_day(known_on))
     if not found:
-        fail(f"interventie '{code}' bestond op {day(as_of):%d-%m-%Y} nog niet")
+        fail(f"interventie '{code}' bestond op {day(as_of):%d-%m-%Y} nog niet"
+             + (f" (zoals bekend op {known_day(known_on):%d-%m-%Y})" if known_on else ""))
     iv = found[0]
     data = intervention_json(iv)
     data["details"] = iv["details"]
     if data["last_review"]:
         found_meeting = discussed(svc.db, plan_id, code, data["last_review"]["date"])
         data["last_review"]["meeting"] = found_meeting["key"] if found_meeting else None
-    data["history"] = history_json(svc, plan_id, code, day(as_of))
+    data["history"] = history_json(svc, plan_id, code, day(as_of), known_day(known_on))
     if as_json:
         print_json(data)
         return
@@ -147,15 +160,16 @@ def note(code: str, text: str, plan_id: str | None, today: str | None, by: str |
 @click.option("--oorzaak", default="")
 @click.option("--gevolg", default="")
 @click.option("--bijsturing", default="")
+@click.option("--date", "per", default=None, help="Het stoplicht geldt per deze dag (standaard: vandaag).")
 @plan_option
 @today_option
 @by_option
-def status(code: str, colour: str, oorzaak: str, gevolg: str, bijsturing: str, plan_id: str | None,
-           today: str | None, by: str | None) -> None:
+def status(code: str, colour: str, oorzaak: str, gevolg: str, bijsturing: str, per: str | None,
+           plan_id: str | None, today: str | None, by: str | None) -> None:
     """Zet het stoplicht (oranje en rood vragen oorzaak, gevolg en bijsturing)."""
     on_intervention(code, plan_id, lambda app, plan: app.set_stoplicht(
         plan, code, colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
-        at=moment(today), by=user(by)))
+        valid_on=known_day(per), at=moment(today), by=user(by)))
 
 
 @click.command()

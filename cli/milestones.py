@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.context import by_option, day, moment, plan_option, today_option, user
+from cli.context import by_option, day, known_day, moment, plan_option, today_option, user
 from cli.interventions import on_intervention
 from tracker.intervention import KINDS
 
@@ -36,28 +36,31 @@ def complete(code: str, milestone_id: str, realised: str | None, note: str, plan
 @click.argument("milestone_id")
 @click.option("--due", required=True, help="Nieuwe termijn, bijvoorbeeld 'Q2 2026' of 2026-05-01.")
 @click.option("--reason", required=True, help="Reden van het verschuiven (verplicht).")
+@click.option("--date", "decided", default=None, help="De dag waarop het besloten is (standaard: vandaag).")
 @plan_option
 @today_option
 @by_option
-def reschedule(code: str, milestone_id: str, due: str, reason: str, plan_id: str | None,
+def reschedule(code: str, milestone_id: str, due: str, reason: str, decided: str | None, plan_id: str | None,
                today: str | None, by: str | None) -> None:
     """Verschuif een mijlpaal naar een nieuwe termijn."""
     on_intervention(code, plan_id, lambda app, plan: app.reschedule_milestone(
-        plan, code, milestone_id, due=due, reason=reason, at=moment(today), by=user(by)))
+        plan, code, milestone_id, due=due, reason=reason, valid_on=known_day(decided), at=moment(today),
+        by=user(by)))
 
 
 @milestone.command("cancel")
 @click.argument("code")
 @click.argument("milestone_id")
 @click.option("--reason", required=True, help="Reden van het laten vervallen (verplicht).")
+@click.option("--date", "decided", default=None, help="De dag waarop het besloten is (standaard: vandaag).")
 @plan_option
 @today_option
 @by_option
-def cancel(code: str, milestone_id: str, reason: str, plan_id: str | None, today: str | None,
-           by: str | None) -> None:
+def cancel(code: str, milestone_id: str, reason: str, decided: str | None, plan_id: str | None,
+           today: str | None, by: str | None) -> None:
     """Laat een mijlpaal vervallen."""
     on_intervention(code, plan_id, lambda app, plan: app.cancel_milestone(
-        plan, code, milestone_id, reason=reason, at=moment(today), by=user(by)))
+        plan, code, milestone_id, reason=reason, valid_on=known_day(decided), at=moment(today), by=user(by)))
 
 
 @milestone.command("add")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.context import by_option, day, fail, json_option, moment, plan_or_only, print_json, services, today_option, user
+from cli.context import (by_option, day, fail, json_option, known_day, known_on_option, moment, plan_or_only,
+                         print_json, services, today_option, user)
 from projections.publications import latest_published, published_reports
 from projections.report import HalfYear, ReportError
 from tracker.errors import TrackerError
@@ -31,11 +32,12 @@ def half_year(text: str) -> HalfYear:
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="html", show_default=True)
 @click.option("-o", "--output", required=True, help="Bestand om naar te schrijven ('-': standaarduitvoer).")
 @click.option("--as-of", "as_of", metavar="DATE", help="Peildatum; standaard: vandaag (--today).")
+@known_on_option
 @click.option("--published", is_flag=True, help="Maak de laatst vastgestelde rapportage van de periode opnieuw.")
 @click.option("--number", type=int, default=None, help="Maak vastgestelde rapportage nr. N opnieuw.")
 @today_option
 def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of: str | None,
-           published: bool, number: int | None, today: str | None) -> None:
+           known_on: str | None, published: bool, number: int | None, today: str | None) -> None:
     """Maak de raadsrapportage van een halfjaar: een concept, of een vastgestelde opnieuw."""
     from web.reports import render_report
     from web.reports.build import concept, published as frozen
@@ -55,7 +57,8 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
         else:
             if not period:
                 fail("geef --period op, bijvoorbeeld 2026-H1")
-            data, meta = concept(svc.db, plan_id, half_year(period), day(as_of or today), day(today))
+            data, meta = concept(svc.db, plan_id, half_year(period), day(as_of or today), day(today),
+                                 known_day(known_on))
     except ReportError as exc:
         fail(str(exc))
     content = render_report(data, meta, fmt)
@@ -73,13 +76,14 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
 @plan_id_option
 @click.option("--period", "period", required=True, help="Het halfjaar: 2026-H1 of 'H1 2026'.")
 @click.option("--as-of", "as_of", metavar="DATE", help="Peildatum; standaard: vandaag (--today).")
+@known_on_option
 @click.option("--new-version", "new_version", is_flag=True,
               help="Stel een rapportage met dezelfde periode en peildatum opnieuw vast, als nieuwe versie.")
 @click.option("--reason", default="", help="De reden van de nieuwe versie (verplicht bij --new-version).")
 @today_option
 @by_option
-def publish_report(plan_id: str | None, period: str, as_of: str | None, new_version: bool, reason: str,
-                   today: str | None, by: str | None) -> None:
+def publish_report(plan_id: str | None, period: str, as_of: str | None, known_on: str | None,
+                   new_version: bool, reason: str, today: str | None, by: str | None) -> None:
     """Stel de rapportage van een halfjaar vast: bevries haar op de huidige stand van de gebeurtenissen."""
     svc = services()
     plan_id = plan_or_only(svc, plan_id)
@@ -88,7 +92,7 @@ def publish_report(plan_id: str | None, period: str, as_of: str | None, new_vers
     try:
         number = svc.app.publish_report(plan_id, period=half.key, as_of=day(as_of or today),
                                         position=position, at=moment(today), by=user(by),
-                                        new_version=new_version, reason=reason)
+                                        new_version=new_version, reason=reason, known_on=known_day(known_on))
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()
@@ -102,7 +106,7 @@ def reports(plan_id: str | None, as_json: bool) -> None:
     """Toon de vastgestelde rapportages."""
     svc = services()
     rows = published_reports(svc.db, plan_or_only(svc, plan_id))
-    data = [{k: r[k] for k in ("number", "period", "as_of", "position", "at", "by", "replaces", "reason")}
+    data = [{k: r[k] for k in ("number", "period", "as_of", "known_on", "position", "at", "by", "replaces", "reason")}
             for r in rows]
     if as_json:
         print_json(data)

@@ -88,20 +88,26 @@ def share_of_year(year: int, period_end: date) -> Decimal:
 class ReportPublished(TrackerEvent):
     """A council report was adopted (vastgesteld): frozen at a position of the event log."""
 
-    class_version = 2
+    class_version = 3
 
     plan_id: str
     number: int        # 1, 2, ... within the plan
     period: str        # "2026-H1"
-    as_of: date
+    as_of: date        # the peildatum: what had happened by the end of that day
     position: int      # the notification id of the last event the report was made from
     replaces: int      # a new version of the report of the same period and peildatum: its number; else 0
     reason: str        # why a new version was adopted ("" for a first one)
+    known_on: date | None  # as the tracker knew it at the end of that day; None: all up to the position
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         # Reports adopted before new versions were explicit replaced nothing.
         state.update(replaces=0, reason="")
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        # Reports adopted before the two times were told apart read as recorded by their peildatum.
+        state["known_on"] = state["as_of"]
 
 
 class ReportTextWritten(TrackerEvent):
@@ -128,3 +134,18 @@ class PublicSiteSet(TrackerEvent):
     public: bool
     fields: list[str]  # values of events.vocabulary.PublicField
     reason: str
+
+
+def adoption_start(facts: dict[str, Any]) -> date | None:
+    """Return the first day a plan holds from, in valid time: the start of its adoption, or None.
+
+    ``adopted`` is an ISO date, or a term read into a mapping with its first day (``start``).
+    """
+    adopted = facts.get("adopted")
+    if isinstance(adopted, dict):
+        adopted = adopted.get("start") or adopted.get("date")
+    if isinstance(adopted, date):
+        return adopted
+    if isinstance(adopted, str) and adopted:
+        return date.fromisoformat(adopted[:10])
+    return None

@@ -71,9 +71,9 @@ def _sort_key(sort: str):
 
 
 def board(db: sqlite_utils.Database, plan_id: str, as_of: date,
-          filters: BoardFilter = BoardFilter()) -> dict[str, Any]:
-    """Return the board's rows, their totals and the options for the filters."""
-    rows = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id)]
+          filters: BoardFilter = BoardFilter(), known_on: date | None = None) -> dict[str, Any]:
+    """Return the board's rows, their totals and the options for the filters (as known now or on ``known_on``)."""
+    rows = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)]
     options = {
         "trekkers": sorted({r["trekker_name"] for r in rows if r["trekker_name"]}),
         "domains": sorted({r["domain"] for r in rows}),
@@ -115,6 +115,7 @@ def group_rows(rows: list[dict[str, Any]], goals: dict[str, dict[str, Any]] | No
 def last_meeting(db: sqlite_utils.Database, plan_id: str) -> date | None:
     """Return the date of the stuurgroep's latest recorded review in a plan, or None."""
     row = db.execute(
-        "SELECT max(last_review_date) FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL",
+        "SELECT max(last_review_date) FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL "
+        "AND recorded_to IS NULL",
         [plan_id]).fetchone()
     return date.fromisoformat(row[0]) if row and row[0] else None

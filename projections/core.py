@@ -1,8 +1,10 @@
 """The core read models: interventions, their description, milestones and history.
 
-One object applies the plan and intervention events (a handler per event class) to versioned
-rows held in memory for the batch and writes them at the batch's end, in the runner's
-transaction.
+One object applies the plan and intervention events (a handler per event class) to rows in
+valid and recorded time (projections/versions.py) held in memory for the batch and writes them
+at the batch's end, in the runner's transaction. Each change holds from when it happened: a
+milestone from the plan's adoption, a completion from its realised date, a reschedule or
+stoplicht from its own day; everything else from when it was recorded.
 """
 
 from __future__ import annotations
@@ -16,9 +18,45 @@ import sqlite_utils
 from events import intervention as ev
 from events import plan
 from projections.dispatch import Handler
-from projections.versions import VersionedTable
+from projections.versions import BitemporalTable, write_log
 
 State = dict[str, Any]
+
+
+def _day(value: Any) -> str | None:
+    """Return a stored date (``{"_type_": ..., "_data_": "2026-03-31"}``) as ISO text, or None."""
+    return value["_data_"] if value else None
+
+
+def _valid(state: State) -> str:
+    """Return the moment a change holds from: the day it happened, or else when it was recorded."""
+    return _day(state.get("valid_on")) or state["at"]["_data_"]
+
+
+def _merge(state: dict[str, Any] | None, op: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Fold one change into an intervention's row or its description."""
+    if op == "create":
+        return dict(payload)
+    if op == "describe":
+        details = {**json.loads(state["details"]), **payload}
+        return {**state, "details": _dumps(details)}
+    return {**state, **payload}
+
+
+def _milestone_fold(state: dict[str, Any] | None, op: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Fold one change into a milestone's row; a reschedule keeps the due it replaced."""
+    if op == "create":
+        return dict(payload)
+    if op == "complete":
+        return {**state, "status": "done", "note": payload["note"] or state["note"], "realised": payload["realised"]}
+    if op == "reschedule":
+        earlier = json.loads(state["earlier_dues"])
+        earlier.append({"due": state["due"], "due_text": state["due_text"] or state.get("when_text") or "zonder termijn",
+                        "reason": payload["reason"], "at": payload["at"], "by": payload["by"]})
+        return {**state, "due": payload["due"], "due_precision": payload["due_precision"],
+                "due_text": payload["due_text"], "reason": payload["reason"],
+                "reschedule_count": state["reschedule_count"] + 1, "earlier_dues": _dumps(earlier)}
+    return {**state, **payload}
 
 
 def _group_key(group_path: list[dict[str, str]]) -> str:
@@ -33,9 +71,9 @@ class CoreProjection:
     """Interventions, descriptions, milestones (all as of any date) and the history."""
 
     def __init__(self) -> None:
-        self.interventions = VersionedTable("intervention_versions", ("intervention_id",))
-        self.details = VersionedTable("intervention_details", ("intervention_id",))
-        self.milestones = VersionedTable("milestone_versions", ("intervention_id", "milestone_id"))
+        self.interventions = BitemporalTable("intervention_versions", ("intervention_id",), _merge)
+        self.details = BitemporalTable("intervention_details", ("intervention_id",), _merge)
+        self.milestones = BitemporalTable("milestone_versions", ("intervention_id", "milestone_id"), _milestone_fold)
         self.tables = (self.interventions, self.details, self.milestones)
         self._history: list[tuple] = []
         self.handlers: dict[type, Handler] = {
@@ -50,21 +88,25 @@ class CoreProjection:
                 "trekker_name": s["name"], "trekker_email": s["email"]}),
             ev.StoplichtSet: self._changes(ev.StoplichtSet, lambda s, at: {
                 "stoplicht": s["colour"], "oorzaak": s["oorzaak"], "gevolg": s["gevolg"],
-                "bijsturing": s["bijsturing"], "stoplicht_at": at}),
+                "bijsturing": s["bijsturing"], "stoplicht_at": _valid(s)}),
             ev.ReviewRecorded: self._changes(ev.ReviewRecorded, lambda s, at: {
-                "last_review_date": s["meeting_date"]["_data_"], "last_review_decision": s["decision"]}),
+                "last_review_date": s["meeting_date"]["_data_"], "last_review_decision": s["decision"]},
+                valid=lambda s: s["meeting_date"]["_data_"]),
             # A note changes no row: the history holds it (and counts it).
             ev.NoteAdded: self._changes(ev.NoteAdded, None),
             # "Nog actueel" changes no row either: its moment in the history restarts the actualiteit.
             ev.UpToDateConfirmed: self._changes(ev.UpToDateConfirmed, None),
             ev.MilestonePlanned: self._milestone_planned,
-            ev.MilestoneRelabelled: self._milestone(ev.MilestoneRelabelled, lambda s, ms, at: {"label": s["label"]}),
-            ev.MilestoneCompleted: self._milestone(ev.MilestoneCompleted, lambda s, ms, at: {
-                "status": "done", "note": s["note"] or ms["note"],
-                "realised": s["realised"]["_data_"] if s["realised"] else None}),
-            ev.MilestoneCancelled: self._milestone(ev.MilestoneCancelled, lambda s, ms, at: {
+            ev.MilestoneRelabelled: self._milestone(ev.MilestoneRelabelled, "set", lambda s: {"label": s["label"]},
+                                                    valid=lambda s: s["at"]["_data_"]),
+            # Done on its realised day; a line the plan marks as done (no date) since the milestone began.
+            ev.MilestoneCompleted: self._milestone(ev.MilestoneCompleted, "complete", lambda s: {
+                "note": s["note"], "realised": _day(s["realised"])}, valid=lambda s: _day(s["realised"]) or ""),
+            ev.MilestoneCancelled: self._milestone(ev.MilestoneCancelled, "set", lambda s: {
                 "status": "cancelled", "reason": s["reason"]}),
-            ev.MilestoneRescheduled: self._milestone(ev.MilestoneRescheduled, _rescheduled),
+            ev.MilestoneRescheduled: self._milestone(ev.MilestoneRescheduled, "reschedule", lambda s: {
+                "due": _day(s["due"]), "due_precision": s["due_precision"], "due_text": s["due_text"],
+                "reason": s["reason"], "at": s["at"]["_data_"], "by": s["by"]}),
         }
 
     def reset(self) -> None:
@@ -80,17 +122,19 @@ class CoreProjection:
     def flush(self, db: sqlite_utils.Database) -> None:
         for table in self.tables:
             table.flush(db)
+        write_log(db, *(table.take_log() for table in self.tables))
         if self._history:
             db.conn.executemany(
-                "INSERT OR IGNORE INTO history (seq, intervention_id, plan_id, code, version, at, by, "
+                "INSERT OR IGNORE INTO history (seq, intervention_id, plan_id, code, version, at, valid, by, "
                 "event, milestone_id, milestone_label, old_due_text, state) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._history)
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", self._history)
             self._history.clear()
 
     def _record(self, cls: type, seq: int, iid: str | None, version: int, state: State, plan_id: str | None,
                 code: str | None, label: str | None = None, old_due_text: str | None = None,
-                stored: State | None = None) -> None:
-        self._history.append((seq, iid, plan_id, code, version, state["at"]["_data_"], state["by"],
+                stored: State | None = None, valid: str | None = None) -> None:
+        at = state["at"]["_data_"]
+        self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],
                               cls.__name__, state.get("milestone_id"), label, old_due_text,
                               _dumps(state if stored is None else stored)))
 
@@ -100,22 +144,26 @@ class CoreProjection:
             if plan_id is None:
                 row = db.conn.execute("SELECT plan_id FROM plans WHERE aggregate_id = ?", [oid]).fetchone()
                 plan_id = row[0] if row else None
-            # The plan's facts are in the plans table; the history keeps what changed.
+            # The plan's facts are in the plans table; the history keeps what changed. A plan
+            # loaded after its adoption holds from its adoption.
             summary = {"source_name": state["source_name"], "summary": state.get("summary", [])}
-            self._record(cls, seq, None, version, state, plan_id, None, stored=summary)
+            adopted = plan.adoption_start(state.get("facts") or {}) if cls is plan.PlanImported else None
+            at = state["at"]["_data_"]
+            self._record(cls, seq, None, version, state, plan_id, None, stored=summary,
+                         valid=min(adopted.isoformat(), at) if adopted else at)
         return handle
 
     def _intervention_added(self, db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:
-        at = state["at"]["_data_"]
+        at, valid = state["at"]["_data_"], _valid(state)
         key = (iid,)
-        self.interventions.insert_first(db, key, {
+        self.interventions.record(db, key, valid=valid, recorded=at, seq=seq, op="create", payload={
             "intervention_id": iid, "plan_id": state["plan_id"], "code": state["code"],
             "title": state["title"], "group_path": _dumps(state["group_path"]),
             "group_key": _group_key(state["group_path"]), "domain": state["domain"],
-            "closed": 0, "dropped": 0}, at, seq)
-        self.details.insert_first(db, key, {
-            "intervention_id": iid, "plan_id": state["plan_id"], "details": _dumps(state["details"])}, at, seq)
-        self._record(ev.InterventionAdded, seq, iid, version, state, state["plan_id"], state["code"])
+            "closed": 0, "dropped": 0})
+        self.details.record(db, key, valid=valid, recorded=at, seq=seq, op="create", payload={
+            "intervention_id": iid, "plan_id": state["plan_id"], "details": _dumps(state["details"])})
+        self._record(ev.InterventionAdded, seq, iid, version, state, state["plan_id"], state["code"], valid=valid)
 
     def _intervention_revised(self, db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:
         key = (iid,)
@@ -124,32 +172,34 @@ class CoreProjection:
             return
         at = state["at"]["_data_"]
         self._record(ev.InterventionRevised, seq, iid, version, state, iv["plan_id"], iv["code"])
-        details = self.details.current(db, key)
-        merged = json.loads(details["details"]) if details else {}
         changes: dict[str, Any] = {}
+        described: dict[str, Any] = {}
         for field, value in state["changes"].items():
             if field == "group_path":
                 changes.update(group_path=_dumps(value), group_key=_group_key(value))
             elif field in ("title", "domain"):
                 changes[field] = value
             else:
-                merged[field] = value
-        if details is not None and merged != json.loads(details["details"]):
-            self.details.change(db, key, {"details": _dumps(merged)}, at, seq)
+                described[field] = value
+        if described:
+            self.details.record(db, key, valid=at, recorded=at, seq=seq, op="describe", payload=described)
         if changes:
-            self.interventions.change(db, key, changes, at, seq)
+            self.interventions.record(db, key, valid=at, recorded=at, seq=seq, op="set", payload=changes)
 
-    def _changes(self, cls: type, changes: Callable[[State, str], dict[str, Any]] | None) -> Handler:
+    def _changes(self, cls: type, changes: Callable[[State, str], dict[str, Any]] | None,
+                 valid: Callable[[State], str] = _valid) -> Handler:
         """Return the handler of an event that records itself and changes the intervention's row."""
         def handle(db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:
             key = (iid,)
             iv = self.interventions.current(db, key)
             if iv is None:
                 return
-            self._record(cls, seq, iid, version, state, iv["plan_id"], iv["code"])
+            happened = valid(state)
+            self._record(cls, seq, iid, version, state, iv["plan_id"], iv["code"], valid=happened)
             if changes is not None:
                 at = state["at"]["_data_"]
-                self.interventions.change(db, key, changes(state, at), at, seq)
+                self.interventions.record(db, key, valid=happened, recorded=at, seq=seq, op="set",
+                                          payload=changes(state, at))
         return handle
 
     def _milestone_planned(self, db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:
@@ -158,22 +208,25 @@ class CoreProjection:
             return
         key = (iid, state["milestone_id"])
         ms = self.milestones.current(db, key)
+        valid = _valid(state)
         self._record(ev.MilestonePlanned, seq, iid, version, state, iv["plan_id"], iv["code"],
-                     ms["label"] if ms else state["label"])
+                     ms["label"] if ms else state["label"], valid=valid)
+        if ms is not None:
+            return  # an id planned before keeps its first planning
         due = _day(state["due"])
-        self.milestones.insert_first(db, key, {
+        self.milestones.record(db, key, valid=valid, recorded=state["at"]["_data_"], seq=seq, op="create", payload={
             "intervention_id": iid, "milestone_id": key[1], "plan_id": iv["plan_id"],
             "code": iv["code"], "position": seq, "label": state["label"], "kind": state["kind"],
             "due": due, "due_precision": state["due_precision"], "due_text": state["due_text"],
-            "planned_due": due, "planned_due_text": state["due_text"], "status": "open",
+            "planned_due": due, "planned_due_text": state["due_text"], "status": "open", "realised": None,
             "note": state["note"], "reason": "", "reschedule_count": 0, "earlier_dues": "[]",
             # Earlier versions of the event (read raw here, not upcast) have none of these.
             "starts": _day(state.get("starts")), "starts_precision": state.get("starts_precision", ""),
             "starts_text": state.get("starts_text", ""), "when_text": state.get("when", ""),
-            "source": _dumps(state.get("source") or {})},
-            state["at"]["_data_"], seq)
+            "source": _dumps(state.get("source") or {})})
 
-    def _milestone(self, cls: type, changes: Callable[[State, dict[str, Any], str], dict[str, Any]]) -> Handler:
+    def _milestone(self, cls: type, op: str, payload: Callable[[State], dict[str, Any]],
+                   valid: Callable[[State], str] = _valid) -> Handler:
         """Return the handler of an event that records itself and changes a milestone's row."""
         rescheduled = cls is ev.MilestoneRescheduled
 
@@ -183,26 +236,14 @@ class CoreProjection:
                 return
             key = (iid, state["milestone_id"])
             ms = self.milestones.current(db, key)
+            # Nothing happens to a milestone before it is in the Tijdpad.
+            begun = self.milestones.start(db, key) or state["at"]["_data_"]
+            happened = max(valid(state), begun)
             self._record(cls, seq, iid, version, state, iv["plan_id"], iv["code"],
                          ms["label"] if ms else state.get("label"),
                          (ms["due_text"] or ms["when_text"] or "zonder termijn") if ms and rescheduled
-                         else None)
+                         else None, valid=happened)
             if ms is not None:
-                at = state["at"]["_data_"]
-                self.milestones.change(db, key, changes(state, ms, at), at, seq)
+                self.milestones.record(db, key, valid=happened, recorded=state["at"]["_data_"], seq=seq, op=op,
+                                       payload=payload(state))
         return handle
-
-
-def _day(value: Any) -> str | None:
-    """Return a stored date (``{"_type_": ..., "_data_": "2026-03-31"}``) as ISO text, or None."""
-    return value["_data_"] if value else None
-
-
-def _rescheduled(state: State, ms: dict[str, Any], at: str) -> dict[str, Any]:
-    earlier = json.loads(ms["earlier_dues"])
-    earlier.append({"due": ms["due"], "due_text": ms["due_text"] or ms["when_text"] or "zonder termijn",
-                    "reason": state["reason"],
-                    "at": at, "by": state["by"]})
-    return {"due": state["due"]["_data_"], "due_precision": state["due_precision"],
-            "due_text": state["due_text"], "reason": state["reason"],
-            "reschedule_count": ms["reschedule_count"] + 1, "earlier_dues": _dumps(earlier)}

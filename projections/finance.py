@@ -36,29 +36,29 @@ def _confirmed(db: sqlite_utils.Database, seq: int, oid: str, version: int, stat
 HANDLERS = {FinanceFigureRecorded: _recorded, FinanceFigureConfirmed: _confirmed}
 
 
-def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:
+def _rows(db: sqlite_utils.Database, plan_id: str, known_on: date | None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM finance_figures WHERE plan_id = ?"
     params: list[Any] = [plan_id]
-    if as_of is not None:
+    if known_on is not None:
         sql += " AND at < ?"
-        params.append(as_of_bound(as_of))
+        params.append(as_of_bound(known_on))
     rows = list(db.query(sql + " ORDER BY seq", params))
     for row in rows:
         row["amount"] = Decimal(row["amount"])
-        if as_of is not None and row["confirmed_at"] and row["confirmed_at"] >= as_of_bound(as_of):
+        if known_on is not None and row["confirmed_at"] and row["confirmed_at"] >= as_of_bound(known_on):
             row["confirmed_at"] = row["confirmed_by"] = None  # confirmed only later
         row["whole_year"] = row["period_end"] == f"{row['year']}-12-31"
         row["unconfirmed"] = bool(row["check_text"]) and not row["confirmed_at"]
     return rows
 
 
-def finance_figures(db: sqlite_utils.Database, plan_id: str, as_of: date | None = None) -> dict[tuple[int, str, str], dict[str, Any]]:
-    """Return the figures by (year, domain, kind) as recorded by the end of ``as_of``.
+def finance_figures(db: sqlite_utils.Database, plan_id: str, known_on: date | None = None) -> dict[tuple[int, str, str], dict[str, Any]]:
+    """Return the figures by (year, domain, kind) as known at the end of ``known_on`` (default: now).
 
     Each is the latest recorded; the ones it corrected are in ``earlier``.
     """
     latest: dict[tuple[int, str, str], dict[str, Any]] = {}
-    for row in _rows(db, plan_id, as_of):
+    for row in _rows(db, plan_id, known_on):
         key = (row["year"], row["domain"], row["kind"])
         earlier = []
         if key in latest:

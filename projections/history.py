@@ -44,13 +44,21 @@ def intervention_history(db: sqlite_utils.Database, plan_id: str, code: str) -> 
     return [_worded(row) for row in rows]
 
 
-def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: date) -> list[dict[str, Any]]:
-    """Return what was recorded for a plan after the day ``start`` up to and including ``end``."""
+def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: date, *,
+                    valid_time: bool = False, known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return what was recorded for a plan after the day ``start`` up to and including ``end``.
+
+    With ``valid_time``: what happened then instead, as known now or at the end of ``known_on``.
+    """
     from projections.versions import as_of_bound
 
-    rows = db.query(
-        "SELECT * FROM history WHERE plan_id = ? AND at >= ? AND at < ? ORDER BY at, seq",
-        [plan_id, as_of_bound(start), as_of_bound(end)])
+    column = "valid" if valid_time else "at"
+    sql = f"SELECT * FROM history WHERE plan_id = ? AND {column} >= ? AND {column} < ?"
+    params: list[Any] = [plan_id, as_of_bound(start), as_of_bound(end)]
+    if known_on is not None:
+        sql += " AND at < ?"
+        params.append(as_of_bound(known_on))
+    rows = db.query(sql + f" ORDER BY {column}, seq", params)
     return [_worded(row) for row in rows]
 
 
@@ -70,13 +78,14 @@ CHANGE_SECTIONS = (
 _ADDED = ev.InterventionAdded.__name__
 
 
-def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end: date) -> list[dict[str, Any]]:
-    """Return what changed after ``start`` up to ``end``, by kind of change.
+def changes_by_section(db: sqlite_utils.Database, plan_id: str, start: date, end: date, *,
+                       valid_time: bool = False, known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return what changed after ``start`` up to ``end``, by kind of change (see changes_between).
 
     The Tijdpad that comes with a newly added intervention (its milestones, lines the plan
     marks as done) is part of that agenda change, not a change of its own.
     """
-    rows = changes_between(db, plan_id, start, end)
+    rows = changes_between(db, plan_id, start, end, valid_time=valid_time, known_on=known_on)
     added_with_plan = {(r["intervention_id"], r["at"]) for r in rows if r["event"] == _ADDED}
     rows = [r for r in rows if r["event"] == _ADDED
             or (r["intervention_id"], r["at"]) not in added_with_plan]

@@ -23,26 +23,26 @@ def _recorded(db: sqlite_utils.Database, seq: int, oid: str, version: int, state
 HANDLERS = {IndicatorValueRecorded: _recorded}
 
 
-def _rows(db: sqlite_utils.Database, plan_id: str, as_of: date | None) -> list[dict[str, Any]]:
+def _rows(db: sqlite_utils.Database, plan_id: str, known_on: date | None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM indicator_values WHERE plan_id = ?"
     params: list[Any] = [plan_id]
-    if as_of is not None:
+    if known_on is not None:
         sql += " AND at < ?"
-        params.append(as_of_bound(as_of))
+        params.append(as_of_bound(known_on))
     rows = list(db.query(sql + " ORDER BY seq", params))
     for row in rows:
         row["value"] = Decimal(row["value"])
     return rows
 
 
-def indicator_values(db: sqlite_utils.Database, plan_id: str, as_of: date | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Return per indicator its values per period as recorded by the end of ``as_of``.
+def indicator_values(db: sqlite_utils.Database, plan_id: str, known_on: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Return per indicator its values per period as known at the end of ``known_on`` (default: now).
 
     Each value is the latest recorded for its period; the ones it corrected are in ``earlier``.
     Periods are in order of their end.
     """
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in _rows(db, plan_id, as_of):
+    for row in _rows(db, plan_id, known_on):
         key = (row["indicator_id"], row["period"])
         earlier = latest[key]["earlier"] + [_plain(latest[key])] if key in latest else []
         latest[key] = {**row, "earlier": earlier}

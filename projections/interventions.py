@@ -30,20 +30,24 @@ def _milestones_by_intervention(db: sqlite_utils.Database, where: str, params: d
 
 
 def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Return per intervention its last recorded change and version up to the bound."""
+    """Return per intervention its last recorded change and version, recorded by the day asked about."""
     rows = db.query(
         "SELECT intervention_id, max(at) AS last_update_at, max(version) AS version FROM history "
-        f"WHERE intervention_id IS NOT NULL AND at < :bound{where} GROUP BY intervention_id", params)
+        f"WHERE intervention_id IS NOT NULL AND at < min(:bound, :known){where} GROUP BY intervention_id", params)
     return {r["intervention_id"]: r for r in rows}
 
 
 def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | None = None,
-                        code: str | None = None, include_dropped: bool = False) -> list[dict[str, Any]]:
-    """Return interventions (with milestones and derived states) as they were at the end of a day."""
-    from projections.status import actualiteit, auto_stoplicht, milestone_state, worst
-    from projections.versions import as_of_bound, valid_clause
+                        code: str | None = None, include_dropped: bool = False,
+                        known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return interventions (with milestones and derived states) as they were at the end of a day.
 
-    params: dict[str, Any] = {"bound": as_of_bound(as_of)}
+    As known now, or as the tracker knew it at the end of ``known_on``.
+    """
+    from projections.status import actualiteit, auto_stoplicht, milestone_state, worst
+    from projections.versions import moment, valid_clause
+
+    params: dict[str, Any] = moment(as_of, known_on)
     extra = ""
     if plan_id is not None:
         extra += " AND plan_id = :plan_id"

@@ -11,9 +11,10 @@ from events.plan import ReportPublished, ReportSignatureSet, ReportTextWritten
 
 def _published(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: dict[str, Any]) -> None:
     db.conn.execute(
-        "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, position, replaces, "
-        "reason, at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (seq, state["plan_id"], state["number"], state["period"], state["as_of"]["_data_"], state["position"],
+        "INSERT OR IGNORE INTO published_reports (seq, plan_id, number, period, as_of, known_on, position, "
+        "replaces, reason, at, by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (seq, state["plan_id"], state["number"], state["period"], state["as_of"]["_data_"],
+         state["known_on"]["_data_"] if state["known_on"] else None, state["position"],
          state["replaces"], state["reason"], state["at"]["_data_"], state["by"]))
 
 

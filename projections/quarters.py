@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -10,7 +10,7 @@ import sqlite_utils
 from events.periods import Quarter
 from events.vocabulary import Stoplicht
 from projections.interventions import MS, _code_key, interventions_as_of
-from projections.versions import as_of_bound, valid_clause
+from projections.versions import moment, valid_clause
 
 CATEGORIES = ("op_tijd", "te_laat_gereed", "te_laat", "verschoven", "vervallen", "open")
 CATEGORY_LABELS = {
@@ -35,18 +35,22 @@ def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, today: da
     return "te_laat" if m["due"] < today.isoformat() else "open"
 
 
-def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, today: date) -> dict[str, Any]:
+def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, today: date,
+                   known_on: date | None = None, first: Quarter | None = None,
+                   last: Quarter | None = None) -> dict[str, Any]:
     """Return per intervention the milestones due in the quarter and their state at its end.
 
     A milestone counts for the quarter when it was due in it at the quarter's start or at its
     end (or today, for the running quarter). On time means realised by the due date committed
-    at the start of the quarter.
+    at the start of the quarter. Totals, stoplichten and the chart of planned and realised
+    milestones per quarter (``first`` to ``last``) all come from the same interventions, as
+    they were at that moment, as known now or at the end of ``known_on``.
     """
-    moment = min(quarter.end, today)
+    moment_ = min(quarter.end, today)
     start_state = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {"plan_id": plan_id, "bound": quarter.start.isoformat()})}
-    interventions = interventions_as_of(db, moment, plan_id=plan_id)
+        {**moment(quarter.start - timedelta(days=1), known_on), "plan_id": plan_id})}
+    interventions = interventions_as_of(db, moment_, plan_id=plan_id, known_on=known_on)
     rows = []
     totals = dict.fromkeys(CATEGORIES, 0)
     for iv in interventions:
@@ -67,27 +71,25 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     rows.sort(key=lambda r: _code_key(r["intervention"]["code"]))
     status_totals = {c: sum(1 for iv in interventions if iv["stoplicht_effective"] == c)
                      for c in Stoplicht.values()}
-    return {"quarter": quarter, "moment": moment, "running": today < quarter.end, "rows": rows,
-            "totals": totals, "due": sum(totals.values()), "stoplicht": status_totals}
+    chart = planned_vs_realised(interventions, first or quarter, last or quarter)
+    return {"quarter": quarter, "moment": moment_, "known_on": known_on, "running": today < quarter.end,
+            "rows": rows, "totals": totals, "due": sum(totals.values()), "stoplicht": status_totals,
+            "interventions": len(interventions), "chart": chart}
 
 
-def planned_vs_realised(db: sqlite_utils.Database, plan_id: str, as_of: date,
-                        first: Quarter, last: Quarter) -> list[dict[str, Any]]:
-    """Return per quarter how many milestones the plan first put there and how many were realised."""
+def planned_vs_realised(interventions: list[dict[str, Any]], first: Quarter, last: Quarter) -> list[dict[str, Any]]:
+    """Return per quarter how many of these milestones the plan first put there and how many were realised there."""
     counts: dict[str, dict[str, Any]] = {}
     q = first
     while (q.year, q.number) <= (last.year, last.number):
         counts[q.key] = {"quarter": q, "planned": 0, "realised": 0}
         q = q.next()
-    rows = db.query(
-        f"SELECT planned_due, realised, status FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {"plan_id": plan_id, "bound": as_of_bound(as_of)})
-    for r in rows:
-        planned = Quarter.of(date.fromisoformat(r["planned_due"])).key if r["planned_due"] else None
+    for m in (m for iv in interventions for m in iv["milestones"]):
+        planned = Quarter.of(date.fromisoformat(m["planned_due"])).key if m["planned_due"] else None
         if planned in counts:
             counts[planned]["planned"] += 1
-        if r["status"] == "done" and r["realised"]:
-            realised = Quarter.of(date.fromisoformat(r["realised"])).key
+        if m["status"] == "done" and m["realised"]:
+            realised = Quarter.of(date.fromisoformat(m["realised"])).key
             if realised in counts:
                 counts[realised]["realised"] += 1
     return list(counts.values())

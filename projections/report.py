@@ -26,7 +26,7 @@ from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
 from projections.report_letter import letter_parts, outlook
 from projections.status import COLOURS, days_late
-from projections.versions import valid_clause
+from projections.versions import moment, valid_clause
 from projections.wording import STATE_LABELS, euro, long_date
 
 CATEGORIES = ("op_tijd", "te_laat_gereed", "verschoven", "vervallen", "te_laat", "open")
@@ -271,8 +271,12 @@ def _finance_line(r: dict[str, Any]) -> str:
     return ""
 
 
-def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date) -> dict[str, Any]:
-    """Return the content of the council report of a half year, as of the end of a day."""
+def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date,
+                known_on: date | None = None) -> dict[str, Any]:
+    """Return the content of the council report of a half year, as of the end of a day.
+
+    What had happened by then as known now, or as the tracker knew it at the end of ``known_on``.
+    """
     period = period if isinstance(period, periods.HalfYear) else HalfYear.parse(period)
     plan = plan_queries.plan(db, plan_id)
     if plan is None:
@@ -280,11 +284,12 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     if as_of < period.start:
         raise ReportError(f"De peildatum {long_date(as_of)} ligt voor het begin van het {period.label}.")
     facts = plan["facts"]
-    interventions = interventions_as_of(db, as_of, plan_id=plan_id)
+    interventions = interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
     before = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {"plan_id": plan_id, "bound": period.start.isoformat()})}
-    events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of)
+        {**moment(period.start - timedelta(days=1), known_on), "plan_id": plan_id})}
+    events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
+                             known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
@@ -295,15 +300,15 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     stoplicht = {c: sum(1 for p in progress if p["stoplicht"] == c) for c in COLOURS}
     deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
                         key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))
-    changes = agenda_changes(db, plan_id, period.start, as_of)
-    indicators = indicators_section(db, plan_id, facts, period.end, as_of)
-    finance = finance_section(db, plan_id, facts, period.year, as_of)
+    changes = agenda_changes(db, plan_id, period.start, as_of, known_on)
+    indicators = indicators_section(db, plan_id, facts, period.end, as_of, known_on)
+    finance = finance_section(db, plan_id, facts, period.year, as_of, known_on)
     first, last = Quarter(facts["period"]["start"], 1), Quarter(facts["period"]["end"], 4)
     mine = {q.key for q in period.quarters()}
     per_quarter = [{"key": c["quarter"].key, "label": c["quarter"].label, "year": c["quarter"].year,
                     "number": c["quarter"].number, "planned": c["planned"], "realised": c["realised"],
                     "in_period": c["quarter"].key in mine}
-                   for c in planned_vs_realised(db, plan_id, as_of, first, last)]
+                   for c in planned_vs_realised(interventions, first, last)]
     group_of = {iv["code"]: (iv["group_path"][-1]["key"] if iv["group_path"] else "") for iv in interventions}
     also_in: dict[str, list[str]] = {}
     for iv in interventions:
@@ -318,6 +323,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "period": {"key": period.key, "label": period.label, "start": period.start.isoformat(),
                    "end": period.end.isoformat(), "next_label": period.next().label},
         "as_of": as_of.isoformat(),
+        "known_on": known_on.isoformat() if known_on else None,
         "position": _position(db),
         "kernboodschap": {
             "paragraphs": _kernboodschap(plan, period, as_of, counts, backlog, stoplicht, deviations,

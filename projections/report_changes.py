@@ -18,10 +18,17 @@ def _code_key(code: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
 
 
-def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date) -> dict[str, Any]:
-    """Return what changed in the agenda from ``start`` up to and including ``as_of``, with reasons."""
-    sections = {s["key"]: s["items"] for s in changes_by_section(db, plan_id, start - timedelta(days=1), as_of)}
-    imported_at = {r["at"] for r in sections["agenda"] if r["event"] == plan.PlanImported.__name__}
+def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date,
+                   known_on: date | None = None) -> dict[str, Any]:
+    """Return what changed in the agenda from ``start`` up to and including ``as_of``, with reasons.
+
+    Changes count when they happened, as known now or at the end of ``known_on``.
+    """
+    sections = {s["key"]: s["items"] for s in changes_by_section(
+        db, plan_id, start - timedelta(days=1), as_of, valid_time=True, known_on=known_on)}
+    # The interventions that came with the plan's first import are the plan, not additions to it.
+    imported_at = {r[0] for r in db.execute(
+        "SELECT at FROM history WHERE plan_id = ? AND event = ?", [plan_id, plan.PlanImported.__name__])}
     interventions, milestones, versions, loaded = [], [], [], []
     for r in sections["agenda"]:
         d, name = r["data"], r["event"]
@@ -49,7 +56,7 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
                              "summary": list(d.get("summary") or [])})
         elif name == plan.PlanImported.__name__:
             # Loading the plan into the tracker is no new version of it.
-            loaded.append({"at": r["at"][:10], "what": "plan geladen"})
+            loaded.append({"at": r["at"][:10], "valid": r["valid"][:10], "what": "plan geladen"})
     for r in sections["toegevoegd"]:
         milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
                            "kind": "toegevoegd", "what": f"toegevoegd ({r['data'].get('due_text', '')})",

@@ -19,9 +19,13 @@ DOMAIN_ORDER = Domain.values()
 
 
 def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any],
-                       period_end: date, as_of: date) -> dict[str, Any]:
-    """Return the plan's indicators with their values per period up to the report period's end."""
-    values = indicator_values(db, plan_id, as_of)
+                       period_end: date, as_of: date, known_on: date | None = None) -> dict[str, Any]:
+    """Return the plan's indicators with their values per period up to the report period's end.
+
+    A value counts for the periods that ended by ``as_of``, as known now or at the end of ``known_on``.
+    """
+    values = indicator_values(db, plan_id, known_on)
+    period_end = min(period_end, as_of)
     rows = []
     for ind in facts.get("indicators", []):
         unit = ind.get("unit") or ""
@@ -95,15 +99,17 @@ def _saving(real: dict[str, Any] | None, saving: dict[str, Any] | None, nulmetin
 
 
 def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], year: int,
-                    as_of: date) -> dict[str, Any]:
+                    as_of: date, known_on: date | None = None) -> dict[str, Any]:
     """Return taakstelling, nulmeting and per year and domain the recorded figures against the plan.
 
     A saving is a whole-year saving only when its figure covers the whole year; a figure over
     part of the year gives the saving so far beside the same part of the taakstelling. Whether
-    the taakstelling was met is said only of a whole year that has ended by ``as_of``.
+    the taakstelling was met is said only of a whole year that has ended by ``as_of``. A figure
+    counts when the part it covers ended by ``as_of``, as known now or at the end of ``known_on``.
     """
     fin = facts.get("finance") or {}
-    figures = finance_figures(db, plan_id, as_of)
+    figures = {k: f for k, f in finance_figures(db, plan_id, known_on).items()
+               if f["period_end"] <= as_of.isoformat()}
     targets, baseline = fin.get("targets", []), fin.get("baseline", [])
     expected, budget = fin.get("expected_savings", []), fin.get("budget", [])
     used = {r["domain"] for r in targets + baseline + expected + budget} | {k[1] for k in figures}

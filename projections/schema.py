@@ -21,15 +21,15 @@ TABLES: dict[str, dict] = {
                  "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
                  "closed": int, "dropped": int,
                  "last_review_date": str, "last_review_decision": str,
-                 "valid_from": str, "valid_to": str, "seq": int},
+                 "valid_from": str, "valid_to": str, "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
-        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
+        indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "recorded_to"]],
     ),
     "intervention_details": dict(
         columns={"id": int, "intervention_id": str, "plan_id": str, "details": str,
-                 "valid_from": str, "valid_to": str, "seq": int},
+                 "valid_from": str, "valid_to": str, "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
-        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "valid_to"]],
+        indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "recorded_to"]],
     ),
     "milestone_versions": dict(
         columns={"id": int, "intervention_id": str, "plan_id": str, "code": str, "milestone_id": str,
@@ -37,14 +37,20 @@ TABLES: dict[str, dict] = {
                  "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
                  "realised": str, "note": str, "reason": str, "reschedule_count": int,
                  "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
-                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "seq": int},
+                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "recorded_from": str,
+                 "recorded_to": str, "seq": int},
         pk="id",
-        indexes=[["plan_id", "valid_to", "valid_from"], ["intervention_id", "milestone_id", "valid_to"]],
+        indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "milestone_id", "recorded_to"]],
+    ),
+    "change_log": dict(
+        # What changed each row of the tables above, with the moment it happened (projections/versions.py).
+        columns={"tbl": str, "key": str, "seq": int, "valid": str, "op": str, "payload": str, "recorded": str},
+        pk=("tbl", "key", "seq"),
     ),
     "history": dict(
         # One row per event; ``state`` is the event's stored JSON, worded when it is read.
         columns={"seq": int, "intervention_id": str, "plan_id": str, "code": str, "version": int,
-                 "at": str, "by": str, "event": str, "milestone_id": str, "milestone_label": str,
+                 "at": str, "valid": str, "by": str, "event": str, "milestone_id": str, "milestone_label": str,
                  "old_due_text": str, "state": str},
         pk="seq",
         indexes=[["plan_id", "code", "seq"], ["plan_id", "at"]],
@@ -98,7 +104,7 @@ TABLES: dict[str, dict] = {
         indexes=[["meeting_id"], ["plan_id", "code"]],
     ),
     "published_reports": dict(
-        columns={"seq": int, "plan_id": str, "number": int, "period": str, "as_of": str,
+        columns={"seq": int, "plan_id": str, "number": int, "period": str, "as_of": str, "known_on": str,
                  "position": int, "replaces": int, "reason": str, "at": str, "by": str},
         pk="seq",
         indexes=[["plan_id", "number"]],

@@ -1,14 +1,22 @@
-"""Rows with a validity period, so every read model can be read as of any date.
+"""Rows in two times: when a thing held (valid time) and when the tracker knew it (recorded time).
 
-A change recorded at moment ``at`` closes the current row (``valid_to = at``) and opens a new
-one (``valid_from = at``). Reading as of a date picks the row valid at the end of that day.
+Every row of a bitemporal table is a state of one thing over a rectangle: from ``valid_from`` to
+``valid_to`` in valid time, as recorded from ``recorded_from`` to ``recorded_to``. Reading at a
+valid moment V as known at a recorded moment K picks, per thing, the one row whose rectangle
+holds (V, K); as known now, the rows with ``recorded_to`` open.
 
-Writes are collected in memory during a batch of events and written with one statement per
-kind at its end: replaying hundreds of thousands of events is dominated by per-row work.
+Each change is kept in a log (``change_log``) with its valid moment. A change recorded at R
+folds the thing's logged changes again in valid order; the rows of the current knowledge that
+no longer hold are closed at R (``recorded_to = R``) and the new ones open at R. A change that
+arrives in valid order, the common case, closes one row and opens two; a back-dated one rewrites
+the stretch after its valid moment. Rows and log are cached for a batch and written in bulk;
+nothing is deleted, so a rebuild gives the very rows (and ids) of the incremental run.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
@@ -17,103 +25,150 @@ import sqlite_utils
 
 from projections.schema import TABLES
 
-
-def as_of_bound(as_of: date) -> str:
-    """Return the first moment after the end of a day, as compared with valid_from/valid_to."""
-    return (as_of + timedelta(days=1)).isoformat()
-
-
-def valid_clause(alias: str = "") -> str:
-    """Return the SQL condition for rows valid at the parameter :bound."""
-    p = f"{alias}." if alias else ""
-    return f"{p}valid_from < :bound AND ({p}valid_to IS NULL OR {p}valid_to >= :bound)"
+Row = dict[str, Any]
+# fold(state before or None, op, payload) -> state after
+Fold = Callable[[Row | None, str, dict[str, Any]], Row]
+BOUNDS = ("id", "valid_from", "valid_to", "recorded_from", "recorded_to", "seq")
+LOG = "change_log"
+FOREVER = "9999-12-31"  # recorded bound of "as known now": only rows still open in recorded time
 
 
-class VersionedTable:
-    """The current rows of one versioned table, changed in memory and flushed in bulk."""
+def _segments(entries: list[tuple[str, int, str, dict[str, Any], str]], fold: Fold) -> list[tuple[str, Row]]:
+    """Fold a thing's changes in valid order into (valid_from, state) pieces.
+
+    Nothing is before the thing's creation: a change dated earlier holds from the creation on.
+    """
+    created = next((e for e in entries if e[2] == "create"), None)
+    if created is None:
+        return []
+    start = created[0]
+    ordered = sorted(((max(valid, start), seq, op, payload) for valid, seq, op, payload, _ in entries),
+                     key=itemgetter(0, 1))
+    pieces: list[tuple[str, Row]] = []
+    state: Row | None = None
+    for valid, seq, op, payload in ordered:
+        if state is None and op != "create":
+            continue
+        state = {**fold(state, op, payload), "seq": seq}
+        if pieces and pieces[-1][0] == valid:
+            pieces[-1] = (valid, state)
+        else:
+            pieces.append((valid, state))
+    return pieces
+
+
+class BitemporalTable:
+    """The rows of one bitemporal table, changed through its log, cached and flushed in bulk."""
 
     MAX_CACHED = 200_000
 
-    def __init__(self, table: str, keys: tuple[str, ...]):
+    def __init__(self, table: str, keys: tuple[str, ...], fold: Fold, columns: tuple[str, ...] | None = None):
         self.table = table
         self.keys = keys
-        self.columns = tuple(TABLES[table]["columns"])
+        self.fold = fold
+        self.columns = columns or tuple(TABLES[table]["columns"])
+        self.data = tuple(c for c in self.columns if c not in BOUNDS)
         self._insert = (f"INSERT INTO {table} ({', '.join(self.columns)}) "
                         f"VALUES ({', '.join('?' * len(self.columns))})")
-        self._update = (f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in self.columns[1:])} "
-                        f"WHERE id = ?")
-        self._select = (f"SELECT {', '.join(self.columns)} FROM {table} WHERE "
-                        f"{' AND '.join(f'{k} = ?' for k in keys)} AND valid_to IS NULL")
         self._values = itemgetter(*self.columns)
-        self._update_values = itemgetter(*self.columns[1:], "id")
+        self._select = (f"SELECT {', '.join(self.columns)} FROM {table} WHERE "
+                        f"{' AND '.join(f'{k} = ?' for k in keys)} AND recorded_to IS NULL "
+                        "ORDER BY valid_from")
         self.reset()
 
     def reset(self) -> None:
         """Forget every cached row (another writer may have changed the table)."""
-        self._current: dict[tuple, dict[str, Any]] = {}
-        self._missing: set[tuple] = set()
-        self._new: dict[int, dict[str, Any]] = {}
-        self._changed: dict[int, dict[str, Any]] = {}
+        self._rows: dict[tuple, list[Row]] = {}
+        # per thing its changes: (valid, seq, op, payload, recorded)
+        self._log: dict[tuple, list[tuple[str, int, str, dict[str, Any], str]]] = {}
+        self._new: dict[int, Row] = {}
+        self._closed: dict[int, str] = {}
+        self._logged: list[tuple] = []
         self._next_id: int | None = None
-        # True while the cache holds every current row, so a cache miss needs no query
-        # (a rebuild starts from an empty table).
+        # True while the cache holds every thing, so a miss needs no query (a rebuild starts empty).
         self._complete = False
 
     def begin(self, db: sqlite_utils.Database) -> None:
         """Start a batch: learn the next free id (inside the write transaction)."""
-        if len(self._current) > self.MAX_CACHED:
-            self._current.clear()
+        if len(self._rows) > self.MAX_CACHED:
+            self._rows.clear()
+            self._log.clear()
             self._complete = False
-        self._missing.clear()
         highest = db.conn.execute(f"SELECT max(id) FROM {self.table}").fetchone()[0]
-        if highest is None and not self._current:
+        if highest is None and not self._rows:
             self._complete = True
         self._next_id = (highest or 0) + 1
 
-    def current(self, db: sqlite_utils.Database, key: tuple) -> dict[str, Any] | None:
-        """Return the current row for a key, or None."""
-        row = self._current.get(key)
-        if row is not None or self._complete or key in self._missing:
-            return row
-        found = db.conn.execute(self._select, key).fetchone()
-        if found is None:
-            self._missing.add(key)
-            return None
-        row = dict(zip(self.columns, found))
-        self._current[key] = row
-        return row
+    def _load(self, db: sqlite_utils.Database, key: tuple) -> tuple[list[Row], list[tuple]]:
+        rows = self._rows.get(key)
+        if rows is not None:
+            return rows, self._log[key]
+        if self._complete:
+            rows, log = [], []
+        else:
+            rows = [dict(zip(self.columns, r)) for r in db.conn.execute(self._select, key)]
+            log = [(valid, seq, op, json.loads(payload), recorded) for valid, seq, op, payload, recorded
+                   in db.conn.execute(f"SELECT valid, seq, op, payload, recorded FROM {LOG} "
+                                      "WHERE tbl = ? AND key = ? ORDER BY seq",
+                [self.table, json.dumps(key)])]
+        self._rows[key], self._log[key] = rows, log
+        return rows, log
 
-    def insert_first(self, db: sqlite_utils.Database, key: tuple, row: dict[str, Any], at: str, seq: int) -> None:
-        """Insert the first version of a row, unless it exists."""
-        if self.current(db, key) is not None:
-            return
-        new = {c: None for c in self.columns}
-        new.update(row, id=self._take_id(), valid_from=at, valid_to=None, seq=seq)
-        self._missing.discard(key)
-        self._current[key] = new
-        self._new[new["id"]] = new
+    def current(self, db: sqlite_utils.Database, key: tuple) -> Row | None:
+        """Return the thing's latest state in valid time as known now, or None."""
+        rows, _ = self._load(db, key)
+        return rows[-1] if rows else None
 
-    def change(self, db: sqlite_utils.Database, key: tuple, changes: dict[str, Any],
-               at: str, seq: int) -> dict[str, Any] | None:
-        """Record a new version of a row; skip an event that was already applied."""
-        row = self.current(db, key)
-        if row is None or row["seq"] >= seq:
-            return None
-        # A change recorded with an earlier moment than the current version cannot rewrite
-        # the past: it takes effect when the current version started.
-        start = at if at > row["valid_from"] else row["valid_from"]
-        if start == row["valid_from"]:
-            row.update(changes, seq=seq)
-            if row["id"] not in self._new:
-                self._changed[row["id"]] = row
-            return row
-        row["valid_to"] = start
+    def start(self, db: sqlite_utils.Database, key: tuple) -> str | None:
+        """Return the valid moment the thing begins, or None when it does not exist."""
+        rows, _ = self._load(db, key)
+        return rows[0]["valid_from"] if rows else None
+
+    def record(self, db: sqlite_utils.Database, key: tuple, *, valid: str, recorded: str, seq: int,
+               op: str, payload: dict[str, Any]) -> bool:
+        """Log one change and rewrite what is known of the thing; False when it was logged before."""
+        rows, log = self._load(db, key)
+        if any(e[1] == seq for e in log):
+            return False  # the runner applies an event at most once; a replay changes nothing
+        if op != "create" and not rows:
+            return False
+        # Recorded time never runs backwards for a thing: a change entered with an earlier
+        # moment than what is known of it is known from that last moment on.
+        known = max([recorded] + [e[4] for e in log])
+        log.append((valid, seq, op, payload, known))
+        self._logged.append((self.table, json.dumps(key), seq, valid, op,
+                             json.dumps(payload, ensure_ascii=False), known))
+        pieces = _segments(log, self.fold)
+        wanted = [(start, pieces[i + 1][0] if i + 1 < len(pieces) else None, state)
+                  for i, (start, state) in enumerate(pieces)]
+        kept, fresh = [], []
+        remaining = list(rows)
+        for start, end, state in wanted:
+            same = next((r for r in remaining if r["valid_from"] == start and r["valid_to"] == end
+                         and all(r[c] == state.get(c) for c in self.data)), None)
+            if same is not None:
+                remaining.remove(same)
+                kept.append(same)
+            else:
+                fresh.append((start, end, state))
+        for row in remaining:
+            self._close(row, known)
+        for start, end, state in fresh:
+            row = {c: state.get(c) for c in self.data}
+            row.update(id=self._take_id(), valid_from=start, valid_to=end, recorded_from=known,
+                       recorded_to=None, seq=state["seq"])
+            self._new[row["id"]] = row
+            kept.append(row)
+        kept.sort(key=itemgetter("valid_from"))
+        self._rows[key] = kept
+        return True
+
+    def _close(self, row: Row, known: str) -> None:
+        # A row known and superseded at the same moment stays, empty in recorded time: no moment
+        # reads it, and ids never depend on how the events were cut into batches.
+        row["recorded_to"] = known
         if row["id"] not in self._new:
-            self._changed[row["id"]] = row
-        new = {**row, **changes, "id": self._take_id(), "valid_from": start, "valid_to": None, "seq": seq}
-        self._current[key] = new
-        self._new[new["id"]] = new
-        return new
+            self._closed[row["id"]] = known
 
     def _take_id(self) -> int:
         assert self._next_id is not None, "begin() the batch first"
@@ -122,10 +177,44 @@ class VersionedTable:
         return taken
 
     def flush(self, db: sqlite_utils.Database) -> None:
-        """Write the batch's changes."""
-        if self._changed:
-            db.conn.executemany(self._update, map(self._update_values, self._changed.values()))
+        """Write the batch's rows (its logged changes: ``take_log``, for write_log)."""
+        if self._closed:
+            db.conn.executemany(f"UPDATE {self.table} SET recorded_to = ? WHERE id = ?",
+                                [(end, i) for i, end in self._closed.items()])
         if self._new:
             db.conn.executemany(self._insert, map(self._values, self._new.values()))
         self._new.clear()
-        self._changed.clear()
+        self._closed.clear()
+
+    def take_log(self) -> list[tuple]:
+        """Return the batch's logged changes, to be written with write_log, and forget them."""
+        logged, self._logged = self._logged, []
+        return logged
+
+
+def write_log(db: sqlite_utils.Database, *logs: list[tuple]) -> None:
+    """Write the logged changes of several tables in the order of the events (whatever the batches)."""
+    entries = sorted((e for log in logs for e in log), key=itemgetter(2, 0))
+    if entries:
+        db.conn.executemany(f"INSERT OR IGNORE INTO {LOG} (tbl, key, seq, valid, op, payload, recorded) "
+                            "VALUES (?,?,?,?,?,?,?)", entries)
+
+
+def as_of_bound(as_of: date) -> str:
+    """Return the first moment after the end of a day, as compared with the rows' moments."""
+    return (as_of + timedelta(days=1)).isoformat()
+
+
+def moment(as_of: date, known_on: date | None = None) -> dict[str, str]:
+    """Return the query parameters of "by the end of ``as_of``, as known at the end of ``known_on``".
+
+    Without ``known_on``: as known now.
+    """
+    return {"bound": as_of_bound(as_of), "known": as_of_bound(known_on) if known_on else FOREVER}
+
+
+def valid_clause(alias: str = "") -> str:
+    """Return the SQL condition for rows valid at :bound as known at :known."""
+    p = f"{alias}." if alias else ""
+    return (f"{p}valid_from < :bound AND ({p}valid_to IS NULL OR {p}valid_to >= :bound) AND "
+            f"{p}recorded_from < :known AND ({p}recorded_to IS NULL OR {p}recorded_to >= :known)")

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from projections.board import BoardFilter, board
 from projections.history import changes_by_section
+from projections.interventions import interventions_as_of
 from projections.quarters import Quarter, planned_vs_realised, quarter_status
 from tests.accounts import sign_in
 from tests.conftest import SHARED_SECRET_KEY
@@ -100,7 +101,7 @@ def test_quarter_status_counts_on_time_late_and_rescheduled(seeded) -> None:
 
 
 def test_planned_vs_realised_per_quarter(seeded) -> None:
-    data = planned_vs_realised(seeded.db, PLAN, TODAY, Quarter(2025, 1), Quarter(2027, 4))
+    data = planned_vs_realised(interventions_as_of(seeded.db, TODAY, plan_id=PLAN), Quarter(2025, 1), Quarter(2027, 4))
     by_key = {d["quarter"].key: d for d in data}
     assert by_key["2025-Q4"]["realised"] == 1
     assert sum(d["planned"] for d in data) >= 60

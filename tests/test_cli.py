@@ -219,20 +219,29 @@ def test_export_events_writes_one_json_line_per_event(initialised, services):
     assert all(datetime.fromisoformat(e["at"]) and e["by"] for e in events)
 
 
-def test_as_of_shows_the_earlier_state(initialised):
+def test_as_of_shows_what_had_happened_and_as_known_on_what_was_known(initialised):
     ok(initialised("milestone", "complete", CODE, "pva", "--date", "2025-12-20", "--today", "2026-01-05"))
     ok(initialised("milestone", "reschedule", CODE, "evaluatie", "--due", "Q2 2027", "--reason", "Later",
                    "--today", "2026-01-06"))
+    # Stand per 4 January: done on 20 December, as known now.
     before = shown(initialised, as_of="2026-01-04")
     assert [(m["id"], m["state"], m["due_text"]) for m in before["milestones"]] == [
-        ("pva", "te_laat", "Q4 2025"), ("start-implementatie", "gepland", "Q1 2026"),
+        ("pva", "gereed", "Q4 2025"), ("start-implementatie", "gepland", "Q1 2026"),
         ("evaluatie", "gepland", "Q1 2027")]
-    assert [h["event"] for h in before["history"]] == ["InterventionAdded"] + ["MilestonePlanned"] * 3
+    assert [h["event"] for h in before["history"]] == ["InterventionAdded"] + ["MilestonePlanned"] * 3 + [
+        "MilestoneCompleted"]
+    # As the tracker knew it on 4 January: not yet done, so late.
+    known = as_json(initialised("show", CODE, "--json", "--as-of", "2026-01-04", "--as-known-on", "2026-01-04"))
+    assert [(m["id"], m["state"]) for m in known["milestones"]][0] == ("pva", "te_laat")
+    assert [h["event"] for h in known["history"]] == ["InterventionAdded"] + ["MilestonePlanned"] * 3
     between = shown(initialised, as_of="2026-01-05")
     assert [(m["state"], m["due_text"]) for m in between["milestones"]][0] == ("gereed", "Q4 2025")
     assert between["milestones"][2]["due_text"] == "Q1 2027"
-    rows = as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2025-09-30"))
-    assert rows == []
+    # The plan was adopted in September 2025 and loaded on 1 October: it holds from its adoption.
+    assert len(as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2025-09-30"))) == 24
+    assert as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2025-08-31")) == []
+    assert as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2025-09-30",
+                               "--as-known-on", "2025-09-30")) == []
 
 
 def test_rebuild_gives_the_same_answers(initialised, services):

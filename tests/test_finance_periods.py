@@ -135,8 +135,9 @@ def test_an_implausible_whole_year_is_flagged_until_it_is_confirmed(default_serv
     after = _finance(report_data(default_services.db, PLAN, "2026-H1", date(2026, 4, 5)), 2025, "jeugd")
     assert not after["unconfirmed"]
     assert (after["besparing"], after["taakstelling_gehaald"]) == (Decimal("23400000"), True)
-    # As of the day before the confirmation the report still flags it.
-    assert _finance(report_data(default_services.db, PLAN, "2026-H1", date(2026, 4, 4)), 2025, "jeugd")["unconfirmed"]
+    # As known the day before the confirmation, the report still flags it.
+    assert _finance(report_data(default_services.db, PLAN, "2026-H1", date(2026, 4, 5), known_on=date(2026, 4, 4)),
+                    2025, "jeugd")["unconfirmed"]
     # A rebuild from the events gives the same.
     default_services.runner.rebuild()
     assert not _finance(report_data(default_services.db, PLAN, "2026-H1", date(2026, 4, 5)), 2025, "jeugd")["unconfirmed"]

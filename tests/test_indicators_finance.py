@@ -100,7 +100,7 @@ def test_finance_figures_are_kept_and_the_latest_counts(default_services):
     assert (figure["amount"], figure["note"]) == (Decimal("33250000"), "Jaarrekening")
     assert [e["amount"] for e in figure["earlier"]] == [Decimal("34000000")]
     assert len(recorded_figures(default_services.db, PLAN)) == 2
-    as_of_march = finance_figures(default_services.db, PLAN, as_of=at(2026, 3, 1).date())
+    as_of_march = finance_figures(default_services.db, PLAN, known_on=at(2026, 3, 1).date())
     assert as_of_march[(2025, "jeugd", "realisatie")]["amount"] == Decimal("34000000")
 
 

@@ -145,7 +145,7 @@ def test_the_first_import_is_not_reported_as_24_added_interventions(scenario):
     assert data["changes"]["interventions"] == []
     # Loading the plan is no new plan version.
     assert data["changes"]["plan_versions"] == []
-    assert data["changes"]["plan_loaded"] == [{"at": "2025-10-01", "what": "plan geladen"}]
+    assert data["changes"]["plan_loaded"] == [{"at": "2025-10-01", "valid": "2025-09-01", "what": "plan geladen"}]
     assert "planversie" not in " ".join(data["kernboodschap"]["paragraphs"])
     # 2.B2's plan van aanpak (15 December) and two Q3 2025 lines the plan marks as done.
     assert data["kernboodschap"]["counts"]["op_tijd"] == 3
@@ -166,10 +166,20 @@ def test_indicators_show_values_per_period_corrections_and_targets(data):
     assert rows["instroom-per-zorgvorm"]["values"] == []
 
 
-def test_indicator_values_are_as_recorded_by_the_as_of_date(scenario):
-    early = report_data(scenario.db, PLAN, PERIOD, date(2026, 7, 4))
+def test_indicator_values_are_those_of_the_periods_ended_by_the_peildatum_as_known_on_a_day(scenario):
+    # The first half year's values, recorded in July, belong to a report with peildatum 30 June.
+    june = report_data(scenario.db, PLAN, PERIOD, date(2026, 6, 30))
+    rows = {r["id"]: r for r in june["indicators"]["rows"]}
+    assert [v["value"] for v in rows["groepsproducten-zorgaanbieders"]["values"]] == [Decimal("65")]
+    assert [v["period"] for v in rows["wachtlijst-jeugd-ggz"]["values"]] == ["2025-H2", "2026-H1"]
+    # As the tracker knew it on 4 July: the first value, not yet its correction nor the later one.
+    early = report_data(scenario.db, PLAN, PERIOD, date(2026, 6, 30), known_on=date(2026, 7, 4))
     rows = {r["id"]: r for r in early["indicators"]["rows"]}
     assert [v["value"] for v in rows["groepsproducten-zorgaanbieders"]["values"]] == [Decimal("60")]
+    assert [v["period"] for v in rows["wachtlijst-jeugd-ggz"]["values"]] == ["2025-H2"]
+    # A period that has not ended by the peildatum has no value yet.
+    may = report_data(scenario.db, PLAN, PERIOD, date(2026, 5, 31))
+    rows = {r["id"]: r for r in may["indicators"]["rows"]}
     assert [v["period"] for v in rows["wachtlijst-jeugd-ggz"]["values"]] == ["2025-H2"]
 
 

@@ -46,3 +46,28 @@ def app_due(text):
     from tracker.application import to_due
 
     return to_due(text)
+
+
+def test_a_gemeente_starting_mid_plan_enters_what_was_done_and_asks_both_questions(cli):
+    """Tried as a new user would, in December 2026, for a plan adopted in September 2025."""
+    import json
+
+    def run(*args):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    def state(*args):
+        shown = json.loads(run("show", "2.A2", "--json", *args))
+        return next(m for m in shown["milestones"] if m["id"] == "selectie-aanbieders")
+
+    run("init", "--today", "2026-12-01")
+    assert len(json.loads(run("interventions", "--as-of", "2025-10-15", "--json"))) == 24
+    run("milestone", "complete", "2.A2", "selectie-aanbieders", "--date", "2025-12-15", "--today", "2026-12-02")
+    for rebuilt in (False, True):
+        if rebuilt:
+            run("rebuild")
+        assert state("--as-of", "2025-12-31")["state"] == "gereed"
+        assert state("--as-of", "2025-12-31")["realised"] == "2025-12-15"
+        assert state("--as-of", "2025-12-10")["state"] not in ("gereed", "vervallen")
+        assert state("--as-of", "2025-12-31", "--as-known-on", "2026-12-01")["state"] not in ("gereed", "vervallen")

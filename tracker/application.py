@@ -141,19 +141,21 @@ class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserComma
 
     @commutes
     def reschedule_milestone(self, plan_id: str, code: str, milestone_id: str, *, due: Due | str,
-                             reason: str, at: datetime, by: str,
+                             reason: str, at: datetime, by: str, valid_on: date | None = None,
                              expected_version: int | None = None) -> UUID:
         """Move a milestone to a new due date, with a reason."""
         with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
-            iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=by)
+            iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=by,
+                                    valid_on=valid_on)
         return iv.id
 
     @commutes
     def cancel_milestone(self, plan_id: str, code: str, milestone_id: str, *, reason: str,
-                         at: datetime, by: str, expected_version: int | None = None) -> UUID:
+                         at: datetime, by: str, valid_on: date | None = None,
+                         expected_version: int | None = None) -> UUID:
         """Cancel a milestone, with a reason."""
         with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
-            iv.cancel_milestone(milestone_id, reason=reason, at=at, by=by)
+            iv.cancel_milestone(milestone_id, reason=reason, at=at, by=by, valid_on=valid_on)
         return iv.id
 
     @commutes
@@ -183,11 +185,11 @@ class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserComma
     @commutes
     def set_stoplicht(self, plan_id: str, code: str, *, colour: str, oorzaak: str = "",
                       gevolg: str = "", bijsturing: str = "", at: datetime, by: str,
-                      expected_version: int | None = None) -> UUID:
-        """Set the manual stoplicht."""
+                      valid_on: date | None = None, expected_version: int | None = None) -> UUID:
+        """Set the manual stoplicht (per ``valid_on``, default the day it is recorded)."""
         with self._changing(plan_id, code, expected_version, frozenset({"stoplicht"})) as iv:
             iv.set_stoplicht(colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
-                             at=at, by=by)
+                             at=at, by=by, valid_on=valid_on)
         return iv.id
 
     @commutes
@@ -386,12 +388,13 @@ class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserComma
         self._save(plan)
 
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
-                       by: str, new_version: bool = False, reason: str = "") -> int:
+                       by: str, new_version: bool = False, reason: str = "",
+                       known_on: date | None = None) -> int:
         """Adopt a council report as made from a position of the event log; return its number."""
         if position > (self.recorder.max_notification_id() or 0):
             raise DomainError(f"Positie {position} ligt voorbij de laatste gebeurtenis.")
         plan = self.get_plan(plan_id)
         number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=by,
-                                     new_version=new_version, reason=reason)
+                                     new_version=new_version, reason=reason, known_on=known_on)
         self._save(plan)
         return number

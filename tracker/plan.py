@@ -225,7 +225,7 @@ class Plan(Aggregate):
         return max((n for n, p, a, _ in self.reports if (p, a) == (half.key, as_of)), default=0)
 
     def publish_report(self, *, period: str, as_of: date, position: int, at: datetime, by: str,
-                       new_version: bool = False, reason: str = "") -> int:
+                       new_version: bool = False, reason: str = "", known_on: date | None = None) -> int:
         """Adopt the council report of a half year as made from a position of the event log.
 
         A second report of the same half year and peildatum is only adopted as an explicit new
@@ -238,6 +238,10 @@ class Plan(Aggregate):
             raise DomainError(f"De peildatum {as_of:%d-%m-%Y} ligt in de toekomst.")
         if position < 1:
             raise DomainError("Een rapportage wordt gemaakt uit minstens één gebeurtenis.")
+        if known_on is not None and known_on > at.date():
+            raise DomainError(f"'Zoals bekend op' {known_on:%d-%m-%Y} ligt in de toekomst.")
+        if known_on is not None and known_on >= at.date():
+            known_on = None  # as known now: everything up to the position
         for number, p, a, pos in self.reports:
             if (p, a, pos) == (half.key, as_of, position):
                 raise DomainError(f"Deze rapportage is al vastgesteld (nr. {number}): er is sindsdien "
@@ -256,7 +260,7 @@ class Plan(Aggregate):
         number = len(self.reports) + 1
         self.trigger_event(ReportPublished, plan_id=self.plan_id, number=number, period=half.key,
                            as_of=as_of, position=position, replaces=replaces,
-                           reason=reason if new_version else "", at=at, by=by)
+                           reason=reason if new_version else "", known_on=known_on, at=at, by=by)
         return number
 
     def write_report_text(self, *, period: str, section: str, text: str, at: datetime, by: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from events.plan import adoption_start
 from events.plan_changes import field_change, label_change, plan_fact_changes, term_change
 from tracker.intervention import Intervention
 from tracker.plan import Plan
@@ -25,11 +26,8 @@ def _facts(spec: PlanSpec) -> dict[str, Any]:
 
 def adoption(spec: PlanSpec, at: datetime) -> date | None:
     """Return the day a plan holds from: the start of its adoption, when that lies before its import."""
-    adopted = spec.facts.get("adopted")
-    if not adopted:
-        return None
-    day = date.fromisoformat(adopted) if isinstance(adopted, str) else adopted
-    return day if day < at.date() else None
+    day = adoption_start(spec.facts)
+    return day if day is not None and day < at.date() else None
 
 
 def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: str,

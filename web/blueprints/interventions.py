@@ -17,7 +17,7 @@ from projections.interventions import interventions_as_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
-from web.blueprints.plans import as_of_from_request
+from web.blueprints.plans import as_of_from_request, known_on_from
 from web.htmx import announce, is_htmx, render
 from web.permissions import allowed
 
@@ -26,10 +26,10 @@ bp = Blueprint("interventions", __name__)
 KIND_CHOICES = MilestoneKind.values()
 
 
-def _load(plan_id: str, code: str, as_of: date) -> tuple[dict[str, Any], dict[str, Any]]:
+def _load(plan_id: str, code: str, as_of: date, known_on: date | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     db = read_model()
     plan = plan_queries.plan(db, plan_id)
-    found = interventions_as_of(db, as_of, plan_id=plan_id, code=code, include_dropped=True)
+    found = interventions_as_of(db, as_of, plan_id=plan_id, code=code, include_dropped=True, known_on=known_on)
     if plan is None or not found:
         abort(404)
     return plan, found[0]
@@ -49,16 +49,21 @@ def _review(plan_id: str, code: str, iv: dict[str, Any], history: list[dict[str,
 def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
           notice: str = "", conflict: str = "", status: int = 200):
     as_of = as_of_from_request() if request.method == "GET" else today()
-    plan, iv = _load(plan_id, code, as_of)
+    known_on = known_on_from(request.args) if request.method == "GET" else None
+    plan, iv = _load(plan_id, code, as_of, known_on)
     db = read_model()
-    history = [h for h in intervention_history(db, plan_id, code) if h["at"][:10] <= as_of.isoformat()]
+    # What had happened by the day asked about, as far as it was recorded by the day known on.
+    history = [h for h in intervention_history(db, plan_id, code) if h["valid"][:10] <= as_of.isoformat()
+               and (known_on is None or h["at"][:10] <= known_on.isoformat())]
+    now_ = as_of == today() and known_on is None  # forms change the present only
     context = dict(
-        plan=plan, iv=iv, history=history, review=_review(plan_id, code, iv, history), as_of=as_of, today=today(),
+        plan=plan, iv=iv, history=history, review=_review(plan_id, code, iv, history), as_of=as_of, known_on=known_on,
+        today=today(),
         errors=errors or {},
         values=values or {}, notice=notice, conflict=conflict, kinds=KIND_CHOICES,
-        can_update=as_of == today() and allowed(current_user, "update", iv) and not iv["closed"] and not iv["dropped"],
-        can_review=as_of == today() and allowed(current_user, "review") and not iv["dropped"],
-        can_assign=as_of == today() and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
+        can_update=now_ and allowed(current_user, "update", iv) and not iv["closed"] and not iv["dropped"],
+        can_review=now_ and allowed(current_user, "review") and not iv["dropped"],
+        can_assign=now_ and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
         trekkers=users_with_role(db, "trekker") if allowed(current_user, "assign") else [],
     )
     return render("intervention.html", "intervention", **context), status

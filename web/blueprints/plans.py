@@ -15,7 +15,7 @@ from projections.meetings import meetings_by_date
 from projections.wording import DOMAIN_LABELS
 from projections.users import users_with_role
 from projections.history import changes_by_section
-from projections.quarters import CATEGORY_LABELS, Quarter, planned_vs_realised, quarter_status
+from projections.quarters import CATEGORY_LABELS, Quarter, quarter_status
 from flask_login import current_user
 
 from web import read_model, today
@@ -39,8 +39,22 @@ def _date_arg(name: str, default: date) -> date:
 
 
 def as_of_from_request() -> date:
-    """Return ?as_of=JJJJ-MM-DD, or today."""
+    """Return ?as_of=JJJJ-MM-DD (stand per: what had happened by the end of that day), or today."""
     return _date_arg("as_of", today())
+
+
+def known_on_from(args) -> date | None:
+    """Return ``bekend_op`` (zoals bekend op: what the tracker knew at the end of that day), or None: now."""
+    value = (args.get("bekend_op") or "").strip()
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        abort(400, description=f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD.")
+    if day > today():
+        abort(400, description="'Zoals bekend op' kan niet in de toekomst liggen: het volgsysteem weet nu het meest.")
+    return None if day == today() else day
 
 
 def _plan_or_404(plan_id: str) -> dict:
@@ -89,28 +103,29 @@ def index():
 @bp.get("/plannen/<plan_id>")
 def board_page(plan_id: str):
     plan = _plan_or_404(plan_id)
-    as_of = as_of_from_request()
+    as_of, known_on = as_of_from_request(), known_on_from(request.args)
     filters = _filters()
-    can_assign = as_of == today() and allowed(current_user, "assign")
-    context = dict(plan=plan, as_of=as_of, today=today(), filters=filters, group_options=_group_options(plan),
+    can_assign = as_of == today() and known_on is None and allowed(current_user, "assign")
+    context = dict(plan=plan, as_of=as_of, known_on=known_on, today=today(), filters=filters,
+                   group_options=_group_options(plan),
                    query=request.args.to_dict(), can_assign=can_assign,
                    meetings=meetings_by_date(read_model(), plan_id))
     # Each goal of the plan stands once, above the first interventions that serve it.
     goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
     if can_assign:  # the rows carry forms with this session's CSRF token: made for this request only
-        data = board(read_model(), plan_id, as_of, filters)
+        data = board(read_model(), plan_id, as_of, filters, known_on)
         return render("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
                       trekkers=users_with_role(read_model(), "trekker"), **context)
 
     def made() -> tuple[dict, Markup]:
-        data = board(read_model(), plan_id, as_of, filters)
+        data = board(read_model(), plan_id, as_of, filters, known_on)
         html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
                                trekkers=[], **context)
         return data, Markup(html)
 
     # Every reader of this board at this position gets the rows made once (web/fragments.py).
     cache = current_app.extensions.setdefault("board_cache", PositionCache())
-    key = ("board", plan_id, as_of, today(), tuple(sorted(request.args.items(multi=True))))
+    key = ("board", plan_id, as_of, known_on, today(), tuple(sorted(request.args.items(multi=True))))
     data, board_html = cache.get(read_model(), key, made)
     if is_htmx():
         return board_html
@@ -140,7 +155,7 @@ def export(plan_id: str, fmt: str):
     plan = _plan_or_404(plan_id)
     as_of = as_of_from_request()
     filters = _filters()
-    rows = board(read_model(), plan_id, as_of, filters)["rows"]
+    rows = board(read_model(), plan_id, as_of, filters, known_on_from(request.args))["rows"]
     name = f"{plan_id}-stand-{as_of.isoformat()}"
     if fmt == "csv":
         return Response(board_csv(rows), content_type="text/csv; charset=utf-8",
@@ -160,14 +175,14 @@ def quarter_page(plan_id: str):
         quarter = Quarter.parse(request.args["kwartaal"]) if request.args.get("kwartaal") else Quarter.of(now)
     except ValueError as exc:
         abort(400, description=str(exc))
-    status = quarter_status(read_model(), plan_id, quarter, now)
     first = Quarter(plan["period_start"], 1)
     last = Quarter(plan["period_end"], 4)
-    chart_data = planned_vs_realised(read_model(), plan_id, now, first, last)
-    quarters = [c["quarter"] for c in chart_data]
+    # Totals, stoplichten, chart and list: one query, one moment.
+    status = quarter_status(read_model(), plan_id, quarter, now, known_on_from(request.args), first, last)
+    quarters = [c["quarter"] for c in status["chart"]]
     return render("quarter.html", "content", plan=plan, status=status, quarter=quarter,
-                  quarters=quarters, today=now, labels=CATEGORY_LABELS,
-                  chart=planned_realised_chart(chart_data, highlight=quarter.key))
+                  quarters=quarters, today=now, labels=CATEGORY_LABELS, known_on=status["known_on"],
+                  chart=planned_realised_chart(status["chart"], highlight=quarter.key))
 
 
 @bp.get("/plannen/<plan_id>/wijzigingen")

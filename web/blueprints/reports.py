@@ -20,6 +20,7 @@ from tracker.errors import ConflictError, DomainError, LinesError
 from tracker.plan import REPORT_SECTIONS
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
+from web.blueprints.plans import known_on_from
 from web.htmx import render
 from web.indicator_csv import read_indicator_csv
 from web.permissions import allowed
@@ -86,16 +87,18 @@ def reports_page(plan_id: str):
     db = read_model()
     halves = _half_years(plan)
     context = {"plan": plan, "published": published_reports(db, plan_id), "halves": halves,
-               "preview": None, "period": None, "as_of": today(), "formats": FORMAT_LABELS}
+               "preview": None, "period": None, "as_of": today(), "known_on": None, "today": today(),
+               "formats": FORMAT_LABELS}
     if not allowed(current_user, "report"):
         return render_template("reports.html", **context)  # the published reports only
     if request.args.get("periode"):
         period, as_of = _period_and_as_of(request.args)
+        known_on = known_on_from(request.args)
         try:
-            data, meta = concept(db, plan_id, period, as_of, today())
+            data, meta = concept(db, plan_id, period, as_of, today(), known_on)
         except ReportError as exc:
             abort(400, description=str(exc))
-        context.update(period=period, as_of=as_of, position=data["position"],
+        context.update(period=period, as_of=as_of, known_on=known_on, position=data["position"],
                        preview=render_fragment(report_blocks(data, meta)), texts=data["texts"],
                        signature=data["signature"])
     elif halves:
@@ -110,7 +113,7 @@ def concept_download(plan_id: str, fmt: str):
     _plan_or_404(plan_id)
     period, as_of = _period_and_as_of(request.args)
     try:
-        data, meta = concept(read_model(), plan_id, period, as_of, today())
+        data, meta = concept(read_model(), plan_id, period, as_of, today(), known_on_from(request.args))
     except ReportError as exc:
         abort(400, description=str(exc))
     return _download(data, meta, fmt)
@@ -124,10 +127,10 @@ def _position(values) -> int:
 
 
 def _confirm_page(plan: dict, period: HalfYear, as_of: date, position: int, *, error: str = "",
-                  reason: str = "", status: int = 200):
+                  reason: str = "", status: int = 200, known_on: date | None = None):
     earlier = same_period_and_as_of(read_model(), plan["plan_id"], period.key, as_of.isoformat())
     return render_template("report_confirm.html", plan=plan, period=period, as_of=as_of, position=position,
-                           earlier=earlier, error=error, reason=reason), status
+                           known_on=known_on, earlier=earlier, error=error, reason=reason), status
 
 
 @bp.get("/plannen/<plan_id>/rapportages/vaststellen")
@@ -136,7 +139,7 @@ def confirm_publish(plan_id: str):
     """Show what vaststellen will freeze, and ask to confirm (a new version asks for its reason)."""
     plan = _plan_or_404(plan_id)
     period, as_of = _period_and_as_of(request.args)
-    return _confirm_page(plan, period, as_of, _position(request.args))
+    return _confirm_page(plan, period, as_of, _position(request.args), known_on=known_on_from(request.args))
 
 
 @bp.post("/plannen/<plan_id>/rapportages/vaststellen")
@@ -144,15 +147,17 @@ def confirm_publish(plan_id: str):
 def publish(plan_id: str):
     plan = _plan_or_404(plan_id)
     period, as_of = _period_and_as_of(request.form)
+    known_on = known_on_from(request.form)
     position = _position(request.form)
     reason = request.form.get("reden", "")
     try:
         number = services().app.publish_report(plan_id, period=period.key, as_of=as_of, position=position,
                                                at=now(), by=current_user.name,
                                                new_version=request.form.get("nieuwe_versie") == "ja",
-                                               reason=reason)
+                                               reason=reason, known_on=known_on)
     except (DomainError, ConflictError) as exc:
-        return _confirm_page(plan, period, as_of, position, error=str(exc), reason=reason, status=422)
+        return _confirm_page(plan, period, as_of, position, error=str(exc), reason=reason, status=422,
+                             known_on=known_on)
     refresh_read_model()
     flash(f"Rapportage nr. {number} over het {period.label} is vastgesteld.")
     return redirect(url_for("reports.published_page", plan_id=plan_id, number=number), 303)

@@ -17,9 +17,10 @@ FROZEN_DIR = "rapportages"
 
 
 def concept(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date,
-            generated_on: date) -> tuple[dict[str, Any], ReportMeta]:
-    """Return a concept report made from the read model as it is now."""
-    return report_data(db, plan_id, period, as_of), ReportMeta(status="concept", generated_on=generated_on)
+            generated_on: date, known_on: date | None = None) -> tuple[dict[str, Any], ReportMeta]:
+    """Return a concept report made from the read model as it is now (as known now, or on ``known_on``)."""
+    return (report_data(db, plan_id, period, as_of, known_on),
+            ReportMeta(status="concept", generated_on=generated_on))
 
 
 def published(services: Services, db: sqlite_utils.Database, plan_id: str,
@@ -31,7 +32,8 @@ def published(services: Services, db: sqlite_utils.Database, plan_id: str,
     frozen = read_model_at(services.app.recorder, record["position"], services.data_dir / FROZEN_DIR,
                            mapper=services.runner.mapper, aggregates=plan_aggregates(db, plan_id), name=plan_id)
     try:
-        data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]))
+        known_on = date.fromisoformat(record["known_on"]) if record["known_on"] else None
+        data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]), known_on)
     finally:
         frozen.close()
     published_on = date.fromisoformat(record["at"][:10])

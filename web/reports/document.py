@@ -53,7 +53,9 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
         ("Plan", data["plan"]["title"]),
         ("Organisatie", data["plan"]["organisation"]),
         ("Periode", f"{period['label']} ({long_date(period['start'])} tot en met {long_date(period['end'])})"),
-        ("Peildatum", long_date(data["as_of"])),
+        ("Peildatum", long_date(data["as_of"]) + ": wat er aan het eind van die dag gebeurd was"),
+        ("Zoals bekend op", long_date(data["known_on"]) if data.get("known_on")
+         else "alles wat bij het maken was vastgelegd"),
         ("Status", status),
     ]
     if meta.withheld:
@@ -175,7 +177,11 @@ def _changes(data: dict[str, Any]) -> list[Block]:
                  "aan de agenda is veranderd: nieuwe planversies (zoals de actualisatie van de agenda), "
                  "interventies en mijlpalen die zijn toegevoegd, verschoven of vervallen, met de redenen.")]
     for loaded in c.get("plan_loaded", []):
-        blocks.append(paragraph(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
+        if loaded.get("valid", loaded["at"]) < loaded["at"]:
+            blocks.append(paragraph(f"Het plan is vastgesteld per {long_date(loaded['valid'])} en op "
+                                    f"{long_date(loaded['at'])} geladen in het volgsysteem."))
+        else:
+            blocks.append(paragraph(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
     if not (c["plan_versions"] or c["interventions"] or c["milestones"]):
         return blocks + [paragraph("In deze periode is de agenda niet gewijzigd.")]
     if c["plan_versions"]:

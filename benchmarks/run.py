@@ -254,7 +254,7 @@ def _sql_key(sql: str) -> str:
     verb = words[0].upper()
     if verb == "SELECT":
         table = re.search(r" FROM (\w+)", text)
-        what = "current row" if "valid_to IS NULL" in text else text[7:40]
+        what = "current row" if "recorded_to IS NULL" in text else text[7:40]
         return f"SELECT {table[1] if table else '?'} ({what})"
     if verb == "UPDATE":
         sets = text.split(" SET ", 1)[1].split(" WHERE ")[0]
@@ -493,7 +493,8 @@ class Run:
         self.services.catch_up()
         row = self.services.db.execute(
             "SELECT code FROM intervention_versions WHERE plan_id = ? AND valid_to IS NULL "
-            "AND closed = 0 AND dropped = 0 ORDER BY code LIMIT 1", [self.plan_id]).fetchone()
+            "AND recorded_to IS NULL AND closed = 0 AND dropped = 0 ORDER BY code LIMIT 1",
+            [self.plan_id]).fetchone()
         code = row[0]
         base = datetime.combine(TODAY, datetime.min.time()) + timedelta(hours=12)
         stamp = int(time.time())

@@ -32,8 +32,11 @@ def test_with_no_dated_open_milestone_the_state_is_geen_planning(small_services)
     assert stoplicht(small_services, "2.1") == ("groen", "groen")
     finish_the_only_milestone(small_services)
     assert stoplicht(small_services, "2.1") == ("geen_planning", "geen_planning")
-    # As of before it was done, it had its planning.
-    assert stoplicht(small_services, "2.1", date(2026, 1, 9)) == ("groen", "groen")
+    # Before the day it was done, it had its planning; and as the tracker knew it on that day too.
+    assert stoplicht(small_services, "2.1", date(2026, 1, 8)) == ("groen", "groen")
+    [row] = interventions_as_of(small_services.db, date(2026, 1, 9), plan_id=PLAN, code="2.1",
+                                known_on=date(2026, 1, 9))
+    assert row["stoplicht_auto"] == "groen"
 
 
 def test_a_trekkers_groen_does_not_hide_it_and_a_new_milestone_ends_it(small_services):

@@ -653,3 +653,40 @@ def test_the_history_shows_who_made_every_change_and_when(site):
         assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[\d:]+">\d\d-\d\d-\d{4}</time> · [^·]+ · ', item), item
     assert "Stijn Stuur" in items[0] and "Jan Jansen" in items[1]
     assert datetime.fromisoformat(site.history()[-1]["at"]).date() == date(2026, 4, 1)
+
+
+# --- the day it happened ----------------------------------------------------------------------
+
+
+def test_a_reschedule_and_a_stoplicht_say_the_day_they_happened(site):
+    from datetime import date
+
+    page = text_of(site.client.get(IV))
+    form = form_of(page, f"/mijlpalen/{LATE}/verschuiven")
+    assert f'name="decided" value="{TODAY.isoformat()}" max="{TODAY.isoformat()}"' in form
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", due="Q3 2026", reason="Besluit college",
+                    decided="2026-02-12")
+    assert response.status_code == 303
+    response = post(site, "stoplicht", colour="rood", oorzaak="Besluit later", gevolg="Kwartaal later",
+                    bijsturing="Extra overleg", per="2026-02-12")
+    assert response.status_code == 303
+    site.services.catch_up()
+    db = site.services.db
+
+    def at(as_of, known_on=None):
+        return interventions_as_of(db, as_of, plan_id=PLAN, code="3.A1", known_on=known_on)[0]
+
+    moved = next(m for m in at(date(2026, 2, 28))["milestones"] if m["milestone_id"] == LATE)
+    assert moved["due_text"] == "Q3 2026"
+    assert at(date(2026, 2, 28))["stoplicht"] == "rood"
+    assert at(date(2026, 2, 11))["stoplicht"] != "rood"
+    # As the tracker knew it at the end of February: not moved, no stoplicht.
+    known = at(date(2026, 2, 28), known_on=date(2026, 2, 28))
+    assert next(m for m in known["milestones"] if m["milestone_id"] == LATE)["due_text"] == "Q4 2025"
+    assert known["stoplicht"] != "rood"
+    # The changes page lists them as entered today, with the day they happened beside them.
+    changes = text_of(site.client.get(f"/plannen/{PLAN}/wijzigingen?van=2026-03-31"))
+    assert changes.count('gebeurd op <span class="valid-date">12-02-2026</span>') == 2
+    # A day to come is refused next to the field.
+    response = post(site, "stoplicht", colour="groen", per="2026-04-02")
+    assert response.status_code == 422 and "ligt in de toekomst" in text_of(response)

@@ -205,7 +205,8 @@ def complete(plan_id: str, code: str, milestone_id: str):
 def reschedule(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return _app().reschedule_milestone(plan_id, code, milestone_id, due=_field("due").strip(),
-                                           reason=_field("reason"), **kw)
+                                           reason=_field("reason"),
+                                           valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.",
                 fragment=_milestone_row(milestone_id))
 
@@ -213,7 +214,8 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/laten-vervallen")
 def cancel(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
-        return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"), **kw)
+        return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"),
+                                       valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.",
                 fragment=_milestone_row(milestone_id))
 
@@ -248,7 +250,8 @@ def add_note(plan_id: str, code: str):
 def set_stoplicht(plan_id: str, code: str):
     def run(**kw: Any) -> Any:
         return _app().set_stoplicht(plan_id, code, colour=_field("colour"), oorzaak=_field("oorzaak"),
-                                    gevolg=_field("gevolg"), bijsturing=_field("bijsturing"), **kw)
+                                    gevolg=_field("gevolg"), bijsturing=_field("bijsturing"),
+                                    valid_on=_parse_date(_field("per"), "geldt per"), **kw)
     return _act(plan_id, code, "stoplicht", "update", run, "Stoplicht opgeslagen.")
 
 

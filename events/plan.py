@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from events.base import TrackerCreated, TrackerEvent
+from events.periods import PeriodError, parse_start
 
 
 class PlanImported(TrackerCreated):
@@ -139,8 +140,14 @@ class PublicSiteSet(TrackerEvent):
 def adoption_start(facts: dict[str, Any]) -> date | None:
     """Return the first day a plan holds from, in valid time: the start of its adoption, or None.
 
-    ``adopted`` is an ISO date, or a term read into a mapping with its first day (``start``).
+    ``adopted`` is an ISO date; a plan adopted in a term ("najaar 2023", kept in ``adopted_text``)
+    holds from the first day of that term.
     """
+    if facts.get("adopted_text"):
+        try:
+            return parse_start(facts["adopted_text"], facts.get("year_context")).date
+        except PeriodError:
+            pass  # read when the plan was loaded; should the grammar change, its date still stands
     adopted = facts.get("adopted")
     if isinstance(adopted, dict):
         adopted = adopted.get("start") or adopted.get("date")

@@ -62,7 +62,9 @@ def test_a_gemeente_starting_mid_plan_enters_what_was_done_and_asks_both_questio
         return next(m for m in shown["milestones"] if m["id"] == "selectie-aanbieders")
 
     run("init", "--today", "2026-12-01")
-    assert len(json.loads(run("interventions", "--as-of", "2025-10-15", "--json"))) == 24
+    # init loads every plan in plans/: the uitvoeringsagenda's 24 and the Regioprogramma's beside them.
+    assert len(json.loads(run("interventions", "--as-of", "2025-10-15", "--json", "--plan",
+                              "nijmegen-uitvoeringsagenda-2025"))) == 24
     run("milestone", "complete", "2.A2", "selectie-aanbieders", "--date", "2025-12-15", "--today", "2026-12-02")
     for rebuilt in (False, True):
         if rebuilt:
@@ -71,3 +73,11 @@ def test_a_gemeente_starting_mid_plan_enters_what_was_done_and_asks_both_questio
         assert state("--as-of", "2025-12-31")["realised"] == "2025-12-15"
         assert state("--as-of", "2025-12-10")["state"] not in ("gereed", "vervallen")
         assert state("--as-of", "2025-12-31", "--as-known-on", "2026-12-01")["state"] not in ("gereed", "vervallen")
+
+
+def test_a_plan_adopted_in_a_term_holds_from_its_first_day():
+    from events.plan import adoption_start
+
+    assert adoption_start({"adopted": "2023-11-30", "adopted_text": "najaar 2023"}) == date(2023, 9, 1)
+    assert adoption_start({"adopted": "2025-09-01"}) == date(2025, 9, 1)
+    assert adoption_start({"adopted": None}) is None

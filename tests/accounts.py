@@ -47,8 +47,12 @@ def sign_in_page(page, base_url: str, email: str, password: str = PASSWORD) -> N
     page.goto(f"{base_url}/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: "/inloggen" not in url)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/inloggen" in r.url,
+                              timeout=60_000) as answer:
+        page.get_by_role("button", name="Inloggen").click()
+    response = answer.value
+    assert response.status in (302, 303), f"sign-in of {email} answered {response.status}: {response.text()[:300]}"
+    page.wait_for_url(lambda url: "/inloggen" not in url, timeout=60_000)
 
 
 def mailed_link(data_dir, email: str) -> str:

@@ -22,8 +22,11 @@ from typing import Any, TypeVar
 
 from tracker.errors import ConcurrentWriteError
 
-# How often a command that lost a race is run again on the fresh state before it gives up.
-RACE_ATTEMPTS = 25
+# How long a command that lost a race keeps being run again on the fresh state before it gives
+# up, and the longest pause between two tries. Bounded by time, not by a count: on a busy machine
+# many writers of one aggregate each lose several times in a row, and all of them must get through.
+RACE_SECONDS = 20.0
+RACE_MAX_PAUSE = 0.05
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
@@ -37,16 +40,18 @@ def commutes(command: Command) -> Command:
     """
     @wraps(command)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        attempt = 1
+        deadline = time.monotonic() + RACE_SECONDS
+        attempt = 0
         while True:
             try:
                 return command(self, *args, **kwargs)
             except ConcurrentWriteError:
-                if attempt >= RACE_ATTEMPTS:
+                if time.monotonic() >= deadline:
                     raise
-                # Spread the retries out, so the writers that lost do not collide again at once.
-                time.sleep(random.uniform(0, 0.002 * attempt))
+                # Spread the retries out (exponential backoff with full jitter), so the writers
+                # that lost do not collide again at once.
                 attempt += 1
+                time.sleep(random.uniform(0, min(RACE_MAX_PAUSE, 0.001 * 2 ** attempt)))
     return run  # type: ignore[return-value]
 
 

@@ -46,6 +46,17 @@ def outbox_server(tmp_path_factory):
     server.close()
 
 
+@pytest.fixture
+def page(context) -> Page:
+    """A page of a context of its own, signed in nowhere.
+
+    Not the package's page, which signs in on the shared live server first: cookies are kept per
+    host, not per port, so a late answer of that server could replace this server's session cookie
+    between the sign-in form and its submission.
+    """
+    return context.new_page()
+
+
 def test_the_beheerder_sees_sent_failed_and_pending_reminders(page: Page, outbox_server: str, axe) -> None:
     sign_in_page(page, outbox_server, email_for("beheerder"))
     page.get_by_role("link", name="Uitgaande berichten").click()

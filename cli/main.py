@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli import (baseline, calendar, figures, interventions, meeting, milestones, normering, plans, public, reminders,
-                 reports, serve, store, users)
+from cli import (baseline, calendar, figures, interventions, meeting, milestones, normering, plan_milestones, plans,
+                 public, reminders, reports, serve, store, users)
 from cli.context import Context, TrackerGroup
 
 
@@ -19,7 +19,7 @@ def main(ctx: click.Context) -> None:
 for command in (
     plans.init, plans.import_plan, plans.check_plan, plans.plans,
     interventions.interventions, interventions.show, interventions.history,
-    milestones.milestone, baseline.baseline,
+    milestones.milestone, plan_milestones.plan_milestone, baseline.baseline,
     interventions.assign, interventions.note, interventions.status, interventions.close,
     users.user_group,
     store.export_events, store.rebuild, store.migrate_store,

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
-from cli.context import by_option, json_option, moment, print_json, services, today_option, user
+from cli.context import (as_of_option, by_option, day, json_option, known_day, known_on_option, moment, print_json,
+                         services, today_option, user)
 from cli.users import ensure_first_beheerder
 from plans import default_plan_files
 from projections import plans as plan_queries
+from projections.agenda_milestones import plan_milestone_json, plan_milestones_as_of, recurring_commitments
 from tracker.errors import PlanFileError, TrackerError
 from tracker.planfile import read_plan_file
 from web.services import Services
@@ -107,16 +109,21 @@ def check_plan(files: tuple[Path, ...]) -> None:
 
 
 @click.command()
+@as_of_option
+@known_on_option
 @json_option
-def plans(as_json: bool) -> None:
-    """Toon de plannen."""
+def plans(as_of: str | None, known_on: str | None, as_json: bool) -> None:
+    """Toon de plannen, met de mijlpalen en terugkerende afspraken van elk plan zelf."""
     svc = services()
     svc.catch_up()
     rows = plan_queries.all_plans(svc.db)
+    on, known = day(as_of), known_day(known_on)
     data = [{"id": r["plan_id"], "title": r["title"], "organisation": r["organisation"],
              "participants": r["facts"].get("participants", []),
              "period": r["facts"]["period"], "versions": r["versions"],
-             "interventions": len(r["facts"].get("interventions", []))} for r in rows]
+             "interventions": len(r["facts"].get("interventions", [])),
+             "milestones": [plan_milestone_json(m) for m in plan_milestones_as_of(svc.db, r["plan_id"], on, known)],
+             "recurring": recurring_commitments(r["facts"], on)} for r in rows]
     if as_json:
         print_json(data)
         return

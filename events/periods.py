@@ -169,6 +169,10 @@ PERIOD_TYPES = (Month, Quarter, HalfYear, Year)
 PRECISION_WORDS = {kind.precision: kind.noun for kind in PERIOD_TYPES}
 PRECISION_OF_FREQUENCY = {kind.noun: kind.precision for kind in PERIOD_TYPES}
 EXAMPLES = {kind.precision: kind.example for kind in PERIOD_TYPES}
+PERIOD_OF_FREQUENCY = {kind.noun: kind for kind in PERIOD_TYPES}
+# A recurring commitment's frequency (``every`` of a plan file) in words.
+FREQUENCY_WORDS = {"maand": "elke maand", "kwartaal": "elk kwartaal", "halfjaar": "elk halfjaar",
+                   "jaar": "jaarlijks"}
 
 
 def month_end(year: int, month: int) -> date:

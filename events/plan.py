@@ -137,6 +137,49 @@ class PublicSiteSet(TrackerEvent):
     reason: str
 
 
+# The plan's own milestones (plan.milestones of the plan file: "afspraken op agendaniveau") are
+# planned by the plan's facts (PlanImported, PlanRevised: each id the facts name the first time);
+# what happens to them afterwards is one of these events.
+
+class AgendaMilestoneCompleted(TrackerEvent):
+    """A plan-level milestone was done on its realised date."""
+
+    plan_id: str
+    milestone_id: str
+    realised: date | None  # None: done according to a plan version, date unknown
+    note: str
+
+
+class AgendaMilestoneRescheduled(TrackerEvent):
+    """A plan-level milestone got a new due date, with the reason and the day it was decided."""
+
+    plan_id: str
+    milestone_id: str
+    due: date
+    due_precision: str
+    due_text: str
+    reason: str
+    valid_on: date | None  # the day it was decided; None: when recorded
+
+
+class AgendaMilestoneCancelled(TrackerEvent):
+    """A plan-level milestone was cancelled, with the reason and the day it was decided."""
+
+    plan_id: str
+    milestone_id: str
+    reason: str
+    valid_on: date | None  # the day it was decided; None: when recorded
+
+
+class AgendaMilestoneRelabelled(TrackerEvent):
+    """A new plan version words a plan-level milestone differently."""
+
+    plan_id: str
+    milestone_id: str
+    label: str
+    reason: str
+
+
 def adoption_start(facts: dict[str, Any]) -> date | None:
     """Return the first day a plan holds from, in valid time: the start of its adoption, or None.
 

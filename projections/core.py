@@ -17,6 +17,7 @@ import sqlite_utils
 
 from events import intervention as ev
 from events import plan
+from projections.agenda_milestones import AgendaMilestoneRows
 from projections.dispatch import Handler
 from projections.versions import BitemporalTable, write_log
 
@@ -74,7 +75,9 @@ class CoreProjection:
         self.interventions = BitemporalTable("intervention_versions", ("intervention_id",), _merge)
         self.details = BitemporalTable("intervention_details", ("intervention_id",), _merge)
         self.milestones = BitemporalTable("milestone_versions", ("intervention_id", "milestone_id"), _milestone_fold)
-        self.tables = (self.interventions, self.details, self.milestones)
+        # The plan's own milestones: their rows are planned by the plan's facts (_plan_event).
+        self.agenda = AgendaMilestoneRows(_milestone_fold, self._record)
+        self.tables = (self.interventions, self.details, self.milestones, self.agenda.table)
         self._history: list[tuple] = []
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
@@ -107,6 +110,7 @@ class CoreProjection:
             ev.MilestoneRescheduled: self._milestone(ev.MilestoneRescheduled, "reschedule", lambda s: {
                 "due": _day(s["due"]), "due_precision": s["due_precision"], "due_text": s["due_text"],
                 "reason": s["reason"], "at": s["at"]["_data_"], "by": s["by"]}),
+            **self.agenda.handlers,
         }
 
     def reset(self) -> None:
@@ -149,8 +153,9 @@ class CoreProjection:
             summary = {"source_name": state["source_name"], "summary": state.get("summary", [])}
             adopted = plan.adoption_start(state.get("facts") or {}) if cls is plan.PlanImported else None
             at = state["at"]["_data_"]
-            self._record(cls, seq, None, version, state, plan_id, None, stored=summary,
-                         valid=min(adopted.isoformat(), at) if adopted else at)
+            valid = min(adopted.isoformat(), at) if adopted else at
+            self._record(cls, seq, None, version, state, plan_id, None, stored=summary, valid=valid)
+            self.agenda.planned(db, seq, plan_id, state, valid)
         return handle
 
     def _intervention_added(self, db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:

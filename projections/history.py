@@ -63,9 +63,9 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
 
 
 CHANGE_SECTIONS = (
-    ("gereed", "Mijlpalen gereed gemeld", (ev.MilestoneCompleted,)),
-    ("verschoven", "Mijlpalen verschoven", (ev.MilestoneRescheduled,)),
-    ("vervallen", "Mijlpalen vervallen", (ev.MilestoneCancelled,)),
+    ("gereed", "Mijlpalen gereed gemeld", (ev.MilestoneCompleted, plan.AgendaMilestoneCompleted)),
+    ("verschoven", "Mijlpalen verschoven", (ev.MilestoneRescheduled, plan.AgendaMilestoneRescheduled)),
+    ("vervallen", "Mijlpalen vervallen", (ev.MilestoneCancelled, plan.AgendaMilestoneCancelled)),
     ("toegevoegd", "Mijlpalen toegevoegd", (ev.MilestonePlanned,)),
     ("stoplicht", "Stoplicht gewijzigd", (ev.StoplichtSet,)),
     ("notities", "Nieuwe voortgangsnotities", (ev.NoteAdded,)),
@@ -73,7 +73,7 @@ CHANGE_SECTIONS = (
     ("besproken", "Besproken in de stuurgroep", (ev.ReviewRecorded,)),
     ("agenda", "Wijzigingen in de agenda", (ev.InterventionAdded, ev.InterventionRevised, ev.InterventionDropped,
                                             ev.InterventionReinstated, ev.InterventionClosed, ev.MilestoneRelabelled,
-                                            plan.PlanImported, plan.PlanRevised)),
+                                            plan.AgendaMilestoneRelabelled, plan.PlanImported, plan.PlanRevised)),
 )
 _ADDED = ev.InterventionAdded.__name__
 

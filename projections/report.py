@@ -17,6 +17,7 @@ from events.intervention import MilestoneCancelled, MilestoneRescheduled, NoteAd
 from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
+from projections.agenda_milestones import plan_milestones_as_of, plan_milestones_before, recurring_commitments
 from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
@@ -148,6 +149,22 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
     }
 
 
+def _plan_milestones(db: sqlite_utils.Database, plan_id: str, period: HalfYear, as_of: date,
+                     known_on: date | None) -> list[dict[str, Any]]:
+    """Return the plan's own milestones as of the peildatum, each with its category in the period (or "")."""
+    before = plan_milestones_before(db, plan_id, period.start - timedelta(days=1), known_on)
+    result = []
+    for m in plan_milestones_as_of(db, plan_id, as_of, known_on):
+        found = _categorise(m, before.get(m["milestone_id"]), period, as_of) if m["due"] else None
+        result.append({"id": m["milestone_id"], "label": m["label"], "note": m["note"] or "",
+                       "due": m["due"], "due_text": m["term_text"],
+                       "planned_due_text": m["planned_due_text"] or m["term_text"], "status": m["status"],
+                       "state": m["state"], "state_label": STATE_LABELS[m["state"]], "realised": m["realised"],
+                       "reason": m["reason"] or "", "category": found[0] if found else "",
+                       "days_late": days_late(m, as_of)})
+    return result
+
+
 def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]],
                     group_of: dict[str, str], also_in: dict[str, list[str]],
                     goals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -190,15 +207,16 @@ def _position(db: sqlite_utils.Database) -> int:
 def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: dict[str, int],
                    backlog: int, stoplicht: dict[str, int], deviations: list[dict[str, Any]],
                    changes: dict[str, Any], interventions: int, closed: int,
-                   indicators: dict[str, Any], finance: dict[str, Any]) -> list[str]:
+                   indicators: dict[str, Any], finance: dict[str, Any], own_due: int = 0) -> list[str]:
     lines = [f"De {plan['title']} omvat {_n(interventions, 'interventie', 'interventies')}"
              + (f", waarvan {closed} afgerond" if closed else "") + "."]
     due = sum(counts.values())
     if due:
         parts = [f"{counts[c]} {CATEGORY_LABELS[c]}" for c in CATEGORIES if counts[c]]
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+        own = f" (waarvan {own_due} van het plan zelf)" if own_due else ""
         lines.append(f"In het {period.label} {'viel' if due == 1 else 'vielen'} "
-                     f"{_n(due, 'mijlpaal', 'mijlpalen')} uit het tijdpad: {joined}.")
+                     f"{_n(due, 'mijlpaal', 'mijlpalen')} uit het tijdpad{own}: {joined}.")
     else:
         lines.append(f"In het {period.label} viel geen mijlpaal uit het tijdpad.")
     if backlog:
@@ -291,12 +309,20 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
                              known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
+    own = _plan_milestones(db, plan_id, period, as_of, known_on)
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
         for m in p["due_in_period"]:
             counts[m["category"]] += 1
+    # The plan's own milestones count as an intervention's do.
+    plan_counts = dict.fromkeys(CATEGORIES, 0)
+    for m in own:
+        if m["category"]:
+            counts[m["category"]] += 1
+            plan_counts[m["category"]] += 1
     in_period = {(p["code"], m["id"]) for p in progress for m in p["due_in_period"]}
-    backlog = sum(1 for p in progress for m in p["late"] if (p["code"], m["id"]) not in in_period)
+    backlog = sum(1 for p in progress for m in p["late"] if (p["code"], m["id"]) not in in_period) \
+        + sum(1 for m in own if m["days_late"] and not m["category"])
     stoplicht = {c: sum(1 for p in progress if p["stoplicht"] == c) for c in COLOURS}
     deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
                         key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))
@@ -327,9 +353,11 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "position": _position(db),
         "kernboodschap": {
             "paragraphs": _kernboodschap(plan, period, as_of, counts, backlog, stoplicht, deviations,
-                                         changes, len(progress), closed, indicators, finance),
+                                         changes, len(progress), closed, indicators, finance,
+                                         sum(plan_counts.values())),
             "interventions": len(progress), "closed": closed, "milestones_due": sum(counts.values()),
             "counts": counts, "backlog": backlog, "stoplicht": stoplicht,
+            "plan_milestones_due": sum(plan_counts.values()), "plan_counts": plan_counts,
             "deviations": [{"code": p["code"], "title": p["title"], "stoplicht": p["stoplicht"],
                             "cause": (p["explanation"]["manual"] or {}).get("oorzaak")
                             or p["explanation"]["auto_reason"]} for p in deviations],
@@ -345,11 +373,10 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
              "due_text": m["term_text"], "state": m["state"], "state_label": STATE_LABELS[m["state"]],
              "realised": m["realised"], "reason": m["reason"] or ""} for m in iv["milestones"]]}
             for iv in interventions],
-        "plan_milestones": [{"label": m["label"], "note": m.get("note") or "",
-                             "due_text": m.get("due_text") or m.get("starts_text") or m.get("when")
-                             or "zonder termijn"} for m in facts.get("milestones", [])],
+        "plan_milestones": own,
+        "recurring": recurring_commitments(facts, as_of),
         "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter},
-        "outlook": outlook(facts.get("groups", []), progress, chapter_of, facts.get("milestones", []),
-                           nxt.start.isoformat(), nxt.end.isoformat()),
+        "outlook": outlook(facts.get("groups", []), progress, chapter_of,
+                           [m for m in own if m["status"] == "open"], nxt.start.isoformat(), nxt.end.isoformat()),
         **letter_parts(db, plan_id, plan["organisation"], period.key),
     }

@@ -14,6 +14,10 @@ from events.plan_changes import INTERVENTION_FIELDS, field_change, label_change,
 from projections.history import changes_by_section
 
 
+# Where a change of one of the plan's own milestones stands in the code column.
+PLAN_LEVEL = "plan"
+
+
 def _code_key(code: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
 
@@ -47,8 +51,8 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
                 interventions.append((what, r, "", d.get("reason", "")))
         elif name == ev.InterventionClosed.__name__:
             interventions.append(("afgesloten", r, "", d.get("note", "")))
-        elif name == ev.MilestoneRelabelled.__name__:
-            milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "kind": "omschrijving",
+        elif name in (ev.MilestoneRelabelled.__name__, plan.AgendaMilestoneRelabelled.__name__):
+            milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "", "kind": "omschrijving",
                                "what": label_change(r["milestone_label"] or "", d.get("label", "")),
                                "reason": d.get("reason", ""), "at": r["at"][:10]})
         elif name == plan.PlanRevised.__name__:
@@ -58,16 +62,16 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
             # Loading the plan into the tracker is no new version of it.
             loaded.append({"at": r["at"][:10], "valid": r["valid"][:10], "what": "plan geladen"})
     for r in sections["toegevoegd"]:
-        milestones.append({"code": r["code"], "label": r["data"].get("label", ""),
+        milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["data"].get("label", ""),
                            "kind": "toegevoegd", "what": f"toegevoegd ({r['data'].get('due_text', '')})",
                            "reason": r["data"].get("note", ""), "at": r["at"][:10]})
     for r in sections["verschoven"]:
-        milestones.append({"code": r["code"], "label": r["milestone_label"] or "",
+        milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "",
                            "kind": "verschoven",
                            "what": term_change(r["data"].get("old_due_text", "?"), r["data"].get("due_text", "")),
                            "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
     for r in sections["vervallen"]:
-        milestones.append({"code": r["code"], "label": r["milestone_label"] or "", "kind": "vervallen",
+        milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "", "kind": "vervallen",
                            "what": "vervallen",
                            "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
     milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -41,6 +41,17 @@ TABLES: dict[str, dict] = {
                  "recorded_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "milestone_id", "recorded_to"]],
+    ),
+    "plan_milestone_versions": dict(
+        # The plan's own milestones (projections/agenda_milestones.py), as milestone_versions.
+        columns={"id": int, "plan_id": str, "milestone_id": str, "position": int, "label": str, "kind": str,
+                 "due": str, "due_precision": str, "due_text": str, "planned_due": str, "planned_due_text": str,
+                 "status": str, "realised": str, "note": str, "reason": str, "reschedule_count": int,
+                 "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
+                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "recorded_from": str,
+                 "recorded_to": str, "seq": int},
+        pk="id",
+        indexes=[["plan_id", "milestone_id", "recorded_to"]],
     ),
     "change_log": dict(
         # What changed each row of the tables above, with the moment it happened (projections/versions.py).

@@ -87,6 +87,12 @@ _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
     ev.ReviewRecorded: _reviewed,
     plan.PlanImported: lambda d, q: "Plan geladen",
     plan.PlanRevised: _plan_revised,
+    # The plan's own milestones: said as an intervention's are, named as the plan's.
+    plan.AgendaMilestoneCompleted: lambda d, q: "Plan: " + _completed(d, q),
+    plan.AgendaMilestoneRescheduled: lambda d, q: (f"Plan: mijlpaal {q} verschoven van {d.get('old_due_text', '?')} "
+                                                   f"naar {d['due_text']}: {d['reason']}"),
+    plan.AgendaMilestoneCancelled: lambda d, q: f"Plan: mijlpaal {q} vervallen: {d['reason']}",
+    plan.AgendaMilestoneRelabelled: lambda d, q: f"Plan: mijlpaal {q} heet nu '{d['label']}': {d['reason']}",
 }
 # The history names each event by the class its read model handled it as (projections.core).
 _BY_NAME = {cls.__name__: text for cls, text in _DESCRIPTIONS.items()}

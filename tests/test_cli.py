@@ -49,11 +49,15 @@ def test_init_loads_the_default_plan(cli, services, data_dir):
 
 
 def test_plans_json(initialised):
-    nijmegen, regio = as_json(initialised("plans", "--json"))
-    assert nijmegen == {
+    nijmegen, regio = as_json(initialised("plans", "--json", "--as-of", "2025-10-01"))
+    assert {k: v for k, v in nijmegen.items() if k not in ("milestones", "recurring")} == {
         "id": PLAN, "title": "Uitvoeringsagenda Duurzame Jeugdhulp en Wmo-begeleiding",
         "organisation": "Gemeente Nijmegen", "participants": [], "period": {"start": 2025, "end": 2027},
         "versions": 1, "interventions": 24}
+    # The plan's own milestones and recurring commitments, as the plan file words them.
+    assert [(m["id"], m["due_text"], m["state"]) for m in nijmegen["milestones"]][:2] == [
+        ("actualisatie-agenda", "Q4 2026", "gepland"), ("externe-evaluatie", "Q3 2027", "gepland")]
+    assert [r["every_text"] for r in nijmegen["recurring"]][:2] == ["elk halfjaar", "elk halfjaar"]
     assert regio["id"] == "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
     assert len(regio["participants"]) == 7
 

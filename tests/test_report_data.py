@@ -56,7 +56,13 @@ def test_the_milestones_that_fell_due_are_counted_by_outcome(data):
     spec = parse_plan(revised_plan_text(), "herzien.yaml")
     due_in_h1 = [(iv.code, m.id) for iv in spec.interventions for m in iv.milestones
                  if date(2026, 1, 1) <= m.due.date <= date(2026, 6, 30)]
+    # The plan's own milestones count too (none of them was updated: all late on the as-of date).
+    own_in_h1 = [m["id"] for m in spec.facts["milestones"]
+                 if m["due"] and "2026-01-01" <= m["due"] <= "2026-06-30"]
+    assert own_in_h1 == ["cpv-verbreding", "plan-oco"]
+    due_in_h1 += [("plan", m) for m in own_in_h1]
     k = data["kernboodschap"]
+    assert k["plan_milestones_due"] == 2 and k["plan_counts"]["te_laat"] == 2
     assert k["counts"]["op_tijd"] == 1          # 2.A2 afspraken, done 20 March (due Q1)
     assert k["counts"]["te_laat_gereed"] == 1   # 2.A3 oudercursus, done 10 April (due Q1)
     assert k["counts"]["verschoven"] == 1       # 3.A1 commissie, moved to Q3 2026

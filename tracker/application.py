@@ -38,12 +38,12 @@ class ImportResult:
     events: int = 0
 
 
-def to_due(value: Due | str | date) -> Due:
+def to_due(value: Due | str | date, year_context: int | None = None) -> Due:
     """Turn user input into a Due, with a domain error when it cannot be read."""
     if isinstance(value, Due):
         return value
     try:
-        return parse_due(value)
+        return parse_due(value, year_context)
     except DueError as exc:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
@@ -208,6 +208,33 @@ class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserComma
         with self._changing(plan_id, code, expected_version) as iv:
             iv.close(note=note, at=at, by=by)
         return iv.id
+
+    # --- commands on a plan's own milestones (plan.milestones of the plan file) ----------
+
+    @commutes
+    def complete_plan_milestone(self, plan_id: str, milestone_id: str, *, realised: date, note: str = "",
+                                at: datetime, by: str) -> None:
+        """Mark a plan-level milestone as done on its realised date."""
+        plan = self.get_plan(plan_id)
+        plan.complete_plan_milestone(milestone_id, realised=realised, note=note, at=at, by=by)
+        self._save(plan)
+
+    @commutes
+    def reschedule_plan_milestone(self, plan_id: str, milestone_id: str, *, due: Due | str, reason: str,
+                                  at: datetime, by: str, valid_on: date | None = None) -> None:
+        """Move a plan-level milestone to a new due date, with a reason (decided on ``valid_on``)."""
+        plan = self.get_plan(plan_id)
+        plan.reschedule_plan_milestone(milestone_id, due=to_due(due, plan.facts.get("year_context")),
+                                       reason=reason, at=at, by=by, valid_on=valid_on)
+        self._save(plan)
+
+    @commutes
+    def cancel_plan_milestone(self, plan_id: str, milestone_id: str, *, reason: str, at: datetime, by: str,
+                              valid_on: date | None = None) -> None:
+        """Cancel a plan-level milestone, with a reason (decided on ``valid_on``)."""
+        plan = self.get_plan(plan_id)
+        plan.cancel_plan_milestone(milestone_id, reason=reason, at=at, by=by, valid_on=valid_on)
+        self._save(plan)
 
     # --- plan import -------------------------------------------------------------------
 

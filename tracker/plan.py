@@ -11,6 +11,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from events.plan import (
+    AgendaMilestoneCancelled,
+    AgendaMilestoneCompleted,
+    AgendaMilestoneRelabelled,
+    AgendaMilestoneRescheduled,
     FinanceFigureConfirmed,
     FinanceFigureRecorded,
     IndicatorValueRecorded,
@@ -24,6 +28,7 @@ from events.plan import (
 )
 from events.periods import EXAMPLES, PRECISION_OF_FREQUENCY, PRECISION_WORDS
 from events.vocabulary import Domain, FinanceKind, PublicField
+from tracker.agenda_milestones import AgendaMilestoneCommands, apply_event, plan_new_milestones
 from tracker.errors import DomainError
 from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
@@ -53,7 +58,7 @@ def plan_uuid(plan_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"urn:plan-tracker:plan:{plan_id}")
 
 
-class Plan(Aggregate):
+class Plan(AgendaMilestoneCommands, Aggregate):
     """A plan: title, organisation, period, plan-level milestones, finance and indicators."""
 
     @classmethod
@@ -81,6 +86,8 @@ class Plan(Aggregate):
         self.report_texts: dict[tuple[str, str], str] = {}
         self.signature: tuple[str, list[dict[str, str]]] = ("", [])
         self.public_site: tuple[bool, tuple[str, ...]] = (False, ())
+        self.milestones: dict[str, Any] = {}
+        plan_new_milestones(self.milestones, e.facts)
 
     @when.register
     def _(self, e: PlanRevised) -> None:
@@ -90,6 +97,14 @@ class Plan(Aggregate):
         for code in e.facts.get("interventions", []):
             if code not in self.known_codes:
                 self.known_codes.append(code)
+        plan_new_milestones(self.milestones, e.facts)
+
+    @when.register(AgendaMilestoneCompleted)
+    @when.register(AgendaMilestoneRescheduled)
+    @when.register(AgendaMilestoneCancelled)
+    @when.register(AgendaMilestoneRelabelled)
+    def _(self, e: Any) -> None:
+        apply_event(self.milestones, e)
 
     def revise(self, *, facts: dict[str, Any], source_name: str, source_hash: str,
                summary: list[str], at: datetime, by: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from events.plan import adoption_start
 from events.plan_changes import field_change, label_change, plan_fact_changes, term_change
+from tracker.agenda_milestones import milestone_of_facts, realised_of_facts
 from tracker.intervention import Intervention
 from tracker.plan import Plan
 from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec, milestone_facts
@@ -115,6 +116,44 @@ def _revise_intervention(intervention: Intervention, iv: InterventionSpec,
     return changes
 
 
+def _complete_if_done(plan: Plan, f: dict[str, Any], at: datetime, by: str) -> None:
+    """Complete a plan-level milestone the plan file marks as done (without a date: the day unknown)."""
+    if f.get("done") and plan.milestones[f["id"]].status == "open":
+        plan.complete_plan_milestone(f["id"], realised=realised_of_facts(f), note=f.get("note") or "",
+                                     at=at, by=by, from_plan=True)
+
+
+def _revise_plan_milestones(plan: Plan, previous: list[dict[str, Any]], new: list[dict[str, Any]],
+                            version: str, at: datetime, by: str) -> None:
+    """Record what a new plan version changed of the plan's own milestones, as for an intervention's.
+
+    Compared with the previous version, so the beheerder's own updates stay unless the plan
+    itself changes that line. Milestones named for the first time are planned by the version's facts.
+    """
+    reason = f"Gewijzigd in planversie {version}"
+    before = {m["id"]: m for m in previous}
+    for f in new:
+        was, current = before.get(f["id"]), plan.milestones.get(f["id"])
+        if current is None:
+            continue
+        if was is None:
+            _complete_if_done(plan, f, at, by)
+            continue
+        if was["label"] != f["label"] and current.label != f["label"]:
+            plan.relabel_plan_milestone(f["id"], f["label"], reason=reason, at=at, by=by)
+        due = milestone_of_facts(f).due
+        if due is not None and was.get("due_text") != f.get("due_text") and current.due != due \
+                and current.status == "open":
+            plan.reschedule_plan_milestone(f["id"], due=due, reason=reason, at=at, by=by)
+        if not was.get("done"):
+            _complete_if_done(plan, f, at, by)
+    wanted = {f["id"] for f in new}
+    for milestone_id in before:
+        current = plan.milestones.get(milestone_id)
+        if milestone_id not in wanted and current is not None and current.status == "open":
+            plan.cancel_plan_milestone(milestone_id, reason=f"Vervallen in planversie {version}", at=at, by=by)
+
+
 def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tuple[ImportResult, list[Any]]:
     """Return the import's outcome and the aggregates with pending events (not yet saved)."""
     from tracker.application import ImportResult
@@ -123,6 +162,8 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
     if not app.has_plan(spec.id):
         plan = Plan.import_(plan_id=spec.id, facts=facts, source_name=spec.source_name,
                             source_hash=spec.source_hash, at=at, by=by)
+        for f in facts.get("milestones", []):
+            _complete_if_done(plan, f, at, by)
         # A plan adopted before it is loaded holds, in valid time, from its adoption on.
         valid_on = adoption(spec, at)
         aggregates: list[Any] = [plan] + [_add_intervention(spec, iv, at, by, valid_on)
@@ -163,8 +204,10 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
         changes = ["plan: tijdpad bijgewerkt; de mijlpalen stonden al zo"]
     if not changes:
         return ImportResult(spec.id, "unchanged"), []
+    previous_milestones = list(plan.facts.get("milestones", []))
     plan.revise(facts=facts, source_name=spec.source_name, source_hash=spec.source_hash,
                 summary=changes, at=at, by=by)
+    _revise_plan_milestones(plan, previous_milestones, facts.get("milestones", []), version, at, by)
     touched.insert(0, plan)
     events = sum(len(a.pending_events) for a in touched)
     return ImportResult(spec.id, "revised", changes, events), touched

@@ -237,8 +237,14 @@ def _appendix(data: dict[str, Any]) -> list[Block]:
                      ["Interventie", "Mijlpaal", "Oorspronkelijk gepland", "Termijn nu", "Stand",
                       "Gerealiseerd", "Toelichting"], rows, css="tijdpad")]
     if data["plan_milestones"]:
-        blocks.append(table("Afspraken op agendaniveau", ["Afspraak", "Termijn", "Toelichting"], [
-            [m["label"], m["due_text"], m["note"]] for m in data["plan_milestones"]]))
+        blocks.append(table("Afspraken op agendaniveau", ["Afspraak", "Oorspronkelijk gepland", "Termijn nu",
+                                                          "Stand", "Gerealiseerd", "Toelichting"], [
+            [m["label"], m["planned_due_text"], m["due_text"], cell(m["state_label"], f"state-{m['state']}"),
+             long_date(m["realised"]) if m["realised"] else "", m["reason"] or m["note"]]
+            for m in data["plan_milestones"]], css="tijdpad"))
+    if data.get("recurring"):
+        blocks.append(table("Terugkerende afspraken", ["Afspraak", "Hoe vaak", "Eerstvolgende", "Toelichting"], [
+            [r["label"], r["every_text"], r["next_text"], r["note"]] for r in data["recurring"]]))
     return blocks
 
 

@@ -64,8 +64,11 @@ def _group_key(group_path: list[dict[str, str]]) -> str:
     return group_path[-1]["key"] if group_path else ""
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _encode(value)
 
 
 class CoreProjection:
@@ -79,6 +82,9 @@ class CoreProjection:
         self.agenda = AgendaMilestoneRows(_milestone_fold, self._record)
         self.tables = (self.interventions, self.details, self.milestones, self.agenda.table)
         self._history: list[tuple] = []
+        # The stored JSON of the event being handled, when its state is as stored (not upcast):
+        # the history keeps that text instead of encoding the decoded state again.
+        self.text: bytes | str | None = None
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
             plan.PlanRevised: self._plan_event(plan.PlanRevised),
@@ -138,9 +144,14 @@ class CoreProjection:
                 code: str | None, label: str | None = None, old_due_text: str | None = None,
                 stored: State | None = None, valid: str | None = None) -> None:
         at = state["at"]["_data_"]
+        if stored is not None:
+            text = _dumps(stored)
+        elif self.text is not None:
+            text = self.text.decode("utf-8") if isinstance(self.text, bytes) else self.text
+        else:
+            text = _dumps(state)
         self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],
-                              cls.__name__, state.get("milestone_id"), label, old_due_text,
-                              _dumps(state if stored is None else stored)))
+                              cls.__name__, state.get("milestone_id"), label, old_due_text, text))
 
     def _plan_event(self, cls: type) -> Handler:
         def handle(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: State) -> None:

@@ -256,7 +256,12 @@ class ProjectionRunner:
             for seq, oid, version, topic, state in records:
                 handlers, versioned = routes(topic)
                 if handlers:
-                    stored = loads(state) if versioned is None else upcast(versioned, loads(state))
+                    if versioned is None:
+                        stored = loads(state)
+                        core.text = state  # the history keeps the stored JSON as it is
+                    else:
+                        stored = upcast(versioned, loads(state))
+                        core.text = None
                     for handle in handlers:
                         handle(db, seq, oid, version, stored)
             core.flush(db)

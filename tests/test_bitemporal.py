@@ -129,3 +129,31 @@ def test_any_order_of_changes_reads_as_the_plain_fold_of_what_was_known(create, 
     for v in probes:
         for k in probes + [None]:
             assert read(db, v, k) == expected(log, v, k), (v, k)
+
+
+def rows_of(db) -> list[tuple]:
+    return [tuple(r) for r in db.execute("SELECT * FROM things ORDER BY id")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(create=st.tuples(DAYS, DAYS), changes=st.lists(CHANGE, max_size=8), batch=st.integers(1, 4),
+       fresh=st.booleans(), replay=st.booleans())
+def test_the_shortcut_for_the_latest_change_writes_the_rows_a_full_refold_writes(create, changes, batch, fresh,
+                                                                                   replay):
+    log = [(create[0], create[1], "create", {"thing": "a", "value": "o"})]
+    log += [(v, r, op, {"value": value} if op == "set" else {}) for v, r, op, value in changes]
+    results = []
+    for shortcut in (True, False):
+        db, tbl = open_db(), BitemporalTable("things", ("thing",), fold, columns=COLUMNS, shortcut=shortcut)
+        for i in range(0, len(log), batch):
+            if fresh:
+                tbl = BitemporalTable("things", ("thing",), fold, columns=COLUMNS, shortcut=shortcut)
+            tbl.begin(db)
+            for seq, (valid, recorded, op, payload) in enumerate(log[i:i + batch], start=i + 1):
+                tbl.record(db, ("a",), valid=valid, recorded=recorded, seq=seq, op=op, payload=payload)
+                if replay:  # the same event again: changes nothing
+                    tbl.record(db, ("a",), valid=valid, recorded=recorded, seq=seq, op=op, payload=payload)
+            tbl.flush(db)
+            write_log(db, tbl.take_log())
+        results.append((rows_of(db), [tuple(r) for r in db.execute("SELECT * FROM change_log ORDER BY seq")]))
+    assert results[0] == results[1]

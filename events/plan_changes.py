@@ -24,7 +24,7 @@ PLAN_FIELDS = {
     "finance": "financiën", "indicators": "indicatoren", "reminders": "herinneringen",
     "normering": "normering", "extra": "overige gegevens",
 }
-NOT_WORDED = {"interventions", "tijdpad"}
+NOT_WORDED = {"interventions", "tijdpad", "contributes_to"}
 MAX_TEXT = 120
 
 

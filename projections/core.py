@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from events import contributions as links
 from events import intervention as ev
 from events import plan
 from projections.agenda_milestones import AgendaMilestoneRows
@@ -41,6 +42,14 @@ def _merge(state: dict[str, Any] | None, op: str, payload: dict[str, Any]) -> di
     if op == "describe":
         details = {**json.loads(state["details"]), **payload}
         return {**state, "details": _dumps(details)}
+    if op in ("link", "unlink"):
+        details = json.loads(state["details"])
+        key = payload["key"]
+        kept = [link for link in details.get("contributes_to", [])
+                if links.link_key(link["plan"], link.get("group", ""), link.get("code", "")) != key]
+        if op == "link":
+            kept.append(payload["link"])
+        return {**state, "details": _dumps({**details, "contributes_to": kept})}
     return {**state, **payload}
 
 
@@ -105,6 +114,8 @@ class CoreProjection:
             ev.NoteAdded: self._changes(ev.NoteAdded, None),
             # "Nog actueel" changes no row either: its moment in the history restarts the actualiteit.
             ev.UpToDateConfirmed: self._changes(ev.UpToDateConfirmed, None),
+            links.ContributionLinked: self._link("link"),
+            links.ContributionUnlinked: self._link("unlink"),
             ev.MilestonePlanned: self._milestone_planned,
             ev.MilestoneRelabelled: self._milestone(ev.MilestoneRelabelled, "set", lambda s: {"label": s["label"]},
                                                     valid=lambda s: s["at"]["_data_"]),
@@ -216,6 +227,25 @@ class CoreProjection:
                 at = state["at"]["_data_"]
                 self.interventions.record(db, key, valid=happened, recorded=at, seq=seq, op="set",
                                           payload=changes(state, at))
+        return handle
+
+    def _link(self, op: str) -> Handler:
+        """Return the handler of a link's change: the intervention's description carries its links."""
+        cls = links.ContributionLinked if op == "link" else links.ContributionUnlinked
+
+        def handle(db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:
+            key = (iid,)
+            iv = self.interventions.current(db, key)
+            if iv is None:
+                return
+            happened = max(_valid(state), self.details.start(db, key) or "")
+            self._record(cls, seq, iid, version, state, iv["plan_id"], iv["code"], valid=happened)
+            payload: dict[str, Any] = {"key": links.link_key(state["target_plan"], state["target_group"],
+                                                             state["target_code"])}
+            if op == "link":
+                payload["link"] = {**links.link_facts(state), "at": state["at"]["_data_"][:10], "by": state["by"]}
+            self.details.record(db, key, valid=happened, recorded=state["at"]["_data_"], seq=seq, op=op,
+                                payload=payload)
         return handle
 
     def _milestone_planned(self, db: sqlite_utils.Database, seq: int, iid: str, version: int, state: State) -> None:

@@ -149,7 +149,16 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
         "last_review": ({"date": iv["last_review_date"], "decision": iv["last_review_decision"]}
                         if iv.get("last_review_date") else None),
         "milestones": [milestone_json(m) for m in iv["milestones"]],
+        "contributes_to": contributions_json(iv),
     }
+
+
+def contributions_json(iv: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return what an intervention contributes to in other plans, in the CLI's JSON shape (docs/cli.md)."""
+    return [{"plan": link["plan"], "group": link.get("group"), "code": link.get("code"),
+             "reason": link["reason"], "judgement": bool(link.get("judgement")),
+             "from_plan_file": link.get("origin") == "planbestand"}
+            for link in iv["details"].get("contributes_to") or []]
 
 
 def interventions_of_trekker(db: sqlite_utils.Database, email: str, as_of: date) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from events import contributions as links
 from events import intervention as ev
 from events import plan
 from events.periods import MONTH_NAMES
@@ -68,6 +69,11 @@ def _reviewed(data: dict[str, Any], quoted: str) -> str:
             f"Besluit: {sentence(data['decision'])}{actions}")
 
 
+def _link_target(data: dict[str, Any]) -> str:
+    what = data["target_group"] if data.get("target_group") else f"interventie {data.get('target_code')}"
+    return f"{what} van {data['target_plan']}"
+
+
 _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
     ev.InterventionAdded: lambda d, q: "Interventie opgenomen in het plan",
     ev.InterventionRevised: _revised,
@@ -85,6 +91,10 @@ _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
     ev.UpToDateConfirmed: lambda d, q: "Nog actueel: bekeken, niets veranderd",
     ev.StoplichtSet: _stoplicht,
     ev.ReviewRecorded: _reviewed,
+    links.ContributionLinked: lambda d, q: (
+        f"Bijdrage vastgelegd aan {_link_target(d)}: {d['reason']}"
+        + (" (oordeel beheerder)" if d.get("judgement") else "") + (f" — {d['why']}" if d.get("why") else "")),
+    links.ContributionUnlinked: lambda d, q: f"Bijdrage aan {_link_target(d)} vervallen: {d['why']}",
     plan.PlanImported: lambda d, q: "Plan geladen",
     plan.PlanRevised: _plan_revised,
     # The plan's own milestones: said as an intervention's are, named as the plan's.

@@ -20,6 +20,7 @@ from tracker.normering import NormeringCommands
 from tracker.errors import ConcurrentWriteError, ConflictError, DomainError, NotFoundError
 from tracker.intervention import EVERYTHING, Intervention, intervention_id, milestone_key, overlap, touched_by
 from tracker.plan import Plan, plan_uuid
+from tracker.plan_links import ContributionCommands
 from tracker.planfile import InterventionSpec, PlanSpec
 from tracker.accounts import AccountRules
 from tracker.users import UserCommands
@@ -48,7 +49,7 @@ def to_due(value: Due | str | date, year_context: int | None = None) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, Application[UUID]):
+class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the user from outside."""
 
     name = "TrackerApp"

@@ -27,6 +27,7 @@ from events.intervention import (
     TrekkerAssigned,
     UpToDateConfirmed,
 )
+from events.contributions import ContributionLinked, ContributionUnlinked, link_key
 from events.periods import Due, Start, term_words
 from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
 from tracker.errors import DomainError, NotFoundError
@@ -59,6 +60,8 @@ def touched_by(event: Any) -> frozenset[str]:
         return frozenset({"stoplicht"})
     if isinstance(event, TrekkerAssigned):
         return frozenset({"trekker"})
+    if isinstance(event, (ContributionLinked, ContributionUnlinked)):
+        return frozenset({"bijdragen"})
     return frozenset({EVERYTHING})
 
 
@@ -149,6 +152,8 @@ class Intervention(Aggregate):
         self.closed = False
         self.dropped = False
         self.notes = 0
+        # link key -> (reason, judgement, origin): what it contributes to in other plans
+        self.contributions: dict[str, tuple[str, bool, str]] = {}
 
     @when.register
     def _(self, e: InterventionRevised) -> None:
@@ -212,6 +217,15 @@ class Intervention(Aggregate):
     @when.register
     def _(self, e: UpToDateConfirmed) -> None:
         pass  # it changes nothing: it says when someone last looked
+
+    @when.register
+    def _(self, e: ContributionLinked) -> None:
+        self.contributions[link_key(e.target_plan, e.target_group, e.target_code)] = (
+            e.reason, e.judgement, e.origin)
+
+    @when.register
+    def _(self, e: ContributionUnlinked) -> None:
+        self.contributions.pop(link_key(e.target_plan, e.target_group, e.target_code), None)
 
     @when.register
     def _(self, e: ReviewRecorded) -> None:
@@ -378,6 +392,36 @@ class Intervention(Aggregate):
                 f"Interventie {self.code} heeft nog {len(open_ones)} open mijlpa"
                 f"{'al' if len(open_ones) == 1 else 'len'}: meld ze gereed of laat ze vervallen.")
         self.trigger_event(InterventionClosed, note=(note or "").strip(), at=at, by=by)
+
+    # --- links to other plans ----------------------------------------------------------
+
+    def link_contribution(self, *, target_plan: str, target_group: str = "", target_code: str = "",
+                          reason: str, judgement: bool = False, origin: str = "", why: str = "",
+                          at: datetime, by: str, valid_on: date | None = None) -> None:
+        """Record that the intervention contributes to a group (goal) or an intervention of a plan."""
+        if self.dropped:
+            raise DomainError(f"Interventie {self.code} is vervallen in de huidige planversie.")
+        target_group, target_code = (target_group or "").strip(), (target_code or "").strip()
+        if bool(target_group) == bool(target_code):
+            raise DomainError("Kies een doel (groep) of een interventie van het andere plan, niet beide.")
+        reason = _required(" ".join((reason or "").split()), "Geef in één zin aan waarom deze interventie "
+                           "hieraan bijdraagt.")
+        key = link_key(target_plan, target_group, target_code)
+        if key in self.contributions and self.contributions[key][:2] == (reason, bool(judgement)):
+            raise DomainError(f"Interventie {self.code} is hier al aan gekoppeld.")
+        self.trigger_event(ContributionLinked, target_plan=target_plan, target_group=target_group,
+                           target_code=target_code, reason=reason, judgement=bool(judgement), origin=origin,
+                           why=" ".join((why or "").split()), valid_on=_happened_on(valid_on, at), at=at, by=by)
+
+    def unlink_contribution(self, *, target_plan: str, target_group: str = "", target_code: str = "",
+                            why: str, at: datetime, by: str) -> None:
+        """Record that the intervention no longer counts as contributing to a target."""
+        key = link_key(target_plan, (target_group or "").strip(), (target_code or "").strip())
+        if key not in self.contributions:
+            raise DomainError(f"Interventie {self.code} is hier niet aan gekoppeld.")
+        why = _required(" ".join((why or "").split()), "Geef de reden op waarom de koppeling vervalt.")
+        self.trigger_event(ContributionUnlinked, target_plan=target_plan, target_group=(target_group or "").strip(),
+                           target_code=(target_code or "").strip(), why=why, at=at, by=by)
 
     # --- plan revisions ----------------------------------------------------------------
 

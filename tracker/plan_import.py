@@ -10,6 +10,7 @@ from events.plan_changes import field_change, label_change, plan_fact_changes, t
 from tracker.agenda_milestones import milestone_of_facts, realised_of_facts
 from tracker.intervention import Intervention
 from tracker.plan import Plan
+from tracker.plan_links import check_link_targets, declared_links, link_declared, revise_links
 from tracker.planfile import InterventionSpec, MilestoneSpec, PlanSpec, milestone_facts
 
 if TYPE_CHECKING:
@@ -21,8 +22,13 @@ DESCRIPTION_FIELDS = ("title", "group_path", "domain")
 def _facts(spec: PlanSpec) -> dict[str, Any]:
     # Each version's Tijdpad is kept, so the next version is compared with what the plan said
     # before, never with the trekkers' own updates since.
-    return {**spec.facts, "interventions": [i.code for i in spec.interventions],
-            "tijdpad": {i.code: [milestone_facts(m) for m in i.milestones] for i in spec.interventions}}
+    facts = {**spec.facts, "interventions": [i.code for i in spec.interventions],
+             "tijdpad": {i.code: [milestone_facts(m) for m in i.milestones] for i in spec.interventions}}
+    links = declared_links(spec)
+    if links:
+        # Kept per version, like the Tijdpad: the next version is compared with what this one declared.
+        facts["contributes_to"] = links
+    return facts
 
 
 def adoption(spec: PlanSpec, at: datetime) -> date | None:
@@ -38,6 +44,7 @@ def _add_intervention(spec: PlanSpec, iv: InterventionSpec, at: datetime, by: st
         domain=iv.domain, details=iv.details, at=at, by=by, valid_on=valid_on)
     for m in iv.milestones:
         _plan_milestone(intervention, m, at, by, valid_on)
+    link_declared(intervention, iv.contributes_to, at, by, "planbestand", valid_on)
     return intervention
 
 
@@ -158,6 +165,7 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
     """Return the import's outcome and the aggregates with pending events (not yet saved)."""
     from tracker.application import ImportResult
 
+    check_link_targets(app, spec)
     facts = _facts(spec)
     if not app.has_plan(spec.id):
         plan = Plan.import_(plan_id=spec.id, facts=facts, source_name=spec.source_name,
@@ -187,6 +195,8 @@ def apply_plan(app: TrackerApp, spec: PlanSpec, *, at: datetime, by: str) -> tup
             continue
         previous = plan.facts.get("tijdpad", {}).get(iv.code)
         changes += _revise_intervention(intervention, iv, previous, version, at, by)
+        changes += revise_links(intervention, iv, plan.facts.get("contributes_to", {}).get(iv.code),
+                                version, at, by)
         if intervention.pending_events:
             touched.append(intervention)
     new_codes = {iv.code for iv in spec.interventions}

@@ -67,6 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(normering.bp)
     app.register_blueprint(public_switch.bp)
 
+    from web.blueprints import goals
+
+    app.register_blueprint(goals.bp)
+
     # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.
     app.add_url_rule("/favicon.ico", "favicon",
                      public(lambda: app.send_static_file("favicon.ico")))

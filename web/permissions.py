@@ -19,6 +19,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "record_data": ("beheerder",),
     "publish_site": ("beheerder",),
     "normering": ("beheerder", "stuurgroep"),
+    "link_plans": ("beheerder",),
 }
 
 

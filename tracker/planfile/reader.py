@@ -17,7 +17,7 @@ from tracker.planfile.checks import Checker
 from tracker.planfile.codes import codes
 from tracker.planfile.loader import load_yaml
 from tracker.planfile.participants import participants
-from tracker.planfile.spec import InterventionSpec, PlanSpec, milestone_facts
+from tracker.planfile.spec import InterventionSpec, LinkSpec, PlanSpec, milestone_facts
 
 
 def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
@@ -98,10 +98,37 @@ def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
             if spec is not None:
                 interventions.append(spec)
     facts["indicators"] = schema.unique_indicators(c, found_indicators)
+    own = {iv.code for iv in interventions}
+    for iv in interventions:
+        for link in iv.contributes_to:
+            if link.plan == plan_id:
+                problem = link_problem(link, {"groups": groups, "interventions": sorted(own)})
+                if problem:
+                    c.error(link.line, f"interventie {iv.code}, contributes_to: {problem}")
     if c.problems:
         raise PlanFileError(c.problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return PlanSpec(plan_id, title, facts, interventions, name, digest, groups)
+
+
+def _group_keys(groups: list[dict]) -> list[str]:
+    keys: list[str] = []
+    for group in groups:
+        keys.append(group["key"])
+        keys += _group_keys(group.get("groups") or [])
+    return keys
+
+
+def link_problem(link: LinkSpec, facts: dict) -> str:
+    """Return why a link's target is not in the plan whose facts are given, or ""."""
+    if link.group:
+        keys = _group_keys(facts.get("groups") or [])
+        if link.group not in keys:
+            return (f"plan '{link.plan}' heeft geen groep '{link.group}' (wel: "
+                    f"{', '.join(keys[:12]) or 'geen'}{' …' if len(keys) > 12 else ''})")
+    elif link.code not in (facts.get("interventions") or []):
+        return f"plan '{link.plan}' heeft geen interventie met code '{link.code}'"
+    return ""
 
 
 def _adopted(c: Checker, plan: dict) -> tuple[str | None, str | None]:

@@ -14,7 +14,7 @@ from tracker.planfile.codes import CODE_PATTERN, group_keys
 from tracker.planfile.checks import Checker
 from tracker.planfile.loader import plain
 from tracker.planfile.money import amount
-from tracker.planfile.spec import InterventionSpec, MilestoneSpec
+from tracker.planfile.spec import InterventionSpec, LinkSpec, MilestoneSpec
 from tracker.slugs import slugify
 
 FORMAT_VERSION = 2          # the newest; format 1 files keep importing
@@ -186,8 +186,47 @@ def unique_indicators(c: Checker, found: list[tuple[dict[str, Any], int]]) -> li
 INTERVENTION_KEYS = {
     "code", "title", "group", "groups", "domain", "summary", "results", "milestones", "recurring",
     "indicators", "stakeholders", "principles", "risks", "preconditions", "costs", "source", "extra",
+    "contributes_to",
 }
 INTERVENTION_KEYS_2 = {"groups", "indicators"}
+
+
+LINK_KEYS = {"plan", "group", "code", "reason", "judgement"}
+
+
+def contributions(c: Checker, iv: dict, what: str) -> tuple[LinkSpec, ...]:
+    """Read what an intervention contributes to in a plan (``contributes_to``); targets are checked on import."""
+    found: list[LinkSpec] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for raw, line in c.items(iv, "contributes_to", what):
+        link = c.mapping(raw, line, f"{what}, contributes_to")
+        if link is None:
+            continue
+        where = f"{what}, contributes_to"
+        c.unknown_keys(link, LINK_KEYS, where, "zet een toelichting in 'reason'")
+        plan_id = c.text(link, "plan", where)
+        if plan_id and not ID.match(plan_id):
+            c.error(c.line_of(link, "plan"), f"{where}: plan '{plan_id}' is geen plan-id (a-z, 0-9 en -)")
+            plan_id = ""
+        group = str(link["group"]).strip() if link.get("group") is not None else ""
+        code = str(link["code"]).strip() if link.get("code") is not None else ""
+        if isinstance(link.get("code"), float) or isinstance(link.get("group"), float):
+            c.error(line, f"{where}: een code of groep als 1.2 leest als getal: zet haar tussen aanhalingstekens")
+        if bool(group) == bool(code):
+            c.error(line, f"{where}: geef 'group' (een doel, opgave of actielijn) of 'code' (een interventie) "
+                    "van dat plan, precies één van beide")
+        reason = c.text(link, "reason", where)
+        judgement = link.get("judgement", False)
+        if not isinstance(judgement, bool):
+            c.error(c.line_of(link, "judgement"), f"{where}: 'judgement' moet true of false zijn")
+            judgement = False
+        key = (plan_id, group, code)
+        if key in seen:
+            c.error(line, f"{where}: dezelfde koppeling staat al op regel {seen[key]}")
+        seen.setdefault(key, line)
+        if plan_id and bool(group) != bool(code) and reason:
+            found.append(LinkSpec(plan_id, group, code, reason, judgement, line))
+    return tuple(found)
 
 
 def intervention(c: Checker, raw: Any, line: int, code: str, paths: dict, default_domain: str | None,
@@ -236,9 +275,10 @@ def intervention(c: Checker, raw: Any, line: int, code: str, paths: dict, defaul
         details.update(groups=keys, also_in=[paths[k] for k in keys[1:]],
                        indicators=[ind["id"] for ind, _ in own])
     spec_milestones = milestones(c, iv, what)
+    links = contributions(c, iv, what)
     if not title:
         return None
-    return InterventionSpec(code, title, group_path, domain, details, spec_milestones, line)
+    return InterventionSpec(code, title, group_path, domain, details, spec_milestones, line, links)
 
 
 PLAN_KEYS = {

@@ -31,6 +31,23 @@ class MilestoneSpec:
 
 
 @dataclass(frozen=True)
+class LinkSpec:
+    """What an intervention contributes to in a plan: a group (goal) or an intervention, and why."""
+
+    plan: str
+    group: str
+    code: str
+    reason: str
+    judgement: bool = False
+    line: int = 0
+
+    def facts(self) -> dict[str, Any]:
+        """Return the link as a plan version keeps it."""
+        target = {"group": self.group} if self.group else {"code": self.code}
+        return {"plan": self.plan, **target, "reason": self.reason, "judgement": self.judgement}
+
+
+@dataclass(frozen=True)
 class InterventionSpec:
     code: str
     title: str
@@ -39,6 +56,7 @@ class InterventionSpec:
     details: dict[str, Any]
     milestones: list[MilestoneSpec]
     line: int = 0
+    contributes_to: tuple[LinkSpec, ...] = ()
 
 
 @dataclass(frozen=True)

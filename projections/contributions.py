@@ -1,0 +1,179 @@
+"""Links between plans on the read side: what serves a goal, from every plan, as of a day.
+
+An intervention's description carries its links (``details.contributes_to``, in valid and
+recorded time, see projections/core.py). A goal's page lists the target plan's own
+interventions under the goal and every intervention of any plan linked to the goal, to a group
+below it or to one of the plan's interventions under it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from projections import plans as plan_queries
+from projections.board import _enrich
+from projections.goals import goal_of
+from projections.interventions import groups_of, interventions_as_of
+
+
+def find_group(groups: list[dict[str, Any]], key: str,
+               path: list[dict[str, Any]] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Return a group of a plan's tree and the path of groups above it, or None."""
+    for group in groups:
+        here = (path or []) + [group]
+        if group["key"] == key:
+            return group, here[:-1]
+        found = find_group(group.get("groups") or [], key, here)
+        if found:
+            return found
+    return None
+
+
+def subtree_keys(group: dict[str, Any]) -> list[str]:
+    """Return a group's key and the keys of every group below it, in the plan's order."""
+    keys = [group["key"]]
+    for child in group.get("groups") or []:
+        keys += subtree_keys(child)
+    return keys
+
+
+def target_title(plans: dict[str, dict[str, Any]], link: dict[str, Any]) -> str:
+    """Return the words of a link's target ('Inclusiever onderwijs'), or "" when its plan is not loaded."""
+    target = plans.get(link["plan"])
+    if target is None:
+        return ""
+    if link.get("group"):
+        found = find_group(target["facts"].get("groups") or [], link["group"])
+        return found[0]["title"] if found else ""
+    return link.get("code") or ""
+
+
+def links_shown(db: sqlite_utils.Database, iv: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return an intervention's links with their target in words and whether that plan is loaded."""
+    plans = {p["plan_id"]: p for p in plan_queries.all_plans(db)}
+    shown = []
+    for link in iv["details"].get("contributes_to") or []:
+        target = plans.get(link["plan"])
+        shown.append({**link, "loaded": target is not None, "plan_title": target["title"] if target else "",
+                      "target_title": target_title(plans, link)})
+    return shown
+
+
+def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
+              known_on: date | None = None) -> dict[str, Any] | None:
+    """Return what a goal's page shows as of the end of a day (as known now or on ``known_on``), or None."""
+    plan = plan_queries.plan(db, plan_id)
+    if plan is None:
+        return None
+    found = find_group(plan["facts"].get("groups") or [], key)
+    if found is None:
+        return None
+    group, above = found
+    keys = subtree_keys(group)
+    titles = {k: (find_group([group], k) or ({"title": k}, []))[0]["title"] for k in keys}
+    rows = [_enrich(r) for r in interventions_as_of(db, as_of, known_on=known_on)]
+    own = [r for r in rows if r["plan_id"] == plan_id and set(groups_of(r)) & set(keys)]
+    own_codes = {r["code"]: r for r in own}
+    plans = {p["plan_id"]: p for p in plan_queries.all_plans(db)}
+    contributing = []
+    for row in rows:
+        for link in row["details"].get("contributes_to") or []:
+            if link["plan"] != plan_id:
+                continue
+            if link.get("group") in keys:
+                via = "" if link["group"] == key else titles[link["group"]]
+                via_key = link["group"]
+            elif link.get("code") in own_codes:
+                via, via_key = f"{link['code']} {own_codes[link['code']]['title']}", link["code"]
+            else:
+                continue
+            contributing.append({"row": row, "plan_title": plans.get(row["plan_id"], {}).get("title", row["plan_id"]),
+                                 "reason": link["reason"], "judgement": bool(link.get("judgement")),
+                                 "via": via, "via_key": via_key, "since": link.get("at")})
+    return {"plan": plan, "group": group, "above": above, "goal": goal_of(group, plan["facts"].get("indicators") or []),
+            "own": own, "contributing": contributing, "counts": _counts([c["row"] for c in contributing])}
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["stoplicht_effective"]] = counts.get(row["stoplicht_effective"], 0) + 1
+    return counts
+
+
+def _paths(groups: list[dict[str, Any]], above: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    """Return per group key the keys from the top of the tree down to it."""
+    found: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        here = above + (group["key"],)
+        found[group["key"]] = here
+        found.update(_paths(group.get("groups") or [], here))
+    return found
+
+
+def goal_depth(plan: dict[str, Any]) -> int:
+    """Return the level of a plan's tree its goals stand on: the level named 'doel', else the top."""
+    levels = [str(level).lower() for level in plan["facts"].get("grouping_levels") or []]
+    return levels.index("doel") if "doel" in levels else 0
+
+
+def served_goals(rows: list[dict[str, Any]], plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return per goal of a plan the interventions of other plans that serve it, in the goal plan's order.
+
+    A link to a group below the goal, or to one of the plan's own interventions under it, serves the goal.
+    """
+    served: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
+    by_code = {(r["plan_id"], r["code"]): r for r in rows}
+    goals = []
+    for plan in plans:
+        paths = _paths(plan["facts"].get("groups") or [])
+        depth = goal_depth(plan)
+        for row in rows:
+            if row["plan_id"] == plan["plan_id"]:
+                continue
+            for link in row["details"].get("contributes_to") or []:
+                if link["plan"] != plan["plan_id"]:
+                    continue
+                if link.get("group"):
+                    keys = [link["group"]]
+                else:
+                    target = by_code.get((plan["plan_id"], link.get("code")))
+                    keys = groups_of(target) if target else []
+                for key in keys:
+                    path = paths.get(key, ())
+                    if len(path) > depth:
+                        served.setdefault((plan["plan_id"], path[depth]), {})[(row["plan_id"], row["code"])] = row
+        for key, path in paths.items():
+            found = served.get((plan["plan_id"], key))
+            if not found or len(path) != depth + 1:
+                continue
+            unique = list(found.values())
+            group = find_group(plan["facts"]["groups"], key)[0]  # type: ignore[index]
+            goals.append({"plan_id": plan["plan_id"], "plan_title": plan["title"], "key": key,
+                          "title": group["title"], "rows": unique, "counts": _counts(unique),
+                          "late": sum(1 for r in unique if r["late_milestones"])})
+    return goals
+
+
+
+
+def link_targets(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
+    """Return per other plan its groups (goals, opgaven, actielijnen) to link to, indented by depth."""
+    found = []
+    for p in plan_queries.all_plans(db):
+        if p["plan_id"] == plan_id:
+            continue
+        options: list[tuple[str, str]] = []
+
+        def walk(groups: list[dict[str, Any]], depth: int) -> None:
+            for g in groups:
+                options.append((g["key"], "\u2003" * depth + g["title"]))
+                walk(g.get("groups") or [], depth + 1)
+
+        walk(p["facts"].get("groups") or [], 0)
+        if options:
+            found.append({"plan_id": p["plan_id"], "title": p["title"], "options": options})
+    return found

@@ -1,0 +1,247 @@
+"""Links between plans: contributes_to in a plan file, by hand in the browser, on the goal's page and in the JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date, datetime
+
+import pytest
+
+from projections.contributions import goal_page
+from projections.history import intervention_history
+from tests.accounts import csrf_token, sign_in
+from tests.helpers import DEFAULT_PLAN, DEFAULT_PLAN_ID, REPO, SMALL_PLAN, line_of
+from tracker.errors import DomainError, PlanFileError
+from tracker.planfile import parse_plan, read_plan_file
+
+REGIO = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
+REGIO_ID = "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
+JEUGD = ["3.A1", "3.A2", "3.A3", "3.A4", "3.B1", "3.B2", "3.B3", "3.C1", "3.C2", "3.C3", "3.C4", "3.C5", "3.D1"]
+LOADED_AT = datetime(2025, 10, 1, 9)
+
+TARGET = """\
+format: 2
+plan:
+  id: doelenplan
+  title: Doelenplan
+  organisation: Regio Test
+  period: {start: 2024, end: 2028}
+  grouping_levels: [opgave, doel]
+  groups:
+    - key: opgave-1
+      title: Opgave een
+      groups:
+        - key: doel-1
+          title: Doel een
+          summary: Meer hulp dichtbij.
+interventions:
+  - code: "1.1"
+    title: Regionale actie
+    group: doel-1
+    domain: jeugd
+"""
+
+
+def linked(links: str) -> str:
+    """Return the small plan with ``links`` (YAML lines) as contributes_to of its first intervention."""
+    return SMALL_PLAN.replace("    stakeholders: Buurtteam Jeugd en Gezin\n",
+                              "    stakeholders: Buurtteam Jeugd en Gezin\n    contributes_to:\n" + links)
+
+
+GOOD = linked("      - {plan: doelenplan, group: doel-1, reason: Groepsaanbod is hulp dichtbij.}\n")
+
+
+def test_a_malformed_link_is_refused_with_its_line():
+    text = linked("      - {plan: doelenplan, group: doel-1, code: \"1.1\", reason: Beide}\n"
+                  "      - {plan: doelenplan, group: doel-1}\n"
+                  "      - {plan: Doelen Plan, code: \"1.1\", reason: x, judgement: ja}\n")
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan(text, "agenda.yaml")
+    problems = "\n".join(refused.value.problems)
+    first = line_of(text, "code: \"1.1\", reason: Beide")
+    assert f"agenda.yaml:{first}: interventie 1.A1, contributes_to: geef 'group'" in problems
+    assert f"agenda.yaml:{first + 1}: interventie 1.A1, contributes_to: 'reason' ontbreekt" in problems
+    assert "plan 'Doelen Plan' is geen plan-id" in problems
+    assert "'judgement' moet true of false zijn" in problems
+
+
+def test_a_link_to_a_group_or_code_the_loaded_plan_lacks_imports_nothing(services):
+    services.app.import_plan(parse_plan(TARGET, "doelen.yaml"), at=LOADED_AT, by="beheer")
+    text = linked("      - {plan: doelenplan, group: doel-9, reason: Onbekend doel.}\n"
+                  "      - {plan: doelenplan, code: \"9.9\", reason: Onbekende actie.}\n")
+    with pytest.raises(PlanFileError) as refused:
+        services.app.import_plan(parse_plan(text, "agenda.yaml"), at=LOADED_AT, by="beheer")
+    assert refused.value.problems == [
+        f"agenda.yaml:{line_of(text, 'doel-9')}: interventie 1.A1, contributes_to: plan 'doelenplan' heeft geen "
+        "groep 'doel-9' (wel: opgave-1, doel-1)",
+        f"agenda.yaml:{line_of(text, '9.9')}: interventie 1.A1, contributes_to: plan 'doelenplan' heeft geen "
+        "interventie met code '9.9'"]
+    assert not services.app.has_plan("testagenda")
+
+
+def test_a_link_to_a_plan_not_loaded_yet_is_kept_and_shown_so(services):
+    from web import create_app
+
+    services.app.import_plan(parse_plan(GOOD, "agenda.yaml"), at=LOADED_AT, by="beheer")
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2025-10-02", "TESTING": True}).test_client()
+    sign_in(client, services, "lezer")
+    text = html.unescape(client.get("/plannen/testagenda/interventies/1.A1").get_data(as_text=True))
+    assert "Draagt bij aan" in text and "doelenplan — nog niet geladen" in text
+    services.app.import_plan(parse_plan(TARGET, "doelen.yaml"), at=LOADED_AT, by="beheer")
+    services.catch_up()
+    text = html.unescape(client.get("/plannen/testagenda/interventies/1.A1").get_data(as_text=True))
+    assert "nog niet geladen" not in text
+    assert '<a href="/plannen/doelenplan/doelen/doel-1">Doel een</a>' in text
+
+
+@pytest.fixture
+def both(services):
+    services.app.import_plan(parse_plan(TARGET, "doelen.yaml"), at=LOADED_AT, by="beheer")
+    services.app.import_plan(parse_plan(GOOD, "agenda.yaml"), at=LOADED_AT, by="beheer")
+    services.catch_up()
+    return services
+
+
+def test_the_goal_page_lists_what_serves_it_as_of_a_day(both):
+    app = both.app
+    app.link_contribution("testagenda", "1.A2", target_plan="doelenplan", target_code="1.1",
+                          reason="Jongerenwerk helpt de regionale actie.", judgement=True,
+                          why="besproken met de regio", at=datetime(2026, 2, 1, 10), by="Bea Beheer")
+    both.catch_up()
+    before = goal_page(both.db, "doelenplan", "doel-1", date(2026, 1, 31))
+    assert [c["row"]["code"] for c in before["contributing"]] == ["1.A1"]
+    after = goal_page(both.db, "doelenplan", "doel-1", date(2026, 2, 1))
+    assert [(c["row"]["code"], c["judgement"], c["via"]) for c in after["contributing"]] == [
+        ("1.A1", False, ""), ("1.A2", True, "1.1 Regionale actie")]
+    # The opgave above the goal lists them too; the plan's own intervention stands as its own.
+    assert len(goal_page(both.db, "doelenplan", "opgave-1", date(2026, 2, 1))["contributing"]) == 2
+    assert [r["code"] for r in after["own"]] == ["1.1"]
+    assert goal_page(both.db, "doelenplan", "doel-9", date(2026, 2, 1)) is None
+
+
+def test_a_hand_made_unlink_is_history_and_survives_a_new_plan_version(both):
+    app = both.app
+    with pytest.raises(DomainError, match="reden"):
+        app.unlink_contribution("testagenda", "1.A1", target_plan="doelenplan", target_group="doel-1", why=" ",
+                                at=datetime(2026, 3, 1, 9), by="Bea Beheer")
+    app.unlink_contribution("testagenda", "1.A1", target_plan="doelenplan", target_group="doel-1",
+                            why="Dubbel met de regionale actie", at=datetime(2026, 3, 1, 9), by="Bea Beheer")
+    both.catch_up()
+    assert goal_page(both.db, "doelenplan", "doel-1", date(2026, 3, 2))["contributing"] == []
+    assert len(goal_page(both.db, "doelenplan", "doel-1", date(2026, 2, 28))["contributing"]) == 1
+    # The same plan file again: the link the beheerder removed is not brought back.
+    result = app.import_plan(parse_plan(GOOD + "\n", "agenda.yaml"), at=datetime(2026, 3, 2, 9), by="beheer")
+    assert not any("bijdrage" in c for c in result.changes)
+    said = [h["description"] for h in intervention_history(both.db, "testagenda", "1.A1")]
+    assert "Bijdrage vastgelegd aan doel-1 van doelenplan: Groepsaanbod is hulp dichtbij. — planbestand" in said
+    assert "Bijdrage aan doel-1 van doelenplan vervallen: Dubbel met de regionale actie" in said
+    # Linked again by hand, it stays when a plan version no longer declares it.
+    app.link_contribution("testagenda", "1.A1", target_plan="doelenplan", target_group="doel-1",
+                          reason="Toch wel.", at=datetime(2026, 3, 3, 9), by="Bea Beheer")
+    plain = SMALL_PLAN + "\n"
+    result = app.import_plan(parse_plan(plain, "agenda.yaml"), at=datetime(2026, 3, 4, 9), by="beheer")
+    assert not any("bijdrage" in c for c in result.changes)
+    assert app.get_intervention("testagenda", "1.A1").contributions
+
+
+def test_a_plan_version_that_no_longer_declares_a_link_ends_it(both):
+    result = both.app.import_plan(parse_plan(SMALL_PLAN, "agenda.yaml"), at=datetime(2026, 3, 4, 9), by="beheer")
+    assert "1.A1: bijdrage aan groep doel-1 van doelenplan vervallen" in result.changes
+    both.catch_up()
+    assert goal_page(both.db, "doelenplan", "doel-1", date(2026, 3, 5))["contributing"] == []
+    assert len(goal_page(both.db, "doelenplan", "doel-1", date(2026, 3, 3))["contributing"]) == 1
+
+
+def test_a_beheerder_links_and_unlinks_in_the_browser_and_a_lezer_may_not(both):
+    from web import create_app
+
+    web = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True})
+    client = web.test_client()
+    sign_in(client, both, "lezer")
+    page = "/plannen/testagenda/interventies/1.A2"
+    assert "Koppel aan een doel" not in client.get(page).get_data(as_text=True)
+    assert client.post(f"{page}/bijdragen", data={"doel": "doelenplan|doel-1", "reden": "x",
+                                                 "csrf_token": csrf_token(client, page)}).status_code == 403
+    client = web.test_client()
+    sign_in(client, both, "beheerder")
+    token = csrf_token(client, page)
+    refused = client.post(f"{page}/bijdragen", data={"doel": "doelenplan|doel-1", "reden": " ", "csrf_token": token})
+    assert refused.status_code == 422 and "Geef in één zin aan waarom" in html.unescape(refused.get_data(as_text=True))
+    done = client.post(f"{page}/bijdragen", data={"doel": "doelenplan|doel-1", "reden": "Jongeren dichtbij geholpen.",
+                                                 "oordeel": "ja", "csrf_token": token})
+    assert done.status_code == 303
+    text = html.unescape(client.get(page).get_data(as_text=True))
+    assert "Jongeren dichtbij geholpen. (oordeel beheerder)" in text
+    goal = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1").get_data(as_text=True))
+    assert "1.A2 Jongerenwerk als alternatief" in goal and "(oordeel beheerder)" in goal
+    gone = client.post(f"{page}/bijdragen/vervalt", data={"plan": "doelenplan", "groep": "doel-1", "code": "",
+                                                        "reden": "Verkeerd doel", "csrf_token": token})
+    assert gone.status_code == 303
+    both.catch_up()
+    said = [h["description"] for h in intervention_history(both.db, "testagenda", "1.A2")]
+    assert any(s.startswith("Bijdrage vastgelegd aan doel-1") for s in said)
+    assert "Bijdrage aan doel-1 van doelenplan vervallen: Verkeerd doel" in said
+    rows = [h for h in intervention_history(both.db, "testagenda", "1.A2") if h["event"].startswith("Contribution")]
+    assert {h["by"] for h in rows} == {"Bea Beheer"}
+    as_of_then = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1?as_of=2026-03-31").get_data(as_text=True))
+    assert "1.A2 Jongerenwerk" not in as_of_then
+
+
+# --- the default agenda and the Regioprogramma ----------------------------------------------
+
+def test_every_jeugd_intervention_of_the_agenda_links_to_a_goal_or_actielijn_of_the_regioprogramma():
+    agenda = {iv.code: iv for iv in read_plan_file(DEFAULT_PLAN).interventions}
+    regio = read_plan_file(REGIO)
+    from tracker.planfile.reader import link_problem
+
+    facts = {"groups": regio.groups, "interventions": [iv.code for iv in regio.interventions]}
+    for code in JEUGD:
+        links = agenda[code].contributes_to
+        assert links, code
+        for link in links:
+            assert link.plan == REGIO_ID and link_problem(link, facts) == ""
+            # One line of Dutch; the documents never name an actielijn: the beheerder's judgement.
+            assert link.judgement and "\n" not in link.reason and 40 < len(link.reason) < 200
+    assert not any(iv.contributes_to for c, iv in agenda.items() if c not in JEUGD)
+
+
+def test_the_reasons_quote_their_sources_faithfully():
+    agenda = (REPO / "docs" / "sources" / "nijmegen-uitvoeringsagenda-2025.txt").read_text(encoding="utf-8")
+    regio = (REPO / "docs" / "sources" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.txt").read_text(
+        encoding="utf-8").splitlines()
+    lines = agenda.splitlines()
+    assert "(V)SO-scholen financieren we ZBO regionaal middels een lumpsum" in lines[617]
+    assert "sociale vaardigheden en mentale veerkracht van jongeren versterkt" in lines[955]
+    assert "instroom in de voorschoolse dagbehandeling willen verminderen" in regio[273]
+
+
+def test_done_when_interventions_json_carries_contributes_to_and_the_goal_page_lists_them(cli, services):
+    from web import create_app
+
+    assert cli("init", "--today", "2025-10-01").exit_code == 0
+    result = cli("interventions", "--plan", DEFAULT_PLAN_ID, "--json", "--as-of", "2025-12-01")
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in json.loads(result.stdout)}
+    assert len(rows) == 24 and all(isinstance(r["contributes_to"], list) for r in rows.values())
+    assert {c for c, r in rows.items() if r["contributes_to"]} == set(JEUGD)
+    assert rows["3.C2"]["contributes_to"] == [{
+        "plan": REGIO_ID, "group": "doel-2", "code": None,
+        "reason": "Join Us versterkt volgens de agenda de sociale vaardigheden en mentale veerkracht van jongeren "
+                  "(regel 956); doel 2 is een grotere mentale veerkracht.",
+        "judgement": True, "from_plan_file": True}]
+    assert rows["3.A1"]["contributes_to"][0]["code"] == "1.2b"
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2025-12-01", "TESTING": True}).test_client()
+    sign_in(client, services, "lezer")
+    pages = {key: html.unescape(client.get(f"/plannen/{REGIO_ID}/doelen/{key}").get_data(as_text=True))
+             for key in ("doel-1", "doel-2", "doel-4", "doel-5")}
+    for key, codes in (("doel-1", ["3.A1", "3.B1", "3.B2", "3.B3"]), ("doel-2", ["3.A2", "3.A4", "3.C1", "3.C2",
+                                                                                 "3.C3", "3.C4", "3.C5"]),
+                       ("doel-4", ["3.D1"]), ("doel-5", ["3.A3"])):
+        for code in codes:
+            title = rows[code]["title"]
+            assert f"{code} {title}" in pages[key], (key, code)
+        assert pages[key].count('class="contribution"') == len(codes), key
+    assert "Stand per 1 december 2025" in pages["doel-1"] and "(oordeel beheerder)" in pages["doel-1"]

@@ -19,10 +19,10 @@ bp = Blueprint("dashboard", __name__)
 
 
 def home_target(user: Any, plans: list[dict[str, Any]]) -> str | None:
-    """Return the address a signed-in user starts on, or None for the list of plans.
+    """Return the address a signed-in user starts on, or None for the portfolio (or the empty list of plans).
 
     A trekker starts on their own list; everyone else on the dashboard of the plan, when there
-    is one plan (with several, the list of plans leads to each plan's dashboard).
+    is one plan (with several, the portfolio leads to each plan's dashboard).
     """
     if getattr(user, "role", None) == "trekker":
         return url_for("mine.mine")

@@ -93,10 +93,17 @@ def _group_options(plan: dict) -> list[tuple[str, str]]:
 def index():
     from web.blueprints.dashboard import home_target
 
+    from projections.portfolio import portfolio
+    from projections.status import COLOURS
+
     plans = plan_queries.all_plans(read_model())
     target = home_target(current_user, plans)
     if target:
         return redirect(target)
+    if len(plans) > 1:
+        as_of, known_on = as_of_from_request(), known_on_from(request.args)
+        return render("portfolio.html", "content", data=portfolio(read_model(), as_of, known_on), as_of=as_of,
+                      known_on=known_on, today=today(), colours=COLOURS)
     return render("plans.html", "content", plans=plans)
 
 

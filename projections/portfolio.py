@@ -1,0 +1,45 @@
+"""The portfolio: every plan at a glance and the goals of one plan that the others serve, as of a day."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from events.periods import HalfYear
+from projections import plans as plan_queries
+from projections.board import _enrich
+from projections.contributions import served_goals
+from projections.interventions import interventions_as_of
+from projections.status import COLOURS
+
+
+def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[str, Any]:
+    """Return the council report due next: the half year after the latest one published by ``as_of``, or the current one."""
+    row = db.execute("SELECT period FROM published_reports WHERE plan_id = ? AND at < ? "
+                     "ORDER BY period DESC LIMIT 1",
+                     [plan_id, date.fromordinal(as_of.toordinal() + 1).isoformat()]).fetchone()
+    latest = HalfYear.parse(row[0]) if row else None
+    half = latest.next() if latest else HalfYear.of(as_of)
+    return {"period": half.key, "label": half.label, "latest": latest.label if latest else None,
+            "overdue": half.end < as_of}
+
+
+def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = None) -> dict[str, Any]:
+    """Return every plan with its period, stoplichten, geen planning, late milestones and next report, and the served goals."""
+    plans = plan_queries.all_plans(db)
+    rows = [_enrich(r) for r in interventions_as_of(db, as_of, known_on=known_on)]
+    found = []
+    for plan in plans:
+        mine = [r for r in rows if r["plan_id"] == plan["plan_id"]]
+        counts = {colour: sum(1 for r in mine if r["stoplicht_effective"] == colour) for colour in COLOURS}
+        found.append({
+            "plan_id": plan["plan_id"], "title": plan["title"], "organisation": plan["organisation"],
+            "period_start": plan["period_start"], "period_end": plan["period_end"], "total": len(mine),
+            "counts": counts, "geen_planning": counts.get("geen_planning", 0),
+            "late": sum(len(r["late_milestones"]) for r in mine),
+            "late_interventions": sum(1 for r in mine if r["late_milestones"]),
+            "next_report": next_report(db, plan["plan_id"], as_of),
+        })
+    return {"as_of": as_of, "plans": found, "goals": served_goals(rows, plans)}

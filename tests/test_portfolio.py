@@ -1,0 +1,128 @@
+"""The portfolio at /: every plan at a glance and the regional goals the local interventions serve, as of a day."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+
+import pytest
+
+from projections.board import board
+from projections.portfolio import portfolio
+from tests.accounts import sign_in
+from tests.helpers import DEFAULT_PLAN, DEFAULT_PLAN_ID, IMPORTED_AT, REPO
+from tracker.planfile import read_plan_file
+
+REGIO = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
+REGIO_ID = "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
+
+
+@pytest.fixture
+def two_plans(services):
+    for path in (DEFAULT_PLAN, REGIO):
+        services.app.import_plan(read_plan_file(path), at=IMPORTED_AT, by="beheer")
+    services.catch_up()
+    return services
+
+
+def client_for(services, role: str, today: str = "2026-04-01"):
+    from web import create_app
+
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": today, "TESTING": True}).test_client()
+    sign_in(client, services, role)
+    return client
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return html.unescape(response.get_data(as_text=True))
+
+
+def tile(page: str, attr: str, value: str) -> str:
+    match = re.search(rf'<li class="tile" {attr}="{re.escape(value)}">(.*?)</li>\s*(?=<li class="tile"|</ul>)',
+                      page, re.S)
+    assert match, value
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match[1]))
+
+
+@pytest.mark.parametrize("role", ["beheerder", "stuurgroep", "lezer"])
+def test_with_several_plans_the_start_page_is_the_portfolio(two_plans, role):
+    page = text(client_for(two_plans, role).get("/"))
+    assert "<h1>Portfolio</h1>" in page
+    agenda = tile(page, "data-plan", DEFAULT_PLAN_ID)
+    assert "Looptijd 2025–2027" in agenda and "24 interventies" in agenda
+    assert "Looptijd 2023–2028" in tile(page, "data-plan", REGIO_ID)
+
+
+def test_a_trekker_still_starts_on_mijn_interventies(two_plans):
+    response = client_for(two_plans, "trekker").get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mijn-interventies")
+
+
+def test_with_one_plan_the_start_page_is_its_dashboard(default_services):
+    response = client_for(default_services, "stuurgroep").get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/plannen/{DEFAULT_PLAN_ID}/dashboard")
+
+
+def test_every_plan_shows_its_stoplichten_geen_planning_and_late_milestones_as_the_board_counts_them(two_plans):
+    as_of = date(2026, 4, 1)
+    data = portfolio(two_plans.db, as_of)
+    for plan in data["plans"]:
+        rows = board(two_plans.db, plan["plan_id"], as_of)
+        assert plan["late"] == rows["totals"]["te_laat"]
+        assert plan["geen_planning"] == rows["totals"]["geen_planning"]
+        assert sum(plan["counts"].values()) == plan["total"] == rows["total"]
+    agenda = next(p for p in data["plans"] if p["plan_id"] == DEFAULT_PLAN_ID)
+    assert agenda["late"] > 0  # Q4 2025 lines nobody reported done
+    page = text(client_for(two_plans, "beheerder").get("/"))
+    words = tile(page, "data-plan", DEFAULT_PLAN_ID)
+    assert f"{agenda['geen_planning']} zonder planning" in words
+    assert f"{agenda['late']} mijlpalen te laat, bij {agenda['late_interventions']} interventies" in words
+
+
+def test_the_regional_goals_show_how_many_local_interventions_serve_them_and_how_they_stand(two_plans):
+    data = portfolio(two_plans.db, date(2026, 4, 1))
+    served = {g["key"]: g for g in data["goals"]}
+    assert list(served) == ["doel-1", "doel-2", "doel-4", "doel-5"]  # the Regioprogramma's order
+    assert [r["code"] for r in served["doel-1"]["rows"]] == ["3.A1", "3.B1", "3.B2", "3.B3"]
+    assert len(served["doel-2"]["rows"]) == 7
+    page = text(client_for(two_plans, "lezer").get("/"))
+    words = tile(page, "data-goal", "doel-1")
+    assert "Inclusiever onderwijs" in words and "4 interventies dragen bij" in words
+    from events.vocabulary import Stoplicht
+
+    counts = served["doel-1"]["counts"]
+    assert sum(counts.values()) == 4
+    for colour, n in counts.items():
+        assert f"{n} {Stoplicht(colour).label}" in words
+    assert f'href="/plannen/{REGIO_ID}/doelen/doel-1"' in page
+
+
+def test_the_portfolio_as_of_a_day_before_the_agenda(two_plans):
+    page = text(client_for(two_plans, "beheerder").get("/?as_of=2025-08-31"))
+    assert "Stand per 31 augustus 2025" in page
+    assert "0 interventies" in tile(page, "data-plan", DEFAULT_PLAN_ID)
+    assert "geen interventie gekoppeld aan een doel van een ander plan" in page
+    assert client_for(two_plans, "beheerder").get("/?as_of=gisteren").status_code == 400
+
+
+def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_current_one(two_plans):
+    data = portfolio(two_plans.db, date(2026, 1, 20))
+    assert {p["plan_id"]: p["next_report"]["label"] for p in data["plans"]} == {
+        DEFAULT_PLAN_ID: "eerste halfjaar 2026", REGIO_ID: "eerste halfjaar 2026"}
+    position = two_plans.app.recorder.max_notification_id()
+    two_plans.app.publish_report(DEFAULT_PLAN_ID, period="2025-H2", as_of=date(2025, 12, 31), position=position,
+                                 at=datetime(2026, 1, 15, 10), by="Bea Beheer")
+    two_plans.catch_up()
+    later = {p["plan_id"]: p["next_report"] for p in portfolio(two_plans.db, date(2026, 1, 20))["plans"]}
+    assert later[DEFAULT_PLAN_ID]["label"] == "eerste halfjaar 2026"
+    assert later[DEFAULT_PLAN_ID]["latest"] == "tweede halfjaar 2025"
+    # Before it was published, the same question answers with the current half year.
+    assert portfolio(two_plans.db, date(2025, 12, 1))["plans"][0]["next_report"] == {
+        "period": "2025-H2", "label": "tweede halfjaar 2025", "latest": None, "overdue": False}
+    # Half a year on, with nothing published since, the report after it is overdue.
+    overdue = {p["plan_id"]: p["next_report"] for p in portfolio(two_plans.db, date(2026, 8, 1))["plans"]}
+    assert overdue[DEFAULT_PLAN_ID]["overdue"] is True
+    assert "(achterstallig)" in text(client_for(two_plans, "beheerder", "2026-08-01").get("/"))

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from events.periods import HalfYear
 from projections import plans as plan_queries
+from projections.agenda_milestones import plan_milestones_as_of
 from projections.board import _enrich
 from projections.contributions import served_goals
 from projections.interventions import interventions_as_of
@@ -40,6 +41,9 @@ def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = No
             "counts": counts, "geen_planning": counts.get("geen_planning", 0),
             "late": sum(len(r["late_milestones"]) for r in mine),
             "late_interventions": sum(1 for r in mine if r["late_milestones"]),
+            # The plan's own milestones (an agenda's actualisation, its evaluation) count apart.
+            "plan_late": [m for m in plan_milestones_as_of(db, plan["plan_id"], as_of, known_on)
+                          if m["state"] == "te_laat"],
             "next_report": next_report(db, plan["plan_id"], as_of),
         })
     return {"as_of": as_of, "plans": found, "goals": served_goals(rows, plans)}

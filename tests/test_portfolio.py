@@ -126,3 +126,16 @@ def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_curr
     overdue = {p["plan_id"]: p["next_report"] for p in portfolio(two_plans.db, date(2026, 8, 1))["plans"]}
     assert overdue[DEFAULT_PLAN_ID]["overdue"] is True
     assert "(achterstallig)" in text(client_for(two_plans, "beheerder", "2026-08-01").get("/"))
+
+
+def test_the_plans_own_late_milestones_stand_beside_the_interventions(two_plans):
+    def late(day):
+        agenda = next(p for p in portfolio(two_plans.db, day)["plans"] if p["plan_id"] == DEFAULT_PLAN_ID)
+        return [m["milestone_id"] for m in agenda["plan_late"]]
+
+    assert "actualisatie-agenda" not in late(date(2026, 12, 31))   # due Q4 2026: late from 1 January
+    assert "actualisatie-agenda" in late(date(2027, 1, 15))
+    page = text(client_for(two_plans, "stuurgroep", "2027-01-15").get("/"))
+    words = tile(page, "data-plan", DEFAULT_PLAN_ID)
+    assert f"{len(late(date(2027, 1, 15)))} mijlpalen van het plan zelf te laat" in words
+    assert "Actualisatie van de uitvoeringsagenda in zijn geheel (Q4 2026)" in words

@@ -35,6 +35,14 @@ def record_more(services) -> None:
     app.sign_out(email, at=datetime(2026, 7, 7, 11), by=email)
     app.deactivate_user(email, at=datetime(2026, 7, 8, 9), by="beheer")
     app.confirm_up_to_date(PLAN, "3.A1", at=datetime(2026, 7, 9, 9), by="Jan Jansen")
+    app.unlink_contribution(PLAN, "3.A1", target_plan="regioprogramma-jeugd-rijk-van-nijmegen-2023-2028",
+                            target_code="1.2b", why="Loopt via de regio", at=datetime(2026, 7, 9, 10), by="beheer")
+    # The plan's own milestones: done, moved, dropped (a new plan version relabels one below).
+    app.complete_plan_milestone(PLAN, "plan-oco", realised=date(2026, 3, 20), at=datetime(2026, 7, 9, 11), by="beheer")
+    app.reschedule_plan_milestone(PLAN, "actualisatie-agenda", due="Q1 2027", reason="Na de verkiezingen",
+                                  at=datetime(2026, 7, 9, 12), by="beheer")
+    app.cancel_plan_milestone(PLAN, "cpv-verbreding", reason="Niet meer nodig", at=datetime(2026, 7, 9, 13),
+                              by="beheer")
     # Recorded late, dated back: the rows after it in valid time are written again.
     ms = next(m for m, v in app.get_intervention(PLAN, "2.A3").milestones.items() if v.status == "open")
     app.complete_milestone(PLAN, "2.A3", ms, realised=date(2026, 1, 10), at=datetime(2026, 7, 10, 9), by="Piet Bakker")
@@ -48,6 +56,8 @@ def record_more(services) -> None:
                         "title: Versterken van het collectief aanbod jeugd in de sociale basis")
     text = replace_once(text, "label: Collectief aanbod op veelvoorkomende jeugdhulpvragen inzichtelijk",
                         "label: Collectief aanbod op veelvoorkomende jeugdhulpvragen in beeld")
+    text = replace_once(text, "label: Externe evaluatie van specifieke onderdelen en/of instrumentarium opgeleverd",
+                        "label: Externe evaluatie van onderdelen en/of instrumentarium opgeleverd")
     import_text(services, text, "nijmegen-uitvoeringsagenda-2025-sep2026.yaml", datetime(2026, 9, 1, 9))
 
 

@@ -245,3 +245,29 @@ def test_done_when_interventions_json_carries_contributes_to_and_the_goal_page_l
             assert f"{code} {title}" in pages[key], (key, code)
         assert pages[key].count('class="contribution"') == len(codes), key
     assert "Stand per 1 december 2025" in pages["doel-1"] and "(oordeel beheerder)" in pages["doel-1"]
+
+
+def test_a_link_to_the_plans_own_group_or_code_is_checked_when_the_file_is_read():
+    text = linked("      - {plan: testagenda, group: \"9\", reason: Geen groep.}\n"
+                  "      - {plan: testagenda, code: \"2.1\", reason: Ontmoeten helpt.}\n")
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan(text, "agenda.yaml")
+    assert refused.value.problems == [f"agenda.yaml:{line_of(text, 'Geen groep')}: interventie 1.A1, contributes_to: "
+                                      "plan 'testagenda' heeft geen groep '9' (wel: 1, 1.A, 2)"]
+
+
+def test_the_goal_page_as_known_on_a_day_before_a_link_was_recorded(both):
+    from web import create_app
+
+    both.app.link_contribution("testagenda", "2.1", target_plan="doelenplan", target_group="doel-1",
+                               reason="Ontmoeting dichtbij.", at=datetime(2026, 3, 10, 9), by="Bea Beheer")
+    both.catch_up()
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, both, "stuurgroep")
+    now = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1").get_data(as_text=True))
+    assert "2.1 Ontmoetingsplaatsen in de wijk" in now and "Stand per 1 april 2026" in now
+    then = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1?bekend_op=2026-03-09").get_data(as_text=True))
+    assert "2.1 Ontmoetingsplaatsen" not in then and "zoals bekend op 9 maart 2026" in then
+    assert "1.A1 Groepsaanbod in de wijk" in then
+    assert client.get("/plannen/doelenplan/doelen/doel-9").status_code == 404
+    assert client.get("/plannen/onbekend/doelen/doel-1").status_code == 404

@@ -80,6 +80,7 @@ class ProjectionRunner:
         self._select = log_reader(recorder)
         self._db, self._opened = db, None
         self._flushed_at: int | None = None
+        self._seen = 0  # the highest position this runner knows the read model has reached
         self._indexed = False
         # How a damaged read model is healed: now (the command line), or in a thread of its own
         # while the caller is told to wait (the web app answers 503 meanwhile).
@@ -117,7 +118,7 @@ class ProjectionRunner:
         self._opened = (os.getpid(), identity(self.path))
         self._db = open_read_model(self.path, shared=True)
         self.core.reset()
-        self._flushed_at, self._indexed = None, False
+        self._flushed_at, self._indexed, self._seen = None, False, 0
         self._prepare()
 
     def _close_own(self) -> None:
@@ -226,8 +227,10 @@ class ProjectionRunner:
         latest = self.recorder.max_notification_id() or 0
         if until is not None:
             latest = min(latest, until)
-        if latest <= self.position:
-            return 0  # nothing new: no write lock, nothing written (every page request asks)
+        # Nothing new: no write lock, nothing written (every page request asks). A position once
+        # seen is never undone, so most requests need no look at the read model for this.
+        if latest <= self._seen or latest <= self._see(self.position):
+            return 0
         while max_batches is None or batches < max_batches:
             with self._lock:
                 db = self.db
@@ -239,7 +242,12 @@ class ProjectionRunner:
                 break
             applied += count
             batches += 1
+        self._see(self._flushed_at or 0)
         return applied
+
+    def _see(self, position: int) -> int:
+        self._seen = max(self._seen, position)
+        return position
 
     def _apply_batch(self, db: sqlite_utils.Database, until: int | None = None) -> int:
         # BEGIN IMMEDIATE takes the write lock before the position is read, so two processes
@@ -321,7 +329,7 @@ class ProjectionRunner:
         with db.atomic():
             drop_tables(db)
         self.core.reset()
-        self._flushed_at = None
+        self._flushed_at, self._seen = None, 0
         self._prepare(indexes=False)
         self._indexed = True  # added below, after loading
         batch_size, self.batch_size = self.batch_size, batch_size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -68,3 +69,33 @@ def test_another_question_or_an_htmx_request_gets_its_own_rows(site):
     fragment = clients["lezer"].get(BOARD, headers={"HX-Request": "true"}).data.decode()
     assert made(app) == 2 and fragment.strip().startswith('<div id="board"')
     assert row_of(fragment, "2.B2") == row_of(everything, "2.B2")
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+
+def test_a_readers_whole_page_is_made_once_and_each_session_gets_its_own_csrf_token(site):
+    from web.fragments import CSRF_MARK
+
+    app, clients, services = site
+    other = app.test_client()
+    sign_in(other, services, "lezer")  # a second session of the same reader
+    first = clients["lezer"].get(BOARD).data.decode()
+    second = other.get(BOARD).data.decode()
+    assert app.extensions["board_pages"].made == 1
+    assert CSRF_MARK not in first and CSRF_MARK not in second
+    assert csrf_of(first) != csrf_of(second) and "Lotte Lezer" in second
+    # Each token is this session's: the other session's is refused, its own accepted.
+    assert other.post("/uitloggen", data={"csrf_token": csrf_of(first)}).status_code == 400
+    assert other.post("/uitloggen", data={"csrf_token": csrf_of(second)}).status_code == 302
+
+
+def test_a_page_with_a_message_for_the_session_is_made_for_that_request(site):
+    app, clients, _ = site
+    with clients["lezer"].session_transaction() as session:
+        session["_flashes"] = [("message", "Alleen voor deze sessie")]
+    assert "Alleen voor deze sessie" in clients["lezer"].get(BOARD).data.decode()
+    assert "Alleen voor deze sessie" not in clients["stuurgroep"].get(BOARD).data.decode()
+    assert "Alleen voor deze sessie" not in clients["lezer"].get(BOARD).data.decode()
+    assert app.extensions["board_pages"].made == 2  # the stuurgroep's page and the reader's second

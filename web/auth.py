@@ -141,7 +141,9 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
     https = str(app.config.get("BASE_URL") or "").startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE")) or https
     app.config.setdefault("REMEMBER_COOKIE_SECURE", https)
-    # The cookie itself expires at the absolute lifetime; the server checks both limits.
+    # The cookie itself expires at the absolute lifetime; the server checks both limits. It is
+    # written again only when the session changes (the moment of the last request, once a minute).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.permanent_session_lifetime = timedelta(
         hours=float(app.config.get("SESSION_MAX_HOURS") or DEFAULT_MAX_HOURS))
     app.extensions["login_throttle"] = SignInThrottle(data_dir / THROTTLE_FILENAME)

@@ -4,11 +4,14 @@ The read model at a position is a function of the events up to that position, so
 made from it there (the board's rows, rendered) stays right until the position moves: readers
 asking for the same board at the same position get the same answer, made once. The position is
 read before the answer is made, so a kept answer is never older than its key. Each worker
-process keeps its own few; nothing personal (a CSRF token, a user's name) may go in.
+process keeps its own few. Nothing personal may go in but what the key names: a whole page is
+kept per role and name of who sees it, made with ``CSRF_MARK`` where the session's CSRF token
+goes, and ``with_csrf_token`` puts the token of each request in its place.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -17,6 +20,8 @@ from typing import Any
 from projections.runner import TRACKING_NAME
 
 SIZE = 64
+# Stands for the CSRF token in a kept page: unguessable, so no content can contain it by chance.
+CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
 
 
 def read_model_position(db: Any) -> int:
@@ -48,3 +53,10 @@ class PositionCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return value
+
+
+def with_csrf_token(page: str) -> str:
+    """Return a kept page with this request's CSRF token where ``CSRF_MARK`` stands."""
+    from flask_wtf.csrf import generate_csrf
+
+    return page.replace(CSRF_MARK, generate_csrf())

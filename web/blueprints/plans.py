@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 
 from events.vocabulary import Stoplicht
@@ -22,7 +22,7 @@ from web import read_model, today
 from web.permissions import allowed
 from web.charts import planned_realised_chart
 from web.exports import board_csv, board_xlsx
-from web.fragments import PositionCache
+from web.fragments import CSRF_MARK, PositionCache, with_csrf_token
 from web.htmx import is_htmx, render, render_fragment
 
 bp = Blueprint("plans", __name__)
@@ -109,34 +109,50 @@ def index():
 
 @bp.get("/plannen/<plan_id>")
 def board_page(plan_id: str):
-    plan = _plan_or_404(plan_id)
     as_of, known_on = as_of_from_request(), known_on_from(request.args)
-    filters = _filters()
     can_assign = as_of == today() and known_on is None and allowed(current_user, "assign")
-    context = dict(plan=plan, as_of=as_of, known_on=known_on, today=today(), filters=filters,
-                   group_options=_group_options(plan),
-                   query=request.args.to_dict(), can_assign=can_assign,
-                   meetings=meetings_by_date(read_model(), plan_id))
-    # Each goal of the plan stands once, above the first interventions that serve it.
-    goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
     if can_assign:  # the rows carry forms with this session's CSRF token: made for this request only
-        data = board(read_model(), plan_id, as_of, filters, known_on)
-        return render("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
+        context = _board_context(plan_id, as_of, known_on, can_assign)
+        data = board(read_model(), plan_id, as_of, context["filters"], known_on)
+        return render("board.html", "board", data=data, groups=group_rows(data["rows"], context["goals"]),
                       trekkers=users_with_role(read_model(), "trekker"), **context)
 
-    def made() -> tuple[dict, Markup]:
-        data = board(read_model(), plan_id, as_of, filters, known_on)
-        html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"], goals),
+    # Every reader of this board at this position gets the rows made once (web/fragments.py).
+    rows_cache = current_app.extensions.setdefault("board_cache", PositionCache())
+    key = ("board", plan_id, as_of, known_on, today(), tuple(sorted(request.args.items(multi=True))))
+
+    def rows() -> tuple[dict, Markup]:
+        context = _board_context(plan_id, as_of, known_on, can_assign)
+        data = board(read_model(), plan_id, as_of, context["filters"], known_on)
+        html = render_fragment("board.html", "board", data=data, groups=group_rows(data["rows"], context["goals"]),
                                trekkers=[], **context)
         return data, Markup(html)
 
-    # Every reader of this board at this position gets the rows made once (web/fragments.py).
-    cache = current_app.extensions.setdefault("board_cache", PositionCache())
-    key = ("board", plan_id, as_of, known_on, today(), tuple(sorted(request.args.items(multi=True))))
-    data, board_html = cache.get(read_model(), key, made)
     if is_htmx():
-        return board_html
-    return render_template("board.html", data=data, board_html=board_html, **context)
+        return rows_cache.get(read_model(), key, rows)[1]
+
+    def page() -> str:
+        data, board_html = rows_cache.get(read_model(), key, rows)
+        return render_template("board.html", data=data, board_html=board_html, csrf_token=lambda: CSRF_MARK,
+                               **_board_context(plan_id, as_of, known_on, can_assign))
+
+    if "_flashes" in session:  # a message for this session only: the page is made for this request
+        data, board_html = rows_cache.get(read_model(), key, rows)
+        return render_template("board.html", data=data, board_html=board_html,
+                               **_board_context(plan_id, as_of, known_on, can_assign))
+    # The whole page, kept per position for those who see the same page: same role, same name.
+    pages = current_app.extensions.setdefault("board_pages", PositionCache())
+    return with_csrf_token(pages.get(read_model(), (*key, current_user.role, current_user.name), page))
+
+
+def _board_context(plan_id: str, as_of: date, known_on: date | None, can_assign: bool) -> dict:
+    plan = _plan_or_404(plan_id)
+    filters = _filters()
+    # Each goal of the plan stands once, above the first interventions that serve it.
+    goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
+    return dict(plan=plan, as_of=as_of, known_on=known_on, today=today(), filters=filters, goals=goals,
+                group_options=_group_options(plan), query=request.args.to_dict(), can_assign=can_assign,
+                meetings=meetings_by_date(read_model(), plan_id))
 
 
 def _filter_text(plan: dict, filters: BoardFilter, shown: int) -> str:

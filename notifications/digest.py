@@ -29,6 +29,9 @@ SECTIONS = (
     ("escalation_no_trekker", "Escalatie: interventies zonder trekker"),
     ("weekly_digest", "Weekoverzicht"),
     ("norm_signal", "Signalen normering: besteding op of boven de drempel van de norm"),
+    ("plan_overdue", "Mijlpalen van het plan die te laat zijn"),
+    ("plan_due_soon", "Mijlpalen van het plan die binnenkort moeten zijn behaald"),
+    ("plan_escalation", "Escalatie: mijlpalen van het plan die twee weken of langer te laat zijn"),
 )
 
 
@@ -72,15 +75,27 @@ def _subject(items: list[ReminderItem]) -> str:
     for item in items:
         count[item.rule] += 1
     signals = count["norm_signal"]
+    own = count["plan_overdue"] + count["plan_due_soon"]
+    own_text = (f"{count['plan_overdue']} te laat" if count["plan_overdue"] else "") + \
+        (", " if count["plan_overdue"] and count["plan_due_soon"] else "") + \
+        (f"{count['plan_due_soon']} binnenkort" if count["plan_due_soon"] else "")
     if items[0].role == "beheerder":
-        return f"Signaal normering: {signals} {'aanbieder' if signals == 1 else 'aanbieders'} op of boven de drempel"
+        parts = []
+        if signals:
+            parts.append(f"Signaal normering: {signals} {'aanbieder' if signals == 1 else 'aanbieders'} op of "
+                         "boven de drempel")
+        if own:
+            parts.append(f"Mijlpalen van het plan: {own_text}")
+        return " — ".join(parts)
     if items[0].role == "stuurgroep":
         parts = []
         if signals:
             parts.append(f"{signals} {'signaal' if signals == 1 else 'signalen'} normering")
         if count["weekly_digest"]:
             parts.append("weekoverzicht")
-        escalations = count["escalation_overdue"] + count["escalation_no_trekker"]
+        if own:
+            parts.append(f"mijlpalen van het plan: {own_text}")
+        escalations = count["escalation_overdue"] + count["escalation_no_trekker"] + count["plan_escalation"]
         if escalations:
             parts.append(f"{escalations} escalatie{'' if escalations == 1 else 's'}")
         return "Stuurgroep uitvoeringsagenda: " + " en ".join(parts)
@@ -140,7 +155,8 @@ def compose(items: list[ReminderItem], settings: MailSettings, plan_titles: dict
         "name": first.recipient_name, "role": first.role, "sections": sections,
         "plan_titles": plan_titles, "url": lambda plan_id, code: intervention_url(settings.base_url, plan_id, code),
         "base_url": settings.base_url,
-        "normering_url": lambda plan_id: f"{settings.base_url}/plannen/{quote(plan_id)}/normering", "links": lambda item: action_links(item, settings, today),
+        "normering_url": lambda plan_id: f"{settings.base_url}/plannen/{quote(plan_id)}/normering",
+        "plan_url": lambda plan_id: f"{settings.base_url}/plannen/{quote(plan_id)}/dashboard#mijlpalen-van-het-plan", "links": lambda item: action_links(item, settings, today),
     }
     env = _templates()
     return Outgoing(recipient=first.recipient, recipient_name=first.recipient_name, items=tuple(items),

@@ -19,7 +19,7 @@ from notifications.workdays import workdays_before
 from projections.status import is_planned
 
 RULES = ("due_soon", "overdue", "escalation_overdue", "escalation_no_trekker", "quarterly_update",
-         "weekly_digest", "norm_signal")
+         "weekly_digest", "norm_signal", "plan_due_soon", "plan_overdue", "plan_escalation")
 SOON_WINDOW_DAYS = 30
 
 
@@ -64,6 +64,8 @@ class ReminderItem:
             return f"{self.code} {self.title}: kwartaalupdate {self.period}{ask}"
         if self.rule == "escalation_no_trekker":
             return f"{self.code} {self.title}: geen trekker"
+        if self.rule.startswith("plan_"):
+            return f"Mijlpaal van het plan {self.plan_id}: {self.label} ({self.due_text}): {days_phrase(self.days)}"
         return f"{self.code} {self.label} ({self.due_text}): {days_phrase(self.days)}"
 
     def to_json(self) -> dict[str, Any]:

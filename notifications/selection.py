@@ -10,8 +10,10 @@ import sqlite_utils
 
 from events.reminder_settings import ReminderSettingsError
 from notifications.norm_signals import signal_reminders
+from notifications.plan_reminders import plan_milestone_reminders
 from notifications.rules import ReminderItem, digest_week, reminders_for_plan
 from notifications.settings import MailSettings, ReminderSettings
+from projections.agenda_milestones import plan_milestones_as_of
 from projections.history import changes_between
 from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
@@ -54,8 +56,10 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
             changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
                 if settings.weekly_digest and settings.stuurgroep else []
             items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
-            items += signal_reminders(plan["plan_id"], signals(db, plan, today), settings,
-                                      users_with_role(db, "beheerder"))
+            beheerders = users_with_role(db, "beheerder")
+            items += signal_reminders(plan["plan_id"], signals(db, plan, today), settings, beheerders)
+            items += plan_milestone_reminders(plan["plan_id"], plan_milestones_as_of(db, plan["plan_id"], today),
+                                              today, settings, beheerders)
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])

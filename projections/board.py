@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from projections.agenda_milestones import plan_milestones_as_of
 from projections.interventions import _code_key, interventions_as_of
 from projections.status import COLOURS, is_planned
 
@@ -82,6 +83,10 @@ def board(db: sqlite_utils.Database, plan_id: str, as_of: date,
     totals = {colour: sum(1 for r in shown if r["stoplicht_effective"] == colour) for colour in COLOURS}
     totals["te_laat"] = sum(len(r["late_milestones"]) for r in shown)
     totals["zonder_trekker"] = sum(1 for r in shown if not r["trekker_name"])
+    # The plan's own milestones belong to no group: counted whatever the filter.
+    own = plan_milestones_as_of(db, plan_id, as_of, known_on)
+    totals["plan_mijlpalen"] = len(own)
+    totals["plan_te_laat"] = sum(1 for m in own if m["state"] == "te_laat")
     return {"rows": shown, "total": len(rows), "totals": totals, "options": options}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
 from projections.board import board, group_rows
 from projections.quarters import Quarter
 from projections.status import COLOURS, days_late
@@ -118,6 +119,7 @@ def dashboard(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> d
     quarter = Quarter.of(as_of)
     first = Quarter.of(date.fromisoformat(plan["imported_at"][:10])) if plan.get("imported_at") else quarter
     found = exceptions(rows, as_of)
+    own = plan_milestones_as_of(db, plan_id, as_of)
     return {
         "as_of": as_of,
         "total": len(rows),
@@ -133,4 +135,10 @@ def dashboard(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> d
         "more_exceptions": max(0, len(found) - TOP_EXCEPTIONS),
         "trend": stoplicht_trend(db, plan_id, first, as_of),
         "groups": group_rows(rows),
+        # The plan's own milestones and recurring commitments ("Mijlpalen van het plan").
+        "plan_milestones": own,
+        "plan_late": sum(1 for m in own if m["state"] == "te_laat"),
+        "plan_done": sum(1 for m in own if m["state"] == "gereed"),
+        "plan_open": sum(1 for m in own if m["status"] == "open" and m["state"] != "te_laat"),
+        "recurring": recurring_commitments(plan["facts"], as_of),
     }

@@ -163,3 +163,170 @@ def test_a_new_plan_version_moves_adds_and_drops_the_plans_own_milestones(servic
     # Done before the version dropped its line: it stays done.
     assert rows["begroting"]["state"] == "gereed"
     assert "tussenevaluatie" not in {m["milestone_id"] for m in plan_milestones_as_of(services.db, PLAN, date(2026, 3, 1))}
+
+
+# --- the dashboard: the beheerder updates them, everyone else reads them ---------------------
+
+WEB_TODAY = date(2026, 4, 2)
+DASHBOARD = f"/plannen/{PLAN}/dashboard"
+
+
+@pytest.fixture
+def site(data_dir):
+    from tests.accounts import ensure_user
+    from web import create_app
+    from web.services import open_services
+
+    services = open_services(data_dir)
+    services.app.import_plan(read_plan_file(PLAN_FILE), at=LOADED, by="beheer")
+    services.catch_up()
+    for role in ("beheerder", "stuurgroep", "lezer"):
+        ensure_user(services, role)
+    app = create_app({"DATA_DIR": str(data_dir), "TODAY": WEB_TODAY.isoformat(), "TESTING": True})
+    yield app, services
+    services.db.close()
+    services.app.close()
+
+
+def _token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def _row(html: str, milestone_id: str) -> str:
+    start = html.index(f'data-plan-milestone="{milestone_id}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def test_the_beheerder_completes_reschedules_and_cancels_on_the_dashboard(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(DASHBOARD).data.decode()
+    assert "Mijlpalen van het plan" in page
+    assert "state-te_laat" in _row(page, "begroting")
+    assert "1 mijlpaal van het plan te laat, 1 van de 4 gereed" in _text(page)
+    assert "elk kwartaal; eerstvolgende: Q2 2026" in page and "Jaarverslag aan de gemeenteraden" in page
+    token = _token(page)
+
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed",
+                         data={"csrf_token": token, "realised": "2026-03-30", "note": "Raad 30 maart"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#mijlpalen-van-het-plan")
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/verschuiven",
+                         data={"csrf_token": token, "due": "Q1 2027", "reason": "Na de evaluatie",
+                               "decided": "2026-03-15"})
+    assert answer.status_code == 303
+    refused = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/evaluatie/laten-vervallen",
+                          data={"csrf_token": token, "reason": ""})
+    assert refused.status_code == 422 and "Geef een reden op" in refused.data.decode()
+
+    services.catch_up()
+    rows = {m["milestone_id"]: m for m in plan_milestones_as_of(services.db, PLAN, WEB_TODAY)}
+    assert (rows["begroting"]["state"], rows["begroting"]["realised"]) == ("gereed", "2026-03-30")
+    assert (rows["actualisatie"]["due_text"], rows["actualisatie"]["reason"]) == ("Q1 2027", "Na de evaluatie")
+    assert rows["evaluatie"]["status"] == "open"
+    # Rescheduled as of the day it was decided; recorded by the signed-in beheerder.
+    assert plan_milestones_as_of(services.db, PLAN, date(2026, 3, 20))[2]["due_text"] == "Q1 2027"
+    page = client.get(DASHBOARD).data.decode()
+    assert "state-gereed" in _row(page, "begroting") and "Verschoven van Q4 2026: Na de evaluatie" in page
+    assert "0 mijlpalen van het plan te laat, 2 van de 4 gereed" in _text(page)
+    changes = _text(client.get(f"/plannen/{PLAN}/wijzigingen?van=2026-03-01").data.decode())
+    assert "Plan: mijlpaal 'Actualisatie van het programma' verschoven van Q4 2026 naar Q1 2027" in \
+        changes.replace("&#39;", "'")
+
+
+@pytest.mark.parametrize("role", ["stuurgroep", "lezer"])
+def test_other_roles_read_them_and_are_refused_an_update(site, role):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, role)
+    page = client.get(DASHBOARD).data.decode()
+    assert "Programmabegroting vastgesteld" in _row(page, "begroting")
+    assert "Gereed melden" not in page and "/mijlpalen-van-het-plan/" not in page
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed",
+                         data={"csrf_token": _token(page), "realised": "2026-03-30"})
+    assert answer.status_code == 403
+    services.catch_up()
+    assert plan_milestones_as_of(services.db, PLAN, WEB_TODAY)[1]["status"] == "open"
+
+
+def test_an_update_without_the_csrf_token_is_refused(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed", data={"realised": "2026-03-30"})
+    assert answer.status_code == 400
+    services.catch_up()
+    assert plan_milestones_as_of(services.db, PLAN, WEB_TODAY)[1]["status"] == "open"
+
+
+def test_the_board_counts_them_as_of_any_day(site):
+    from projections.board import board
+    from tests.accounts import sign_in
+
+    app, services = site
+    totals = board(services.db, PLAN, WEB_TODAY)["totals"]
+    assert (totals["plan_mijlpalen"], totals["plan_te_laat"]) == (4, 1)   # the begroting, due Q1 2026
+    services.app.complete_plan_milestone(PLAN, "begroting", realised=date(2026, 3, 31), at=datetime(2026, 4, 2, 9),
+                                         by="Bea Beheer")
+    services.catch_up()
+    assert board(services.db, PLAN, WEB_TODAY)["totals"]["plan_te_laat"] == 0
+    assert board(services.db, PLAN, WEB_TODAY, known_on=date(2026, 4, 1))["totals"]["plan_te_laat"] == 1
+    client = app.test_client()
+    sign_in(client, services, "lezer")
+    assert "0 van de 4 mijlpalen van het plan te laat" in _text(client.get(f"/plannen/{PLAN}").data.decode())
+
+
+# --- reminders: to the beheerders before and after the due date, escalated to the stuurgroep --
+
+def test_reminders_of_the_plans_own_milestones(services, tmp_path):
+    from notifications.digest import compose_all
+    from notifications.selection import reminders_due
+    from notifications.settings import MailSettings
+    from tests.accounts import ensure_user
+
+    services.app.import_plan(read_plan_file(PLAN_FILE), at=LOADED, by="beheer")
+    mail = MailSettings(data_dir=tmp_path, stuurgroep_email="stuurgroep@lindeveld.nl")
+
+    def own(day: date) -> list[tuple]:
+        services.catch_up()
+        return sorted((i.rule, i.milestone_id, i.recipient, i.days) for i in reminders_due(services.db, day, mail)
+                      if i.rule.startswith("plan_"))
+
+    # No beheerder account yet: the stuurgroep address gets them, so none is lost.
+    assert own(date(2026, 3, 24)) == [("plan_due_soon", "begroting", "stuurgroep@lindeveld.nl", 7)]
+    beheerder = ensure_user(services, "beheerder")
+    assert own(date(2026, 3, 24)) == [("plan_due_soon", "begroting", beheerder, 7)]
+    assert own(date(2026, 4, 15)) == [("plan_escalation", "begroting", "stuurgroep@lindeveld.nl", -15),
+                                      ("plan_overdue", "begroting", beheerder, -15)]
+    services.catch_up()
+    items = [i for i in reminders_due(services.db, date(2026, 4, 15), mail) if i.rule.startswith("plan_")]
+    messages = {m.recipient: m for m in compose_all(items, mail, {PLAN: "Programma Jeugd Lindeveld"})}
+    to_beheerder = messages[beheerder]
+    assert to_beheerder.subject == "Mijlpalen van het plan: 1 te laat"
+    assert "Mijlpaal van het plan: Programmabegroting vastgesteld (in het eerste kwartaal van 2026): 15 dagen te laat" \
+        in to_beheerder.text
+    assert f"/plannen/{PLAN}/dashboard#mijlpalen-van-het-plan" in to_beheerder.html
+    assert "escalatie" in messages["stuurgroep@lindeveld.nl"].subject
+    # Done: no more reminders; rescheduled: reminders move to the new due date.
+    services.app.reschedule_plan_milestone(PLAN, "begroting", due="Q2 2026", reason="Later aangeleverd",
+                                           at=datetime(2026, 4, 16, 9), by="Bea Beheer")
+    assert own(date(2026, 4, 16)) == []
+    assert own(date(2026, 6, 1)) == [("plan_due_soon", "begroting", beheerder, 29)]
+    services.app.complete_plan_milestone(PLAN, "begroting", realised=date(2026, 6, 2), at=datetime(2026, 6, 2, 9),
+                                         by="Bea Beheer")
+    assert own(date(2026, 6, 24)) == []

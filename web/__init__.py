@@ -71,6 +71,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(goals.bp)
 
+    from web.blueprints import plan_milestones
+
+    app.register_blueprint(plan_milestones.bp)
+
     # Browsers ask for /favicon.ico on every page (and PDFs opened inline) whatever the HTML says.
     app.add_url_rule("/favicon.ico", "favicon",
                      public(lambda: app.send_static_file("favicon.ico")))

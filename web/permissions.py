@@ -20,6 +20,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "publish_site": ("beheerder",),
     "normering": ("beheerder", "stuurgroep"),
     "link_plans": ("beheerder",),
+    "plan_milestones": ("beheerder",),  # complete, reschedule, cancel the plan's own milestones
 }
 
 

@@ -62,6 +62,19 @@ def links_shown(db: sqlite_utils.Database, iv: dict[str, Any]) -> list[dict[str,
     return shown
 
 
+def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date,
+                                 known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return the interventions of other plans linked to one intervention, with their state as of a day."""
+    plans = {p["plan_id"]: p["title"] for p in plan_queries.all_plans(db)}
+    found = []
+    for row in interventions_as_of(db, as_of, known_on=known_on):
+        for link in row["details"].get("contributes_to") or []:
+            if link["plan"] == plan_id and link.get("code") == code:
+                found.append({"row": _enrich(row), "plan_title": plans.get(row["plan_id"], row["plan_id"]),
+                              "reason": link["reason"], "judgement": bool(link.get("judgement"))})
+    return found
+
+
 def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
               known_on: date | None = None) -> dict[str, Any] | None:
     """Return what a goal's page shows as of the end of a day (as known now or on ``known_on``), or None."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date, datetime
 
 import pytest
@@ -41,6 +42,12 @@ interventions:
     group: doel-1
     domain: jeugd
 """
+
+
+def words(page: str, start: str, end: str = "Geschiedenis") -> str:
+    """Return the text of a page between two headings, without its tags."""
+    part = page[page.index(start):page.index(end, page.index(start))]
+    return " ".join(re.sub(r"<[^>]+>", " ", part).split())
 
 
 def linked(links: str) -> str:
@@ -173,7 +180,7 @@ def test_a_beheerder_links_and_unlinks_in_the_browser_and_a_lezer_may_not(both):
                                                  "oordeel": "ja", "csrf_token": token})
     assert done.status_code == 303
     text = html.unescape(client.get(page).get_data(as_text=True))
-    assert "Jongeren dichtbij geholpen. (oordeel beheerder)" in text
+    assert "Jongeren dichtbij geholpen. (oordeel beheerder)" in words(text, "Draagt bij aan")
     goal = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1").get_data(as_text=True))
     assert "1.A2 Jongerenwerk als alternatief" in goal and "(oordeel beheerder)" in goal
     gone = client.post(f"{page}/bijdragen/vervalt", data={"plan": "doelenplan", "groep": "doel-1", "code": "",
@@ -271,3 +278,21 @@ def test_the_goal_page_as_known_on_a_day_before_a_link_was_recorded(both):
     assert "1.A1 Groepsaanbod in de wijk" in then
     assert client.get("/plannen/doelenplan/doelen/doel-9").status_code == 404
     assert client.get("/plannen/onbekend/doelen/doel-1").status_code == 404
+
+
+def test_the_target_interventions_page_lists_what_contributes_to_it(both):
+    from web import create_app
+
+    both.app.link_contribution("testagenda", "1.A2", target_plan="doelenplan", target_code="1.1",
+                               reason="Jongerenwerk helpt de regionale actie.", judgement=True,
+                               at=datetime(2026, 2, 1, 10), by="Bea Beheer")
+    both.catch_up()
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, both, "lezer")
+    page = html.unescape(client.get("/plannen/doelenplan/interventies/1.1").get_data(as_text=True))
+    assert "Bijdragen uit andere plannen" in page
+    section = words(page, "Bijdragen uit andere plannen")
+    assert "1.A2 Jongerenwerk als alternatief" in section
+    assert "Jongerenwerk helpt de regionale actie. (oordeel beheerder)" in section
+    before = html.unescape(client.get("/plannen/doelenplan/interventies/1.1?as_of=2026-01-31").get_data(as_text=True))
+    assert "Bijdragen uit andere plannen" not in before

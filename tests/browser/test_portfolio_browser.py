@@ -23,6 +23,7 @@ PAGES = [
     ("beheerder", f"/plannen/{REGIO}/doelen/doel-2"),
     ("lezer", f"/plannen/{REGIO}/doelen/doel-1?as_of=2026-01-15"),
     ("beheerder", f"/plannen/{PLAN}/interventies/3.C2"),
+    ("lezer", f"/plannen/{REGIO}/interventies/2.2a"),
 ]
 
 

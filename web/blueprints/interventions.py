@@ -13,7 +13,7 @@ from projections import plans as plan_queries
 from projections.board import board_row
 from projections.history import intervention_history
 from projections.meetings import discussed, meetings_by_date
-from projections.contributions import link_targets, links_shown
+from projections.contributions import contributing_to_intervention, link_targets, links_shown
 from projections.interventions import interventions_as_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
@@ -68,6 +68,7 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
         can_assign=now_ and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
         trekkers=users_with_role(db, "trekker") if allowed(current_user, "assign") else [],
         links=links_shown(db, iv),
+        contributed_by=contributing_to_intervention(db, plan_id, code, as_of, known_on),
         can_link=now_ and allowed(current_user, "link_plans") and not iv["dropped"],
     )
     context["link_targets"] = link_targets(db, plan_id) if context["can_link"] else []

@@ -223,7 +223,9 @@ def load(data_dir: Path, path: str, email: str, password: str, readers: int = 20
         for _ in range(20):  # warm every worker's caches before the clock starts
             request(served.port, "GET", path, headers={"Cookie": cookies[0]})
         cpu_before = cpu_seconds_of(served.proc.pid)
+        load_before = os.getloadavg()
         figures = run_wrk(served.port, path, cookies, seconds, readers)
+        figures.update(load_average_before=load_before, load_average_after=os.getloadavg())
         figures["server_cpu_s"] = cpu_seconds_of(served.proc.pid) - cpu_before
         figures.update(readers=readers, path=path, page_kib=len(page.encode()) / 1024,
                        workers=len(worker_pids(served.proc.pid)))
@@ -298,3 +300,5 @@ def stage(run: Any, email: str, password: str, today: str) -> None:
         t.add("errors (not 200, socket errors)", f"{f['errors']}", "0", "MET" if f["errors"] == 0 else "MISS")
         t.add("server CPU per request", f"{1000 * f['server_cpu_s'] / max(f['requests'], 1):.1f} ms",
               f"page {f['page_kib']:.0f} KiB")
+        t.add("load average (1 min) before / after the load", f"{f['load_average_before'][0]:.1f} / "
+              f"{f['load_average_after'][0]:.1f}")

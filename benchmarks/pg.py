@@ -12,6 +12,7 @@ the PostgreSQL log. Append rates are measured on fresh stores of both kinds: sin
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -132,7 +133,7 @@ def stage(run: Any) -> None:
         t.add("rebuild / raw scan (same run)", f"{rebuild_rate / raw_rate:.2f}", ">= 0.5",
               "MET" if rebuild_rate >= 0.5 * raw_rate else "MISS")
         t.add("full rebuild time", f"{s_rebuild:,.1f} s")
-        r.update(pg_events=events, pg_raw_scan_rate=raw_rate, pg_decode_rate=decode_rate,
+        r.update(pg_events=events, pg_raw_scan_rate=raw_rate, pg_decode_rate=decode_rate, pg_load_average=os.getloadavg(),
                  pg_rebuild_rate=rebuild_rate, pg_rebuild_seconds=s_rebuild,
                  pg_rebuild_ratio=rebuild_rate / raw_rate)
         node.db.close()

@@ -54,8 +54,8 @@ BENCH_EMAIL = "benchmark-lezer@example.nl"
 BENCH_PASSWORD = "benchmark-wachtwoord"
 
 GOALS = {
-    "rebuild": 50_000,        # events/s
-    "rebuild_ratio": 0.3,     # of the raw read speed (select + decode)
+    "rebuild": 100_000,       # events/s
+    "rebuild_ratio": 0.5,     # of the raw scan (direct SELECT + json.loads, one core, same run)
     "board_p95": 100.0,       # ms
     "as_of_board_p95": 200.0,  # ms
 }
@@ -458,10 +458,16 @@ class Run:
         n_select, t_select = read_log(self.recorder, None)
         n_decode, t_decode = read_log(self.recorder, make_mapper().to_domain_event)
         select_rate, decode_rate = n_select / t_select, n_decode / t_decode
-        r.update(events=n_select, select_rate=select_rate, decode_rate=decode_rate)
+        events_file = self.data_dir / EVENTS_FILENAME
+        table_name = getattr(self.recorder, "events_table_name", "stored_events")
+        n_raw, t_raw = read_log_direct(events_file, table_name, 5000, loads=True)
+        raw_scan_rate = n_raw / t_raw
+        r.update(events=n_select, select_rate=select_rate, decode_rate=decode_rate, raw_scan_rate=raw_scan_rate,
+                 load_before_rebuild=os.getloadavg())
         t.section(f"Read model rebuild: runner.rebuild() of {n_select:,} events")
         t.add(f"raw read: select_notifications ({BATCH}) only", f"{select_rate:,.0f} ev/s")
         t.add("raw read: select + decode (mapper)", f"{decode_rate:,.0f} ev/s")
+        t.add("raw scan: direct SELECT + json.loads of every state, one core", f"{raw_scan_rate:,.0f} ev/s")
         if self.args.no_rebuild:
             t.add("full rebuild", "skipped", "", "")
             self.services.catch_up()
@@ -471,12 +477,14 @@ class Run:
         rebuilt = self.services.runner.rebuild()
         t_rebuild = time.perf_counter() - t0
         rate = rebuilt / t_rebuild
-        ratio = rate / decode_rate
-        r.update(rebuild_rate=rate, rebuild_seconds=t_rebuild, ratio=ratio)
+        ratio = rate / raw_scan_rate
+        r.update(rebuild_rate=rate, rebuild_seconds=t_rebuild, ratio=ratio, ratio_to_decode=rate / decode_rate,
+                 load_after_rebuild=os.getloadavg())
         t.add("full rebuild throughput", f"{rate:,.0f} ev/s", f">= {GOALS['rebuild']:,} ev/s",
               verdict(rate >= GOALS["rebuild"]))
-        t.add("rebuild / raw read (select + decode)", f"{ratio:.2f}", f">= {GOALS['rebuild_ratio']}",
+        t.add("rebuild / raw scan (same run)", f"{ratio:.2f}", f">= {GOALS['rebuild_ratio']}",
               verdict(ratio >= GOALS["rebuild_ratio"]))
+        t.add("rebuild / raw read (select + decode)", f"{rate / decode_rate:.2f}")
         t.add("rebuild / raw read (select only)", f"{rate / select_rate:.2f}")
         t.add("full rebuild time", f"{t_rebuild:,.1f} s")
         db = self.services.db
@@ -597,6 +605,11 @@ class Run:
         if idle is not None:
             self.table.add("CPU used by others, 2 s before the run", f"{100 * idle:.0f} % of machine",
                            "~0 % (quiet machine)", "" if idle < 0.10 else "BUSY")
+        load = os.getloadavg()
+        self.results["load_average_end"] = load
+        self.table.add("load average (1, 5, 15 min) at the start / end",
+                       f"{' '.join(f'{v:.1f}' for v in self.results['load_average_start'])} / "
+                       f"{' '.join(f'{v:.1f}' for v in load)}", f"<= {os.cpu_count()} (cores)")
         other = other_cpu_share(self.results["cpu_before"])
         self.results["other_cpu_share"] = other
         if other is not None:
@@ -691,6 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     time.sleep(2)
     run.results["other_cpu_share_before"] = other_cpu_share(before)
     run.results.update(started=started.isoformat(timespec="seconds"), code=code_version(),
+                       load_average_start=os.getloadavg(),
                        data_dir=str(data_dir), cpu_before=cpu_sample())
     run.stage("append", run.append)
     run.stage("rebuild", run.rebuild)

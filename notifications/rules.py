@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable
 
 from events.intervention import MilestoneCancelled, MilestoneCompleted, MilestoneRescheduled
+from events.plan import AgendaMilestoneCancelled, AgendaMilestoneCompleted, AgendaMilestoneRescheduled
 from events.periods import Quarter
 from notifications.settings import ReminderSettings
 from notifications.workdays import workdays_before
@@ -175,10 +176,12 @@ def _milestone_line(iv: dict[str, Any], m: dict[str, Any], today: date) -> dict[
 
 
 def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes: Iterable[dict[str, Any]],
-                  today: date, settings: ReminderSettings) -> list[ReminderItem]:
+                  today: date, settings: ReminderSettings,
+                  plan_milestones: Iterable[dict[str, Any]] = ()) -> list[ReminderItem]:
     """Return the stuurgroep's digest of this week: turned late, rescheduled or completed, due soon.
 
-    ``changes`` are the history rows of the week before this week's Monday.
+    ``changes`` are the history rows of the week before this week's Monday; ``plan_milestones``
+    the plan's own, which stand in it as an intervention's do (without a code).
     """
     if not settings.weekly_digest or not settings.stuurgroep:
         return []
@@ -195,13 +198,23 @@ def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes
                 turned_late.append(_milestone_line(iv, m, today))
             elif monday <= due <= monday + timedelta(days=SOON_WINDOW_DAYS):
                 due_soon.append(_milestone_line(iv, m, today))
+    own = {"plan_id": plan_id, "code": "", "title": "", "trekker": ""}
+    for m in plan_milestones:
+        if m["status"] != "open" or not m.get("due"):
+            continue
+        due = date.fromisoformat(m["due"])
+        if first <= due <= last:
+            turned_late.append(_milestone_line(own, m, today))
+        elif monday <= due <= monday + timedelta(days=SOON_WINDOW_DAYS):
+            due_soon.append(_milestone_line(own, m, today))
     by_event = {MilestoneCompleted.__name__: "completed", MilestoneRescheduled.__name__: "rescheduled",
-                MilestoneCancelled.__name__: "cancelled"}
+                MilestoneCancelled.__name__: "cancelled", AgendaMilestoneCompleted.__name__: "completed",
+                AgendaMilestoneRescheduled.__name__: "rescheduled", AgendaMilestoneCancelled.__name__: "cancelled"}
     changed: dict[str, list[dict[str, Any]]] = {v: [] for v in by_event.values()}
     for row in changes:
         section = by_event.get(row["event"])
         if section:
-            changed[section].append({"plan_id": plan_id, "code": row["code"], "label": row["milestone_label"],
+            changed[section].append({"plan_id": plan_id, "code": row["code"] or "", "label": row["milestone_label"],
                                      "description": row["description"], "at": row["at"], "by": row["by"]})
     sort = lambda rows: sorted(rows, key=lambda r: (r["due"], r["code"]))  # noqa: E731
     sections = {"from": first.isoformat(), "to": last.isoformat(), "turned_late": sort(turned_late),
@@ -212,7 +225,8 @@ def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes
 
 
 def reminders_for_plan(plan_id: str, interventions: list[dict[str, Any]], changes: list[dict[str, Any]],
-                       today: date, settings: ReminderSettings) -> list[ReminderItem]:
+                       today: date, settings: ReminderSettings,
+                       plan_milestones: Iterable[dict[str, Any]] = ()) -> list[ReminderItem]:
     """Return every reminder a plan calls for today (sent or not: the delivery log decides that)."""
     if not settings.enabled:
         return []
@@ -226,5 +240,5 @@ def reminders_for_plan(plan_id: str, interventions: list[dict[str, Any]], change
             items.append(ReminderItem(rule="escalation_no_trekker", recipient=settings.stuurgroep,
                                       recipient_name="Stuurgroep", role="stuurgroep", plan_id=plan_id,
                                       occasion=today, code=iv["code"], title=iv["title"]))
-    items += weekly_digest(plan_id, interventions, changes, today, settings)
+    items += weekly_digest(plan_id, interventions, changes, today, settings, plan_milestones)
     return items

@@ -55,11 +55,11 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
             interventions = interventions_as_of(db, today, plan_id=plan["plan_id"])
             changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
                 if settings.weekly_digest and settings.stuurgroep else []
-            items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings)
+            own = plan_milestones_as_of(db, plan["plan_id"], today)
+            items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings, own)
             beheerders = users_with_role(db, "beheerder")
             items += signal_reminders(plan["plan_id"], signals(db, plan, today), settings, beheerders)
-            items += plan_milestone_reminders(plan["plan_id"], plan_milestones_as_of(db, plan["plan_id"], today),
-                                              today, settings, beheerders)
+            items += plan_milestone_reminders(plan["plan_id"], own, today, settings, beheerders)
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])

@@ -61,7 +61,11 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str]) -> dict[s
                 m["reason"] = _hide(m.get("reason", ""))
         for m in data.get("changes", {}).get("milestones", []):
             m["reason"] = _hide(m.get("reason", ""))
+        for m in data.get("plan_milestones", []):
+            m["reason"] = _hide(m.get("reason", ""))
     if not notes:
+        for m in data.get("plan_milestones", []):
+            m["note"] = m.get("plan_note", "")  # the plan file's words stay; a completion's note is withheld
         for c in data.get("changes", {}).get("interventions", []):
             if c.get("what") == "afgesloten":
                 c["reason"] = _hide(c.get("reason", ""))

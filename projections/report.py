@@ -149,10 +149,12 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
     }
 
 
-def _plan_milestones(db: sqlite_utils.Database, plan_id: str, period: HalfYear, as_of: date,
+def _plan_milestones(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], period: HalfYear, as_of: date,
                      known_on: date | None) -> list[dict[str, Any]]:
     """Return the plan's own milestones as of the peildatum, each with its category in the period (or "")."""
     before = plan_milestones_before(db, plan_id, period.start - timedelta(days=1), known_on)
+    # What the plan file says of a line, apart from what its users wrote since (a completion's note).
+    plan_notes = {f.get("id"): f.get("note") or "" for f in facts.get("milestones", [])}
     result = []
     for m in plan_milestones_as_of(db, plan_id, as_of, known_on):
         found = _categorise(m, before.get(m["milestone_id"]), period, as_of) if m["due"] else None
@@ -161,6 +163,7 @@ def _plan_milestones(db: sqlite_utils.Database, plan_id: str, period: HalfYear, 
                        "planned_due_text": m["planned_due_text"] or m["term_text"], "status": m["status"],
                        "state": m["state"], "state_label": STATE_LABELS[m["state"]], "realised": m["realised"],
                        "reason": m["reason"] or "", "category": found[0] if found else "",
+                       "plan_note": plan_notes.get(m["milestone_id"], ""),
                        "days_late": days_late(m, as_of)})
     return result
 
@@ -309,7 +312,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
                              known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
-    own = _plan_milestones(db, plan_id, period, as_of, known_on)
+    own = _plan_milestones(db, plan_id, facts, period, as_of, known_on)
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
         for m in p["due_in_period"]:

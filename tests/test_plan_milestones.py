@@ -330,3 +330,41 @@ def test_reminders_of_the_plans_own_milestones(services, tmp_path):
     services.app.complete_plan_milestone(PLAN, "begroting", realised=date(2026, 6, 2), at=datetime(2026, 6, 2, 9),
                                          by="Bea Beheer")
     assert own(date(2026, 6, 24)) == []
+
+
+def test_the_public_edition_of_a_report_withholds_what_the_beheerder_wrote(services):
+    from projections.public_report import WITHHELD, public_edition
+
+    services.app.import_plan(read_plan_file(PLAN_FILE), at=LOADED, by="beheer")
+    services.app.complete_plan_milestone(PLAN, "begroting", realised=date(2026, 3, 20), note="Na lang overleg",
+                                         at=datetime(2026, 3, 21, 9), by="Bea Beheer")
+    services.app.cancel_plan_milestone(PLAN, "evaluatie", reason="Geen budget", at=datetime(2026, 3, 21, 10),
+                                       by="Bea Beheer")
+    services.catch_up()
+    data = report_data(services.db, PLAN, "2026-H1", date(2026, 6, 30))
+    own = {m["id"]: m for m in data["plan_milestones"]}
+    assert (own["begroting"]["note"], own["evaluatie"]["reason"]) == ("Na lang overleg", "Geen budget")
+    public = {m["id"]: m for m in public_edition(data, [])["plan_milestones"]}
+    assert (public["begroting"]["note"], public["evaluatie"]["reason"]) == ("", WITHHELD)
+    shown = {m["id"]: m for m in public_edition(data, ["explanation", "notes"])["plan_milestones"]}
+    assert (shown["begroting"]["note"], shown["evaluatie"]["reason"]) == ("Na lang overleg", "Geen budget")
+
+
+def test_the_stuurgroeps_weekly_digest_names_them(services, tmp_path):
+    from notifications.digest import compose_all
+    from notifications.selection import reminders_due
+    from notifications.settings import MailSettings
+
+    services.app.import_plan(read_plan_file(PLAN_FILE), at=LOADED, by="beheer")
+    services.app.reschedule_plan_milestone(PLAN, "actualisatie", due="Q1 2027", reason="Na de evaluatie",
+                                           at=datetime(2026, 4, 1, 9), by="Bea Beheer")
+    services.catch_up()
+    mail = MailSettings(data_dir=tmp_path, stuurgroep_email="stuurgroep@lindeveld.nl")
+    # Monday 6 April looks back on 30 March to 5 April: the begroting (due 31 March) turned late then.
+    (digest,) = [i for i in reminders_due(services.db, date(2026, 4, 6), mail) if i.rule == "weekly_digest"]
+    assert [(r["code"], r["label"]) for r in digest.sections["turned_late"]] == [("", "Programmabegroting vastgesteld")]
+    assert [r["label"] for r in digest.sections["rescheduled"]] == ["Actualisatie van het programma"]
+    (message,) = compose_all([digest], mail, {PLAN: "Programma Jeugd Lindeveld"})
+    assert "- Plan: Programmabegroting vastgesteld (in het eerste kwartaal van 2026, 6 dagen te laat)" in message.text
+    assert "Plan: mijlpaal 'Actualisatie van het programma' verschoven van Q4 2026 naar Q1 2027" in message.text
+    assert f"/plannen/{PLAN}/dashboard#mijlpalen-van-het-plan" in message.html

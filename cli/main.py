@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli import (baseline, calendar, figures, interventions, meeting, milestones, normering, plan_milestones, plans,
-                 public, reminders, reports, serve, store, users)
+from cli import (baseline, calendar, figures, interventions, links, meeting, milestones, normering, plan_milestones,
+                 plans, public, reminders, reports, serve, store, users)
 from cli.context import Context, TrackerGroup
 
 
@@ -21,6 +21,7 @@ for command in (
     interventions.interventions, interventions.show, interventions.history,
     milestones.milestone, plan_milestones.plan_milestone, baseline.baseline,
     interventions.assign, interventions.note, interventions.status, interventions.close,
+    links.link, links.unlink,
     users.user_group,
     store.export_events, store.rebuild, store.migrate_store,
     serve.serve, serve.run,

@@ -296,3 +296,27 @@ def test_the_target_interventions_page_lists_what_contributes_to_it(both):
     assert "Jongerenwerk helpt de regionale actie. (oordeel beheerder)" in section
     before = html.unescape(client.get("/plannen/doelenplan/interventies/1.1?as_of=2026-01-31").get_data(as_text=True))
     assert "Bijdragen uit andere plannen" not in before
+
+
+def test_tracker_link_and_unlink_on_the_command_line(cli, both):
+    result = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
+                 "--reason", "Ontmoeting dichtbij.", "--judgement", "--today", "2026-03-01", "--by", "Bea Beheer")
+    assert result.exit_code == 0 and "Vastgelegd." in result.output
+    shown = json.loads(cli("show", "2.1", "--plan", "testagenda", "--json", "--as-of", "2026-03-01").stdout)
+    assert shown["contributes_to"] == [{"plan": "doelenplan", "group": "doel-1", "code": None,
+                                        "reason": "Ontmoeting dichtbij.", "judgement": True,
+                                        "from_plan_file": False}]
+    refused = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-9",
+                  "--reason", "x", "--today", "2026-03-01")
+    assert refused.exit_code != 0 and "Plan 'doelenplan' heeft geen groep 'doel-9'" in refused.output
+    both_given = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
+                     "--target-code", "1.1", "--reason", "x")
+    assert both_given.exit_code != 0 and "precies één van beide" in both_given.output
+    assert cli("unlink", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
+               "--reason", "Toch niet", "--today", "2026-03-02").exit_code == 0
+    assert json.loads(cli("show", "2.1", "--plan", "testagenda", "--json", "--as-of", "2026-03-02").stdout)[
+        "contributes_to"] == []
+    history = json.loads(cli("history", "2.1", "--plan", "testagenda", "--json").stdout)
+    assert [(h["event"], h["by"]) for h in history if h["event"].startswith("Contribution")] == [
+        ("ContributionLinked", "Bea Beheer"), ("ContributionUnlinked", "tester")]
+    assert history[-1]["description"] == "Bijdrage aan doel-1 van doelenplan vervallen: Toch niet"

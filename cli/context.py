@@ -17,7 +17,9 @@ from events.store import StoreSettingsError
 from projections import plans as plan_queries
 from projections.readmodel_file import is_damage
 from projections.interventions import plans_with_code
+from tracker.actors import Actor
 from tracker.clock import moment_of_change
+from tracker.errors import TrackerError
 from web.services import Services, open_services
 
 today_option = click.option("--today", "today", metavar="DATE",
@@ -27,7 +29,9 @@ as_of_option = click.option("--as-of", "as_of", metavar="DATE",
                                  "standaard: vandaag.")
 known_on_option = click.option("--as-known-on", "known_on", metavar="DATE",
                                help="Zoals het volgsysteem het wist aan het eind van deze dag; standaard: zoals nu bekend.")
-by_option = click.option("--by", "by", default=None, help="Wie de wijziging doet (standaard $TRACKER_USER).")
+by_option = click.option("--by", "by", default=None, metavar="EMAIL",
+                         help="Doe de wijziging als dit account, met de rechten van zijn rol (standaard: als "
+                              "beheerder van het systeem, vastgelegd als 'via de command line, <login>').")
 plan_option = click.option("--plan", "plan_id", default=None,
                            help="Plan-id (nodig als een code in meerdere plannen voorkomt).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
@@ -125,9 +129,18 @@ def login() -> str:
     return os.environ.get("TRACKER_USER") or getpass.getuser()
 
 
-def user(by: str | None) -> str:
-    """Return who a change is recorded as: --by, else the login name."""
-    return by or login()
+def user(by: str | None) -> Actor:
+    """Return who acts: the active account of --by (with its role's rights), else the operator.
+
+    The operator runs the command on the server itself and may do everything; it is recorded
+    as "via de command line, <login>". An unknown or deactivated --by stops the command.
+    """
+    if not by:
+        return Actor.operator(login())
+    try:
+        return services().app.actor_for(by.strip(), "command line")
+    except TrackerError as exc:
+        fail(f"--by {by}: {exc}")
 
 
 def plan_of_code(svc: Services, code: str, plan_id: str | None) -> str:

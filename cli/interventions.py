@@ -64,8 +64,9 @@ def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = No
         rows = [r for r in rows if r["valid"][:10] <= as_of.isoformat()]
     if known_on is not None:
         rows = [r for r in rows if r["at"][:10] <= known_on.isoformat()]
-    return [{"seq": r["seq"], "at": r["at"], "valid": r["valid"], "by": r["by"], "event": r["event"],
-             "milestone": r["milestone_id"], "description": r["description"], "data": r["data"]}
+    return [{"seq": r["seq"], "at": r["at"], "valid": r["valid"], "by": r["by"], "by_id": r["by_id"],
+             "event": r["event"], "milestone": r["milestone_id"], "description": r["description"],
+             "data": r["data"]}
             for r in rows]
 
 
@@ -131,15 +132,18 @@ def on_intervention(code: str, plan_id: str | None, command: Callable[[TrackerAp
 
 @click.command()
 @click.argument("code")
-@click.option("--name", required=True)
-@click.option("--email", required=True)
+@click.option("--email", default=None, metavar="EMAIL", help="E-mailadres van een actief account met de rol trekker.")
+@click.option("--name", default=None, help="De naam van dat account (standaard: die naam; een andere wordt geweigerd).")
 @plan_option
 @today_option
 @by_option
-def assign(code: str, name: str, email: str, plan_id: str | None, today: str | None, by: str | None) -> None:
-    """Wijs de trekker van een interventie toe."""
+def assign(code: str, email: str | None, name: str | None, plan_id: str | None, today: str | None,
+           by: str | None) -> None:
+    """Wijs de trekker van een interventie toe: een actief account met de rol trekker."""
+    if not (email or "").strip():
+        fail("geef met --email het e-mailadres van een account met de rol trekker op; er is niets vastgelegd")
     on_intervention(code, plan_id, lambda app, plan: app.assign_trekker(
-        plan, code, name=name, email=email, at=moment(today), by=user(by)))
+        plan, code, email=email, name=name, at=moment(today), by=user(by)))
 
 
 @click.command()

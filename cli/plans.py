@@ -15,12 +15,13 @@ from cli.users import ensure_first_beheerder
 from plans import default_plan_files
 from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestone_json, plan_milestones_as_of, recurring_commitments
+from tracker.actors import Actor
 from tracker.errors import PlanFileError, TrackerError
 from tracker.planfile import read_plan_file
 from web.services import Services
 
 
-def import_file(svc: Services, path: Path | str, at: datetime, by: str) -> None:
+def import_file(svc: Services, path: Path | str, at: datetime, by: Actor | str) -> None:
     """Import a plan file and say what it did; exit 1 with every problem when it is invalid."""
     try:
         spec = read_plan_file(path)

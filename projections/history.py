@@ -12,7 +12,7 @@ from events import plan
 from events.store import make_mapper
 from projections.wording import describe
 
-_BASE_FIELDS = {"originator_topic", "timestamp", "at", "by"}
+_BASE_FIELDS = {"originator_topic", "timestamp", "at", "by", "by_id"}
 _decoder = make_mapper().transcoder
 
 
@@ -29,6 +29,7 @@ def _plain(value: Any) -> Any:
 def _worded(row: dict[str, Any]) -> dict[str, Any]:
     """Decode a history row's stored event and word it."""
     state = _decoder.decode(row.pop("state").encode("utf-8"))
+    row["by_id"] = state.get("by_id")  # the account it was done by; None: the operator, the system, or older
     data = {k: _plain(v) for k, v in state.items() if k not in _BASE_FIELDS}
     data.pop("details", None)
     if row["old_due_text"]:

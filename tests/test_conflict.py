@@ -11,7 +11,9 @@ from projections.history import intervention_history
 from projections.interventions import intervention_json, interventions_as_of
 from tests.helpers import SMALL_PLAN_ID as PLAN
 from tests.helpers import at, event_count, note_texts, write_notes_at_once
+from tracker.actors import Actor
 from tracker.errors import ConflictError
+from tracker.intervention import EVERYTHING
 from web.services import open_services
 
 # Runs on the SQLite and on the PostgreSQL event store.
@@ -24,7 +26,7 @@ def test_the_second_of_two_concurrent_changes_is_refused_and_the_first_is_kept(s
     before = event_count(first)
     # The second user has loaded 1.A1 (as every command does) when the first one saves a change.
     with pytest.raises(ConflictError) as refused:
-        with second.app._changing(PLAN, "1.A1", None) as loaded:
+        with second.app._changing(PLAN, "1.A1", None, frozenset({EVERYTHING}), Actor.system("piet")) as loaded:
             first.app.add_note(PLAN, "1.A1", text="Eerste groep gestart", at=at(2026, 1, 5, 10), by="anna")
             loaded.assign_trekker(name="Piet", email="piet@nijmegen.nl", at=at(2026, 1, 5, 11), by="piet")
     message = str(refused.value)
@@ -58,7 +60,7 @@ def test_two_aggregates_loaded_from_two_apps_cannot_both_be_saved(small_services
 def test_after_a_conflict_a_retry_on_the_fresh_state_succeeds(small_services, data_dir):
     second = open_services(data_dir)
     with pytest.raises(ConflictError):
-        with second.app._changing(PLAN, "1.A1", None) as loaded:
+        with second.app._changing(PLAN, "1.A1", None, frozenset({EVERYTHING}), Actor.system("piet")) as loaded:
             small_services.app.add_note(PLAN, "1.A1", text="Eerst", at=at(2026, 1, 5, 10), by="anna")
             loaded.add_note(text="Daarna", at=at(2026, 1, 5, 11), by="piet")
     second.app.add_note(PLAN, "1.A1", text="Daarna", at=at(2026, 1, 5, 12), by="piet")

@@ -222,7 +222,7 @@ def test_the_cli_takes_the_period_warns_of_an_implausible_figure_and_confirms_it
     assert result.exit_code == 0 and "Bevestigd." in result.output
     default_services.catch_up()
     figure = finance_figures(default_services.db, PLAN)[(2026, "wmo", "realisatie")]
-    assert (figure["period"], figure["unconfirmed"], figure["confirmed_by"]) == ("t/m 2026-Q3", False, "tester")
+    assert (figure["period"], figure["unconfirmed"], figure["confirmed_by"]) == ("t/m 2026-Q3", False, "via de command line, tester")
     result = cli("finance", "--year", "2025", "--domain", "wmo", "--kind", "realisatie", "--amount", "100",
                  "--confirm", "--today", "2026-03-01")
     assert result.exit_code == 0 and "Let op" not in result.output

@@ -204,7 +204,7 @@ def test_the_cli_records_values_imports_a_csv_and_finance(default_services, cli,
     result = cli("finance", "--year", "2031", "--domain", "jeugd", "--kind", "realisatie", "--amount", "1")
     assert result.exit_code == 1 and "buiten de looptijd" in result.output
     default_services.catch_up()
-    assert [r["by"] for r in recorded_values(default_services.db, PLAN)] == ["tester"] * 3
+    assert [r["by"] for r in recorded_values(default_services.db, PLAN)] == ["via de command line, tester"] * 3
     assert finance_figures(default_services.db, PLAN)[(2025, "jeugd", "realisatie")]["note"] == "Jaarrekening"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from projections.contributions import goal_page
 from projections.history import intervention_history
-from tests.accounts import csrf_token, sign_in
+from tests.accounts import csrf_token, ensure_user, sign_in
 from tests.helpers import DEFAULT_PLAN, DEFAULT_PLAN_ID, REPO, SMALL_PLAN, line_of
 from tracker.errors import DomainError, PlanFileError
 from tracker.planfile import parse_plan, read_plan_file
@@ -299,8 +299,9 @@ def test_the_target_interventions_page_lists_what_contributes_to_it(both):
 
 
 def test_tracker_link_and_unlink_on_the_command_line(cli, both):
+    beheerder = ensure_user(both, "beheerder")  # Bea Beheer
     result = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
-                 "--reason", "Ontmoeting dichtbij.", "--judgement", "--today", "2026-03-01", "--by", "Bea Beheer")
+                 "--reason", "Ontmoeting dichtbij.", "--judgement", "--today", "2026-03-01", "--by", beheerder)
     assert result.exit_code == 0 and "Vastgelegd." in result.output
     shown = json.loads(cli("show", "2.1", "--plan", "testagenda", "--json", "--as-of", "2026-03-01").stdout)
     assert shown["contributes_to"] == [{"plan": "doelenplan", "group": "doel-1", "code": None,
@@ -318,5 +319,6 @@ def test_tracker_link_and_unlink_on_the_command_line(cli, both):
         "contributes_to"] == []
     history = json.loads(cli("history", "2.1", "--plan", "testagenda", "--json").stdout)
     assert [(h["event"], h["by"]) for h in history if h["event"].startswith("Contribution")] == [
-        ("ContributionLinked", "Bea Beheer"), ("ContributionUnlinked", "tester")]
+        ("ContributionLinked", "Bea Beheer (via de command line)"),
+        ("ContributionUnlinked", "via de command line, tester")]
     assert history[-1]["description"] == "Bijdrage aan doel-1 van doelenplan vervallen: Toch niet"

@@ -30,7 +30,7 @@ def states(cli, *args: str) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture
 def loaded(cli):
-    ok(cli("import-plan", PLAN_FILE, "--today", LOADED.isoformat(), "--by", "beheer"))
+    ok(cli("import-plan", PLAN_FILE, "--today", LOADED.isoformat()))
     return cli
 
 

@@ -174,7 +174,7 @@ def test_the_cli_publishes_and_makes_the_published_report_again(scenario, cli, t
     assert cli("report", "--number", "1", "-o", later, "--format", "md").exit_code == 0
     assert later.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     listing = cli("reports", "--json")
-    assert '"number": 1' in listing.output and '"by": "tester"' in listing.output
+    assert '"number": 1' in listing.output and '"by": "via de command line, tester"' in listing.output
     again = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-08-02")
     assert again.exit_code == 1 and "alleen opnieuw vast als nieuwe versie" in again.output
     again = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-08-02",

@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from events.calendar import CalendarFeedIssued
 from events.users import UserRegistered
+from tracker.actors import Actor
 from tracker.concurrency import exclusive
 from tracker.errors import DomainError
 
@@ -69,10 +70,11 @@ class AccountRules:
             feed.revoke(reason=f"{user.name} is geen trekker meer", at=at, by=by)
         return mine
 
-    def deactivate_user(self, email: str, *, at: datetime, by: str) -> None:
+    def deactivate_user(self, email: str, *, at: datetime, by: Actor | str) -> None:
         """End an account: no sign-in, no sessions, no reminders, no feeds; its history stays."""
+        actor = self.acting(by, "manage_users")  # type: ignore[attr-defined]
         with self.accounts_locked():
             user = self.get_user(email)  # type: ignore[attr-defined]
             self.check_beheerder_remains(user, None)
-            user.deactivate(at=at, by=by)
-            self._save(user, *self.revoke_trekker_feeds(user, at=at, by=by))  # type: ignore[attr-defined]
+            user.deactivate(at=at, by=actor)
+            self._save(user, *self.revoke_trekker_feeds(user, at=at, by=actor))  # type: ignore[attr-defined]

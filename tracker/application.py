@@ -23,7 +23,9 @@ from tracker.plan import Plan, plan_uuid
 from tracker.plan_links import ContributionCommands
 from tracker.planfile import InterventionSpec, PlanSpec
 from tracker.accounts import AccountRules
-from tracker.users import UserCommands
+from tracker.actors import Actor
+from tracker.permissions import ActorRules, NotAllowedError, refuse_unless
+from tracker.users import UserCommands, person_name
 from tracker.calendar_feeds import CalendarFeed
 from tracker.concurrency import commutes
 from tracker.reminders import RETRYABLE, Reminder, ReminderClaim, reminder_uuid
@@ -49,8 +51,13 @@ def to_due(value: Due | str | date, year_context: int | None = None) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, Application[UUID]):
-    """Commands on plans and interventions; each takes the moment and the user from outside."""
+class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, ActorRules,
+                 Application[UUID]):
+    """Commands on plans and interventions; each takes the moment and the acting party (``by``) from outside.
+
+    ``by`` is an Actor (an account on a channel, the operator, the system) or a plain name (the
+    system): every command refuses what the actor may not do, with a NotAllowedError.
+    """
 
     name = "TrackerApp"
 
@@ -87,15 +94,19 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
                 "bekijk de actuele stand en probeer het opnieuw.") from None
 
     @contextmanager
-    def _changing(self, plan_id: str, code: str, expected_version: int | None,
-                  touches: frozenset[str] = frozenset({EVERYTHING})) -> Iterator[Intervention]:
-        """Change an intervention as its user saw it at ``expected_version``.
+    def _changing(self, plan_id: str, code: str, expected_version: int | None, touches: frozenset[str],
+                  actor: Actor, action: str = "update") -> Iterator[Intervention]:
+        """Change an intervention as its user saw it at ``expected_version``, if the actor may.
+
+        "update" is for the intervention's own trekker (and the operator and the system).
 
         Changes recorded since are only a conflict when they touched what this change touches
         (the same milestone, the stoplicht, the trekker): two milestones, or a note beside a
         milestone, commute, and the change is made on the current state.
         """
         intervention = self.get_intervention(plan_id, code)
+        refuse_unless(actor, action, trekker_email=intervention.trekker[1] if intervention.trekker else None,
+                      code=intervention.code)
         if expected_version is not None and intervention.version != expected_version:
             self._refuse_overlap(intervention, expected_version, touches)
         yield intervention
@@ -123,136 +134,161 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
 
     @commutes
     def plan_milestone(self, plan_id: str, code: str, *, label: str, due: Due | str, kind: str = "other",
-                       note: str = "", at: datetime, by: str, expected_version: int | None = None) -> str:
+                       note: str = "", at: datetime, by: Actor | str, expected_version: int | None = None) -> str:
         """Add a milestone; return its id."""
-        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset(), actor) as iv:
             milestone_id = iv.new_milestone_id(label or "mijlpaal")
             iv.plan_milestone(milestone_id=milestone_id, label=label, kind=kind, due=to_due(due),
-                              note=note, at=at, by=by)
+                              note=note, at=at, by=actor)
         return milestone_id
 
     @commutes
     def complete_milestone(self, plan_id: str, code: str, milestone_id: str, *, realised: date,
-                           note: str = "", at: datetime, by: str,
+                           note: str = "", at: datetime, by: Actor | str,
                            expected_version: int | None = None) -> UUID:
         """Mark a milestone as done."""
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
-            iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=by)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+            iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=actor)
         return iv.id
 
     @commutes
     def reschedule_milestone(self, plan_id: str, code: str, milestone_id: str, *, due: Due | str,
-                             reason: str, at: datetime, by: str, valid_on: date | None = None,
+                             reason: str, at: datetime, by: Actor | str, valid_on: date | None = None,
                              expected_version: int | None = None) -> UUID:
         """Move a milestone to a new due date, with a reason."""
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
-            iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=by,
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+            iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=actor,
                                     valid_on=valid_on)
         return iv.id
 
     @commutes
     def cancel_milestone(self, plan_id: str, code: str, milestone_id: str, *, reason: str,
-                         at: datetime, by: str, valid_on: date | None = None,
+                         at: datetime, by: Actor | str, valid_on: date | None = None,
                          expected_version: int | None = None) -> UUID:
         """Cancel a milestone, with a reason."""
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)})) as iv:
-            iv.cancel_milestone(milestone_id, reason=reason, at=at, by=by, valid_on=valid_on)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+            iv.cancel_milestone(milestone_id, reason=reason, at=at, by=actor, valid_on=valid_on)
         return iv.id
 
     @commutes
-    def assign_trekker(self, plan_id: str, code: str, *, name: str, email: str, at: datetime,
-                       by: str, expected_version: int | None = None) -> UUID:
-        """Assign or change the trekker."""
-        with self._changing(plan_id, code, expected_version, frozenset({"trekker"})) as iv:
-            iv.assign_trekker(name=name, email=email, at=at, by=by)
+    def assign_trekker(self, plan_id: str, code: str, *, email: str, name: str | None = None, at: datetime,
+                       by: Actor | str, expected_version: int | None = None) -> UUID:
+        """Assign or change the trekker: an active account with the role trekker, under its own name.
+
+        A name given must be the account's. Trusted code acting as the system under a plain
+        name (a test's setup, a script) may name anyone, account or not.
+        """
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({"trekker"}), actor, "assign") as iv:
+            if actor.channel != "systeem":
+                account = self.assignable_trekker(email)
+                if name and person_name(name) != account.name:
+                    raise NotAllowedError(f"Het account {account.email} heet {account.name}, niet {name.strip()}. "
+                                          "Er is niets vastgelegd.")
+                name, email = account.name, account.email
+            iv.assign_trekker(name=name or "", email=email, at=at, by=actor)
         return iv.id
 
     @commutes
-    def confirm_up_to_date(self, plan_id: str, code: str, *, at: datetime, by: str,
+    def confirm_up_to_date(self, plan_id: str, code: str, *, at: datetime, by: Actor | str,
                            expected_version: int | None = None) -> UUID:
         """Record that the intervention is still up to date (nog actueel)."""
-        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
-            iv.confirm_up_to_date(at=at, by=by)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset(), actor) as iv:
+            iv.confirm_up_to_date(at=at, by=actor)
         return iv.id
 
     @commutes
-    def add_note(self, plan_id: str, code: str, *, text: str, at: datetime, by: str,
+    def add_note(self, plan_id: str, code: str, *, text: str, at: datetime, by: Actor | str,
                  expected_version: int | None = None) -> UUID:
         """Write a progress note."""
-        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
-            iv.add_note(text=text, at=at, by=by)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset(), actor) as iv:
+            iv.add_note(text=text, at=at, by=actor)
         return iv.id
 
     @commutes
     def set_stoplicht(self, plan_id: str, code: str, *, colour: str, oorzaak: str = "",
-                      gevolg: str = "", bijsturing: str = "", at: datetime, by: str,
+                      gevolg: str = "", bijsturing: str = "", at: datetime, by: Actor | str,
                       valid_on: date | None = None, expected_version: int | None = None) -> UUID:
         """Set the manual stoplicht (per ``valid_on``, default the day it is recorded)."""
-        with self._changing(plan_id, code, expected_version, frozenset({"stoplicht"})) as iv:
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({"stoplicht"}), actor) as iv:
             iv.set_stoplicht(colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
-                             at=at, by=by, valid_on=valid_on)
+                             at=at, by=actor, valid_on=valid_on)
         return iv.id
 
     @commutes
     def record_review(self, plan_id: str, code: str, *, meeting_date: date, decision: str,
-                      actions: str = "", at: datetime, by: str,
+                      actions: str = "", at: datetime, by: Actor | str,
                       expected_version: int | None = None) -> UUID:
         """Record a stuurgroep review of an intervention."""
-        with self._changing(plan_id, code, expected_version, frozenset()) as iv:
-            iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=by)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset(), actor, "review") as iv:
+            iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=actor)
         return iv.id
 
     @commutes
-    def close_intervention(self, plan_id: str, code: str, *, note: str = "", at: datetime, by: str,
+    def close_intervention(self, plan_id: str, code: str, *, note: str = "", at: datetime, by: Actor | str,
                            expected_version: int | None = None) -> UUID:
         """Close an intervention whose milestones are all done or cancelled."""
-        with self._changing(plan_id, code, expected_version) as iv:
-            iv.close(note=note, at=at, by=by)
+        actor = self.acting(by)
+        with self._changing(plan_id, code, expected_version, frozenset({EVERYTHING}), actor) as iv:
+            iv.close(note=note, at=at, by=actor)
         return iv.id
 
     # --- commands on a plan's own milestones (plan.milestones of the plan file) ----------
 
     @commutes
     def complete_plan_milestone(self, plan_id: str, milestone_id: str, *, realised: date, note: str = "",
-                                at: datetime, by: str) -> None:
+                                at: datetime, by: Actor | str) -> None:
         """Mark a plan-level milestone as done on its realised date."""
+        actor = self.acting(by, "plan_milestones")
         plan = self.get_plan(plan_id)
-        plan.complete_plan_milestone(milestone_id, realised=realised, note=note, at=at, by=by)
+        plan.complete_plan_milestone(milestone_id, realised=realised, note=note, at=at, by=actor)
         self._save(plan)
 
     @commutes
     def reschedule_plan_milestone(self, plan_id: str, milestone_id: str, *, due: Due | str, reason: str,
-                                  at: datetime, by: str, valid_on: date | None = None) -> None:
+                                  at: datetime, by: Actor | str, valid_on: date | None = None) -> None:
         """Move a plan-level milestone to a new due date, with a reason (decided on ``valid_on``)."""
+        actor = self.acting(by, "plan_milestones")
         plan = self.get_plan(plan_id)
         plan.reschedule_plan_milestone(milestone_id, due=to_due(due, plan.facts.get("year_context")),
-                                       reason=reason, at=at, by=by, valid_on=valid_on)
+                                       reason=reason, at=at, by=actor, valid_on=valid_on)
         self._save(plan)
 
     @commutes
-    def cancel_plan_milestone(self, plan_id: str, milestone_id: str, *, reason: str, at: datetime, by: str,
+    def cancel_plan_milestone(self, plan_id: str, milestone_id: str, *, reason: str, at: datetime, by: Actor | str,
                               valid_on: date | None = None) -> None:
         """Cancel a plan-level milestone, with a reason (decided on ``valid_on``)."""
+        actor = self.acting(by, "plan_milestones")
         plan = self.get_plan(plan_id)
-        plan.cancel_plan_milestone(milestone_id, reason=reason, at=at, by=by, valid_on=valid_on)
+        plan.cancel_plan_milestone(milestone_id, reason=reason, at=at, by=actor, valid_on=valid_on)
         self._save(plan)
 
     # --- plan import -------------------------------------------------------------------
 
-    def import_plan(self, spec: PlanSpec, *, at: datetime, by: str) -> ImportResult:
+    def import_plan(self, spec: PlanSpec, *, at: datetime, by: Actor | str) -> ImportResult:
         """Import a plan, or record the differences of a changed version, in one transaction."""
+        actor = self.acting(by, "import_plan")
         from tracker.plan_import import apply_plan
 
-        result, aggregates = apply_plan(self, spec, at=at, by=by)
+        result, aggregates = apply_plan(self, spec, at=at, by=actor)
         if aggregates:
             self._save(*aggregates)
         return result
 
-    def preview_import(self, spec: PlanSpec, *, at: datetime, by: str) -> ImportResult:
+    def preview_import(self, spec: PlanSpec, *, at: datetime, by: Actor | str) -> ImportResult:
         """Return what importing a plan would record, without recording anything."""
+        actor = self.acting(by, "import_plan")
         from tracker.plan_import import apply_plan
 
-        result, _ = apply_plan(self, spec, at=at, by=by)
+        result, _ = apply_plan(self, spec, at=at, by=actor)
         return result
 
     def load_interventions(self, plan_id: str, specs: list[InterventionSpec]) -> dict[str, Intervention]:
@@ -274,12 +310,13 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
             raise NotFoundError(f"Onbekende herinnering '{key}'.") from None
 
     def claim_reminders(self, claims: list[ReminderClaim], *, message_id: str, at: datetime,
-                        by: str) -> list[str]:
+                        by: Actor | str) -> list[str]:
         """Take the reminders of one message on, all in one transaction; return the keys taken.
 
         A reminder that is sent, being sent or in doubt is left out; a ConflictError means
         another run took one of them on first.
         """
+        actor = self.acting(by, "deliver")
         taken = []
         for claim in claims:
             rid = reminder_uuid(claim.key)
@@ -287,75 +324,91 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
                 reminder = self.repository.get(rid)
                 if reminder.status not in RETRYABLE:
                     continue
-                reminder.claim_again(claim.summary, message_id=message_id, at=at, by=by)
+                reminder.claim_again(claim.summary, message_id=message_id, at=at, by=actor)
             else:
-                reminder = Reminder.claim_first(claim, message_id=message_id, at=at, by=by)
+                reminder = Reminder.claim_first(claim, message_id=message_id, at=at, by=actor)
             taken.append(reminder)
         if taken:
             self._save(*taken)
         return [r.key for r in taken]
 
     def record_reminders(self, keys: list[str], *, outcome: str, message_id: str, detail: str = "",
-                         at: datetime, by: str) -> None:
+                         at: datetime, by: Actor | str) -> None:
         """Record what became of a message: sent, failed or in_doubt, for all its reminders."""
+        actor = self.acting(by, "deliver")
         reminders = [self.get_reminder(key) for key in keys]
         for reminder in reminders:
             if outcome == "sent":
-                reminder.record_sent(message_id=message_id, at=at, by=by)
+                reminder.record_sent(message_id=message_id, at=at, by=actor)
             elif outcome == "failed":
-                reminder.record_failed(message_id=message_id, error=detail, at=at, by=by)
+                reminder.record_failed(message_id=message_id, error=detail, at=at, by=actor)
             elif outcome == "in_doubt":
-                reminder.record_in_doubt(message_id=message_id, reason=detail, at=at, by=by)
+                reminder.record_in_doubt(message_id=message_id, reason=detail, at=at, by=actor)
             else:
                 raise DomainError(f"Onbekende afloop '{outcome}'.")
         if reminders:
             self._save(*reminders)
 
-    def resolve_reminder(self, key: str, *, outcome: str, note: str = "", at: datetime, by: str) -> None:
+    def resolve_reminder(self, key: str, *, outcome: str, note: str = "", at: datetime, by: Actor | str) -> None:
         """Decide on a reminder in doubt: it went out ('sent') or must go again ('resend')."""
+        actor = self.acting(by, "outbox")
         reminder = self.get_reminder(key)
-        reminder.resolve(outcome=outcome, note=note, at=at, by=by)
+        reminder.resolve(outcome=outcome, note=note, at=at, by=actor)
         self._save(reminder)
 
     # --- calendar feeds ----------------------------------------------------------------
 
+    def _may_hold_feed(self, actor: Actor, scope: str, subject: str) -> None:
+        """Refuse a feed to whoever may not have it: a trekker their own; a plan's, the beheerder."""
+        if scope == "trekker" and actor.role == "trekker" and subject.strip().lower() == actor.email:
+            return
+        if scope == "trekker" and actor.role == "trekker":
+            raise NotAllowedError("U kunt alleen uw eigen agenda-link uitgeven of intrekken. Er is niets vastgelegd.")
+        refuse_unless(actor, "plan_feed")
+
     def issue_calendar_feed(self, *, scope: str, subject: str, label: str = "", at: datetime,
-                            by: str) -> str:
+                            by: Actor | str) -> str:
         """Issue an unguessable feed address; return its token (only its hash is stored)."""
+        actor = self.acting(by)
+        self._may_hold_feed(actor, scope, subject)
         token = secrets.token_urlsafe(32)
         self._save(CalendarFeed.issue(token=token, scope=scope, subject=subject, label=label,
-                                      at=at, by=by))
+                                      at=at, by=actor))
         return token
 
-    def revoke_calendar_feed(self, feed_id: str, *, reason: str = "", at: datetime, by: str) -> None:
+    def revoke_calendar_feed(self, feed_id: str, *, reason: str = "", at: datetime, by: Actor | str) -> None:
         """Revoke a feed address by its id."""
+        actor = self.acting(by)
         try:
             feed = self.repository.get(UUID(feed_id))
         except (AggregateNotFoundError, ValueError):
             raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.") from None
         if not isinstance(feed, CalendarFeed):
             raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.")
-        feed.revoke(reason=reason, at=at, by=by)
+        self._may_hold_feed(actor, feed.scope, feed.subject)
+        feed.revoke(reason=reason, at=at, by=actor)
         self._save(feed)
 
     # --- indicators, finance and council reports ---------------------------------------
 
     @commutes
     def record_indicator_value(self, plan_id: str, *, indicator_id: str, period: str, value: object,
-                               source: str, at: datetime, by: str) -> None:
+                               source: str, at: datetime, by: Actor | str) -> None:
         """Record an indicator's value over a period (a later value corrects an earlier one)."""
+        actor = self.acting(by, "record_data")
         plan = self.get_plan(plan_id)
         plan.record_indicator_value(indicator_id=indicator_id, period=period, value=value,
-                                    source=source, at=at, by=by)
+                                    source=source, at=at, by=actor)
         self._save(plan)
 
     def record_indicator_values(self, plan_id: str, rows: list[dict[str, Any]], *, at: datetime,
-                                by: str) -> int:
+                                by: Actor | str) -> int:
         """Record many values (a CSV upload): all of them, or none when any line is wrong.
 
         Each row holds its line, indicator, period, value and source, or the error found
         while reading that line.
         """
+        actor = self.acting(by, "record_data")
         from tracker.errors import LinesError
 
         plan = self.get_plan(plan_id)
@@ -366,7 +419,7 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
                 continue
             try:
                 plan.record_indicator_value(indicator_id=row["indicator"], period=row["period"],
-                                            value=row["value"], source=row["source"], at=at, by=by)
+                                            value=row["value"], source=row["source"], at=at, by=actor)
             except DomainError as exc:
                 problems.append((row["line"], str(exc)))
         if not rows:
@@ -379,50 +432,56 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
     @commutes
     def record_finance(self, plan_id: str, *, year: object, domain: str, kind: str, amount: object,
                        note: str = "", period: object = None, confirmed: bool = False, at: datetime,
-                       by: str) -> str:
+                       by: Actor | str) -> str:
         """Record a finance figure over (part of) a year; return why it needs confirming, or ""."""
+        actor = self.acting(by, "record_data")
         plan = self.get_plan(plan_id)
         check = plan.record_finance(year=year, domain=domain, kind=kind, amount=amount, note=note,
-                                    period=period, confirmed=confirmed, at=at, by=by)
+                                    period=period, confirmed=confirmed, at=at, by=actor)
         self._save(plan)
         return check
 
     def confirm_finance(self, plan_id: str, *, year: object, domain: str, kind: str, note: str = "",
-                        at: datetime, by: str) -> None:
+                        at: datetime, by: Actor | str) -> None:
         """Confirm that the latest figure of a year, domain and kind is right though it looked implausible."""
+        actor = self.acting(by, "record_data")
         plan = self.get_plan(plan_id)
-        plan.confirm_finance(year=year, domain=domain, kind=kind, note=note, at=at, by=by)
+        plan.confirm_finance(year=year, domain=domain, kind=kind, note=note, at=at, by=actor)
         self._save(plan)
 
     def write_report_text(self, plan_id: str, *, period: str, section: str, text: str, at: datetime,
-                          by: str) -> None:
+                          by: Actor | str) -> None:
         """Write the inleiding or the vervolgproces of a half year's council report."""
+        actor = self.acting(by, "publish_report")
         plan = self.get_plan(plan_id)
-        plan.write_report_text(period=period, section=section, text=text, at=at, by=by)
+        plan.write_report_text(period=period, section=section, text=text, at=at, by=actor)
         self._save(plan)
 
     def set_report_signature(self, plan_id: str, *, college: str, signatories: list[tuple[str, str]],
-                             at: datetime, by: str) -> None:
+                             at: datetime, by: Actor | str) -> None:
         """Set who signs the plan's council reports."""
+        actor = self.acting(by, "publish_report")
         plan = self.get_plan(plan_id)
-        plan.set_report_signature(college=college, signatories=signatories, at=at, by=by)
+        plan.set_report_signature(college=college, signatories=signatories, at=at, by=actor)
         self._save(plan)
 
     def set_public_site(self, plan_id: str, *, public: bool, fields: list[str] | tuple[str, ...] = (),
-                        reason: str = "", at: datetime, by: str) -> None:
+                        reason: str = "", at: datetime, by: Actor | str) -> None:
         """Open or close a plan's public site (opt-in), with the fields it shows besides the defaults."""
+        actor = self.acting(by, "publish_site")
         plan = self.get_plan(plan_id)
-        plan.set_public_site(public=public, fields=list(fields), reason=reason, at=at, by=by)
+        plan.set_public_site(public=public, fields=list(fields), reason=reason, at=at, by=actor)
         self._save(plan)
 
     def publish_report(self, plan_id: str, *, period: str, as_of: date, position: int, at: datetime,
-                       by: str, new_version: bool = False, reason: str = "",
+                       by: Actor | str, new_version: bool = False, reason: str = "",
                        known_on: date | None = None) -> int:
         """Adopt a council report as made from a position of the event log; return its number."""
+        actor = self.acting(by, "publish_report")
         if position > (self.recorder.max_notification_id() or 0):
             raise DomainError(f"Positie {position} ligt voorbij de laatste gebeurtenis.")
         plan = self.get_plan(plan_id)
-        number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=by,
+        number = plan.publish_report(period=period, as_of=as_of, position=position, at=at, by=actor,
                                      new_version=new_version, reason=reason, known_on=known_on)
         self._save(plan)
         return number

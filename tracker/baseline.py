@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from tracker.actors import Actor
 from tracker.errors import DomainError, LinesError, TrackerError
 
 STATES = ("open", "gereed", "verschoven")
@@ -33,8 +34,9 @@ class BaselineCommands:
     """Record the beginstand of a plan's Tijdpad."""
 
     def record_baseline(self, plan_id: str, entries: list[BaselineEntry], *, at: datetime,
-                        by: str) -> int:
+                        by: Actor | str) -> int:
         """Record every entry in one transaction, or none when any is wrong; return the changes recorded."""
+        actor = self.acting(by, "import_plan")  # type: ignore[attr-defined]
         from tracker.application import to_due
 
         problems: list[str] = []
@@ -51,12 +53,12 @@ class BaselineCommands:
                 if entry.state == "gereed":
                     if entry.day is None:
                         raise DomainError("Geef de datum op waarop de mijlpaal gereed was.")
-                    iv.complete_milestone(entry.milestone_id, realised=entry.day, at=at, by=by)
+                    iv.complete_milestone(entry.milestone_id, realised=entry.day, at=at, by=actor)
                 else:
                     if not entry.due.strip():
                         raise DomainError("Geef de nieuwe termijn op, bijvoorbeeld Q3 2026.")
                     iv.reschedule_milestone(entry.milestone_id, due=to_due(entry.due),
-                                            reason=entry.reason.strip() or UNKNOWN_REASON, at=at, by=by,
+                                            reason=entry.reason.strip() or UNKNOWN_REASON, at=at, by=actor,
                                             valid_on=entry.day)
                 touched[entry.code] = iv
                 recorded += 1

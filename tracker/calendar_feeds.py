@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from events.calendar import CalendarFeedIssued, CalendarFeedRevoked
+from tracker.actors import RecordsActor
 from tracker.errors import DomainError
 
 SCOPES = ("trekker", "plan")
@@ -26,7 +27,7 @@ def feed_uuid(hashed: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"urn:plan-tracker:calendar-feed:{hashed}")
 
 
-class CalendarFeed(Aggregate):
+class CalendarFeed(RecordsActor, Aggregate):
     """A calendar feed address; revoking it makes the address answer 404."""
 
     @classmethod

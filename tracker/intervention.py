@@ -30,6 +30,7 @@ from events.intervention import (
 from events.contributions import ContributionLinked, ContributionUnlinked, link_key
 from events.periods import Due, Start, term_words
 from events.vocabulary import Domain, MilestoneKind, Stoplicht, is_email
+from tracker.actors import RecordsActor
 from tracker.errors import DomainError, NotFoundError
 from tracker.slugs import slugify
 from tracker.users import person_name
@@ -115,7 +116,7 @@ def _happened_on(day: date | None, at: datetime) -> date | None:
     return day
 
 
-class Intervention(Aggregate):
+class Intervention(RecordsActor, Aggregate):
     """An intervention of a plan; every change is an event, nothing is overwritten."""
 
     @classmethod

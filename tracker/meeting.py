@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from events.meeting import AttendeesSet, MeetingClosed, MeetingDecided, MeetingOpened
+from tracker.actors import RecordsActor
 from tracker.errors import DomainError
 
 
@@ -29,7 +30,7 @@ def clean_attendees(attendees: list[str] | str) -> list[str]:
     return seen
 
 
-class Meeting(Aggregate):
+class Meeting(RecordsActor, Aggregate):
     """A stuurgroep meeting: opened on a date, decisions recorded until it is closed."""
 
     @classmethod

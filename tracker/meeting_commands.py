@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from tracker.actors import Actor
 from tracker.errors import DomainError, NotFoundError
 from tracker.meeting import Meeting, meeting_uuid
 
@@ -32,27 +33,30 @@ class MeetingCommands:
         return found
 
     def open_meeting(self, plan_id: str, *, meeting_date: date, attendees: list[str] | str = (),
-                     at: datetime, by: str) -> str:
+                     at: datetime, by: Actor | str) -> str:
         """Open a meeting of the stuurgroep on a date; return its id."""
+        actor = self.acting(by, "review")  # type: ignore[attr-defined]
         self.get_plan(plan_id)  # type: ignore[attr-defined]
         key, n = meeting_date.isoformat(), 2
         while meeting_uuid(plan_id, key) in self.repository:
             key, n = f"{meeting_date.isoformat()}-{n}", n + 1
         self._save(Meeting.open(plan_id=plan_id, key=key, meeting_date=meeting_date,  # type: ignore[attr-defined]
                                 attendees=list(attendees) if not isinstance(attendees, str) else attendees,
-                                at=at, by=by))
+                                at=at, by=actor))
         return key
 
     def set_meeting_attendees(self, plan_id: str, key: str, attendees: list[str] | str, *, at: datetime,
-                              by: str) -> None:
+                              by: Actor | str) -> None:
         """Record who attended a meeting."""
+        actor = self.acting(by, "review")  # type: ignore[attr-defined]
         meeting = self.get_meeting(plan_id, key)
-        meeting.set_attendees(attendees, at=at, by=by)
+        meeting.set_attendees(attendees, at=at, by=actor)
         self._save(meeting)  # type: ignore[attr-defined]
 
     def decide(self, plan_id: str, key: str, code: str, *, decision: str, action: str = "", owner: str = "",
-               term: str = "", at: datetime, by: str) -> str:
+               term: str = "", at: datetime, by: Actor | str) -> str:
         """Record the meeting's decision on an intervention; return the action's milestone id ("" without)."""
+        actor = self.acting(by, "review")  # type: ignore[attr-defined]
         from tracker.application import to_due
 
         meeting = self.get_meeting(plan_id, key)
@@ -76,16 +80,17 @@ class MeetingCommands:
             milestone_id = iv.new_milestone_id(f"actie {action}")
             iv.plan_milestone(milestone_id=milestone_id, label=f"Actie stuurgroep: {action}", kind="decision",
                               due=due, note=f"Eigenaar: {owner_name} ({owner}); besluit van de stuurgroep op "
-                                            f"{meeting.meeting_date:%d-%m-%Y}", at=at, by=by)
+                                            f"{meeting.meeting_date:%d-%m-%Y}", at=at, by=actor)
         actions = f"{action} (eigenaar {owner_name}, termijn {term_text})" if action else ""
-        iv.record_review(meeting_date=meeting.meeting_date, decision=decision, actions=actions, at=at, by=by)
+        iv.record_review(meeting_date=meeting.meeting_date, decision=decision, actions=actions, at=at, by=actor)
         meeting.decide(code=code, decision=decision, action=action, owner_email=owner, owner_name=owner_name,
-                       term_text=term_text, milestone_id=milestone_id, at=at, by=by)
+                       term_text=term_text, milestone_id=milestone_id, at=at, by=actor)
         self._save(meeting, iv)  # type: ignore[attr-defined]
         return milestone_id
 
-    def close_meeting(self, plan_id: str, key: str, *, at: datetime, by: str) -> None:
+    def close_meeting(self, plan_id: str, key: str, *, at: datetime, by: Actor | str) -> None:
         """Close a meeting: its besluitenlijst is final."""
+        actor = self.acting(by, "review")  # type: ignore[attr-defined]
         meeting = self.get_meeting(plan_id, key)
-        meeting.close(at=at, by=by)
+        meeting.close(at=at, by=actor)
         self._save(meeting)  # type: ignore[attr-defined]

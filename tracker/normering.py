@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from events.normering import AnalysisTalkHeld, AnalysisTalkPlanned, NormeringOpened, NormsRecorded, SpendingRecorded
 from events.periods import Due, DueError, parse_due
+from tracker.actors import Actor, RecordsActor
 from tracker.errors import DomainError, LinesError, NotFoundError
 from tracker.inputs import amount_text, parse_amount, parse_period
 
@@ -56,7 +57,7 @@ def _money(value: object, what: str) -> str:
     return amount_text(number)
 
 
-class Normering(Aggregate):
+class Normering(RecordsActor, Aggregate):
     """The norms, spending and analysegesprekken of one plan."""
 
     @classmethod
@@ -224,36 +225,40 @@ class NormeringCommands:
             return Normering.open_(plan_id=plan.plan_id, at=at, by=by)  # type: ignore[arg-type]
 
     def record_norms(self, plan_id: str, rows: list[dict[str, Any]], *, source: str = "", at: datetime,
-                     by: str) -> int:
+                     by: Actor | str) -> int:
         """Record norms per aanbieder, zorgsoort and year (an upload): all, or none; return how many changed."""
+        actor = self.acting(by, "record_data")  # type: ignore[attr-defined]
         plan = self.get_plan(plan_id)  # type: ignore[attr-defined]
         period = plan.facts["period"]
-        normering = self._normering(plan_id, create=True, at=at, by=by)
-        count = normering.record_norms(rows, years=(period["start"], period["end"]), source=source, at=at, by=by)
+        normering = self._normering(plan_id, create=True, at=at, by=actor)
+        count = normering.record_norms(rows, years=(period["start"], period["end"]), source=source, at=at, by=actor)
         self._save(normering)  # type: ignore[attr-defined]
         return count
 
     def record_spending(self, plan_id: str, rows: list[dict[str, Any]], *, source: str = "", at: datetime,
-                        by: str) -> int:
+                        by: Actor | str) -> int:
         """Record realised spending per aanbieder, zorgsoort and period (an upload): all, or none."""
+        actor = self.acting(by, "record_data")  # type: ignore[attr-defined]
         normering = self._normering(plan_id)
-        count = normering.record_spending(rows, source=source, at=at, by=by)
+        count = normering.record_spending(rows, source=source, at=at, by=actor)
         self._save(normering)  # type: ignore[attr-defined]
         return count
 
     def plan_analysis_talk(self, plan_id: str, *, aanbieder: str, zorgsoort: str, jaar: object, due: str,
-                           owner: str, note: str = "", at: datetime, by: str) -> str:
+                           owner: str, note: str = "", at: datetime, by: Actor | str) -> str:
         """Plan an analysegesprek with a term and an owner; return its id."""
+        actor = self.acting(by, "record_data")  # type: ignore[attr-defined]
         normering = self._normering(plan_id)
         talk_id = normering.plan_talk(aanbieder=aanbieder, zorgsoort=zorgsoort, jaar=jaar, due=due, owner=owner,
-                                      note=note, at=at, by=by)
+                                      note=note, at=at, by=actor)
         self._save(normering)  # type: ignore[attr-defined]
         return talk_id
 
     def record_analysis_talk_held(self, plan_id: str, talk_id: str, *, held_on: date, note: str = "",
-                                  at: datetime, by: str) -> None:
+                                  at: datetime, by: Actor | str) -> None:
         """Record that an analysegesprek was held."""
+        actor = self.acting(by, "record_data")  # type: ignore[attr-defined]
         normering = self._normering(plan_id)
-        normering.record_talk_held(talk_id, held_on=held_on, note=note, at=at, by=by)
+        normering.record_talk_held(talk_id, held_on=held_on, note=note, at=at, by=actor)
         self._save(normering)  # type: ignore[attr-defined]
 

@@ -29,6 +29,7 @@ from events.plan import (
 from events.periods import EXAMPLES, PRECISION_OF_FREQUENCY, PRECISION_WORDS
 from events.vocabulary import Domain, FinanceKind, PublicField
 from tracker.agenda_milestones import AgendaMilestoneCommands, apply_event, plan_new_milestones
+from tracker.actors import RecordsActor
 from tracker.errors import DomainError
 from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
@@ -58,7 +59,7 @@ def plan_uuid(plan_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"urn:plan-tracker:plan:{plan_id}")
 
 
-class Plan(AgendaMilestoneCommands, Aggregate):
+class Plan(RecordsActor, AgendaMilestoneCommands, Aggregate):
     """A plan: title, organisation, period, plan-level milestones, finance and indicators."""
 
     @classmethod

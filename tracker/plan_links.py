@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from events.contributions import PLAN_FILE, link_key
+from tracker.actors import Actor
 from tracker.errors import DomainError, NotFoundError, PlanFileError
 from tracker.planfile.reader import link_problem
 from tracker.planfile.spec import InterventionSpec, LinkSpec, PlanSpec
@@ -104,8 +105,9 @@ class ContributionCommands:
 
     def link_contribution(self, plan_id: str, code: str, *, target_plan: str, target_group: str = "",
                           target_code: str = "", reason: str, judgement: bool = False, why: str = "",
-                          at: datetime, by: str) -> None:
+                          at: datetime, by: Actor | str) -> None:
         """Record that an intervention contributes to a goal or an intervention of a loaded plan."""
+        actor = self.acting(by, "link_plans")  # type: ignore[attr-defined]
         intervention = self.get_intervention(plan_id, code)
         target_plan = (target_plan or "").strip()
         try:
@@ -120,13 +122,14 @@ class ContributionCommands:
         if target_plan == plan_id and link.code == code:
             raise DomainError("Een interventie draagt niet aan zichzelf bij.")
         intervention.link_contribution(target_plan=target_plan, target_group=link.group, target_code=link.code,
-                                       reason=reason, judgement=judgement, why=why, at=at, by=by)
+                                       reason=reason, judgement=judgement, why=why, at=at, by=actor)
         self._save(intervention)
 
     def unlink_contribution(self, plan_id: str, code: str, *, target_plan: str, target_group: str = "",
-                            target_code: str = "", why: str, at: datetime, by: str) -> None:
+                            target_code: str = "", why: str, at: datetime, by: Actor | str) -> None:
         """Record that an intervention no longer counts as contributing to a target."""
+        actor = self.acting(by, "link_plans")  # type: ignore[attr-defined]
         intervention = self.get_intervention(plan_id, code)
         intervention.unlink_contribution(target_plan=target_plan, target_group=target_group,
-                                         target_code=target_code, why=why, at=at, by=by)
+                                         target_code=target_code, why=why, at=at, by=actor)
         self._save(intervention)

@@ -22,6 +22,7 @@ from events.reminders import (
     ReminderResolved,
     ReminderSent,
 )
+from tracker.actors import RecordsActor
 from tracker.errors import DomainError
 
 # claimed: being sent; sent: accepted by the mail server; failed: certainly not sent, retried;
@@ -50,7 +51,7 @@ class ReminderClaim:
     summary: str
 
 
-class Reminder(Aggregate):
+class Reminder(RecordsActor, Aggregate):
     """One reminder to one recipient; every attempt to deliver it is an event."""
 
     @classmethod

@@ -17,7 +17,9 @@ from eventsourcing.domain import Aggregate
 
 from events.users import UserDeactivated, UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
 from events.vocabulary import Role, is_email
+from tracker.actors import Actor, RecordsActor
 from tracker.errors import DomainError, NotFoundError
+from tracker.permissions import refuse_unless
 
 ROLES = Role.values()
 MIN_PASSWORD_LENGTH = 12
@@ -67,7 +69,7 @@ def _check_role(role: str) -> None:
         raise DomainError(f"Onbekende rol '{role}': kies {', '.join(ROLES)}.")
 
 
-class User(Aggregate):
+class User(RecordsActor, Aggregate):
     """An account: name, e-mail, role and password hash."""
 
     @classmethod
@@ -120,7 +122,7 @@ class User(Aggregate):
         self._check_active()
         self.trigger_event(UserDeactivated, at=at, by=by)
 
-    def sign_out(self, *, at: datetime, by: str) -> None:
+    def sign_out(self, *, at: datetime, by: Any) -> None:
         self.trigger_event(UserSignedOut, at=at, by=by)
 
 
@@ -153,8 +155,9 @@ class UserCommands:
             raise NotFoundError(f"Er is geen gebruiker met e-mailadres {email}.") from None
 
     def add_user(self, *, email: str, name: str, role: str, password: str | None, at: datetime,
-                 by: str) -> UUID:
+                 by: Actor | str) -> UUID:
         """Create an account, with a password or (None) without one: it is set through an invitation."""
+        actor = self.acting(by, "manage_users")  # type: ignore[attr-defined]
         email = (email or "").strip().lower()
         if not is_email(email):
             raise DomainError(f"'{email}' is geen geldig e-mailadres.")
@@ -165,30 +168,40 @@ class UserCommands:
         if user_id(email) in self.repository:  # type: ignore[attr-defined]
             raise DomainError(f"Er is al een gebruiker met e-mailadres {email}.")
         hashed = self.password_hasher.hash(password) if password is not None else ""
-        user = User.register(email=email, name=name, role=role, password_hash=hashed, at=at, by=by)
+        user = User.register(email=email, name=name, role=role, password_hash=hashed, at=at, by=actor)
         self._save(user)  # type: ignore[attr-defined]
         return user.id
 
-    def set_role(self, email: str, role: str, *, at: datetime, by: str) -> None:
+    def set_role(self, email: str, role: str, *, at: datetime, by: Actor | str) -> None:
         """Give an account another role; a trekker no more loses their calendar links."""
+        actor = self.acting(by, "manage_users")  # type: ignore[attr-defined]
         with self.accounts_locked():  # type: ignore[attr-defined]
             user = self.get_user(email)
             self.check_beheerder_remains(user, role)  # type: ignore[attr-defined]
-            user.change_role(role, at=at, by=by)
-            revoked = self.revoke_trekker_feeds(user, at=at, by=by) if role != "trekker" else []  # type: ignore[attr-defined]
+            user.change_role(role, at=at, by=actor)
+            revoked = self.revoke_trekker_feeds(user, at=at, by=actor) if role != "trekker" else []  # type: ignore[attr-defined]
             self._save(user, *revoked)  # type: ignore[attr-defined]
 
-    def set_password(self, email: str, password: str, *, at: datetime, by: str) -> None:
-        """Give an account a new password."""
+    def _own_or_managed(self, by: Actor | str, email: str) -> Actor:
+        """Return the actor of a change to an account: the account itself, or who manages users."""
+        actor = self.acting(by)  # type: ignore[attr-defined]
+        if actor.email != (email or "").strip().lower():
+            refuse_unless(actor, "manage_users")
+        return actor
+
+    def set_password(self, email: str, password: str, *, at: datetime, by: Actor | str) -> None:
+        """Give an account a new password (its own, or as the one who manages users)."""
+        actor = self._own_or_managed(by, email)
         user = self.get_user(email)
         _check_password(password, user.email, user.name)
-        user.change_password(self.password_hasher.hash(password), at=at, by=by)
+        user.change_password(self.password_hasher.hash(password), at=at, by=actor)
         self._save(user)  # type: ignore[attr-defined]
 
-    def sign_out(self, email: str, *, at: datetime, by: str) -> None:
+    def sign_out(self, email: str, *, at: datetime, by: Actor | str) -> None:
         """End every session of an account (signing out ends copies of the cookie too)."""
+        actor = self._own_or_managed(by, email)
         user = self.get_user(email)
-        user.sign_out(at=at, by=by)
+        user.sign_out(at=at, by=actor)
         self._save(user)  # type: ignore[attr-defined]
 
     def check_login(self, email: str, password: str) -> User | None:

@@ -19,6 +19,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from projections.users import user_by_id
+from tracker.actors import Actor
 from tracker.secret_key import data_secret
 from web.permissions import allowed
 from web.throttle import THROTTLE_FILENAME, SignInThrottle
@@ -45,6 +46,11 @@ class SignedInUser(UserMixin):
         self.name = row["name"]
         self.role = row["role"]
         self.session_version = row.get("session_version") or 0
+
+    @property
+    def actor(self) -> Actor:
+        """Return this account as the party acting through the web (what commands take as ``by``)."""
+        return Actor.of_account(self, "web")
 
     def get_id(self) -> str:
         """Return what the session cookie holds: the account and its session version."""

@@ -1,35 +1,27 @@
-"""Who may do what: the role × action matrix, enforced on the server."""
+"""The web's question "may the signed-in user do this?", answered by the application's matrix.
+
+The application refuses what is not allowed whatever the interface (``tracker.permissions``);
+the web asks the same question to show a form or answer 403 before anything is parsed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-# action -> roles that may do it; "update" is further limited to the assigned trekker.
-MATRIX: dict[str, tuple[str, ...]] = {
-    "view": ("beheerder", "stuurgroep", "trekker", "lezer"),
-    "update": ("trekker",),
-    "review": ("stuurgroep",),
-    "assign": ("beheerder",),
-    "import_plan": ("beheerder",),
-    "manage_users": ("beheerder",),
-    "outbox": ("beheerder",),
-    "report": ("beheerder", "stuurgroep"),
-    "read_reports": ("beheerder", "stuurgroep", "trekker", "lezer"),  # published reports are public
-    "publish_report": ("beheerder",),
-    "record_data": ("beheerder",),
-    "publish_site": ("beheerder",),
-    "normering": ("beheerder", "stuurgroep"),
-    "link_plans": ("beheerder",),
-    "plan_milestones": ("beheerder",),  # complete, reschedule, cancel the plan's own milestones
-}
+from tracker.actors import Actor
+from tracker.permissions import MATRIX, may
+
+__all__ = ["MATRIX", "actor_of", "allowed"]
+
+
+def actor_of(user: Any, channel: str = "web") -> Actor:
+    """Return the signed-in user as the party acting through the web."""
+    return Actor.of_account(user, channel)
 
 
 def allowed(user: Any, action: str, intervention: dict[str, Any] | None = None) -> bool:
     """Tell whether a signed-in user may do an action (on an intervention)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.role not in MATRIX.get(action, ()):
-        return False
-    if action == "update":
-        return bool(intervention) and (intervention.get("trekker_email") or "").lower() == user.email
-    return True
+    trekker = (intervention or {}).get("trekker_email") if intervention else None
+    return may(actor_of(user), action, trekker)

@@ -47,7 +47,7 @@ def add_user():
     email = values.get("email", "").strip().lower()
     try:
         services().app.add_user(email=email, name=values.get("name", ""), role=values.get("role", ""),
-                                password=None, at=now(), by=current_user.name)
+                                password=None, at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return _users_page({"add": str(exc)}, values, 422)
     refresh_read_model()
@@ -83,7 +83,7 @@ def send_password_link():
 def set_role():
     email, role = request.form.get("email", "").strip().lower(), request.form.get("role", "")
     try:
-        services().app.set_role(email, role, at=now(), by=current_user.name)
+        services().app.set_role(email, role, at=now(), by=current_user.actor)
     except (DomainError, NotFoundError, ConflictError) as exc:
         return _users_page({f"row-{email}": str(exc)}, status=422)
     refresh_read_model()
@@ -100,7 +100,7 @@ def set_role():
 def deactivate():
     email = request.form.get("email", "").strip().lower()
     try:
-        services().app.deactivate_user(email, at=now(), by=current_user.name)
+        services().app.deactivate_user(email, at=now(), by=current_user.actor)
     except (DomainError, NotFoundError, ConflictError) as exc:
         return _users_page({f"row-{email}": str(exc)}, status=422)
     refresh_read_model()
@@ -140,7 +140,7 @@ def preview_plan():
     except PlanFileError as exc:
         return render_template("plan_upload.html", problems=exc.problems, preview=None), 422
     app = services().app
-    preview = app.preview_import(spec, at=now(), by=current_user.name)
+    preview = app.preview_import(spec, at=now(), by=current_user.actor)
     version = app.get_plan(spec.id).version if app.has_plan(spec.id) else 0
     return render_template("plan_upload.html", problems=[], preview=preview, spec=spec, name=name,
                            content=base64.b64encode(text.encode("utf-8")).decode("ascii"),
@@ -167,7 +167,7 @@ def confirm_plan():
             "Het plan is intussen gewijzigd door een andere import. Er is niets geïmporteerd: "
             "upload het bestand opnieuw om de actuele verschillen te zien."]), 409
     try:
-        result = app.import_plan(spec, at=now(), by=current_user.name)
+        result = app.import_plan(spec, at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return render_template("plan_upload.html", problems=[f"{name}: {exc}"], preview=None), 422
     refresh_read_model()

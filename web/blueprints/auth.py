@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask import session
 from flask_login import current_user, logout_user
 
+from tracker.actors import Actor
 from tracker.errors import TrackerError
 from web import now, services
 from web.auth import public, start_session
@@ -70,7 +71,7 @@ def login():
 def logout():
     # Recorded, so that every copy of this session's cookie stops working too.
     try:
-        services().app.sign_out(current_user.email, at=now(), by=current_user.name)
+        services().app.sign_out(current_user.email, at=now(), by=current_user.actor)
     except TrackerError:
         pass  # the local session ends all the same
     logout_user()
@@ -124,7 +125,7 @@ def choose_password(token: str):
         return render_template("choose_password.html", user=user,
                                error="De twee wachtwoorden zijn niet gelijk. Er is niets gewijzigd."), 422
     try:
-        app.set_password(user.email, password, at=now(), by=user.name)
+        app.set_password(user.email, password, at=now(), by=Actor.of_account(user, "web"))
     except TrackerError as exc:
         return render_template("choose_password.html", user=user, error=f"{exc} Er is niets gewijzigd."), 422
     logout_user()

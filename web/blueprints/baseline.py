@@ -63,7 +63,7 @@ def record_baseline(plan_id: str):
     if problems:
         return _page(plan, 422, ["Er is niets vastgelegd."] + problems, values)
     try:
-        count = services().app.record_baseline(plan_id, entries, at=now(), by=current_user.name)
+        count = services().app.record_baseline(plan_id, entries, at=now(), by=current_user.actor)
     except LinesError as exc:
         return _page(plan, 422, ["Er is niets vastgelegd."] + exc.problems, values)
     except (DomainError, ConflictError) as exc:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from projections.interventions import interventions_as_of
 from projections.users import user_by_email
 from projections.wording import long_date
+from tracker.actors import Actor
 from tracker.action_links import ACTIONS, ActionLink, read_token, why_void
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
@@ -60,14 +61,15 @@ def confirm(token: str):
     if not isinstance(found[0], ActionLink):
         return found
     link, account, iv, milestone = found
-    by = f"{account['name']} (via e-mail)"
+    actor = Actor.of_account(account, "e-mail")  # the link's recipient, as the application will check
+    by = actor.recorded_as
     values = request.form.to_dict() if request.method == "POST" else {}
     context = dict(link=link, account=account, iv=iv, milestone=milestone, by=by, values=values,
                    action=ACTIONS[link.action], what=_what(link, iv, milestone, today()), sign_in=url_for("auth.login"))
     if request.method == "GET":
         return render_template("email_action.html", **context)
     app = services().app
-    common = dict(at=now(), by=by, expected_version=link.version)
+    common = dict(at=now(), by=actor, expected_version=link.version)
     try:
         if link.action == "gereed":
             app.complete_milestone(link.plan_id, link.code, link.milestone_id, realised=today(), **common)

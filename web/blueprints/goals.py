@@ -40,7 +40,7 @@ def link(plan_id: str, code: str):
     try:
         services().app.link_contribution(plan_id, code, target_plan=target_plan, target_group=group,
                                          reason=form.get("reden", ""), judgement=form.get("oordeel") == "ja",
-                                         why=form.get("toelichting", ""), at=now(), by=current_user.name)
+                                         why=form.get("toelichting", ""), at=now(), by=current_user.actor)
     except NotFoundError:
         abort(404)
     except DomainError as exc:
@@ -60,7 +60,7 @@ def unlink(plan_id: str, code: str):
     try:
         services().app.unlink_contribution(plan_id, code, target_plan=form.get("plan", ""),
                                            target_group=form.get("groep", ""), target_code=form.get("code", ""),
-                                           why=form.get("reden", ""), at=now(), by=current_user.name)
+                                           why=form.get("reden", ""), at=now(), by=current_user.actor)
     except NotFoundError:
         abort(404)
     except DomainError as exc:

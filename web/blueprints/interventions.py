@@ -165,7 +165,7 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     inline = fragment is not None and is_htmx()
     on_mine = values.get("context") == "mine"
     try:
-        command(at=now(), by=current_user.name, expected_version=int(version))
+        command(at=now(), by=current_user.actor, expected_version=int(version))
     except ConflictError as exc:
         refresh_read_model()
         if inline:
@@ -274,10 +274,9 @@ def review(plan_id: str, code: str):
 def assign(plan_id: str, code: str):
     def run(**kw: Any) -> Any:
         email = _field("email").strip().lower()
-        user = {u["email"]: u for u in users_with_role(read_model(), "trekker")}.get(email)
-        if user is None:
+        if not email:
             raise DomainError("Kies een gebruiker met de rol trekker.")
-        return _app().assign_trekker(plan_id, code, name=user["name"], email=email, **kw)
+        return _app().assign_trekker(plan_id, code, email=email, **kw)  # the application checks the account
     response = _act(plan_id, code, "assign", "assign", run, "Trekker toegewezen.",
                     fragment=_board_row if _field("next") else None)
     back = _field("next")

@@ -58,7 +58,7 @@ def open_meeting(plan_id: str):
         return meetings_page(plan_id, error="Geef de datum van de vergadering op (JJJJ-MM-DD).", status=422)
     try:
         key = services().app.open_meeting(plan_id, meeting_date=on, attendees=request.form.get("aanwezigen", ""),
-                                          at=now(), by=current_user.name)
+                                          at=now(), by=current_user.actor)
     except (DomainError, NotFoundError) as exc:
         return meetings_page(plan_id, error=str(exc), status=422)
     refresh_read_model()
@@ -95,7 +95,7 @@ def decide(plan_id: str, key: str):
     try:
         services().app.decide(plan_id, key, code, decision=form.get("besluit", ""), action=form.get("actie", ""),
                               owner=form.get("eigenaar", ""), term=form.get("termijn", ""), at=now(),
-                              by=current_user.name)
+                              by=current_user.actor)
     except (DomainError, NotFoundError, ConflictError) as exc:
         context.update(errors={code: str(exc)}, values={code: form})
         if is_htmx():
@@ -123,7 +123,7 @@ def set_attendees(plan_id: str, key: str):
         abort(403)
     try:
         services().app.set_meeting_attendees(plan_id, key, request.form.get("aanwezigen", ""), at=now(),
-                                             by=current_user.name)
+                                             by=current_user.actor)
     except (DomainError, NotFoundError) as exc:
         abort(400, description=str(exc))
     refresh_read_model()
@@ -137,7 +137,7 @@ def close(plan_id: str, key: str):
     if not allowed(current_user, "review"):
         abort(403)
     try:
-        services().app.close_meeting(plan_id, key, at=now(), by=current_user.name)
+        services().app.close_meeting(plan_id, key, at=now(), by=current_user.actor)
     except (DomainError, NotFoundError) as exc:
         abort(400, description=str(exc))
     refresh_read_model()

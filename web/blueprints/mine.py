@@ -39,7 +39,7 @@ def issue_feed():
         abort(403)
     token = services().app.issue_calendar_feed(scope="trekker", subject=current_user.email,
                                                label=f"Agenda van {current_user.name}", at=now(),
-                                               by=current_user.name)
+                                               by=current_user.actor)
     refresh_read_model()
     # Post/Redirect/Get, so a reload makes no second link. The address is shown once: it rides
     # in the signed-in user's own session cookie to the next page and is dropped there.
@@ -52,7 +52,7 @@ def revoke_feed(feed_id: str):
     mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
     if current_user.role != "trekker" or feed_id not in mine_ids:
         abort(403)
-    services().app.revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.name)
+    services().app.revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.actor)
     refresh_read_model()
     flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
     return redirect(url_for("mine.mine"), 303)

@@ -54,7 +54,7 @@ def _upload(plan_id: str, read, record, what: str):
     if upload is None or not upload.filename:
         return _page(plan, 422, ["Kies een CSV-bestand."])
     try:
-        count = record(plan_id, read(upload.read()), source=upload.filename, at=now(), by=current_user.name)
+        count = record(plan_id, read(upload.read()), source=upload.filename, at=now(), by=current_user.actor)
     except LinesError as exc:
         return _page(plan, 422, ["Er is niets vastgelegd."] + exc.problems)
     except (DomainError, ConflictError) as exc:
@@ -85,7 +85,7 @@ def plan_talk(plan_id: str):
     try:
         talk_id = services().app.plan_analysis_talk(
             plan_id, aanbieder=aanbieder, zorgsoort=zorgsoort, jaar=form.get("jaar", ""), due=form.get("termijn", ""),
-            owner=form.get("eigenaar", ""), note=form.get("toelichting", ""), at=now(), by=current_user.name)
+            owner=form.get("eigenaar", ""), note=form.get("toelichting", ""), at=now(), by=current_user.actor)
     except TrackerError as exc:
         return _page(plan, 422, [str(exc)], form)
     refresh_read_model()
@@ -104,7 +104,7 @@ def talk_held(plan_id: str, talk_id: str):
         return _page(plan, 422, [f"'{form.get('datum')}' is geen datum; gebruik JJJJ-MM-DD."], form)
     try:
         services().app.record_analysis_talk_held(plan_id, talk_id, held_on=held_on, note=form.get("toelichting", ""),
-                                                 at=now(), by=current_user.name)
+                                                 at=now(), by=current_user.actor)
     except TrackerError as exc:
         return _page(plan, 422, [str(exc)], form)
     refresh_read_model()

@@ -88,7 +88,7 @@ def resolve(key: str):
     at = now()
     try:
         services().app.resolve_reminder(key, outcome=outcome, note="Besloten op de pagina Uitgaande berichten",
-                                        at=at, by=current_user.name)
+                                        at=at, by=current_user.actor)
     except TrackerError as exc:
         abort(409, description=str(exc))
     refresh_read_model()

@@ -34,7 +34,7 @@ def _act(plan_id: str, milestone_id: str, form: str, command: Callable[..., Any]
         abort(404)
     values = {**request.form.to_dict(), "form": f"{form}-{milestone_id}"}
     try:
-        command(at=now(), by=current_user.name)
+        command(at=now(), by=current_user.actor)
     except (DomainError, NotFoundError, ConflictError) as exc:
         return dashboard_page(plan_id, errors={values["form"]: str(exc)}, values=values, status=422)
     refresh_read_model()

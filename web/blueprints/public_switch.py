@@ -43,7 +43,7 @@ def set_public(plan_id: str):
         return _page(plan, 422, ["Kies of de openbare site aan of uit staat."])
     try:
         services().app.set_public_site(plan_id, public=state == "aan", fields=form.getlist("velden"),
-                                       reason=form.get("reden", ""), at=now(), by=current_user.name)
+                                       reason=form.get("reden", ""), at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return _page(plan, 422, [str(exc)])
     refresh_read_model()

@@ -152,7 +152,7 @@ def publish(plan_id: str):
     reason = request.form.get("reden", "")
     try:
         number = services().app.publish_report(plan_id, period=period.key, as_of=as_of, position=position,
-                                               at=now(), by=current_user.name,
+                                               at=now(), by=current_user.actor,
                                                new_version=request.form.get("nieuwe_versie") == "ja",
                                                reason=reason, known_on=known_on)
     except (DomainError, ConflictError) as exc:
@@ -174,7 +174,7 @@ def write_texts(plan_id: str):
     try:
         for section in changed:
             services().app.write_report_text(plan_id, period=period.key, section=section,
-                                             text=request.form.get(section, ""), at=now(), by=current_user.name)
+                                             text=request.form.get(section, ""), at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         abort(400, description=str(exc))
     refresh_read_model()
@@ -191,7 +191,7 @@ def set_signature(plan_id: str):
     signatories = [(form.get(f"functie{i}", ""), form.get(f"naam{i}", "")) for i in (1, 2, 3)]
     try:
         services().app.set_report_signature(plan_id, college=form.get("college", ""), signatories=signatories,
-                                            at=now(), by=current_user.name)
+                                            at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         abort(400, description=str(exc))
     refresh_read_model()
@@ -248,7 +248,7 @@ def record_indicator(plan_id: str):
     try:
         services().app.record_indicator_value(
             plan_id, indicator_id=values.get("indicator", ""), period=values.get("periode", ""),
-            value=values.get("waarde", ""), source=values.get("bron", ""), at=now(), by=current_user.name)
+            value=values.get("waarde", ""), source=values.get("bron", ""), at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return _indicators_page(plan, 422, [str(exc)], values)
     refresh_read_model()
@@ -267,7 +267,7 @@ def import_indicators(plan_id: str):
         return _indicators_page(plan, 422, ["Kies een CSV-bestand."])
     try:
         rows = read_indicator_csv(upload.read())
-        count = services().app.record_indicator_values(plan_id, rows, at=now(), by=current_user.name)
+        count = services().app.record_indicator_values(plan_id, rows, at=now(), by=current_user.actor)
     except LinesError as exc:
         return _indicators_page(plan, 422, ["Er is niets vastgelegd."] + exc.problems)
     except (DomainError, ConflictError) as exc:
@@ -326,7 +326,7 @@ def record_finance(plan_id: str):
             plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""), kind=values.get("soort", ""),
             amount=values.get("bedrag", ""), note=values.get("toelichting", ""),
             period=_finance_period(values.get("jaar", ""), values.get("periode", "")),
-            confirmed=values.get("bevestigd") == "ja", at=now(), by=current_user.name)
+            confirmed=values.get("bevestigd") == "ja", at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return _finance_page(plan, 422, [str(exc)], values)
     refresh_read_model()
@@ -347,7 +347,7 @@ def confirm_finance(plan_id: str):
     try:
         services().app.confirm_finance(plan_id, year=values.get("jaar", ""), domain=values.get("domein", ""),
                                        kind=values.get("soort", ""), note=values.get("toelichting", ""),
-                                       at=now(), by=current_user.name)
+                                       at=now(), by=current_user.actor)
     except (DomainError, ConflictError) as exc:
         return _finance_page(plan, 422, [str(exc)])
     refresh_read_model()

@@ -24,6 +24,8 @@ def export_events() -> None:
         for n in batch:
             event = mapper.to_domain_event(n)
             state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
+            if "by" in state:
+                state.setdefault("by_id", None)  # stored before accounts were kept: no account id
             if "password_hash" in state:
                 state["password_hash"] = "[verborgen]"  # never hand out password hashes
             click.echo(json.dumps({

@@ -102,6 +102,8 @@ def test_the_assigned_trekkers_by_works_and_history_keeps_name_and_account(track
                                                           str(user_id(BERT)))
     assert {"seq", "at", "valid", "by", "event", "milestone", "description", "data"} <= set(last)
     assert "by_id" not in last["data"]
+    exported_note = json.loads(exported(tracker).splitlines()[-1])
+    assert (exported_note["by"], exported_note["by_id"]) == ("Bert Bos (via de command line)", str(user_id(BERT)))
 
 
 def test_an_unknown_or_deactivated_by_is_refused(tracker):
@@ -156,7 +158,7 @@ def test_the_application_refuses_an_account_whose_role_changed_since(default_ser
     assert event_count(default_services) == before
 
 
-def test_an_event_stored_before_accounts_were_kept_still_reads(default_services):
+def test_an_event_stored_before_accounts_were_kept_still_reads(default_services, cli):
     """A store written before ``by_id`` existed: its events load, with no account id."""
     from events.intervention import NoteAdded
 
@@ -176,6 +178,8 @@ def test_an_event_stored_before_accounts_were_kept_still_reads(default_services)
 
     last = intervention_history(default_services.db, PLAN, CODE)[-1]
     assert (last["by"], last["by_id"], last["data"]) == ("Bert Bos", None, {"text": "Van voor de accounts"})
+    line = json.loads(ok(cli("export-events")).stdout.splitlines()[-1])
+    assert (line["type"], line["by"], line["by_id"]) == ("NoteAdded", "Bert Bos", None)
 
 
 # --- the web ---------------------------------------------------------------------------------

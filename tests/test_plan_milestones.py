@@ -219,14 +219,15 @@ def test_the_beheerder_completes_reschedules_and_cancels_on_the_dashboard(site):
     token = _token(page)
 
     answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed",
-                         data={"csrf_token": token, "realised": "2026-03-30", "note": "Raad 30 maart"})
+                         data={"csrf_token": token, "seen": "in het eerste kwartaal van 2026", "realised": "2026-03-30",
+                               "note": "Raad 30 maart"})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("#mijlpalen-van-het-plan")
     answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/verschuiven",
-                         data={"csrf_token": token, "due": "Q1 2027", "reason": "Na de evaluatie",
-                               "decided": "2026-03-15"})
+                         data={"csrf_token": token, "seen": "Q4 2026", "due": "Q1 2027",
+                               "reason": "Na de evaluatie", "decided": "2026-03-15"})
     assert answer.status_code == 303
     refused = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/evaluatie/laten-vervallen",
-                          data={"csrf_token": token, "reason": ""})
+                          data={"csrf_token": token, "seen": "uiterlijk 1 juli 2027", "reason": ""})
     assert refused.status_code == 422 and "Geef een reden op" in refused.data.decode()
 
     services.catch_up()
@@ -255,7 +256,8 @@ def test_other_roles_read_them_and_are_refused_an_update(site, role):
     assert "Programmabegroting vastgesteld" in _row(page, "begroting")
     assert "Gereed melden" not in page and "/mijlpalen-van-het-plan/" not in page
     answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed",
-                         data={"csrf_token": _token(page), "realised": "2026-03-30"})
+                         data={"csrf_token": _token(page), "seen": "in het eerste kwartaal van 2026",
+                               "realised": "2026-03-30"})
     assert answer.status_code == 403
     services.catch_up()
     assert plan_milestones_as_of(services.db, PLAN, WEB_TODAY)[1]["status"] == "open"
@@ -268,7 +270,8 @@ def test_an_update_without_the_csrf_token_is_refused(site):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
     sign_in(client, services, "beheerder")
-    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed", data={"realised": "2026-03-30"})
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/begroting/gereed",
+                         data={"seen": "in het eerste kwartaal van 2026", "realised": "2026-03-30"})
     assert answer.status_code == 400
     services.catch_up()
     assert plan_milestones_as_of(services.db, PLAN, WEB_TODAY)[1]["status"] == "open"
@@ -368,3 +371,28 @@ def test_the_stuurgroeps_weekly_digest_names_them(services, tmp_path):
     assert "- Plan: Programmabegroting vastgesteld (in het eerste kwartaal van 2026, 6 dagen te laat)" in message.text
     assert "Plan: mijlpaal 'Actualisatie van het programma' verschoven van Q4 2026 naar Q1 2027" in message.text
     assert f"/plannen/{PLAN}/dashboard#mijlpalen-van-het-plan" in message.html
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(DASHBOARD).data.decode()
+    assert 'name="seen" value="Q4 2026"' in _row(page, "actualisatie")
+    # Someone else moves it after the page was made.
+    services.app.reschedule_plan_milestone(PLAN, "actualisatie", due="Q2 2027", reason="Besluit stuurgroep",
+                                           at=datetime(2026, 4, 2, 10), by="Stijn Stuur")
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/verschuiven",
+                         data={"csrf_token": _token(page), "seen": "Q4 2026", "due": "Q1 2027", "reason": "Eerder"})
+    assert answer.status_code == 409
+    text = _text(answer.data.decode())
+    assert "Mijlpaal 'Actualisatie van het programma' is intussen gewijzigd door Stijn Stuur (02-04-2026 10:00)" in \
+        text.replace("&#39;", "'")
+    services.catch_up()
+    rows = {m["milestone_id"]: m for m in plan_milestones_as_of(services.db, PLAN, WEB_TODAY)}
+    assert rows["actualisatie"]["due_text"] == "Q2 2027"
+    missing = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/gereed",
+                          data={"csrf_token": _token(page), "realised": "2026-04-01"})
+    assert missing.status_code == 400

@@ -243,31 +243,45 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
 
     # --- commands on a plan's own milestones (plan.milestones of the plan file) ----------
 
+    def _plan_as_seen(self, plan_id: str, milestone_id: str, seen_term: str | None) -> Plan:
+        """Return the plan, refusing a change of a milestone that changed since its user saw it open at ``seen_term``."""
+        plan = self.get_plan(plan_id)
+        if seen_term is None:
+            return plan
+        m = plan.plan_milestone(milestone_id)
+        if m.status == "open" and m.term_text == seen_term:
+            return plan
+        last = next((e for e in reversed(list(self.events.get(plan.id)))
+                     if getattr(e, "milestone_id", None) == milestone_id), None)
+        who = f" door {last.by} ({last.at:%d-%m-%Y %H:%M})" if last is not None else ""
+        raise ConflictError(f"Mijlpaal '{m.label}' is intussen gewijzigd{who}. Er is niets opgeslagen.")
+
     @commutes
     def complete_plan_milestone(self, plan_id: str, milestone_id: str, *, realised: date, note: str = "",
-                                at: datetime, by: Actor | str) -> None:
-        """Mark a plan-level milestone as done on its realised date."""
+                                at: datetime, by: Actor | str, seen_term: str | None = None) -> None:
+        """Mark a plan-level milestone as done on its realised date (``seen_term``: as its user saw it)."""
         actor = self.acting(by, "plan_milestones")
-        plan = self.get_plan(plan_id)
+        plan = self._plan_as_seen(plan_id, milestone_id, seen_term)
         plan.complete_plan_milestone(milestone_id, realised=realised, note=note, at=at, by=actor)
         self._save(plan)
 
     @commutes
     def reschedule_plan_milestone(self, plan_id: str, milestone_id: str, *, due: Due | str, reason: str,
-                                  at: datetime, by: Actor | str, valid_on: date | None = None) -> None:
+                                  at: datetime, by: Actor | str, valid_on: date | None = None,
+                                  seen_term: str | None = None) -> None:
         """Move a plan-level milestone to a new due date, with a reason (decided on ``valid_on``)."""
         actor = self.acting(by, "plan_milestones")
-        plan = self.get_plan(plan_id)
+        plan = self._plan_as_seen(plan_id, milestone_id, seen_term)
         plan.reschedule_plan_milestone(milestone_id, due=to_due(due, plan.facts.get("year_context")),
                                        reason=reason, at=at, by=actor, valid_on=valid_on)
         self._save(plan)
 
     @commutes
     def cancel_plan_milestone(self, plan_id: str, milestone_id: str, *, reason: str, at: datetime, by: Actor | str,
-                              valid_on: date | None = None) -> None:
+                              valid_on: date | None = None, seen_term: str | None = None) -> None:
         """Cancel a plan-level milestone, with a reason (decided on ``valid_on``)."""
         actor = self.acting(by, "plan_milestones")
-        plan = self.get_plan(plan_id)
+        plan = self._plan_as_seen(plan_id, milestone_id, seen_term)
         plan.cancel_plan_milestone(milestone_id, reason=reason, at=at, by=actor, valid_on=valid_on)
         self._save(plan)
 

@@ -33,9 +33,17 @@ def _act(plan_id: str, milestone_id: str, form: str, command: Callable[..., Any]
     if plan_queries.plan(read_model(), plan_id) is None:
         abort(404)
     values = {**request.form.to_dict(), "form": f"{form}-{milestone_id}"}
+    seen = request.form.get("seen")
+    if seen is None:
+        # Every form carries the term its user saw: without it a change made meanwhile would go unseen.
+        abort(400, description="Het formulier is onvolledig (de stand ontbreekt). Laad de pagina opnieuw.")
     try:
-        command(at=now(), by=current_user.actor)
-    except (DomainError, NotFoundError, ConflictError) as exc:
+        command(at=now(), by=current_user.actor, seen_term=seen)
+    except ConflictError as exc:
+        refresh_read_model()
+        return dashboard_page(plan_id, errors={values["form"]: f"{exc} Hier staat de actuele stand; wat u "
+                                               "invulde, staat er nog."}, values=values, status=409)
+    except (DomainError, NotFoundError) as exc:
         return dashboard_page(plan_id, errors={values["form"]: str(exc)}, values=values, status=422)
     refresh_read_model()
     flash(success)

@@ -322,3 +322,17 @@ def test_tracker_link_and_unlink_on_the_command_line(cli, both):
         ("ContributionLinked", "Bea Beheer (via de command line)"),
         ("ContributionUnlinked", "via de command line, tester")]
     assert history[-1]["description"] == "Bijdrage aan doel-1 van doelenplan vervallen: Toch niet"
+
+
+def test_only_a_beheerder_links_plans_on_every_way_in(cli, both):
+    from tests.accounts import ensure_user
+
+    lezer = ensure_user(both, "lezer")
+    refused = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
+                  "--reason", "Ontmoeting dichtbij.", "--today", "2026-03-01", "--by", lezer)
+    assert refused.exit_code != 0
+    assert not both.app.get_intervention("testagenda", "2.1").contributions
+    beheerder = ensure_user(both, "beheerder")
+    assert cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
+               "--reason", "Ontmoeting dichtbij.", "--today", "2026-03-01", "--by", beheerder).exit_code == 0
+    assert both.app.get_intervention("testagenda", "2.1").contributions

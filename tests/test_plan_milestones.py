@@ -396,3 +396,16 @@ def test_a_change_made_meanwhile_is_not_overwritten(site):
     missing = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/gereed",
                           data={"csrf_token": _token(page), "realised": "2026-04-01"})
     assert missing.status_code == 400
+
+
+def test_on_the_command_line_only_a_beheerder_account_may_update_them(loaded, services):
+    from tests.accounts import ensure_user
+
+    stuurgroep, beheerder = ensure_user(services, "stuurgroep"), ensure_user(services, "beheerder")
+    refused = loaded("plan-milestone", "complete", "begroting", "--date", "2026-03-20", "--today", "2026-04-02",
+                     "--by", stuurgroep)
+    assert refused.exit_code == 1
+    assert states(loaded, "--as-of", "2026-04-02")["begroting"][0] == "te_laat"
+    ok(loaded("plan-milestone", "complete", "begroting", "--date", "2026-03-20", "--today", "2026-04-02",
+              "--by", beheerder))
+    assert states(loaded, "--as-of", "2026-04-02")["begroting"][0] == "gereed"

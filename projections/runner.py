@@ -37,7 +37,9 @@ READ_MODEL_FILENAME = "readmodel.sqlite"
 # (interventions, milestones, history), whose rows are written at the end of each batch.
 READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications, users, public_site, meetings,
                normering)
-REBUILD_BATCH = 20_000
+# Every commit into the file a rebuild loads journals the pages it changes again: few, large batches
+# (measured on 513k events: 100,000 a batch rebuilds 1.5x as fast as 20,000; 250,000 no faster).
+REBUILD_BATCH = 100_000
 log = logging.getLogger("tracker.readmodel")
 
 

@@ -196,8 +196,7 @@ class BitemporalTable:
         log.append((valid, seq, op, payload, known))
         self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
         last = rows[-1]
-        before = {c: last[c] for c in self.data}
-        after = self.fold(before, op, payload)
+        after = self.fold(last, op, payload)  # the folds read data columns only, never the bounds
         data = {c: after.get(c) for c in self.data}
         self._tail[key] = seq
         if happened == last["valid_from"]:
@@ -207,7 +206,7 @@ class BitemporalTable:
             rows.append(self._open(data, last["valid_from"], None, known, seq))
             return
         self._close(rows.pop(), known)
-        rows.append(self._open(before, last["valid_from"], happened, known, tail))
+        rows.append(self._open(last, last["valid_from"], happened, known, tail))
         rows.append(self._open(data, happened, None, known, seq))
 
     def _open(self, data: dict[str, Any], start: str, end: str | None, known: str, seq: int) -> Row:

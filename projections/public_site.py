@@ -16,6 +16,7 @@ import sqlite_utils
 
 from events.plan import PublicSiteSet
 from events.vocabulary import PublicField, Stoplicht
+from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
 from projections.interventions import interventions_as_of
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
@@ -130,5 +131,7 @@ def public_plan(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) ->
         counts.setdefault(iv["stoplicht"], sum(1 for other in interventions if other["stoplicht"] == iv["stoplicht"]))
     reports = [{"number": r["number"], "period": r["period"], "as_of": r["as_of"], "published_on": r["at"][:10]}
                for r in published_reports(db, plan["plan_id"])]
+    own = [_milestone(m, fields) for m in plan_milestones_as_of(db, plan["plan_id"], as_of)]
     return {"plan": _plan_facts(plan), "as_of": as_of.isoformat(), "fields": sorted(fields),
-            "counts": counts, "interventions": interventions, "reports": reports}
+            "counts": counts, "interventions": interventions, "reports": reports, "plan_milestones": own,
+            "recurring": recurring_commitments(plan["facts"], as_of)}

@@ -409,3 +409,21 @@ def test_on_the_command_line_only_a_beheerder_account_may_update_them(loaded, se
     ok(loaded("plan-milestone", "complete", "begroting", "--date", "2026-03-20", "--today", "2026-04-02",
               "--by", beheerder))
     assert states(loaded, "--as-of", "2026-04-02")["begroting"][0] == "gereed"
+
+
+def test_the_public_site_shows_them_without_what_is_not_public(site):
+    app, services = site
+    services.app.cancel_plan_milestone(PLAN, "evaluatie", reason="Geen budget", at=datetime(2026, 4, 1, 9),
+                                       by="Bea Beheer")
+    services.app.set_public_site(PLAN, public=True, at=datetime(2026, 4, 1, 10), by="Bea Beheer")
+    services.catch_up()
+    client = app.test_client()
+    page = _text(client.get(f"/openbaar/{PLAN}").data.decode())
+    assert "Mijlpalen van het plan" in page and "Programmabegroting vastgesteld" in page
+    assert "Jaarverslag aan de gemeenteraden (jaarlijks; eerstvolgende: 2026)" in page
+    assert "Geen budget" not in page
+    data = json.loads(client.get(f"/openbaar/{PLAN}/interventies.json").data)
+    assert [(m["id"], m["state"]) for m in data["plan_milestones"]] == [
+        ("startbijeenkomst", "gereed"), ("begroting", "te_laat"), ("actualisatie", "gepland"),
+        ("evaluatie", "vervallen")]
+    assert "reason" not in data["plan_milestones"][3]

@@ -34,8 +34,9 @@ def _meta(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def interventions_json(data: dict[str, Any]) -> str:
-    """Return the interventions with their Tijdpad as JSON, with the plan, date and licence."""
-    return json.dumps({**_meta(data), "interventions": data["interventions"]}, ensure_ascii=False, indent=2)
+    """Return the interventions with their Tijdpad (and the plan's own milestones) as JSON, with the plan, date and licence."""
+    return json.dumps({**_meta(data), "interventions": data["interventions"],
+                       "plan_milestones": data.get("plan_milestones", [])}, ensure_ascii=False, indent=2)
 
 
 def milestones_json(data: dict[str, Any]) -> str:

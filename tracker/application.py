@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,9 +25,9 @@ from tracker.accounts import AccountRules
 from tracker.actors import Actor
 from tracker.permissions import ActorRules, NotAllowedError, refuse_unless
 from tracker.users import UserCommands, person_name
-from tracker.calendar_feeds import CalendarFeed
+from tracker.calendar_feeds import CalendarFeedCommands
 from tracker.concurrency import commutes
-from tracker.reminders import RETRYABLE, Reminder, ReminderClaim, reminder_uuid
+from tracker.reminders import ReminderCommands
 
 
 @dataclass
@@ -51,7 +50,7 @@ def to_due(value: Due | str | date, year_context: int | None = None) -> Due:
         raise DomainError(f"Ongeldige termijn: {exc}.") from None
 
 
-class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, ActorRules,
+class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, ActorRules,
                  Application[UUID]):
     """Commands on plans and interventions; each takes the moment and the acting party (``by``) from outside.
 
@@ -313,95 +312,6 @@ class TrackerApp(ContributionCommands, MeetingCommands, BaselineCommands, Normer
             if iid in self.repository:
                 found[spec.code] = self.repository.get(iid)
         return found
-
-    # --- reminders: the delivery log ---------------------------------------------------
-
-    def get_reminder(self, key: str) -> Reminder:
-        """Return the delivery log of a reminder by its identity."""
-        try:
-            return self.repository.get(reminder_uuid(key))
-        except AggregateNotFoundError:
-            raise NotFoundError(f"Onbekende herinnering '{key}'.") from None
-
-    def claim_reminders(self, claims: list[ReminderClaim], *, message_id: str, at: datetime,
-                        by: Actor | str) -> list[str]:
-        """Take the reminders of one message on, all in one transaction; return the keys taken.
-
-        A reminder that is sent, being sent or in doubt is left out; a ConflictError means
-        another run took one of them on first.
-        """
-        actor = self.acting(by, "deliver")
-        taken = []
-        for claim in claims:
-            rid = reminder_uuid(claim.key)
-            if rid in self.repository:
-                reminder = self.repository.get(rid)
-                if reminder.status not in RETRYABLE:
-                    continue
-                reminder.claim_again(claim.summary, message_id=message_id, at=at, by=actor)
-            else:
-                reminder = Reminder.claim_first(claim, message_id=message_id, at=at, by=actor)
-            taken.append(reminder)
-        if taken:
-            self._save(*taken)
-        return [r.key for r in taken]
-
-    def record_reminders(self, keys: list[str], *, outcome: str, message_id: str, detail: str = "",
-                         at: datetime, by: Actor | str) -> None:
-        """Record what became of a message: sent, failed or in_doubt, for all its reminders."""
-        actor = self.acting(by, "deliver")
-        reminders = [self.get_reminder(key) for key in keys]
-        for reminder in reminders:
-            if outcome == "sent":
-                reminder.record_sent(message_id=message_id, at=at, by=actor)
-            elif outcome == "failed":
-                reminder.record_failed(message_id=message_id, error=detail, at=at, by=actor)
-            elif outcome == "in_doubt":
-                reminder.record_in_doubt(message_id=message_id, reason=detail, at=at, by=actor)
-            else:
-                raise DomainError(f"Onbekende afloop '{outcome}'.")
-        if reminders:
-            self._save(*reminders)
-
-    def resolve_reminder(self, key: str, *, outcome: str, note: str = "", at: datetime, by: Actor | str) -> None:
-        """Decide on a reminder in doubt: it went out ('sent') or must go again ('resend')."""
-        actor = self.acting(by, "outbox")
-        reminder = self.get_reminder(key)
-        reminder.resolve(outcome=outcome, note=note, at=at, by=actor)
-        self._save(reminder)
-
-    # --- calendar feeds ----------------------------------------------------------------
-
-    def _may_hold_feed(self, actor: Actor, scope: str, subject: str) -> None:
-        """Refuse a feed to whoever may not have it: a trekker their own; a plan's, the beheerder."""
-        if scope == "trekker" and actor.role == "trekker" and subject.strip().lower() == actor.email:
-            return
-        if scope == "trekker" and actor.role == "trekker":
-            raise NotAllowedError("U kunt alleen uw eigen agenda-link uitgeven of intrekken. Er is niets vastgelegd.")
-        refuse_unless(actor, "plan_feed")
-
-    def issue_calendar_feed(self, *, scope: str, subject: str, label: str = "", at: datetime,
-                            by: Actor | str) -> str:
-        """Issue an unguessable feed address; return its token (only its hash is stored)."""
-        actor = self.acting(by)
-        self._may_hold_feed(actor, scope, subject)
-        token = secrets.token_urlsafe(32)
-        self._save(CalendarFeed.issue(token=token, scope=scope, subject=subject, label=label,
-                                      at=at, by=actor))
-        return token
-
-    def revoke_calendar_feed(self, feed_id: str, *, reason: str = "", at: datetime, by: Actor | str) -> None:
-        """Revoke a feed address by its id."""
-        actor = self.acting(by)
-        try:
-            feed = self.repository.get(UUID(feed_id))
-        except (AggregateNotFoundError, ValueError):
-            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.") from None
-        if not isinstance(feed, CalendarFeed):
-            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.")
-        self._may_hold_feed(actor, feed.scope, feed.subject)
-        feed.revoke(reason=reason, at=at, by=actor)
-        self._save(feed)
 
     # --- indicators, finance and council reports ---------------------------------------
 

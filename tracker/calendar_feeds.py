@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from events.calendar import CalendarFeedIssued, CalendarFeedRevoked
-from tracker.actors import RecordsActor
-from tracker.errors import DomainError
+from tracker.actors import Actor, RecordsActor
+from tracker.errors import DomainError, NotFoundError
+from tracker.permissions import NotAllowedError, refuse_unless
 
 SCOPES = ("trekker", "plan")
 
@@ -65,3 +68,42 @@ class CalendarFeed(RecordsActor, Aggregate):
         if self.revoked:
             raise DomainError("Deze agenda-link is al ingetrokken.")
         self.trigger_event(CalendarFeedRevoked, reason=(reason or "").strip(), at=at, by=by)
+
+
+class CalendarFeedCommands:
+    """The calendar-feed commands of TrackerApp: a trekker's own feed, or a plan's for the beheerder."""
+
+    repository: Any
+    _save: Any
+    acting: Any
+
+    def _may_hold_feed(self, actor: Actor, scope: str, subject: str) -> None:
+        """Refuse a feed to whoever may not have it: a trekker their own; a plan's, the beheerder."""
+        if scope == "trekker" and actor.role == "trekker" and subject.strip().lower() == actor.email:
+            return
+        if scope == "trekker" and actor.role == "trekker":
+            raise NotAllowedError("U kunt alleen uw eigen agenda-link uitgeven of intrekken. Er is niets vastgelegd.")
+        refuse_unless(actor, "plan_feed")
+
+    def issue_calendar_feed(self, *, scope: str, subject: str, label: str = "", at: datetime,
+                            by: Actor | str) -> str:
+        """Issue an unguessable feed address; return its token (only its hash is stored)."""
+        actor = self.acting(by)
+        self._may_hold_feed(actor, scope, subject)
+        token = secrets.token_urlsafe(32)
+        self._save(CalendarFeed.issue(token=token, scope=scope, subject=subject, label=label,
+                                      at=at, by=actor))
+        return token
+
+    def revoke_calendar_feed(self, feed_id: str, *, reason: str = "", at: datetime, by: Actor | str) -> None:
+        """Revoke a feed address by its id."""
+        actor = self.acting(by)
+        try:
+            feed = self.repository.get(UUID(feed_id))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.") from None
+        if not isinstance(feed, CalendarFeed):
+            raise NotFoundError(f"Onbekende agenda-link '{feed_id}'.")
+        self._may_hold_feed(actor, feed.scope, feed.subject)
+        feed.revoke(reason=reason, at=at, by=actor)
+        self._save(feed)

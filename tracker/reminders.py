@@ -12,6 +12,7 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from events.reminders import (
@@ -22,8 +23,8 @@ from events.reminders import (
     ReminderResolved,
     ReminderSent,
 )
-from tracker.actors import RecordsActor
-from tracker.errors import DomainError
+from tracker.actors import Actor, RecordsActor
+from tracker.errors import DomainError, NotFoundError
 
 # claimed: being sent; sent: accepted by the mail server; failed: certainly not sent, retried;
 # in_doubt: unknown, waits for a decision; released: decided "send again", retried.
@@ -130,3 +131,65 @@ class Reminder(RecordsActor, Aggregate):
         if self.status != "in_doubt":
             raise DomainError(f"Herinnering {self.key} is niet onzeker (status {self.status}).")
         self.trigger_event(ReminderResolved, outcome=outcome, note=(note or "").strip(), at=at, by=by)
+
+
+class ReminderCommands:
+    """The delivery log's commands of TrackerApp: claimed and recorded by the scheduler, resolved by a beheerder."""
+
+    repository: Any
+    _save: Any
+    acting: Any
+
+    def get_reminder(self, key: str) -> Reminder:
+        """Return the delivery log of a reminder by its identity."""
+        try:
+            return self.repository.get(reminder_uuid(key))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"Onbekende herinnering '{key}'.") from None
+
+    def claim_reminders(self, claims: list[ReminderClaim], *, message_id: str, at: datetime,
+                        by: Actor | str) -> list[str]:
+        """Take the reminders of one message on, all in one transaction; return the keys taken.
+
+        A reminder that is sent, being sent or in doubt is left out; a ConflictError means
+        another run took one of them on first.
+        """
+        actor = self.acting(by, "deliver")
+        taken = []
+        for claim in claims:
+            rid = reminder_uuid(claim.key)
+            if rid in self.repository:
+                reminder = self.repository.get(rid)
+                if reminder.status not in RETRYABLE:
+                    continue
+                reminder.claim_again(claim.summary, message_id=message_id, at=at, by=actor)
+            else:
+                reminder = Reminder.claim_first(claim, message_id=message_id, at=at, by=actor)
+            taken.append(reminder)
+        if taken:
+            self._save(*taken)
+        return [r.key for r in taken]
+
+    def record_reminders(self, keys: list[str], *, outcome: str, message_id: str, detail: str = "",
+                         at: datetime, by: Actor | str) -> None:
+        """Record what became of a message: sent, failed or in_doubt, for all its reminders."""
+        actor = self.acting(by, "deliver")
+        reminders = [self.get_reminder(key) for key in keys]
+        for reminder in reminders:
+            if outcome == "sent":
+                reminder.record_sent(message_id=message_id, at=at, by=actor)
+            elif outcome == "failed":
+                reminder.record_failed(message_id=message_id, error=detail, at=at, by=actor)
+            elif outcome == "in_doubt":
+                reminder.record_in_doubt(message_id=message_id, reason=detail, at=at, by=actor)
+            else:
+                raise DomainError(f"Onbekende afloop '{outcome}'.")
+        if reminders:
+            self._save(*reminders)
+
+    def resolve_reminder(self, key: str, *, outcome: str, note: str = "", at: datetime, by: Actor | str) -> None:
+        """Decide on a reminder in doubt: it went out ('sent') or must go again ('resend')."""
+        actor = self.acting(by, "outbox")
+        reminder = self.get_reminder(key)
+        reminder.resolve(outcome=outcome, note=note, at=at, by=actor)
+        self._save(reminder)

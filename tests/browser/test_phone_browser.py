@@ -92,7 +92,7 @@ def test_the_dashboard_prints_without_its_controls(phone, live_server: str) -> N
     for selector in (".asof-form", ".plan-nav", ".site-header"):
         assert page.locator(selector).evaluate("e => getComputedStyle(e).display") == "none"
     assert page.locator("svg.chart.trend").is_visible()
-    assert page.get_by_text("Stand per 1 april 2026").is_visible()  # the date it is as of, on paper too
+    assert page.locator("p.lead", has_text="Stand per 1 april 2026").is_visible()  # the date it is as of, on paper too
 
 
 def test_the_meeting_page_fits_a_phone_and_has_no_serious_accessibility_problems(phone, live_server: str, axe) -> None:

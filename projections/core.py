@@ -93,7 +93,7 @@ class CoreProjection:
         self._history: list[tuple] = []
         # The stored JSON of the event being handled, when its state is as stored (not upcast):
         # the history keeps that text instead of encoding the decoded state again.
-        self.text: bytes | str | None = None
+        self.text: str | None = None
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
             plan.PlanRevised: self._plan_event(plan.PlanRevised),
@@ -158,7 +158,7 @@ class CoreProjection:
         if stored is not None:
             text = _dumps(stored)
         elif self.text is not None:
-            text = self.text.decode("utf-8") if isinstance(self.text, bytes) else self.text
+            text = self.text
         else:
             text = _dumps(state)
         self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],

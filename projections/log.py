@@ -32,6 +32,7 @@ def log_reader(recorder: ApplicationRecorder) -> Select:
 
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
         with recorder.datastore.transaction(commit=False) as c:
+            getattr(c, "sqlite_cursor", c).row_factory = None  # plain tuples, not a sqlite3.Row per row
             if until is None:
                 c.execute(sql, (after, limit))
             else:

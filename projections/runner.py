@@ -266,6 +266,8 @@ class ProjectionRunner:
             for seq, oid, version, topic, state in records:
                 handlers, versioned = routes(topic)
                 if handlers:
+                    if isinstance(state, bytes):
+                        state = state.decode("utf-8")  # the event store writes UTF-8 JSON
                     if versioned is None:
                         stored = loads(state)
                         core.text = state  # the history keeps the stored JSON as it is

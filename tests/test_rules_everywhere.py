@@ -16,6 +16,7 @@ from tests.accounts import csrf_token, ensure_user, sign_in
 from tests.helpers import DEFAULT_PLAN_ID as PLAN
 from tests.helpers import event_count
 from tracker.actors import Actor
+from tracker.errors import NotFoundError
 from tracker.permissions import NotAllowedError
 from tracker.users import user_id
 
@@ -155,6 +156,17 @@ def test_the_application_refuses_an_account_whose_role_changed_since(default_ser
     before = event_count(default_services)
     with pytest.raises(NotAllowedError, match="heeft de rol lezer"):
         app.add_note(PLAN, CODE, text="Mag niet meer", at=datetime(2026, 1, 7), by=bert)  # still says trekker
+    assert event_count(default_services) == before
+
+
+def test_an_actor_must_be_an_account_that_exists(default_services):
+    app = default_services.app
+    before = event_count(default_services)
+    nobody = Actor(name="Niemand", channel="web", role="beheerder", account_id=user_id("niemand@nijmegen.nl"))
+    plan_as_account = Actor(name="Plan", channel="web", role="beheerder", account_id=app.get_plan(PLAN).id)
+    for actor in (nobody, plan_as_account):
+        with pytest.raises(NotFoundError, match="Er is geen account"):
+            app.add_note(PLAN, CODE, text="x", at=datetime(2026, 1, 5), by=actor)
     assert event_count(default_services) == before
 
 

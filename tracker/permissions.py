@@ -107,7 +107,9 @@ class ActorRules:
             try:
                 user = self.repository.get(actor.account_id)
             except AggregateNotFoundError:
-                raise NotFoundError(f"Er is geen account {actor.email or actor.account_id}.") from None
+                user = None
+            if not isinstance(user, _user_class()):  # no aggregate, or one that is no account
+                raise NotFoundError(f"Er is geen account {actor.email or actor.account_id}.")
             if not user.active:
                 raise NotAllowedError(f"Het account {user.email} is gedeactiveerd en kan niets meer vastleggen.")
             actor = Actor.of_account(user, actor.channel)
@@ -131,6 +133,12 @@ class ActorRules:
 
 
 def _user_id(email: str) -> UUID:
-    from tracker.users import user_id
+    from tracker.users import user_id  # tracker.users checks its own commands here: imported late
 
     return user_id(email)
+
+
+def _user_class() -> type:
+    from tracker.users import User
+
+    return User

@@ -8,7 +8,7 @@ an active account with the role trekker; the events keep the account's id beside
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -16,8 +16,8 @@ from tests.accounts import csrf_token, ensure_user, sign_in
 from tests.helpers import DEFAULT_PLAN_ID as PLAN
 from tests.helpers import event_count
 from tracker.actors import Actor
-from tracker.errors import NotFoundError
-from tracker.permissions import NotAllowedError
+from tracker.errors import NotFoundError, TrackerError
+from tracker.permissions import MATRIX, NotAllowedError
 from tracker.users import user_id
 
 CODE, OTHER = "2.A1", "2.B2"
@@ -157,6 +157,68 @@ def test_the_application_refuses_an_account_whose_role_changed_since(default_ser
     with pytest.raises(NotAllowedError, match="heeft de rol lezer"):
         app.add_note(PLAN, CODE, text="Mag niet meer", at=datetime(2026, 1, 7), by=bert)  # still says trekker
     assert event_count(default_services) == before
+
+
+# One command of the application per action of the matrix, as an account would call it.
+COMMANDS = {
+    "update": lambda app, n, by: app.add_note(PLAN, CODE, text=f"Notitie {n}", at=AT, by=by),
+    "review": lambda app, n, by: app.record_review(PLAN, CODE, meeting_date=date(2026, 1, 5), decision="Akkoord",
+                                                   at=AT, by=by),
+    "assign": lambda app, n, by: app.assign_trekker(PLAN, CODE, email=BERT, at=AT, by=by),
+    "import_plan": lambda app, n, by: app.preview_import(_default_spec(), at=AT, by=by),
+    "manage_users": lambda app, n, by: app.add_user(email=f"nieuw{n}@nijmegen.nl", name="Nieuwe Collega",
+                                                    role="lezer", password=None, at=AT, by=by),
+    "record_data": lambda app, n, by: app.record_indicator_value(PLAN, indicator_id="bestaat-niet",
+                                                                 period="2026-Q1", value=1, source="CBS", at=AT,
+                                                                 by=by),
+    "publish_site": lambda app, n, by: app.set_public_site(PLAN, public=n % 2 == 0, reason="Besluit", at=AT, by=by),
+    "publish_report": lambda app, n, by: app.write_report_text(PLAN, period="2026-H1", section="inleiding",
+                                                               text=f"Tekst {n}", at=AT, by=by),
+    "plan_milestones": lambda app, n, by: app.complete_plan_milestone(PLAN, "bestaat-niet",
+                                                                      realised=date(2026, 1, 5), at=AT, by=by),
+    "link_plans": lambda app, n, by: app.link_contribution(PLAN, CODE, target_plan="bestaat-niet", reason="x",
+                                                           at=AT, by=by),
+    "outbox": lambda app, n, by: app.resolve_reminder("bestaat-niet", outcome="sent", at=AT, by=by),
+    "deliver": lambda app, n, by: app.claim_reminders([], message_id="<m@tracker>", at=AT, by=by),
+}
+AT = datetime(2026, 1, 5, 10)
+
+
+def _default_spec():
+    from tests.helpers import DEFAULT_PLAN
+    from tracker.planfile import read_plan_file
+
+    return read_plan_file(DEFAULT_PLAN)
+
+
+def test_the_application_checks_the_whole_matrix_for_every_role(default_services):
+    app = default_services.app
+    roles = ("beheerder", "stuurgroep", "trekker", "lezer")
+    for role in roles:
+        app.add_user(email=f"{role}@nijmegen.nl", name=f"De {role}", role=role, password=None,
+                     at=datetime(2025, 10, 1), by="test")
+    app.add_user(email=BERT, name="Bert Bos", role="trekker", password=None, at=datetime(2025, 10, 1), by="test")
+    app.assign_trekker(PLAN, CODE, email=BERT, at=datetime(2025, 10, 2), by=Actor.operator("beheer"))
+    actors = {role: Actor.of_account(app.get_user(f"{role}@nijmegen.nl"), "web") for role in roles}
+    actors["trekker van 2.A1"] = Actor.of_account(app.get_user(BERT), "command line")
+    actors["operator"] = Actor.operator("beheer")
+    assert set(COMMANDS) == set(MATRIX) - {"view", "read_reports", "report", "normering", "plan_feed"}
+    n = 0
+    for action, command in COMMANDS.items():
+        for who, actor in actors.items():
+            n += 1
+            may = who == "operator" or (actor.role in MATRIX[action]
+                                        and (action != "update" or who == "trekker van 2.A1"))
+            before = event_count(default_services)
+            try:
+                command(app, n, actor)
+            except NotAllowedError:
+                assert not may, (action, who)
+                assert event_count(default_services) == before
+                continue
+            except TrackerError:
+                pass  # allowed, then refused on its content (an unknown indicator, say)
+            assert may, (action, who)
 
 
 def test_an_actor_must_be_an_account_that_exists(default_services):

@@ -221,6 +221,21 @@ def test_the_application_checks_the_whole_matrix_for_every_role(default_services
             assert may, (action, who)
 
 
+def test_every_command_of_the_application_resolves_who_acts():
+    """A command added later gets the same treatment: it asks who acts before it changes anything."""
+    import inspect
+
+    from tracker.application import TrackerApp
+
+    commands = [name for name, fn in inspect.getmembers(TrackerApp, inspect.isfunction)
+                if not name.startswith("_") and name != "acting" and "by" in inspect.signature(fn).parameters]
+    assert len(commands) > 40
+    unchecked = [name for name in commands
+                 if not any(call in inspect.getsource(getattr(TrackerApp, name))
+                            for call in ("self.acting(", "self._own_or_managed("))]
+    assert unchecked == []
+
+
 def test_an_actor_must_be_an_account_that_exists(default_services):
     app = default_services.app
     before = event_count(default_services)

@@ -62,7 +62,7 @@ class AccountRules:
             raise DomainError(f"U kunt {user.email} {what}: dit is de laatste actieve beheerder. "
                               "Maak eerst iemand anders beheerder.")
 
-    def revoke_trekker_feeds(self, user: Any, *, at: datetime, by: str) -> list[Any]:
+    def _revoke_trekker_feeds(self, user: Any, *, at: datetime, by: Any) -> list[Any]:
         """Revoke the calendar links of a trekker's interventions; return the feeds (not yet saved)."""
         feeds = [self.repository.get(fid) for fid in self._originators(CalendarFeedIssued)]
         mine = [f for f in feeds if f.scope == "trekker" and f.subject == user.email and not f.revoked]
@@ -77,4 +77,4 @@ class AccountRules:
             user = self.get_user(email)  # type: ignore[attr-defined]
             self.check_beheerder_remains(user, None)
             user.deactivate(at=at, by=actor)
-            self._save(user, *self.revoke_trekker_feeds(user, at=at, by=actor))  # type: ignore[attr-defined]
+            self._save(user, *self._revoke_trekker_feeds(user, at=at, by=actor))  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ script that sends each request with one of the session cookies, counts every ans
 200 as an error, and prints the latency percentiles. Bounded in time; loopback only.
 
     .venv/bin/python benchmarks/load.py --data-dir DIR --plan PLAN [--readers 20] [--seconds 15]
+
+Server start, sign-in, the wrk script and its parsing belong to one stage; hence past 300 lines.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Every format is rendered from these blocks, so HTML, PDF, Word and Markdown say the same.
 Block types: title, heading, paragraph, facts, list, table, chart, page_break.
+
+One builder per block type, in the report's order; a few lines past 300 for that reason.
 """
 
 from __future__ import annotations

@@ -68,6 +68,11 @@ class MilestoneKind(Word):
     OTHER = "other", "overig"
 
 
+# Where a line of a beginstand, an export or a meeting agenda names an intervention's code, this
+# names the plan itself (its own milestones): no plan gives an intervention this code.
+PLAN_CODE = "plan"
+
+
 class MilestoneState(Word):
     """How a milestone stands on a given day (derived, never stored on the aggregate)."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +131,100 @@ def test_only_the_beheerder_records_a_beginstand(web, late_adopter, role):
     client = web.test_client()
     sign_in(client, late_adopter, role)
     assert client.get(f"/plannen/{PLAN}/beginstand").status_code == 403
+
+
+# --- the plan's own milestones in the beginstand (code "plan") ---------------------------------
+
+OWN_PLAN_FILE = Path(__file__).parent / "data" / "plan-milestones.yaml"
+OWN_PLAN = "programma-lindeveld"
+
+
+@pytest.fixture
+def own_plan(services):
+    """The Lindeveld programme (its own milestones beside its actions) loaded on 10 January 2026."""
+    from tracker.planfile import read_plan_file
+
+    services.app.import_plan(read_plan_file(OWN_PLAN_FILE), at=datetime(2026, 1, 10, 9), by="beheerder")
+    services.catch_up()
+    return services
+
+
+def test_the_beginstand_lists_the_plans_own_milestones_under_the_code_plan(own_plan, cli):
+    result = cli("baseline", "--today", "2027-01-15")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "plan;begroting;open;;;;in het eerste kwartaal van 2026;Programmabegroting vastgesteld" in lines
+    assert "plan;actualisatie;open;;;;Q4 2026;Actualisatie van het programma" in lines
+    # Done in the plan file, or not yet due: not asked about.
+    assert not [line for line in lines if ";startbijeenkomst;" in line or ";evaluatie;" in line]
+    assert "L1;werving;open;;;;Q2 2026;Werving afgerond" in lines
+    rows = json.loads(cli("baseline", "--today", "2027-01-15", "--json").output)
+    own = [r for r in rows if r["of_plan"]]
+    assert [(r["code"], r["milestone_id"]) for r in own] == [("plan", "begroting"), ("plan", "actualisatie")]
+    assert {"code", "title", "trekker", "milestone_id", "label", "due", "due_text"} <= set(rows[0])
+
+
+def test_the_plans_own_milestones_are_recorded_in_the_same_go_with_their_dates(own_plan, cli, tmp_path):
+    path = tmp_path / "beginstand.csv"
+    path.write_text("interventie;mijlpaal;stand;datum;termijn;reden\n"
+                    "L1;werving;gereed;2026-05-20;;\n"
+                    "plan;begroting;gereed;2026-03-20;;\n"
+                    "Plan;actualisatie;verschoven;2026-11-01;Q2 2027;Wacht op de evaluatie\n", encoding="utf-8")
+    result = cli("baseline", "--file", path, "--today", "2027-01-15")
+    assert result.exit_code == 0, result.output
+    assert "Beginstand vastgelegd: 3 mijlpalen." in result.output
+    own = json.loads(cli("plan-milestone", "list", "--json", "--as-of", "2027-01-15").output)
+    by_id = {m["id"]: m for m in own}
+    assert by_id["begroting"]["state"] == "gereed" and by_id["begroting"]["realised"] == "2026-03-20"
+    assert (by_id["actualisatie"]["state"], by_id["actualisatie"]["due_text"]) == ("verschoven", "Q2 2027")
+    # In valid time: done on 20 March 2026, as the beginstand says, though entered in January 2027.
+    before = {m["id"]: m["state"] for m in json.loads(
+        cli("plan-milestone", "list", "--json", "--as-of", "2026-03-31").output)}
+    assert before["begroting"] == "gereed"
+    left = json.loads(cli("baseline", "--today", "2027-01-15", "--json").output)
+    assert [(r["code"], r["milestone_id"]) for r in left] == [("L2", "plan")]
+
+
+def test_a_wrong_line_of_the_plans_own_records_nothing_of_either_kind(own_plan, cli, tmp_path):
+    before = event_count(own_plan)
+    path = tmp_path / "beginstand.csv"
+    path.write_text("interventie;mijlpaal;stand;datum;termijn;reden\n"
+                    "L1;werving;gereed;2026-05-20;;\n"
+                    "plan;begroting;gereed;;;\n"
+                    "plan;bestaat-niet;gereed;2026-03-01;;\n"
+                    "plan;actualisatie;verschoven;;;\n"
+                    "plan;startbijeenkomst;gereed;2025-11-12;;\n", encoding="utf-8")
+    result = cli("baseline", "--file", path, "--today", "2027-01-15")
+    assert result.exit_code != 0
+    out = result.output
+    assert "Geef de datum op" in out and "geen mijlpaal 'bestaat-niet' op planniveau" in out
+    assert "nieuwe termijn" in out and "al gereed" in out
+    assert [n for n in (3, 4, 5, 6) if f":{n}:" in out or f"Regel {n}" in out] == [3, 4, 5, 6]
+    assert event_count(own_plan) == before
+
+
+def test_the_beheerder_records_the_plans_own_milestones_on_the_beginstand_page(own_plan, data_dir):
+    from web import create_app
+
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2027-01-15", "TESTING": True}).test_client()
+    sign_in(client, own_plan, "beheerder")
+    url = f"/plannen/{OWN_PLAN}/beginstand"
+    page = client.get(url).get_data(as_text=True)
+    rows = re.findall(r'<tr data-code="([^"]+)" data-milestone="([^"]+)">', page)
+    assert ("plan", "begroting") in rows and "Plan zelf" in page
+    i = rows.index(("plan", "begroting"))
+    form = {"csrf_token": csrf_token(client, url), "aantal": str(len(rows)), f"m{i}-code": "plan",
+            f"m{i}-id": "begroting", f"m{i}-stand": "gereed", f"m{i}-datum": "2026-03-20"}
+    response = client.post(url, data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    page = client.get(url).get_data(as_text=True)
+    assert "Beginstand vastgelegd: 1 mijlpaal." in page and 'data-milestone="begroting"' not in page
+
+
+def test_no_intervention_may_be_coded_plan_the_code_of_the_plans_own_milestones():
+    from tests.helpers import SMALL_PLAN
+    from tracker.errors import PlanFileError
+    from tracker.planfile import parse_plan
+
+    with pytest.raises(PlanFileError, match=r"testagenda.yaml:\d+: interventie: code 'Plan' is gereserveerd"):
+        parse_plan(SMALL_PLAN.replace('code: "1.A1"', 'code: "Plan"', 1), "testagenda.yaml")

@@ -1,7 +1,8 @@
 """The beginstand: what had already happened to the Tijdpad when the gemeente started using the tracker.
 
 One command records it in one go, with the dates given: every milestone done on its day,
-moved to its new term, or left open. Mixed into TrackerApp.
+moved to its new term, or left open. The plan's own milestones are among them, named by the
+reserved code ``plan`` (PLAN_CODE) where an intervention's code stands. Mixed into TrackerApp.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from events.vocabulary import PLAN_CODE
 from tracker.actors import Actor
 from tracker.errors import DomainError, LinesError, TrackerError
 
 STATES = ("open", "gereed", "verschoven")
+
+
+def is_plan_code(code: str) -> bool:
+    """Tell whether a beginstand line's code names the plan itself rather than an intervention."""
+    return code.strip().lower() == PLAN_CODE
 UNKNOWN_REASON = "Vastgelegd in de beginstand; de reden is niet vastgelegd"
 
 
@@ -21,7 +28,7 @@ UNKNOWN_REASON = "Vastgelegd in de beginstand; de reden is niet vastgelegd"
 class BaselineEntry:
     """What became of one milestone: left open, done on ``day``, or moved to ``due`` (decided on ``day``)."""
 
-    code: str
+    code: str  # an intervention's code, or PLAN_CODE for a milestone of the plan itself
     milestone_id: str
     state: str
     day: date | None = None
@@ -38,16 +45,25 @@ class BaselineCommands:
         """Record every entry in one transaction, or none when any is wrong; return the changes recorded."""
         actor = self.acting(by, "import_plan")  # type: ignore[attr-defined]
         from tracker.application import to_due
+        from tracker.permissions import refuse_unless
 
+        if any(is_plan_code(e.code) and e.state != "open" for e in entries):
+            refuse_unless(actor, "plan_milestones")
         problems: list[str] = []
         touched: dict[str, Any] = {}
+        plan = None
         recorded = 0
-        for n, entry in enumerate(entries, start=1):
+        for entry in entries:
             where = f"Regel {entry.line}" if entry.line else f"{entry.code} {entry.milestone_id}"
             try:
                 if entry.state not in STATES:
                     raise DomainError(f"Onbekende stand '{entry.state}': kies open, gereed of verschoven.")
                 if entry.state == "open":
+                    continue
+                if is_plan_code(entry.code):
+                    plan = plan or self.get_plan(plan_id)  # type: ignore[attr-defined]
+                    self._record_plan_entry(plan, entry, at, actor)
+                    recorded += 1
                     continue
                 iv = touched.get(entry.code) or self.get_intervention(plan_id, entry.code)  # type: ignore[attr-defined]
                 if entry.state == "gereed":
@@ -68,9 +84,22 @@ class BaselineCommands:
             raise LinesError(problems)
         if not recorded:
             raise LinesError(["Er is niets vastgelegd: alle mijlpalen staan op open."])
-        self._save(*touched.values())  # type: ignore[attr-defined]
+        self._save(*touched.values(), *([plan] if plan is not None and plan.pending_events else []))  # type: ignore[attr-defined]
         return recorded
 
+    @staticmethod
+    def _record_plan_entry(plan: Any, entry: BaselineEntry, at: datetime, actor: Actor) -> None:
+        """Record what became of one of the plan's own milestones (checked by the Plan, as its commands are)."""
+        from tracker.application import to_due
+
+        if entry.state == "gereed":
+            plan.complete_plan_milestone(entry.milestone_id, realised=entry.day, at=at, by=actor)
+            return
+        if not entry.due.strip():
+            raise DomainError("Geef de nieuwe termijn op, bijvoorbeeld Q3 2026.")
+        plan.reschedule_plan_milestone(entry.milestone_id, due=to_due(entry.due, plan.facts.get("year_context")),
+                                       reason=entry.reason.strip() or UNKNOWN_REASON, at=at, by=actor,
+                                       valid_on=entry.day)
 
 CSV_HEADERS = {
     "code": ("interventie", "code"), "milestone": ("mijlpaal", "milestone", "id"),

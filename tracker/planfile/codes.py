@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from events.vocabulary import PLAN_CODE
 from tracker.planfile.checks import Checker
 from tracker.slugs import slugify
 
@@ -35,6 +36,9 @@ def codes(c: Checker, raws: list[tuple[Any, int]], paths: dict) -> list[str]:
         code = str(code)
         if not re.match(CODE_PATTERN, code):
             c.error(c.line_of(raw, "code"), f"interventie: code '{code}' bevat tekens die niet mogen")
+        if code.lower() == PLAN_CODE:
+            c.error(c.line_of(raw, "code"), f"interventie: code '{code}' is gereserveerd: zo heten in een "
+                    "beginstand, een export en een agenda de mijlpalen van het plan zelf; kies een andere code")
         if code in given:
             c.error(line, f"interventie {code}: code komt al voor op regel {given[code]}")
         given.setdefault(code, line)

@@ -93,7 +93,7 @@ class CoreProjection:
         self._history: list[tuple] = []
         # The stored JSON of the event being handled, when its state is as stored (not upcast):
         # the history keeps that text instead of encoding the decoded state again.
-        self.text: str | None = None
+        self.text: tuple[int, str] | None = None  # (notification id, stored JSON)
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
             plan.PlanRevised: self._plan_event(plan.PlanRevised),
@@ -154,11 +154,12 @@ class CoreProjection:
     def _record(self, cls: type, seq: int, iid: str | None, version: int, state: State, plan_id: str | None,
                 code: str | None, label: str | None = None, old_due_text: str | None = None,
                 stored: State | None = None, valid: str | None = None) -> None:
+        """Keep the event's history row: ``stored`` as its JSON, or else the event's own (``state``)."""
         at = state["at"]["_data_"]
         if stored is not None:
             text = _dumps(stored)
-        elif self.text is not None:
-            text = self.text
+        elif self.text is not None and self.text[0] == seq:
+            text = self.text[1]
         else:
             text = _dumps(state)
         self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],

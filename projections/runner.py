@@ -270,7 +270,7 @@ class ProjectionRunner:
                         state = state.decode("utf-8")  # the event store writes UTF-8 JSON
                     if versioned is None:
                         stored = loads(state)
-                        core.text = state  # the history keeps the stored JSON as it is
+                        core.text = (seq, state)  # the history keeps the stored JSON as it is
                     else:
                         stored = upcast(versioned, loads(state))
                         core.text = None

@@ -86,3 +86,16 @@ def test_from_the_portfolio_to_a_goal_and_what_serves_it(phone, two_plan_server)
     assert contributions.count() == 7
     assert "3.C2 Het inzetten van de interventie Join Us" in contributions.nth(3).inner_text()
     assert "(oordeel beheerder)" in contributions.nth(3).inner_text()
+
+
+@pytest.mark.parametrize("path", [f"/plannen/{PLAN}/dashboard", f"/plannen/{PLAN}", "/"])
+def test_the_beheerders_pages_fit_a_1280_px_screen(browser, two_plan_server, path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        sign_in_page(page, two_plan_server, email_for("beheerder"))
+        page.goto(two_plan_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert overflowing(page) == []
+    finally:
+        context.close()

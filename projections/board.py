@@ -41,6 +41,16 @@ class BoardFilter:
             return False
         return True
 
+    def shows_plan_milestone(self, m: dict[str, Any]) -> bool:
+        """Tell whether one of the plan's own milestones belongs among what this filter shows.
+
+        They belong to no group, domain or trekker and have no stoplicht: a filter on any of
+        those leaves them out; "deviations only" keeps the late ones.
+        """
+        if self.group or self.domain or self.trekker or self.stoplicht:
+            return False
+        return not self.deviations_only or m["state"] == "te_laat"
+
 
 def _enrich(row: dict[str, Any]) -> dict[str, Any]:
     milestones = row["milestones"]
@@ -87,7 +97,8 @@ def board(db: sqlite_utils.Database, plan_id: str, as_of: date,
     own = plan_milestones_as_of(db, plan_id, as_of, known_on)
     totals["plan_mijlpalen"] = len(own)
     totals["plan_te_laat"] = sum(1 for m in own if m["state"] == "te_laat")
-    return {"rows": shown, "total": len(rows), "totals": totals, "options": options}
+    return {"rows": shown, "total": len(rows), "totals": totals, "options": options,
+            "plan_milestones": [m for m in own if filters.shows_plan_milestone(m)]}
 
 
 def board_row(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date) -> dict[str, Any] | None:

@@ -102,3 +102,31 @@ def test_the_csv_neutraliser_keeps_numbers_and_harmless_text() -> None:
     assert [neutralised(s) for s in ("=1", "+1", "-1", "@x", "\tx", "\rx")] == \
         ["'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx"]
     assert neutralised(date(2026, 1, 1)) == date(2026, 1, 1)
+
+
+def _dangerous_plan_milestones(services) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "plan-milestones.yaml").read_text(encoding="utf-8")
+    text = text.replace("label: Programmabegroting vastgesteld", "label: '@SUM(1+1)'")
+    import_text(services, text, "plan-milestones.yaml", datetime(2026, 1, 10, 9))
+    services.app.reschedule_plan_milestone("programma-lindeveld", "actualisatie", due="Q1 2027",
+                                           reason=HYPERLINK, at=datetime(2026, 2, 1, 9), by="beheer")
+    services.catch_up()
+
+
+def test_the_plans_own_milestones_in_the_exports_are_inert_too(services) -> None:
+    from openpyxl import load_workbook
+
+    _dangerous_plan_milestones(services)
+    client = _client(services)
+    sheet = load_workbook(io.BytesIO(client.get("/plannen/programma-lindeveld/export.xlsx").data))["Mijlpalen"]
+    cells = [cell for row in sheet.iter_rows(min_row=5) for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    own = [[c.value for c in row] for row in sheet.iter_rows(min_row=5) if row[0].value == "plan"]
+    assert "'@SUM(1+1)" in [r[2] for r in own] and "'" + HYPERLINK in [r[-1] for r in own]
+    answer = client.get("/plannen/programma-lindeveld/export-mijlpalen.csv")
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert "'@SUM(1+1)" in cells and "'" + HYPERLINK in cells
+    assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")] == []

@@ -427,3 +427,62 @@ def test_the_public_site_shows_them_without_what_is_not_public(site):
         ("startbijeenkomst", "gereed"), ("begroting", "te_laat"), ("actualisatie", "gepland"),
         ("evaluatie", "vervallen")]
     assert "reason" not in data["plan_milestones"][3]
+
+
+# --- exports: the plan's own milestones in the milestones sheet and CSV ------------------------
+
+def _milestone_sheet(client, query: str = "") -> list[dict]:
+    import io
+
+    from openpyxl import load_workbook
+
+    answer = client.get(f"/plannen/{PLAN}/export.xlsx{query}")
+    assert answer.status_code == 200
+    ws = load_workbook(io.BytesIO(answer.data))["Mijlpalen"]
+    header = [c.value for c in ws[4]]
+    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=5, values_only=True)]
+
+
+def test_the_excel_export_lists_the_plans_own_milestones_as_of_the_plan_itself(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "stuurgroep")
+    lines = _milestone_sheet(client)
+    own = [line for line in lines if line["Code"] == "plan"]
+    assert [line["Mijlpaal"] for line in own] == ["Startbijeenkomst met alle partners", "Programmabegroting vastgesteld",
+                                                  "Actualisatie van het programma", "Externe evaluatie"]
+    assert {line["Interventie"] for line in own} == {"Het plan zelf"}
+    begroting = own[1]
+    assert (begroting["Termijn"], begroting["Stand"]) == ("in het eerste kwartaal van 2026", "te laat")
+    assert begroting["Uiterste datum"].date() == date(2026, 3, 31)
+    assert own[0]["Gerealiseerd"].date() == date(2025, 11, 12)
+    assert lines[0]["Code"] == "L1"  # the interventions' first, as on the board
+    # A filter on interventions leaves them out; "alleen afwijkingen" keeps the late one.
+    assert not [line for line in _milestone_sheet(client, "?domein=jeugd") if line["Code"] == "plan"]
+    assert [line["Mijlpaal"] for line in _milestone_sheet(client, "?afwijkingen=1") if line["Code"] == "plan"] == [
+        "Programmabegroting vastgesteld"]
+
+
+def test_the_milestones_csv_has_every_milestone_the_plans_own_last(site):
+    import csv
+    import io
+
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "lezer")
+    answer = client.get(f"/plannen/{PLAN}/export-mijlpalen.csv?as_of=2025-12-01")
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    text = answer.get_data(as_text=True)
+    assert text.startswith("\ufeffCode;Interventie;Mijlpaal;")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    header, lines = rows[0], rows[1:]
+    assert [line[0] for line in lines] == ["L1", "L2", "plan", "plan", "plan", "plan"]
+    start = lines[2]
+    assert start[header.index("Gerealiseerd")] == "12-11-2025" and start[header.index("Stand")] == "gereed"
+    assert lines[3][header.index("Uiterste datum")] == "31-03-2026"
+    board = client.get(f"/plannen/{PLAN}").get_data(as_text=True)
+    assert f"/plannen/{PLAN}/export-mijlpalen.csv" in board

@@ -1,8 +1,10 @@
 """The board as CSV and Excel, with Dutch column names.
 
 Excel gets two sheets, interventions and milestones, each naming the plan, the peildatum and the
-active filter at the top, with a frozen header row, an autofilter and real date cells. CSV is
-separated by ``;`` with a UTF-8 BOM and dates as dd-mm-jjjj, as Dutch Excel reads them.
+active filter at the top, with a frozen header row, an autofilter and real date cells. The
+milestones are also a CSV of their own. CSV is separated by ``;`` with a UTF-8 BOM and dates as
+dd-mm-jjjj, as Dutch Excel reads them. The plan's own milestones follow the interventions' with
+the code ``plan`` (events.vocabulary.PLAN_CODE) and "Het plan zelf" for the intervention.
 
 Spreadsheets run what looks like a formula: every text cell that begins with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'``, and Excel cells are written as
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from events.vocabulary import Stoplicht
+from events.vocabulary import PLAN_CODE, Stoplicht
 from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date
 
 COLUMNS = ("Code", "Interventie", "Hoofdstuk/thema", "Domein", "Trekker", "Stoplicht",
@@ -27,6 +30,7 @@ WIDTHS = (8, 50, 40, 12, 20, 12, 12, 12, 50, 40, 12, 50, 14, 10, 14)
 MILESTONE_COLUMNS = ("Code", "Interventie", "Mijlpaal", "Soort", "Termijn", "Uiterste datum",
                      "Oorspronkelijke termijn", "Stand", "Gerealiseerd", "Reden of toelichting")
 MILESTONE_WIDTHS = (8, 40, 50, 14, 12, 14, 14, 12, 14, 50)
+OF_THE_PLAN = "Het plan zelf"  # the Interventie column of the plan's own milestones
 DATE_FORMAT = "DD-MM-YYYY"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +68,13 @@ def _milestone_values(row: dict[str, Any], m: dict[str, Any]) -> list[Any]:
             _day(m["due"]), m["planned_due_text"], STATE_LABELS[m["state"]], _day(m.get("realised")), reason]
 
 
+def _milestone_lines(rows: list[dict[str, Any]], plan_milestones: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """Return every milestone line: the interventions' in board order, then the plan's own."""
+    plan_row = {"code": PLAN_CODE, "title": OF_THE_PLAN}
+    return ([_milestone_values(r, m) for r in rows for m in r["milestones"]]
+            + [_milestone_values(plan_row, m) for m in plan_milestones])
+
+
 def _csv_cell(value: Any) -> Any:
     return value.strftime("%d-%m-%Y") if isinstance(value, date) else neutralised(value)
 
@@ -76,6 +87,17 @@ def board_csv(rows: list[dict[str, Any]]) -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([_csv_cell(v) for v in _values(row)])
+    return out.getvalue()
+
+
+def milestones_csv(rows: list[dict[str, Any]], plan_milestones: Sequence[dict[str, Any]] = ()) -> str:
+    """Return the milestones of the board, the plan's own last, as CSV (semicolon-separated)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(MILESTONE_COLUMNS)
+    for line in _milestone_lines(rows, plan_milestones):
+        writer.writerow([_csv_cell(v) for v in line])
     return out.getvalue()
 
 
@@ -110,8 +132,9 @@ def _sheet(ws: Any, heading: str, filter_text: str, columns: tuple[str, ...], wi
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date, filter_text: str = "Filter: geen") -> bytes:
-    """Return the board as an Excel workbook: a sheet of interventions and one of their milestones."""
+def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date, filter_text: str = "Filter: geen",
+               plan_milestones: Sequence[dict[str, Any]] = ()) -> bytes:
+    """Return the board as an Excel workbook: a sheet of interventions and one of the milestones, the plan's own last."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -120,7 +143,7 @@ def board_xlsx(rows: list[dict[str, Any]], title: str, as_of: date, filter_text:
     ws.title = "Interventies"
     _sheet(ws, heading, filter_text, COLUMNS, WIDTHS, [_values(r) for r in rows])
     _sheet(wb.create_sheet("Mijlpalen"), heading, filter_text, MILESTONE_COLUMNS, MILESTONE_WIDTHS,
-           [_milestone_values(r, m) for r in rows for m in r["milestones"]])
+           _milestone_lines(rows, plan_milestones))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -21,7 +21,7 @@ from flask_login import current_user
 from web import read_model, today
 from web.permissions import allowed
 from web.charts import planned_realised_chart
-from web.exports import board_csv, board_xlsx
+from web.exports import board_csv, board_xlsx, milestones_csv
 from web.fragments import CSRF_MARK, PositionCache, with_csrf_token
 from web.htmx import is_htmx, render, render_fragment
 
@@ -178,16 +178,28 @@ def export(plan_id: str, fmt: str):
     plan = _plan_or_404(plan_id)
     as_of = as_of_from_request()
     filters = _filters()
-    rows = board(read_model(), plan_id, as_of, filters, known_on_from(request.args))["rows"]
+    data = board(read_model(), plan_id, as_of, filters, known_on_from(request.args))
+    rows = data["rows"]
     name = f"{plan_id}-stand-{as_of.isoformat()}"
     if fmt == "csv":
         return Response(board_csv(rows), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
-        return Response(board_xlsx(rows, plan["title"], as_of, _filter_text(plan, filters, len(rows))),
+        return Response(board_xlsx(rows, plan["title"], as_of, _filter_text(plan, filters, len(rows)),
+                                   data["plan_milestones"]),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     abort(404)
+
+
+@bp.get("/plannen/<plan_id>/export-mijlpalen.csv")
+def export_milestones(plan_id: str):
+    _plan_or_404(plan_id)
+    as_of = as_of_from_request()
+    data = board(read_model(), plan_id, as_of, _filters(), known_on_from(request.args))
+    name = f"{plan_id}-mijlpalen-{as_of.isoformat()}"
+    return Response(milestones_csv(data["rows"], data["plan_milestones"]), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 @bp.get("/plannen/<plan_id>/kwartaal")

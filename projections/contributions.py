@@ -51,14 +51,23 @@ def target_title(plans: dict[str, dict[str, Any]], link: dict[str, Any]) -> str:
     return link.get("code") or ""
 
 
-def links_shown(db: sqlite_utils.Database, iv: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return an intervention's links with their target in words and whether that plan is loaded."""
+def links_shown(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date,
+                known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return an intervention's links with their target in words and whether that plan is loaded.
+
+    A link to an intervention is named by its code and its title as of the day asked about ("" when the
+    target plan has no such intervention then).
+    """
     plans = {p["plan_id"]: p for p in plan_queries.all_plans(db)}
     shown = []
     for link in iv["details"].get("contributes_to") or []:
         target = plans.get(link["plan"])
+        words = target_title(plans, link)
+        if target is not None and not link.get("group"):
+            found = interventions_as_of(db, as_of, plan_id=link["plan"], code=link.get("code"), known_on=known_on)
+            words = f"{link['code']} {found[0]['title']}" if found else ""
         shown.append({**link, "loaded": target is not None, "plan_title": target["title"] if target else "",
-                      "target_title": target_title(plans, link)})
+                      "target_title": words})
     return shown
 
 

@@ -298,6 +298,20 @@ def test_the_target_interventions_page_lists_what_contributes_to_it(both):
     assert "Bijdragen uit andere plannen" not in before
 
 
+def test_a_link_to_an_intervention_is_named_by_its_code_and_title_on_the_linking_page(both):
+    from web import create_app
+
+    both.app.link_contribution("testagenda", "1.A2", target_plan="doelenplan", target_code="1.1",
+                               reason="Jongerenwerk helpt de regionale actie.", at=datetime(2026, 2, 1, 10),
+                               by="Bea Beheer")
+    both.catch_up()
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, both, "lezer")
+    page = html.unescape(client.get("/plannen/testagenda/interventies/1.A2").get_data(as_text=True))
+    section = words(page, "Draagt bij aan")
+    assert "1.1 Regionale actie" in section and "interventie 1.1" not in section
+
+
 def test_tracker_link_and_unlink_on_the_command_line(cli, both):
     beheerder = ensure_user(both, "beheerder")  # Bea Beheer
     result = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",

@@ -67,7 +67,7 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
         can_review=now_ and allowed(current_user, "review") and not iv["dropped"],
         can_assign=now_ and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
         trekkers=users_with_role(db, "trekker") if allowed(current_user, "assign") else [],
-        links=links_shown(db, iv),
+        links=links_shown(db, iv, as_of, known_on),
         contributed_by=contributing_to_intervention(db, plan_id, code, as_of, known_on),
         can_link=now_ and allowed(current_user, "link_plans") and not iv["dropped"],
     )

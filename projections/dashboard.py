@@ -119,7 +119,8 @@ def dashboard(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) -> d
     quarter = Quarter.of(as_of)
     first = Quarter.of(date.fromisoformat(plan["imported_at"][:10])) if plan.get("imported_at") else quarter
     found = exceptions(rows, as_of)
-    own = plan_milestones_as_of(db, plan_id, as_of)
+    # By due date (the plan file's order where they tie): the plan's own milestones read as a time line.
+    own = sorted(plan_milestones_as_of(db, plan_id, as_of), key=lambda m: m["due"] or "9999-12-31")
     return {
         "as_of": as_of,
         "total": len(rows),

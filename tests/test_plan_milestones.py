@@ -398,6 +398,36 @@ def test_a_change_made_meanwhile_is_not_overwritten(site):
     assert missing.status_code == 400
 
 
+def test_a_milestone_completed_meanwhile_says_so_where_its_forms_were(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(DASHBOARD).data.decode()
+    services.app.complete_plan_milestone(PLAN, "actualisatie", realised=date(2026, 4, 1), note="",
+                                         at=datetime(2026, 4, 2, 10), by="Stijn Stuur")
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/verschuiven",
+                         data={"csrf_token": _token(page), "seen": "Q4 2026", "due": "Q1 2027", "reason": "Later"})
+    assert answer.status_code == 409
+    row = _text(_row(answer.data.decode(), "actualisatie")).replace("&#39;", "'")
+    assert "gereed" in row and "is intussen gewijzigd door Stijn Stuur" in row
+
+
+def test_the_dashboard_lists_them_by_their_due_date(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    services.app.reschedule_plan_milestone(PLAN, "actualisatie", due="Q3 2027", reason="Na de evaluatie",
+                                           at=datetime(2026, 4, 1, 10), by="Bea Beheer")
+    services.catch_up()
+    client = app.test_client()
+    sign_in(client, services, "stuurgroep")
+    page = client.get(DASHBOARD).data.decode()
+    assert page.index('data-plan-milestone="evaluatie"') < page.index('data-plan-milestone="actualisatie"')
+    assert page.index('data-plan-milestone="startbijeenkomst"') < page.index('data-plan-milestone="begroting"')
+
+
 def test_on_the_command_line_only_a_beheerder_account_may_update_them(loaded, services):
     from tests.accounts import ensure_user
 

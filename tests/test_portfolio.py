@@ -78,7 +78,12 @@ def test_every_plan_shows_its_stoplichten_geen_planning_and_late_milestones_as_t
     assert agenda["late"] > 0  # Q4 2025 lines nobody reported done
     page = text(client_for(two_plans, "beheerder").get("/"))
     words = tile(page, "data-plan", DEFAULT_PLAN_ID)
-    assert f"{agenda['geen_planning']} zonder planning" in words
+    assert f"{agenda['late']} mijlpalen te laat" in words
+    regio = next(p for p in data["plans"] if p["plan_id"] == REGIO_ID)
+    assert regio["geen_planning"] > 0
+    said = tile(page, "data-plan", REGIO_ID)
+    # Said once, in the stoplicht counts, not a second time in other words.
+    assert said.count(f"{regio['geen_planning']} geen planning") == 1 and "zonder planning" not in said
     assert f"{agenda['late']} mijlpalen te laat, bij {agenda['late_interventions']} interventies" in words
 
 
@@ -119,6 +124,8 @@ def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_curr
     later = {p["plan_id"]: p["next_report"] for p in portfolio(two_plans.db, date(2026, 1, 20))["plans"]}
     assert later[DEFAULT_PLAN_ID]["label"] == "eerste halfjaar 2026"
     assert later[DEFAULT_PLAN_ID]["latest"] == "tweede halfjaar 2025"
+    words = tile(text(client_for(two_plans, "lezer", "2026-01-20").get("/")), "data-plan", REGIO_ID)
+    assert "(nog geen raadsrapportage vastgesteld)" in words
     # Before it was published, the same question answers with the current half year.
     assert portfolio(two_plans.db, date(2025, 12, 1))["plans"][0]["next_report"] == {
         "period": "2025-H2", "label": "tweede halfjaar 2025", "latest": None, "overdue": False}

@@ -183,3 +183,47 @@ def test_a_lezer_reads_the_meeting_and_decides_nothing(seeded) -> None:
     assert client.post(base, data={"csrf_token": token, "datum": "2026-04-01"}).status_code == 403
     assert client.post(f"{base}/2026-03-30/sluiten", data={"csrf_token": token}).status_code == 403
     assert event_count(seeded) == before
+
+
+# --- the plan's own late milestones on the agenda -------------------------------------------
+
+def test_the_plans_own_late_milestones_lead_the_agenda_as_one_item_without_a_decision(data_dir, cli) -> None:
+    from pathlib import Path
+
+    from web import create_app
+    from web.services import open_services
+
+    plan_file = Path(__file__).parent / "data" / "plan-milestones.yaml"
+    run(cli, "import-plan", plan_file, "--today", "2026-01-10")
+    day = "2026-04-10"  # the programmabegroting (Q1 2026) is 10 days late, the rest done or not yet due
+    run(cli, "meeting", "open", "--date", day, "--today", day)
+    agenda = json.loads(run(cli, "meeting", "agenda", day, "--json"))
+    first = agenda["items"][0]
+    assert {"code", "title", "stoplicht", "reasons", "kinds"} <= set(first)
+    assert (first["code"], first["of_plan"], first["kinds"], first["stoplicht"]) == ("plan", True, ["te_laat"], "")
+    assert first["reasons"] == ["mijlpaal van het plan te laat: Programmabegroting vastgesteld "
+                                "(in het eerste kwartaal van 2026, 10 dagen)"]
+    assert first["milestones"] == [{"id": "begroting", "label": "Programmabegroting vastgesteld", "due": "2026-03-31",
+                                    "due_text": "in het eerste kwartaal van 2026", "days_late": 10}]
+    assert all(i["of_plan"] is False for i in agenda["items"][1:])
+    assert "plan" in run(cli, "meeting", "agenda", day)
+    # Decisions stay per intervention.
+    refused = cli("meeting", "decide", day, "plan", "--besluit", "Begroting versnellen", "--today", day)
+    assert refused.exit_code != 0
+    # Completed: the item is gone from a later agenda of that plan.
+    run(cli, "plan-milestone", "complete", "begroting", "--date", "2026-04-14", "--today", "2026-04-15")
+    run(cli, "meeting", "open", "--date", "2026-04-15", "--today", "2026-04-15")
+    later = json.loads(run(cli, "meeting", "agenda", "2026-04-15", "--json"))
+    assert [i for i in later["items"] if i["code"] == "plan"] == []
+    # On the meeting's page: the item links to the plan's own milestones and has no decision form.
+    services = open_services(data_dir)
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": day, "TESTING": True}).test_client()
+    sign_in(client, services, "stuurgroep")
+    page = client.get(f"/plannen/programma-lindeveld/vergaderingen/{day}").get_data(as_text=True)
+    start = page.index('<li class="agenda-item" data-code="plan">')
+    ends = [i for i in (page.find('<li class="agenda-item"', start + 10), page.find("</ol>", start)) if i > 0]
+    item = page[start:min(ends)]
+    assert "/plannen/programma-lindeveld/dashboard#mijlpalen-van-het-plan" in item
+    assert "Programmabegroting vastgesteld" in item and 'name="besluit"' not in item
+    services.db.close()
+    services.app.close()

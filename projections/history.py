@@ -26,12 +26,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _worded(row: dict[str, Any]) -> dict[str, Any]:
-    """Decode a history row's stored event and word it."""
+def _group_titles(groups: list[dict[str, Any]]) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for group in groups:
+        titles[group["key"]] = group["title"]
+        titles.update(_group_titles(group.get("groups") or []))
+    return titles
+
+
+def link_target_names(db: sqlite_utils.Database) -> dict[str, tuple[str, dict[str, str]]]:
+    """Return each loaded plan's title and the titles of its groups by key (to name a link's target)."""
+    from projections import plans as plan_queries
+
+    return {p["plan_id"]: (p["title"], _group_titles(p["facts"].get("groups") or []))
+            for p in plan_queries.all_plans(db)}
+
+
+def _worded(row: dict[str, Any], names: dict[str, tuple[str, dict[str, str]]] | None = None) -> dict[str, Any]:
+    """Decode a history row's stored event and word it (a link's target by its titles when ``names`` has them)."""
     state = _decoder.decode(row.pop("state").encode("utf-8"))
     row["by_id"] = state.get("by_id")  # the account it was done by; None: the operator, the system, or older
     data = {k: _plain(v) for k, v in state.items() if k not in _BASE_FIELDS}
     data.pop("details", None)
+    if names and data.get("target_plan") in names:
+        plan_title, groups = names[data["target_plan"]]
+        data["target_plan_title"] = plan_title
+        if data.get("target_group") in groups:
+            data["target_group_title"] = groups[data["target_group"]]
     if row["old_due_text"]:
         data["old_due_text"] = row["old_due_text"]
     row["data"] = data
@@ -42,7 +63,8 @@ def _worded(row: dict[str, Any]) -> dict[str, Any]:
 def intervention_history(db: sqlite_utils.Database, plan_id: str, code: str) -> list[dict[str, Any]]:
     """Return the history of one intervention, oldest first."""
     rows = db.query("SELECT * FROM history WHERE plan_id = ? AND code = ? ORDER BY seq", [plan_id, code])
-    return [_worded(row) for row in rows]
+    names = link_target_names(db)
+    return [_worded(row, names) for row in rows]
 
 
 def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: date, *,
@@ -60,7 +82,8 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
         sql += " AND at < ?"
         params.append(as_of_bound(known_on))
     rows = db.query(sql + f" ORDER BY {column}, seq", params)
-    return [_worded(row) for row in rows]
+    names = link_target_names(db)
+    return [_worded(row, names) for row in rows]
 
 
 CHANGE_SECTIONS = (

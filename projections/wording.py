@@ -70,8 +70,12 @@ def _reviewed(data: dict[str, Any], quoted: str) -> str:
 
 
 def _link_target(data: dict[str, Any]) -> str:
-    what = data["target_group"] if data.get("target_group") else f"interventie {data.get('target_code')}"
-    return f"{what} van {data['target_plan']}"
+    # By title where the reader knows the target plan (see projections/history.py), else by its key.
+    if data.get("target_group"):
+        what = f"'{data['target_group_title']}'" if data.get("target_group_title") else data["target_group"]
+    else:
+        what = f"interventie {data.get('target_code')}"
+    return f"{what} van {data.get('target_plan_title') or data['target_plan']}"
 
 
 _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {

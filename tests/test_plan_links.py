@@ -142,8 +142,9 @@ def test_a_hand_made_unlink_is_history_and_survives_a_new_plan_version(both):
     result = app.import_plan(parse_plan(GOOD + "\n", "agenda.yaml"), at=datetime(2026, 3, 2, 9), by="beheer")
     assert not any("bijdrage" in c for c in result.changes)
     said = [h["description"] for h in intervention_history(both.db, "testagenda", "1.A1")]
-    assert "Bijdrage vastgelegd aan doel-1 van doelenplan: Groepsaanbod is hulp dichtbij. — planbestand" in said
-    assert "Bijdrage aan doel-1 van doelenplan vervallen: Dubbel met de regionale actie" in said
+    # The target by its titles, not by the keys of the plan file.
+    assert "Bijdrage vastgelegd aan 'Doel een' van Doelenplan: Groepsaanbod is hulp dichtbij. — planbestand" in said
+    assert "Bijdrage aan 'Doel een' van Doelenplan vervallen: Dubbel met de regionale actie" in said
     # Linked again by hand, it stays when a plan version no longer declares it.
     app.link_contribution("testagenda", "1.A1", target_plan="doelenplan", target_group="doel-1",
                           reason="Toch wel.", at=datetime(2026, 3, 3, 9), by="Bea Beheer")
@@ -188,8 +189,8 @@ def test_a_beheerder_links_and_unlinks_in_the_browser_and_a_lezer_may_not(both):
     assert gone.status_code == 303
     both.catch_up()
     said = [h["description"] for h in intervention_history(both.db, "testagenda", "1.A2")]
-    assert any(s.startswith("Bijdrage vastgelegd aan doel-1") for s in said)
-    assert "Bijdrage aan doel-1 van doelenplan vervallen: Verkeerd doel" in said
+    assert any(s.startswith("Bijdrage vastgelegd aan 'Doel een' van Doelenplan") for s in said)
+    assert "Bijdrage aan 'Doel een' van Doelenplan vervallen: Verkeerd doel" in said
     rows = [h for h in intervention_history(both.db, "testagenda", "1.A2") if h["event"].startswith("Contribution")]
     assert {h["by"] for h in rows} == {"Bea Beheer"}
     as_of_then = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1?as_of=2026-03-31").get_data(as_text=True))
@@ -335,7 +336,7 @@ def test_tracker_link_and_unlink_on_the_command_line(cli, both):
     assert [(h["event"], h["by"]) for h in history if h["event"].startswith("Contribution")] == [
         ("ContributionLinked", "Bea Beheer (via de command line)"),
         ("ContributionUnlinked", "via de command line, tester")]
-    assert history[-1]["description"] == "Bijdrage aan doel-1 van doelenplan vervallen: Toch niet"
+    assert history[-1]["description"] == "Bijdrage aan 'Doel een' van Doelenplan vervallen: Toch niet"
 
 
 def test_only_a_beheerder_links_plans_on_every_way_in(cli, both):

@@ -231,7 +231,7 @@ class ProjectionRunner:
             latest = min(latest, until)
         # Nothing new: no write lock, nothing written (every page request asks). A position once
         # seen is never undone, so most requests need no look at the read model for this.
-        if latest <= self._seen or latest <= self._see(self.position):
+        if (latest <= self._seen and self._same_file()) or latest <= self._see(self.position):
             return 0
         while max_batches is None or batches < max_batches:
             with self._lock:
@@ -246,6 +246,10 @@ class ProjectionRunner:
             batches += 1
         self._see(self._flushed_at or 0)
         return applied
+
+    def _same_file(self) -> bool:
+        # Another file in the read model's place (rebuilt, or lost and made anew) starts over.
+        return self.path is None or self._opened == (os.getpid(), identity(self.path))
 
     def _see(self, position: int) -> int:
         self._seen = max(self._seen, position)

@@ -110,3 +110,14 @@ def test_a_lost_read_model_is_rebuilt_from_the_events(small_services, data_dir):
     again = open_services(data_dir)
     assert again.catch_up() == event_count(again)
     assert snapshot(again.db) == before
+
+
+def test_a_read_model_lost_under_a_running_process_is_caught_up_on_its_next_request(small_services, data_dir):
+    record_a_season(small_services)
+    before = snapshot(small_services.read_model())
+    assert small_services.catch_up() == 0  # the runner has seen this position
+    for suffix in ("", "-wal", "-shm"):
+        (data_dir / f"{READ_MODEL_FILENAME}{suffix}").unlink(missing_ok=True)
+
+    assert small_services.catch_up() == event_count(small_services)
+    assert snapshot(small_services.read_model()) == before

@@ -239,6 +239,7 @@ def test_the_beheerder_completes_reschedules_and_cancels_on_the_dashboard(site):
     assert plan_milestones_as_of(services.db, PLAN, date(2026, 3, 20))[2]["due_text"] == "Q1 2027"
     page = client.get(DASHBOARD).data.decode()
     assert "state-gereed" in _row(page, "begroting") and "Verschoven van Q4 2026: Na de evaluatie" in page
+    assert "30 maart 2026" in _row(page, "begroting")  # the day it was done, in words
     assert "0 mijlpalen van het plan te laat, 2 van de 4 gereed" in _text(page)
     changes = _text(client.get(f"/plannen/{PLAN}/wijzigingen?van=2026-03-01").data.decode())
     assert "Plan: mijlpaal 'Actualisatie van het programma' verschoven van Q4 2026 naar Q1 2027" in \

@@ -88,7 +88,7 @@ def test_from_the_portfolio_to_a_goal_and_what_serves_it(phone, two_plan_server)
     assert "(oordeel beheerder)" in contributions.nth(3).inner_text()
 
 
-@pytest.mark.parametrize("path", [f"/plannen/{PLAN}/dashboard", f"/plannen/{PLAN}", "/"])
+@pytest.mark.parametrize("path", [f"/plannen/{PLAN}/dashboard", f"/plannen/{PLAN}", "/", f"/plannen/{REGIO}"])
 def test_the_beheerders_pages_fit_a_1280_px_screen(browser, two_plan_server, path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:

@@ -146,3 +146,9 @@ def test_the_plans_own_late_milestones_stand_beside_the_interventions(two_plans)
     words = tile(page, "data-plan", DEFAULT_PLAN_ID)
     assert f"{len(late(date(2027, 1, 15)))} mijlpalen van het plan zelf te laat" in words
     assert "Actualisatie van de uitvoeringsagenda in zijn geheel (Q4 2026)" in words
+
+
+def test_the_boards_group_filter_is_named_after_the_plans_own_levels(two_plans):
+    client = client_for(two_plans, "lezer")
+    assert '<label for="f-groep">Opgave/doel/actielijn</label>' in text(client.get(f"/plannen/{REGIO_ID}"))
+    assert '<label for="f-groep">Hoofdstuk/thema</label>' in text(client.get(f"/plannen/{DEFAULT_PLAN_ID}"))

@@ -145,13 +145,18 @@ def board_page(plan_id: str):
     return with_csrf_token(pages.get(read_model(), (*key, current_user.role, current_user.name), page))
 
 
+def _group_word(plan: dict) -> str:
+    """Return what the plan calls its groups, its levels joined ('hoofdstuk/thema', 'opgave/doel/actielijn')."""
+    return "/".join(plan["facts"].get("grouping_levels") or ["hoofdstuk", "thema"])
+
+
 def _board_context(plan_id: str, as_of: date, known_on: date | None, can_assign: bool) -> dict:
     plan = _plan_or_404(plan_id)
     filters = _filters()
     # Each goal of the plan stands once, above the first interventions that serve it.
     goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
     return dict(plan=plan, as_of=as_of, known_on=known_on, today=today(), filters=filters, goals=goals,
-                group_options=_group_options(plan), query=request.args.to_dict(), can_assign=can_assign,
+                group_options=_group_options(plan), group_word=_group_word(plan), query=request.args.to_dict(), can_assign=can_assign,
                 meetings=meetings_by_date(read_model(), plan_id))
 
 
@@ -160,7 +165,7 @@ def _filter_text(plan: dict, filters: BoardFilter, shown: int) -> str:
     parts = []
     if filters.group:
         titles = dict(_group_options(plan))
-        parts.append(f"hoofdstuk/thema {titles.get(filters.group, filters.group).strip()}")
+        parts.append(f"{_group_word(plan)} {titles.get(filters.group, filters.group).strip()}")
     if filters.domain:
         parts.append(f"domein {DOMAIN_LABELS.get(filters.domain, filters.domain)}")
     if filters.trekker:

@@ -152,3 +152,9 @@ def test_the_boards_group_filter_is_named_after_the_plans_own_levels(two_plans):
     client = client_for(two_plans, "lezer")
     assert '<label for="f-groep">Opgave/doel/actielijn</label>' in text(client.get(f"/plannen/{REGIO_ID}"))
     assert '<label for="f-groep">Hoofdstuk/thema</label>' in text(client.get(f"/plannen/{DEFAULT_PLAN_ID}"))
+
+
+def test_the_dashboards_tiles_are_headed_with_the_plans_own_levels(two_plans):
+    client = client_for(two_plans, "stuurgroep")
+    assert '<h2 id="kop-tegels">Per opgave en doel</h2>' in text(client.get(f"/plannen/{REGIO_ID}/dashboard"))
+    assert '<h2 id="kop-tegels">Per hoofdstuk en thema</h2>' in text(client.get(f"/plannen/{DEFAULT_PLAN_ID}/dashboard"))

@@ -84,7 +84,7 @@ _DESCRIPTIONS: dict[type, Callable[[dict[str, Any], str], str]] = {
     ev.InterventionDropped: lambda d, q: f"Interventie vervallen: {d['reason']}",
     ev.InterventionReinstated: lambda d, q: f"Interventie weer opgenomen: {d['reason']}",
     ev.InterventionClosed: lambda d, q: "Interventie afgesloten" + (f": {d['note']}" if d.get("note") else ""),
-    ev.MilestonePlanned: lambda d, q: f"Mijlpaal gepland: '{d['label']}' ({d['due_text']})",
+    ev.MilestonePlanned: lambda d, q: f"Mijlpaal gepland: '{d['label']}' ({d.get('due_text') or 'zonder termijn'})",
     ev.MilestoneRelabelled: lambda d, q: f"Mijlpaal {q} heet nu '{d['label']}': {d['reason']}",
     ev.MilestoneCompleted: _completed,
     ev.MilestoneRescheduled: lambda d, q: (f"Mijlpaal {q} verschoven van {d.get('old_due_text', '?')} naar "

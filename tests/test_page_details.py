@@ -94,3 +94,9 @@ def test_downloads_send_one_charset(site, path: str, content_type: str) -> None:
 def test_a_decision_is_worded_with_one_full_stop(decision: str, actions: str, expected: str) -> None:
     line = describe("ReviewRecorded", {"meeting_date": "2026-03-10", "decision": decision, "actions": actions})
     assert line == f"Besproken in de stuurgroep op 10 maart 2026. {expected}"
+
+
+def test_a_milestone_planned_without_a_term_says_so_instead_of_empty_brackets() -> None:
+    assert describe("MilestonePlanned", {"label": "Monitoring", "due_text": ""}) == \
+        "Mijlpaal gepland: 'Monitoring' (zonder termijn)"
+    assert describe("MilestonePlanned", {"label": "Start", "due_text": "Q1 2026"}) == "Mijlpaal gepland: 'Start' (Q1 2026)"

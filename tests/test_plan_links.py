@@ -295,6 +295,8 @@ def test_the_target_interventions_page_lists_what_contributes_to_it(both):
     section = words(page, "Bijdragen uit andere plannen")
     assert "1.A2 Jongerenwerk als alternatief" in section
     assert "Jongerenwerk helpt de regionale actie. (oordeel beheerder)" in section
+    late = re.search(r"(\d+) (\w+) te laat", section)  # a number says what it counts
+    assert late and late[2] in ("mijlpaal", "mijlpalen"), section
     before = html.unescape(client.get("/plannen/doelenplan/interventies/1.1?as_of=2026-01-31").get_data(as_text=True))
     assert "Bijdragen uit andere plannen" not in before
 

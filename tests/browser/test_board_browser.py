@@ -28,6 +28,9 @@ def test_filter_board_in_place_and_share_url(page: Page, live_server: str) -> No
 def test_filter_by_theme_and_stoplicht(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/plannen/{PLAN}")
     page.get_by_label("Hoofdstuk/thema").select_option("3.A")
+    # The rows are replaced in place when the answer arrives: wait for it, not for a fixed time.
+    page.wait_for_function("() => { const rows = [...document.querySelectorAll('tr.board-row')];"
+                           " return rows.length > 0 && rows.every(r => r.dataset.code.startsWith('3.A')); }")
     codes = page.locator("tr.board-row").evaluate_all("rows => rows.map(r => r.dataset.code)")
     assert codes and all(code.startswith("3.A") for code in codes)
     before = len(codes)

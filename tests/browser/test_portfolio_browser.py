@@ -99,3 +99,19 @@ def test_the_beheerders_pages_fit_a_1280_px_screen(browser, two_plan_server, pat
         assert overflowing(page) == []
     finally:
         context.close()
+
+
+def test_the_facts_of_an_intervention_keep_a_gap_between_name_and_value(browser, two_plan_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        sign_in_page(page, two_plan_server, email_for("stuurgroep"))
+        page.goto(f"{two_plan_server}/plannen/{REGIO}/interventies/1.2b")
+        gaps = page.evaluate("""() => [...document.querySelectorAll('dl.facts dt')].map(dt => {
+            const range = document.createRange(); range.selectNodeContents(dt);
+            const dd = dt.nextElementSibling; const text = document.createRange(); text.selectNodeContents(dd);
+            return [dt.textContent.trim(), text.getBoundingClientRect().left - range.getBoundingClientRect().right];
+        })""")
+        assert gaps and all(gap >= 6 for _, gap in gaps), gaps
+    finally:
+        context.close()

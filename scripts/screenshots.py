@@ -3,9 +3,10 @@
 Usage: .venv/bin/python scripts/screenshots.py [--out DIR]
 
 It loads the demonstration scenario (the default plan with a quarter of updates, on 1 April
-2026) into a temporary data directory, opens a stuurgroep meeting with two decisions, serves the
-app on 127.0.0.1 and drives Debian's Chromium (/usr/bin/chromium) through Playwright: the
-dashboard, Mijn interventies and the meeting page at 1280 and 390 px wide, each as a full page.
+2026) and the Regioprogramma it contributes to into a temporary data directory, opens a
+stuurgroep meeting with two decisions, serves the app on 127.0.0.1 and drives Debian's Chromium
+(/usr/bin/chromium) through Playwright: the portfolio, the dashboard, Mijn interventies and the
+meeting page at 1280 and 390 px wide, each as a full page.
 It exits with 1 when axe-core reports a serious or critical problem on any of them.
 """
 
@@ -37,7 +38,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 MEETING = "2026-03-30"
+REGIO = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
 PAGES = [  # name, role, path
+    ("portfolio", "stuurgroep", "/"),
     ("dashboard", "stuurgroep", f"/plannen/{PLAN}/dashboard"),
     ("mijn-interventies", "trekker", "/mijn-interventies"),
     ("vergadering", "stuurgroep", f"/plannen/{PLAN}/vergaderingen/{MEETING}"),
@@ -45,9 +48,12 @@ PAGES = [  # name, role, path
 
 
 def demonstration(data_dir: Path) -> None:
-    """Load the scenario, the accounts and a meeting with two decisions."""
+    """Load the scenario, the plan it contributes to, the accounts and a meeting with two decisions."""
+    from tracker.planfile import read_plan_file
+
     seed_plan(data_dir)
     services = open_services(data_dir)
+    services.app.import_plan(read_plan_file(REGIO), at=datetime(2025, 10, 1, 9), by="beheer")
     for role in ("beheerder", "stuurgroep", "trekker", "lezer"):
         ensure_user(services, role)
     app, at = services.app, datetime(2026, 3, 30, 15)

@@ -115,3 +115,17 @@ def test_the_facts_of_an_intervention_keep_a_gap_between_name_and_value(browser,
         assert gaps and all(gap >= 6 for _, gap in gaps), gaps
     finally:
         context.close()
+
+
+def test_the_beheerder_opens_the_unlink_form_of_one_link_only_when_asked(browser, two_plan_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        sign_in_page(page, two_plan_server, email_for("beheerder"))
+        page.goto(f"{two_plan_server}/plannen/{PLAN}/interventies/3.C2")
+        reason = page.get_by_label("Reden om te laten vervallen").first
+        assert not reason.is_visible()  # the links read as links, not as a form to fill in
+        page.locator("#bijdragen summary").first.click()
+        assert reason.is_visible()
+    finally:
+        context.close()

@@ -35,7 +35,12 @@ class PeriodError(ValueError):
 
 
 class DueError(PeriodError):
-    """A due text that cannot be read."""
+    """A due text that cannot be read; ``plan_file_advice`` says how a plan file writes it instead."""
+
+    def __init__(self, message: str, plan_file_advice: str = "") -> None:
+        super().__init__(f"{message}; {plan_file_advice}" if plan_file_advice else message)
+        self.message = message
+        self.plan_file_advice = plan_file_advice
 
 
 @dataclass(frozen=True, order=True)
@@ -439,13 +444,11 @@ def _read(value: object, year_context: int | None, what: str) -> tuple[str, str]
     text = " ".join(value.split())
     normal = _normal_term(text)
     if any(normal == w or normal.startswith(w + " ") for w in RECURRING_WORDS):
-        raise DueError(
-            f"'{text}' is een terugkerende afspraak, geen termijn: zet het onder recurring "
-            "(every: maand, kwartaal, halfjaar of jaar)")
+        raise DueError(f"'{text}' is een terugkerende afspraak, geen termijn",
+                       "zet het onder recurring (every: maand, kwartaal, halfjaar of jaar)")
     if _names_no_date(normal):
-        raise DueError(
-            f"'{text}' noemt geen datum; schrijf het als stap zonder termijn: "
-            f"when: \"{text}\" (zonder due)")
+        raise DueError(f"'{text}' noemt geen datum",
+                       f"schrijf het als stap zonder termijn: when: \"{text}\" (zonder due)")
     if not _HAS_YEAR.search(normal):
         if year_context is not None:
             return text, f"{normal} {year_context}"

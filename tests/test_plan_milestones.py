@@ -415,6 +415,24 @@ def test_a_milestone_completed_meanwhile_says_so_where_its_forms_were(site):
     assert "gereed" in row and "is intussen gewijzigd door Stijn Stuur" in row
 
 
+def test_a_term_without_a_date_is_refused_in_the_words_of_the_form_not_of_the_plan_file(site):
+    import html
+
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(DASHBOARD).data.decode()
+    for term, said in (("binnenkort", "Ongeldige termijn: 'binnenkort' noemt geen datum."),
+                       ("ieder kwartaal", "Ongeldige termijn: 'ieder kwartaal' is een terugkerende afspraak, geen termijn.")):
+        answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/verschuiven",
+                             data={"csrf_token": _token(page), "seen": "Q4 2026", "due": term, "reason": "Later"})
+        text = html.unescape(_text(_row(answer.data.decode(), "actualisatie")))
+        assert answer.status_code == 422 and said in text
+        assert "when:" not in text and "every:" not in text and "recurring" not in text
+
+
 def test_the_dashboard_lists_them_by_their_due_date(site):
     from tests.accounts import sign_in
 

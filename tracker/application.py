@@ -52,7 +52,8 @@ def to_due(value: Due | str | date, year_context: int | None = None) -> Due:
     try:
         return parse_due(value, year_context)
     except DueError as exc:
-        raise DomainError(f"Ongeldige termijn: {exc}.") from None
+        # A form or a command line, not a plan file: the plan file's way of writing it does not apply.
+        raise DomainError(f"Ongeldige termijn: {exc.message}.") from None
 
 
 class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, MeetingCommands, BaselineCommands, NormeringCommands, UserCommands, AccountRules, ActorRules,

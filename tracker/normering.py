@@ -190,7 +190,7 @@ class Normering(RecordsActor, Aggregate):
             try:
                 due = parse_due(due)
             except DueError as exc:
-                raise DomainError(f"Ongeldige termijn: {exc}.") from None
+                raise DomainError(f"Ongeldige termijn: {exc.message}.") from None
         talk_id = str(len(self.talks) + 1)
         self.trigger_event(AnalysisTalkPlanned, plan_id=self.plan_id, talk_id=talk_id,
                            aanbieder=norm["aanbieder"], zorgsoort=norm["zorgsoort"], jaar=jaar, due=due.date,

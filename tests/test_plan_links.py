@@ -182,6 +182,8 @@ def test_a_beheerder_links_and_unlinks_in_the_browser_and_a_lezer_may_not(both):
     assert done.status_code == 303
     text = html.unescape(client.get(page).get_data(as_text=True))
     assert "Jongeren dichtbij geholpen. (oordeel beheerder)" in words(text, "Draagt bij aan")
+    # The notice stands in the section the answer scrolls to (#bijdragen), once.
+    assert "De bijdrage is vastgelegd." in words(text, "Draagt bij aan") and text.count("De bijdrage is vastgelegd.") == 1
     goal = html.unescape(client.get("/plannen/doelenplan/doelen/doel-1").get_data(as_text=True))
     assert "1.A2 Jongerenwerk als alternatief" in goal and "(oordeel beheerder)" in goal
     gone = client.post(f"{page}/bijdragen/vervalt", data={"plan": "doelenplan", "groep": "doel-1", "code": "",

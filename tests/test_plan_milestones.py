@@ -433,6 +433,23 @@ def test_a_term_without_a_date_is_refused_in_the_words_of_the_form_not_of_the_pl
         assert "when:" not in text and "every:" not in text and "recurring" not in text
 
 
+def test_the_notice_of_a_done_update_stands_in_the_section_the_answer_scrolls_to(site):
+    from tests.accounts import sign_in
+
+    app, services = site
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    page = client.get(DASHBOARD).data.decode()
+    answer = client.post(f"/plannen/{PLAN}/mijlpalen-van-het-plan/actualisatie/gereed",
+                         data={"csrf_token": _token(page), "seen": "Q4 2026", "realised": "2026-04-01"},
+                         follow_redirects=True)
+    page = answer.data.decode()
+    section = page[page.index('id="mijlpalen-van-het-plan"'):]
+    section = section[:section.index("</section>")]
+    assert "Mijlpaal van het plan gereed gemeld." in section
+    assert page.count("Mijlpaal van het plan gereed gemeld.") == 1
+
+
 def test_the_dashboard_lists_them_by_their_due_date(site):
     from tests.accounts import sign_in
 

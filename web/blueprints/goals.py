@@ -47,7 +47,7 @@ def link(plan_id: str, code: str):
         return _page(plan_id, code, errors={"bijdrage": str(exc)}, values={"form": "bijdrage", **form},
                      status=422)
     refresh_read_model()
-    flash("De bijdrage is vastgelegd.")
+    flash("De bijdrage is vastgelegd.", "bijdragen")  # shown in the section (_iv_contributions.html)
     return _back(plan_id, code)
 
 
@@ -66,5 +66,5 @@ def unlink(plan_id: str, code: str):
     except DomainError as exc:
         return _page(plan_id, code, errors={"bijdrage-weg": str(exc)}, status=422)
     refresh_read_model()
-    flash("De bijdrage is vervallen.")
+    flash("De bijdrage is vervallen.", "bijdragen")
     return _back(plan_id, code)

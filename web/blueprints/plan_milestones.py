@@ -46,7 +46,7 @@ def _act(plan_id: str, milestone_id: str, form: str, command: Callable[..., Any]
     except (DomainError, NotFoundError) as exc:
         return dashboard_page(plan_id, errors={values["form"]: str(exc)}, values=values, status=422)
     refresh_read_model()
-    flash(success)
+    flash(success, "plan-milestones")  # shown in the section (_plan_milestones.html)
     return redirect(url_for("dashboard.dashboard_page", plan_id=plan_id) + "#mijlpalen-van-het-plan", 303)
 
 

@@ -317,6 +317,24 @@ def test_a_link_to_an_intervention_is_named_by_its_code_and_title_on_the_linking
     assert "1.1 Regionale actie" in section and "interventie 1.1" not in section
 
 
+def test_the_link_form_asks_for_a_choice_and_says_so_when_none_was_made(both):
+    from tests.helpers import event_count
+    from web import create_app
+
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, both, "beheerder")
+    page = "/plannen/testagenda/interventies/1.A2"
+    form = client.get(page).get_data(as_text=True)
+    assert '<option value="" selected>Kies een doel, opgave of actielijn</option>' in form  # nothing chosen for you
+    before = event_count(both)
+    refused = client.post(f"{page}/bijdragen", data={"doel": "", "reden": "Jongeren dichtbij geholpen.",
+                                                    "csrf_token": csrf_token(client, page)})
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "Kies het doel, de opgave of de actielijn" in text
+    assert "Onbekend plan" not in text and event_count(both) == before
+    assert 'value="Jongeren dichtbij geholpen."' in text  # what was typed stays
+
+
 def test_tracker_link_and_unlink_on_the_command_line(cli, both):
     beheerder = ensure_user(both, "beheerder")  # Bea Beheer
     result = cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",

@@ -37,6 +37,10 @@ def link(plan_id: str, code: str):
 
     form = request.form
     target_plan, _, group = (form.get("doel") or "").partition("|")
+    if not target_plan:
+        return _page(plan_id, code, errors={"bijdrage": "Kies het doel, de opgave of de actielijn waaraan deze "
+                                                        "interventie bijdraagt."},
+                     values={"form": "bijdrage", **form}, status=422)
     try:
         services().app.link_contribution(plan_id, code, target_plan=target_plan, target_group=group,
                                          reason=form.get("reden", ""), judgement=form.get("oordeel") == "ja",

@@ -102,12 +102,13 @@ def test_the_meeting_page_fits_a_phone_and_has_no_serious_accessibility_problems
     page.get_by_label("Aanwezigen (één per regel)").fill("Stijn Stuur\nBea Beheer")
     page.get_by_role("button", name="Openen").click()
     page.wait_for_url(f"{live_server}/plannen/{PLAN}/vergaderingen/2026-03-31")
-    item = page.locator("li.agenda-item").first
+    interventions = page.locator('li.agenda-item:not([data-code="plan"])')  # the plan's own item takes no decision
+    item = interventions.first
     item.locator("summary", has_text="Besluit vastleggen").click()
     item.get_by_label("Besluit").fill("Doorgaan volgens plan")
     page.evaluate("window.__noReload = true")
     item.get_by_role("button", name="Vastleggen").click()
-    notice = page.locator("li.agenda-item").first.locator(".row-notice")
+    notice = interventions.first.locator(".row-notice")
     assert notice.inner_text().endswith("vastgelegd.")
     assert page.evaluate("window.__noReload === true")  # decided in place
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")

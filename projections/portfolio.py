@@ -16,15 +16,28 @@ from projections.interventions import interventions_as_of
 from projections.status import COLOURS
 
 
-def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[str, Any]:
-    """Return the council report due next: the half year after the latest one published by ``as_of``, or the current one."""
+def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date,
+                first_year: int | None = None) -> dict[str, Any]:
+    """Return the council report due next: the half year after the latest one published by ``as_of``, or the current one.
+
+    Never a half year before the plan's period (``first_year``): a plan not yet running reports first on its first.
+    """
     row = db.execute("SELECT period FROM published_reports WHERE plan_id = ? AND at < ? "
                      "ORDER BY period DESC LIMIT 1",
                      [plan_id, date.fromordinal(as_of.toordinal() + 1).isoformat()]).fetchone()
     latest = HalfYear.parse(row[0]) if row else None
     half = latest.next() if latest else HalfYear.of(as_of)
+    if first_year is not None and half.year < first_year:
+        half = HalfYear(first_year, 1)
     return {"period": half.key, "label": half.label, "latest": latest.label if latest else None,
             "overdue": half.end < as_of}
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return int(str(value)[:4])
+    except (TypeError, ValueError):
+        return None
 
 
 def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = None) -> dict[str, Any]:
@@ -44,6 +57,6 @@ def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = No
             # The plan's own milestones (an agenda's actualisation, its evaluation) count apart.
             "plan_late": [m for m in plan_milestones_as_of(db, plan["plan_id"], as_of, known_on)
                           if m["state"] == "te_laat"],
-            "next_report": next_report(db, plan["plan_id"], as_of),
+            "next_report": next_report(db, plan["plan_id"], as_of, _year(plan["period_start"])),
         })
     return {"as_of": as_of, "plans": found, "goals": served_goals(rows, plans)}

@@ -158,3 +158,10 @@ def test_the_dashboards_tiles_are_headed_with_the_plans_own_levels(two_plans):
     client = client_for(two_plans, "stuurgroep")
     assert '<h2 id="kop-tegels">Per opgave en doel</h2>' in text(client.get(f"/plannen/{REGIO_ID}/dashboard"))
     assert '<h2 id="kop-tegels">Per hoofdstuk en thema</h2>' in text(client.get(f"/plannen/{DEFAULT_PLAN_ID}/dashboard"))
+
+
+def test_the_next_report_of_a_plan_not_yet_running_is_its_first_half_year(two_plans):
+    plans = {p["plan_id"]: p for p in portfolio(two_plans.db, date(2023, 1, 15))["plans"]}
+    assert plans[DEFAULT_PLAN_ID]["period_start"] == 2025
+    assert plans[DEFAULT_PLAN_ID]["next_report"]["label"] == "eerste halfjaar 2025"  # not a half year before it
+    assert plans[REGIO_ID]["next_report"]["label"] == "eerste halfjaar 2023"

@@ -40,10 +40,10 @@ def text(response) -> str:
 
 
 def tile(page: str, attr: str, value: str) -> str:
-    match = re.search(rf'<li class="tile" {attr}="{re.escape(value)}">(.*?)</li>\s*(?=<li class="tile"|</ul>)',
-                      page, re.S)
-    assert match, value
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match[1]))
+    """Return the words of one tile (up to the next tile or the end of its section)."""
+    start = page.index(f'<li class="tile" {attr}="{value}">')
+    end = min(i for i in (page.find('<li class="tile"', start + 1), page.find("</section>", start)) if i > 0)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[start:end]))
 
 
 @pytest.mark.parametrize("role", ["beheerder", "stuurgroep", "lezer"])
@@ -165,3 +165,13 @@ def test_the_next_report_of_a_plan_not_yet_running_is_its_first_half_year(two_pl
     assert plans[DEFAULT_PLAN_ID]["period_start"] == 2025
     assert plans[DEFAULT_PLAN_ID]["next_report"]["label"] == "eerste halfjaar 2025"  # not a half year before it
     assert plans[REGIO_ID]["next_report"]["label"] == "eerste halfjaar 2023"
+
+
+def test_the_plans_own_late_milestones_are_a_list_one_per_line(two_plans):
+    page = text(client_for(two_plans, "stuurgroep", "2026-04-01").get("/"))
+    start = page.index(f'<li class="tile" data-plan="{REGIO_ID}">')
+    part = page[page.index('class="plan-late"', start):page.index("next-report", start)]
+    late = next(p for p in portfolio(two_plans.db, date(2026, 4, 1))["plans"] if p["plan_id"] == REGIO_ID)["plan_late"]
+    assert len(late) > 1
+    for m in late:
+        assert f"<li>{m['label']} ({m['term_text']})</li>" in html.unescape(part)

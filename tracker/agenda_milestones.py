@@ -77,15 +77,7 @@ class AgendaMilestoneCommands:
     def complete_plan_milestone(self, milestone_id: str, *, realised: date | None, note: str = "",
                                 at: datetime, by: str, from_plan: bool = False) -> None:
         """Mark a plan-level milestone as done on its realised date."""
-        m = self.plan_milestone(milestone_id)
-        if m.status == "done":
-            raise DomainError(f"Mijlpaal '{m.label}' is al gereed.")
-        if m.status == "cancelled":
-            raise DomainError(f"Mijlpaal '{m.label}' is vervallen en kan niet meer gereed worden gemeld.")
-        if realised is None and not from_plan:
-            raise DomainError("Geef de datum op waarop de mijlpaal gereed was.")
-        if realised is not None and realised > at.date():
-            raise DomainError(f"De realisatiedatum {realised:%d-%m-%Y} ligt in de toekomst.")
+        self.plan_milestone(milestone_id).check_completion(realised, at, from_plan)
         self.trigger_event(AgendaMilestoneCompleted, plan_id=self.plan_id, milestone_id=milestone_id,
                            realised=realised, note=(note or "").strip(), at=at, by=by)
 
@@ -94,11 +86,7 @@ class AgendaMilestoneCommands:
         """Move a plan-level milestone to a new due date (decided on ``valid_on``); the reason is required."""
         m = self.plan_milestone(milestone_id)
         reason = _required(reason, "Geef een reden op voor het verschuiven van de mijlpaal.")
-        if m.status != "open":
-            state = "gereed" if m.status == "done" else "vervallen"
-            raise DomainError(f"Mijlpaal '{m.label}' is {state} en kan niet meer worden verschoven.")
-        if due == m.due:
-            raise DomainError(f"Mijlpaal '{m.label}' staat al op {due.text}.")
+        m.check_reschedule(due)
         self.trigger_event(AgendaMilestoneRescheduled, plan_id=self.plan_id, milestone_id=milestone_id,
                            due=due.date, due_precision=due.precision, due_text=due.text, reason=reason,
                            valid_on=_happened_on(valid_on, at), at=at, by=by)
@@ -106,12 +94,8 @@ class AgendaMilestoneCommands:
     def cancel_plan_milestone(self, milestone_id: str, *, reason: str, at: datetime, by: str,
                               valid_on: date | None = None) -> None:
         """Cancel a plan-level milestone (decided on ``valid_on``); the reason is required."""
-        m = self.plan_milestone(milestone_id)
         reason = _required(reason, "Geef een reden op voor het laten vervallen van de mijlpaal.")
-        if m.status == "cancelled":
-            raise DomainError(f"Mijlpaal '{m.label}' is al vervallen.")
-        if m.status == "done":
-            raise DomainError(f"Mijlpaal '{m.label}' is al gereed en kan niet meer vervallen.")
+        self.plan_milestone(milestone_id).check_cancel()
         self.trigger_event(AgendaMilestoneCancelled, plan_id=self.plan_id, milestone_id=milestone_id,
                            reason=reason, valid_on=_happened_on(valid_on, at), at=at, by=by)
 

@@ -103,6 +103,34 @@ class Milestone:
         """Return the milestone's term as the plan words it ("Q4 2025", "vanaf 2019", "op korte termijn")."""
         return term_words(self.due, self.starts, self.when)
 
+    # The rules of a milestone's life, the same for an intervention's and for the plan's own.
+
+    def check_completion(self, realised: date | None, at: datetime, from_plan: bool) -> None:
+        """Refuse completing this milestone when it cannot be done (so), in Dutch."""
+        if self.status == "done":
+            raise DomainError(f"Mijlpaal '{self.label}' is al gereed.")
+        if self.status == "cancelled":
+            raise DomainError(f"Mijlpaal '{self.label}' is vervallen en kan niet meer gereed worden gemeld.")
+        if realised is None and not from_plan:
+            raise DomainError("Geef de datum op waarop de mijlpaal gereed was.")
+        if realised is not None and realised > at.date():
+            raise DomainError(f"De realisatiedatum {realised:%d-%m-%Y} ligt in de toekomst.")
+
+    def check_reschedule(self, due: Due) -> None:
+        """Refuse moving this milestone when it is no longer open or already due then."""
+        if self.status != "open":
+            state = "gereed" if self.status == "done" else "vervallen"
+            raise DomainError(f"Mijlpaal '{self.label}' is {state} en kan niet meer worden verschoven.")
+        if due == self.due:
+            raise DomainError(f"Mijlpaal '{self.label}' staat al op {due.text}.")
+
+    def check_cancel(self) -> None:
+        """Refuse cancelling this milestone when it is done or cancelled already."""
+        if self.status == "cancelled":
+            raise DomainError(f"Mijlpaal '{self.label}' is al vervallen.")
+        if self.status == "done":
+            raise DomainError(f"Mijlpaal '{self.label}' is al gereed en kan niet meer vervallen.")
+
 
 def _required(value: str, message: str) -> str:
     value = (value or "").strip()
@@ -296,15 +324,7 @@ class Intervention(RecordsActor, Aggregate):
         """Mark a milestone as done on its realised date."""
         if not from_plan:
             self._check_open()
-        m = self.milestone(milestone_id)
-        if m.status == "done":
-            raise DomainError(f"Mijlpaal '{m.label}' is al gereed.")
-        if m.status == "cancelled":
-            raise DomainError(f"Mijlpaal '{m.label}' is vervallen en kan niet meer gereed worden gemeld.")
-        if realised is None and not from_plan:
-            raise DomainError("Geef de datum op waarop de mijlpaal gereed was.")
-        if realised is not None and realised > at.date():
-            raise DomainError(f"De realisatiedatum {realised:%d-%m-%Y} ligt in de toekomst.")
+        self.milestone(milestone_id).check_completion(realised, at, from_plan)
         self.trigger_event(MilestoneCompleted, milestone_id=milestone_id, realised=realised,
                            note=(note or "").strip(), at=at, by=by)
 
@@ -315,11 +335,7 @@ class Intervention(RecordsActor, Aggregate):
             self._check_open()
         m = self.milestone(milestone_id)
         reason = _required(reason, "Geef een reden op voor het verschuiven van de mijlpaal.")
-        if m.status != "open":
-            state = "gereed" if m.status == "done" else "vervallen"
-            raise DomainError(f"Mijlpaal '{m.label}' is {state} en kan niet meer worden verschoven.")
-        if due == m.due:
-            raise DomainError(f"Mijlpaal '{m.label}' staat al op {due.text}.")
+        m.check_reschedule(due)
         self.trigger_event(MilestoneRescheduled, milestone_id=milestone_id, due=due.date,
                            due_precision=due.precision, due_text=due.text, reason=reason,
                            valid_on=_happened_on(valid_on, at), at=at, by=by)
@@ -329,12 +345,8 @@ class Intervention(RecordsActor, Aggregate):
         """Cancel a milestone (decided on ``valid_on``); the reason is required."""
         if not from_plan:
             self._check_open()
-        m = self.milestone(milestone_id)
         reason = _required(reason, "Geef een reden op voor het laten vervallen van de mijlpaal.")
-        if m.status == "cancelled":
-            raise DomainError(f"Mijlpaal '{m.label}' is al vervallen.")
-        if m.status == "done":
-            raise DomainError(f"Mijlpaal '{m.label}' is al gereed en kan niet meer vervallen.")
+        self.milestone(milestone_id).check_cancel()
         self.trigger_event(MilestoneCancelled, milestone_id=milestone_id, reason=reason,
                            valid_on=_happened_on(valid_on, at), at=at, by=by)
 

@@ -20,6 +20,17 @@ def parse_period(text: object) -> Period:
         raise DomainError(str(exc)) from None
 
 
+def parse_day(value: str | None, field: str) -> date | None:
+    """Read the day a form field gives (JJJJ-MM-DD, a browser's date field); empty is None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"'{value}' is geen geldige datum voor {field}; gebruik JJJJ-MM-DD.") from None
+
+
 def parse_half_year(text: object) -> HalfYear:
     """Read the half year a council report is about."""
     period = parse_period(text)

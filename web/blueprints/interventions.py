@@ -17,6 +17,7 @@ from projections.contributions import contributing_to_intervention, link_targets
 from projections.interventions import interventions_as_of
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
+from tracker.inputs import parse_day
 from web import now, read_model, refresh_read_model, services, today
 from web.blueprints.plans import as_of_from_request, known_on_from
 from web.htmx import announce, is_htmx, render
@@ -25,7 +26,6 @@ from web.permissions import allowed
 bp = Blueprint("interventions", __name__)
 
 KIND_CHOICES = MilestoneKind.values()
-
 
 
 def _load(plan_id: str, code: str, as_of: date, known_on: date | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -78,17 +78,6 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
 @bp.get("/plannen/<plan_id>/interventies/<code>")
 def detail(plan_id: str, code: str):
     return _page(plan_id, code)
-
-
-def _parse_date(value: str, field: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(f"'{value}' is geen geldige datum voor {field}; gebruik JJJJ-MM-DD.") from None
-
 
 
 # After the application's own sentence (what changed, by whom, when; nothing recorded).
@@ -201,7 +190,7 @@ def _field(name: str) -> str:
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/gereed")
 def complete(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
-        realised = _parse_date(_field("realised"), "gerealiseerd op") or today()
+        realised = parse_day(_field("realised"), "gerealiseerd op") or today()
         return _app().complete_milestone(plan_id, code, milestone_id, realised=realised, note=_field("note"), **kw)
     return _act(plan_id, code, f"complete-{milestone_id}", "update", run, "Mijlpaal gereed gemeld.",
                 fragment=_milestone_row(milestone_id))
@@ -212,7 +201,7 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return _app().reschedule_milestone(plan_id, code, milestone_id, due=_field("due").strip(),
                                            reason=_field("reason"),
-                                           valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
+                                           valid_on=parse_day(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.",
                 fragment=_milestone_row(milestone_id))
 
@@ -221,7 +210,7 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
 def cancel(plan_id: str, code: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"),
-                                       valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
+                                       valid_on=parse_day(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.",
                 fragment=_milestone_row(milestone_id))
 
@@ -257,14 +246,14 @@ def set_stoplicht(plan_id: str, code: str):
     def run(**kw: Any) -> Any:
         return _app().set_stoplicht(plan_id, code, colour=_field("colour"), oorzaak=_field("oorzaak"),
                                     gevolg=_field("gevolg"), bijsturing=_field("bijsturing"),
-                                    valid_on=_parse_date(_field("per"), "geldt per"), **kw)
+                                    valid_on=parse_day(_field("per"), "geldt per"), **kw)
     return _act(plan_id, code, "stoplicht", "update", run, "Stoplicht opgeslagen.")
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/bespreking")
 def review(plan_id: str, code: str):
     def run(**kw: Any) -> Any:
-        meeting = _parse_date(_field("meeting_date"), "de vergaderdatum") or today()
+        meeting = parse_day(_field("meeting_date"), "de vergaderdatum") or today()
         return _app().record_review(plan_id, code, meeting_date=meeting, decision=_field("decision"),
                                     actions=_field("actions"), **kw)
     return _act(plan_id, code, "review", "review", run, "Bespreking vastgelegd.")

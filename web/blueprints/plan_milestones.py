@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Callable
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -10,20 +9,11 @@ from flask_login import current_user
 
 from projections import plans as plan_queries
 from tracker.errors import ConflictError, DomainError, NotFoundError
+from tracker.inputs import parse_day
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
 
 bp = Blueprint("plan_milestones", __name__)
-
-
-def _parse_date(value: str, field: str) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(f"'{value}' is geen geldige datum voor {field}; gebruik JJJJ-MM-DD.") from None
 
 
 def _act(plan_id: str, milestone_id: str, form: str, command: Callable[..., Any], success: str):
@@ -58,7 +48,7 @@ def _field(name: str) -> str:
 @requires("plan_milestones")
 def complete(plan_id: str, milestone_id: str):
     def run(**kw: Any) -> Any:
-        realised = _parse_date(_field("realised"), "gereed op") or today()
+        realised = parse_day(_field("realised"), "gereed op") or today()
         return services().app.complete_plan_milestone(plan_id, milestone_id, realised=realised,
                                                       note=_field("note"), **kw)
     return _act(plan_id, milestone_id, "plan-complete", run, "Mijlpaal van het plan gereed gemeld.")
@@ -73,7 +63,7 @@ def reschedule(plan_id: str, milestone_id: str):
             raise DomainError("Geef de nieuwe termijn op, bijvoorbeeld Q3 2026.")
         return services().app.reschedule_plan_milestone(
             plan_id, milestone_id, due=due, reason=_field("reason"),
-            valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
+            valid_on=parse_day(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, milestone_id, "plan-reschedule", run, "Mijlpaal van het plan verschoven.")
 
 
@@ -83,5 +73,5 @@ def cancel(plan_id: str, milestone_id: str):
     def run(**kw: Any) -> Any:
         return services().app.cancel_plan_milestone(
             plan_id, milestone_id, reason=_field("reason"),
-            valid_on=_parse_date(_field("decided"), "besloten op"), **kw)
+            valid_on=parse_day(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, milestone_id, "plan-cancel", run, "Mijlpaal van het plan laten vervallen.")

@@ -187,26 +187,17 @@ def weekly_digest(plan_id: str, interventions: Iterable[dict[str, Any]], changes
         return []
     monday, first, last = digest_week(today)
     turned_late, due_soon = [], []
-    for iv in interventions:
-        if not _open(iv):
-            continue
-        for m in iv["milestones"]:
+    own = {"plan_id": plan_id, "code": "", "title": "", "trekker": ""}  # the plan's own milestones
+    owners = [(iv, iv["milestones"]) for iv in interventions if _open(iv)] + [(own, plan_milestones)]
+    for owner, milestones in owners:
+        for m in milestones:
             if m["status"] != "open" or not m.get("due"):
                 continue
             due = date.fromisoformat(m["due"])
             if first <= due <= last:
-                turned_late.append(_milestone_line(iv, m, today))
+                turned_late.append(_milestone_line(owner, m, today))
             elif monday <= due <= monday + timedelta(days=SOON_WINDOW_DAYS):
-                due_soon.append(_milestone_line(iv, m, today))
-    own = {"plan_id": plan_id, "code": "", "title": "", "trekker": ""}
-    for m in plan_milestones:
-        if m["status"] != "open" or not m.get("due"):
-            continue
-        due = date.fromisoformat(m["due"])
-        if first <= due <= last:
-            turned_late.append(_milestone_line(own, m, today))
-        elif monday <= due <= monday + timedelta(days=SOON_WINDOW_DAYS):
-            due_soon.append(_milestone_line(own, m, today))
+                due_soon.append(_milestone_line(owner, m, today))
     by_event = {MilestoneCompleted.__name__: "completed", MilestoneRescheduled.__name__: "rescheduled",
                 MilestoneCancelled.__name__: "cancelled", AgendaMilestoneCompleted.__name__: "completed",
                 AgendaMilestoneRescheduled.__name__: "rescheduled", AgendaMilestoneCancelled.__name__: "cancelled"}

@@ -91,6 +91,16 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def record(svc: Services, plan_id: str, command: Any) -> None:
+    """Run one command of the application on a plan; say "Vastgelegd.", or fail in Dutch."""
+    try:
+        command(svc.app, plan_id)
+    except TrackerError as exc:
+        fail(str(exc))
+    svc.catch_up()
+    click.echo("Vastgelegd.")
+
+
 def fail_lines(file: Any, problems: list[str]) -> NoReturn:
     """Print every wrong line of an input file, say nothing was recorded, and exit with code 1."""
     for problem in problems:

@@ -19,6 +19,7 @@ from cli.context import (
     plan_of_code,
     plan_option,
     print_json,
+    record,
     services,
     today_option,
     user,
@@ -27,7 +28,6 @@ from projections.meetings import discussed
 from projections.history import intervention_history
 from projections.interventions import intervention_json, interventions_as_of
 from tracker.application import TrackerApp
-from tracker.errors import TrackerError
 from tracker.intervention import STOPLICHT
 from web.services import Services
 
@@ -121,13 +121,7 @@ def history(code: str, plan_id: str | None, as_json: bool) -> None:
 def on_intervention(code: str, plan_id: str | None, command: Callable[[TrackerApp, str], Any]) -> None:
     """Run one command on an intervention of a plan; say so, or fail in Dutch."""
     svc = services()
-    plan_id = plan_of_code(svc, code, plan_id)
-    try:
-        command(svc.app, plan_id)
-    except TrackerError as exc:
-        fail(str(exc))
-    svc.catch_up()
-    click.echo("Vastgelegd.")
+    record(svc, plan_of_code(svc, code, plan_id), command)
 
 
 @click.command()

@@ -7,11 +7,10 @@ from typing import Any, Callable
 import click
 
 from cli.context import (as_of_option, by_option, day, fail, json_option, known_day, known_on_option, moment,
-                         print_json, services, today_option, user)
+                         print_json, record, services, today_option, user)
 from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestone_json, plan_milestones_as_of, plans_with_milestone
 from tracker.application import TrackerApp
-from tracker.errors import TrackerError
 from web.services import Services
 
 plan_option = click.option("--plan", "plan_id", default=None,
@@ -36,13 +35,7 @@ def _plan_of(svc: Services, milestone_id: str | None, plan_id: str | None) -> st
 
 def _on_plan(milestone_id: str, plan_id: str | None, command: Callable[[TrackerApp, str], Any]) -> None:
     svc = services()
-    plan_id = _plan_of(svc, milestone_id, plan_id)
-    try:
-        command(svc.app, plan_id)
-    except TrackerError as exc:
-        fail(str(exc))
-    svc.catch_up()
-    click.echo("Vastgelegd.")
+    record(svc, _plan_of(svc, milestone_id, plan_id), command)
 
 
 @click.group("plan-milestone")

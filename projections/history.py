@@ -12,7 +12,7 @@ from events import plan
 from events.store import make_mapper
 from projections.wording import describe
 
-_BASE_FIELDS = {"originator_topic", "timestamp", "at", "by", "by_id"}
+_BASE_FIELDS = {"originator_topic", "timestamp", "at", "by", "by_id", "class_version"}
 _decoder = make_mapper().transcoder
 
 

@@ -272,12 +272,13 @@ class ProjectionRunner:
                 if handlers:
                     if isinstance(state, bytes):
                         state = state.decode("utf-8")  # the event store writes UTF-8 JSON
-                    if versioned is None:
-                        stored = loads(state)
-                        core.text = (seq, state)  # the history keeps the stored JSON as it is
-                    else:
-                        stored = upcast(versioned, loads(state))
+                    stored = loads(state)
+                    if versioned is not None and stored.get("class_version", 1) < versioned.class_version:
+                        stored = upcast(versioned, stored)
                         core.text = None
+                    else:
+                        stored.pop("class_version", None)
+                        core.text = (seq, state)  # the history keeps the stored JSON as it is
                     for handle in handlers:
                         handle(db, seq, oid, version, stored)
             core.flush(db)

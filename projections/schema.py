@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 TABLES: dict[str, dict] = {
     "plans": dict(

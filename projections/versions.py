@@ -32,7 +32,10 @@ Fold = Callable[[Row | None, str, dict[str, Any]], Row]
 BOUNDS = ("id", "valid_from", "valid_to", "recorded_from", "recorded_to", "seq")
 LOG = "change_log"
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
-FOREVER = "9999-12-31"  # recorded bound of "as known now": only rows still open in recorded time
+FOREVER = "9999-12-31"
+# A row's id is its event's notification id times this, plus its place among the rows the event
+# opened: the same ids however the events were cut into batches, or the things over processes.
+ID_SPAN = 1 << 20  # recorded bound of "as known now": only rows still open in recorded time
 
 
 def _segments(entries: list[tuple[str, int, str, dict[str, Any], str]], fold: Fold) -> list[tuple[str, Row]]:
@@ -93,22 +96,21 @@ class BitemporalTable:
         # per thing the seq of its last piece's state (the latest change at its last valid moment)
         self._tail: dict[tuple, int] = {}
         self._key_text: dict[tuple, str] = {}
-        self._next_id: int | None = None
+        # Ids follow the events: the n-th row an event opens in this table is id seq * ID_SPAN + n.
+        self._id_event, self._id_next = 0, 0
         # True while the cache holds every thing, so a miss needs no query (a rebuild starts empty).
         self._complete = False
 
     def begin(self, db: sqlite_utils.Database) -> None:
-        """Start a batch: learn the next free id (inside the write transaction)."""
+        """Start a batch (inside the write transaction): an empty table needs no lookups."""
         if len(self._rows) > self.MAX_CACHED:
             self._rows.clear()
             self._log.clear()
             self._tail.clear()
             self._key_text.clear()
             self._complete = False
-        highest = db.conn.execute(f"SELECT max(id) FROM {self.table}").fetchone()[0]
-        if highest is None and not self._rows:
+        if not self._rows and db.conn.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone() is None:
             self._complete = True
-        self._next_id = (highest or 0) + 1
 
     def _load(self, db: sqlite_utils.Database, key: tuple) -> tuple[list[Row], list[tuple]]:
         rows = self._rows.get(key)
@@ -138,6 +140,8 @@ class BitemporalTable:
     def record(self, db: sqlite_utils.Database, key: tuple, *, valid: str, recorded: str, seq: int,
                op: str, payload: dict[str, Any]) -> bool:
         """Log one change and rewrite what is known of the thing; False when it was logged before."""
+        if seq != self._id_event:
+            self._id_event, self._id_next = seq, seq * ID_SPAN
         rows, log = self._load(db, key)
         if self.shortcut and op != "create" and rows and log and seq > log[-1][1]:
             tail = self._tail.get(key)
@@ -230,9 +234,10 @@ class BitemporalTable:
         return text
 
     def _take_id(self) -> int:
-        assert self._next_id is not None, "begin() the batch first"
-        taken = self._next_id
-        self._next_id += 1
+        taken = self._id_next
+        if taken // ID_SPAN != self._id_event:
+            raise OverflowError(f"{self.table}: more than {ID_SPAN} rows opened by event {self._id_event}")
+        self._id_next += 1
         return taken
 
     def flush(self, db: sqlite_utils.Database) -> None:

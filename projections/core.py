@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
+from eventsourcing.utils import resolve_topic
 
 from events import contributions as links
 from events import intervention as ev
@@ -129,6 +130,12 @@ class CoreProjection:
                 "reason": s["reason"], "at": s["at"]["_data_"], "by": s["by"]}),
             **self.agenda.handlers,
         }
+
+    def of_intervention(self, topic: str) -> bool:
+        """Tell whether a stored topic is an intervention's event this projection handles (by its class)."""
+        cls = resolve_topic(topic)
+        return any(issubclass(cls, handled) and handled.__module__ in (ev.__name__, links.__name__)
+                   for handled in self.handlers)
 
     def reset(self) -> None:
         for table in self.tables:

@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import sqlite_utils
@@ -28,6 +28,7 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
 from projections.log import log_reader
+from projections.parallel import open_build_file, part_of, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
 from projections.schema import SCHEMA_VERSION, TRACKING_NAME, create_indexes, create_tables, drop_tables
@@ -40,6 +41,9 @@ READ_MODELS = (plans, outbox, calendar_feeds, indicators, finance, publications,
 # Every commit into the file a rebuild loads journals the pages it changes again: few, large batches
 # (measured on 513k events: 100,000 a batch rebuilds 1.5x as fast as 20,000; 250,000 no faster).
 REBUILD_BATCH = 100_000
+# A log this long is rebuilt in parts, one process per core (up to four: projections/parallel.py).
+PARALLEL_FROM = 50_000
+MAX_PARTS = 4
 log = logging.getLogger("tracker.readmodel")
 
 
@@ -63,10 +67,13 @@ class ProjectionRunner:
 
     def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database | None = None, *,
                  path: Path | str | None = None, mapper: Mapper | None = None,
-                 extra: Iterable[HandlerTable] = (), batch_size: int = 500, indexes: bool = True):
+                 extra: Iterable[HandlerTable] = (), batch_size: int = 500, indexes: bool = True,
+                 settings: Mapping[str, str] | None = None, part: tuple[int, int] | None = None):
         """Write through ``db``, or own the read model's file at ``path`` (opened on first use).
 
         ``indexes``: make the secondary indexes with new tables (a rebuild adds them after loading).
+        ``settings``: the event store's, for the processes of a rebuild in parts (without: one process).
+        ``part``: (k, parts), apply only part k's share of the events (projections/parallel.py).
         """
         if db is None and path is None:
             raise TypeError("ProjectionRunner needs the read model's connection or its path")
@@ -79,6 +86,11 @@ class ProjectionRunner:
         self._local = threading.local()
         self.core = CoreProjection()
         self.routes = Routes([*(model.HANDLERS for model in READ_MODELS), self.core.handlers, *self._extra])
+        self.settings = dict(settings) if settings is not None else None
+        self.parallel_from = PARALLEL_FROM
+        self.parts: int | None = None  # processes of a rebuild in parts; None: one per core
+        self.last_parts = 0  # how many the last rebuild used
+        self._split = self._part_routes(*part) if part is not None else None
         self._select = log_reader(recorder)
         self._db, self._opened = db, None
         self._flushed_at: int | None = None
@@ -265,10 +277,10 @@ class ProjectionRunner:
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
             records = self._select(position, self.batch_size, until)
-            core, routes, loads = self.core, self.routes, json.loads
+            core, routes, split, loads = self.core, self.routes, self._split, json.loads
             core.begin(db)
             for seq, oid, version, topic, state in records:
-                handlers, versioned = routes(topic)
+                handlers, versioned = routes(topic) if split is None else split(topic, oid)
                 if handlers:
                     if isinstance(state, bytes):
                         state = state.decode("utf-8")  # the event store writes UTF-8 JSON
@@ -293,6 +305,24 @@ class ProjectionRunner:
         self._flushed_at = records[-1][0] if records else position
         return len(records)
 
+    def _part_routes(self, part: int, parts: int) -> Callable[[str, str], tuple[tuple, type | None]]:
+        """Return the routes of part ``part``: its interventions' events, and in part 0 all others."""
+        others = Routes([*(model.HANDLERS for model in READ_MODELS), *self._extra])
+        core = Routes([self.core.handlers])
+        per_intervention: dict[str, bool] = {}
+        nothing: tuple[tuple, type | None] = ((), None)
+
+        def route(topic: str, oid: str) -> tuple[tuple, type | None]:
+            of_intervention = per_intervention.get(topic)
+            if of_intervention is None:
+                of_intervention = per_intervention[topic] = self.core.of_intervention(topic)
+            if not of_intervention:
+                return self.routes(topic) if part == 0 else nothing
+            if part_of(oid, parts) == part:
+                return self.routes(topic) if part == 0 else core(topic)
+            return others(topic) if part == 0 else nothing
+        return route
+
     # --- rebuilding ------------------------------------------------------------------------
 
     def rebuild(self, batch_size: int = REBUILD_BATCH) -> int:
@@ -312,12 +342,32 @@ class ProjectionRunner:
         if damage(built):
             for suffix in ("", "-journal"):
                 built.with_name(built.name + suffix).unlink(missing_ok=True)
-        private_file(built)
-        db = sqlite_utils.Database(sqlite3.connect(str(built)))
-        # The file is nobody's read model yet: no fsyncs. The rollback journal keeps it whole
-        # when the rebuild is killed, so the next one resumes from its last batch.
-        for pragma in ("journal_mode=DELETE", "synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY"):
-            db.conn.execute(f"PRAGMA {pragma}")
+        parts = self.last_parts = self._parts(built)
+        if parts > 1:
+            count = rebuild_in_parts(self.recorder, self.settings or {}, built, parts, batch_size, self._extra)
+        else:
+            count = self._build_one(built, batch_size)
+        with self._lock:
+            publish(self.path, built)
+            self._close_own()
+            self._connect_own()
+        return count
+
+    def _parts(self, built: Path) -> int:
+        """Return in how many processes to rebuild: one for a short log, or to resume a killed rebuild."""
+        remove_parts(built)
+        cores = self.parts or min(os.cpu_count() or 1, MAX_PARTS)
+        if self.settings is None or cores < 2 or (self.recorder.max_notification_id() or 0) < self.parallel_from:
+            return 1
+        if built.exists() and _resumable(built):
+            return 1
+        built.unlink(missing_ok=True)
+        return cores
+
+    def _build_one(self, built: Path, batch_size: int) -> int:
+        # The rollback journal keeps the file whole when the rebuild is killed, so the next one
+        # resumes from its last batch.
+        db = open_build_file(built, "DELETE")
         builder = ProjectionRunner(self.recorder, db, mapper=self.mapper, extra=self._extra, batch_size=batch_size,
                                    indexes=False)  # resumes a file a killed rebuild left
         try:
@@ -327,10 +377,6 @@ class ProjectionRunner:
             db.conn.execute("PRAGMA journal_mode=WAL")
         finally:
             db.close()
-        with self._lock:
-            publish(self.path, built)
-            self._close_own()
-            self._connect_own()
         return count
 
     def _rebuild_in_place(self, batch_size: int) -> int:
@@ -353,6 +399,18 @@ class ProjectionRunner:
 
 def _tracked(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()[0]
+
+
+def _resumable(built: Path) -> bool:
+    """Tell whether a killed rebuild left a file with events in it (resumed in one process)."""
+    conn = sqlite3.connect(str(built))
+    try:
+        row = conn.execute("SELECT position FROM tracking WHERE name = ?", [TRACKING_NAME]).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return bool(row and row[0])
 
 
 def _ensure_indexes(db: sqlite_utils.Database) -> None:

@@ -54,8 +54,11 @@ RENAMED_REBUILD = textwrap.dedent("""
 
 
 def read_model_rows(db) -> dict[str, list[list]]:
-    """Return every row of every read-model table, in a fixed order."""
-    return {name: [list(row) for row in db.execute(f"SELECT * FROM {name} ORDER BY rowid")]
+    """Return every row of every read-model table, in the order of its key (not where it lies in the file)."""
+    def key(name: str) -> str:
+        pk = TABLES[name]["pk"]
+        return pk if isinstance(pk, str) else ", ".join(pk)
+    return {name: [list(row) for row in db.execute(f"SELECT * FROM {name} ORDER BY {key(name)}")]
             for name in TABLES}
 
 

@@ -87,3 +87,11 @@ def test_a_rebuild_writes_the_rows_of_catching_up_one_event_at_a_time(services, 
         rebuilt = read_model_rows(services.runner.db)
         for name in TABLES:
             assert rebuilt[name] == incremental[name], (batch_size, name)
+    # In parts, a process each (what a long log gets; forced here on a short one), merged into one file.
+    services.runner.parallel_from, services.runner.parts = 0, 3
+    assert services.runner.rebuild() == services.app.recorder.max_notification_id()
+    assert services.runner.last_parts == 3
+    rebuilt = read_model_rows(services.runner.db)
+    for name in TABLES:
+        assert rebuilt[name] == incremental[name], ("in parts", name)
+    assert list(services.runner.path.parent.glob("*.part*")) == []

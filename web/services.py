@@ -96,8 +96,9 @@ def open_services(data_dir: Path | str | None = None, env: dict[str, str] | None
     if not os.access(data_dir, os.W_OK) or not all(os.access(s, os.W_OK) for s in stores):
         raise DataDirectoryError(f"de gegevensmap {data_dir} is alleen-lezen: geef het programma schrijfrechten "
                                  "of kies met TRACKER_DATA_DIR een andere map")
-    app = open_event_store({**store_env(data_dir, environ=env, database_url=url), **(env or {})})
-    runner = ProjectionRunner(app.recorder, path=data_dir / READ_MODEL_FILENAME)
+    settings = {**store_env(data_dir, environ=env, database_url=url), **(env or {})}
+    app = open_event_store(settings)
+    runner = ProjectionRunner(app.recorder, path=data_dir / READ_MODEL_FILENAME, settings=settings)
     return Services(data_dir, app, runner, database_url=url)
 
 

@@ -14,12 +14,12 @@ parts is not resumed: its part files are scratch, and a killed one starts again.
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
 import sqlite3
-import traceback
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,17 +76,26 @@ def _build(recorder: ApplicationRecorder, path: Path, part: int, parts: int, unt
         db.close()
 
 
-def _child(conn: Connection, settings: Mapping[str, str], path: str, part: int, parts: int, until: int,
-           batch_size: int) -> None:
-    """Build one part in a process of its own, and say how it went."""
+def _run_part(job: dict) -> int:
+    """Build one part as ``job`` says (in a process of its own: ``python -m projections.parallel``)."""
     from projections.runner import recorder_from_env
 
-    try:
-        conn.send(("ok", _build(recorder_from_env(dict(settings)), Path(path), part, parts, until, batch_size)))
-    except BaseException:  # noqa: BLE001  (told to the parent, which raises)
-        conn.send(("error", traceback.format_exc()))
-    finally:
-        conn.close()
+    return _build(recorder_from_env(job["settings"]), Path(job["path"]), job["part"], job["parts"], job["until"],
+                  job["batch_size"])
+
+
+def _start(job: dict) -> subprocess.Popen:
+    # A fresh interpreter that imports this package as the parent does (no inherited connections,
+    # and no import of the caller's main module, which multiprocessing's spawn would do).
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    process = subprocess.Popen([sys.executable, "-m", "projections.parallel"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(job).encode("utf-8"))
+    process.stdin.close()
+    process.stdin = None  # written: communicate() only reads
+    return process
 
 
 def rebuild_in_parts(recorder: ApplicationRecorder, settings: Mapping[str, str], built: Path, parts: int,
@@ -95,34 +104,26 @@ def rebuild_in_parts(recorder: ApplicationRecorder, settings: Mapping[str, str],
     until = recorder.max_notification_id() or 0
     remove_parts(built)
     paths = part_paths(built, parts)
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections
-    children = []
+    children: list[subprocess.Popen] = []
     try:
         for k in range(1, parts):
-            ours, theirs = context.Pipe(duplex=False)
-            process = context.Process(target=_child, name=f"leesmodel-deel-{k}", daemon=True,
-                                      args=(theirs, dict(settings), str(paths[k]), k, parts, until, batch_size))
-            process.start()
-            theirs.close()
-            children.append((process, ours))
+            children.append(_start({"settings": dict(settings), "path": str(paths[k]), "part": k, "parts": parts,
+                                    "until": until, "batch_size": batch_size}))
         count = _build(recorder, paths[0], 0, parts, until, batch_size, extra)
-        for process, conn in children:
-            try:
-                outcome, value = conn.recv()
-            except EOFError:
-                outcome, value = "error", f"the process ended with exit code {process.join() or process.exitcode}"
-            process.join()
-            if outcome != "ok":
-                raise RuntimeError(f"a part of the rebuild failed:\n{value}")
+        for process in children:
+            out, err = process.communicate()
+            if process.returncode != 0:
+                raise RuntimeError("a part of the rebuild failed:\n" + err.decode("utf-8", "replace"))
+            if json.loads(out) != count:
+                raise RuntimeError(f"the parts of the rebuild read different events ({count}, {out!r})")
         _merge(paths)
         os.replace(paths[0], built)
         return count
     finally:
-        for process, conn in children:
-            conn.close()
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        for process in children:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         remove_parts(built)
 
 
@@ -149,3 +150,7 @@ def _merge(paths: list[Path]) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
     finally:
         db.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(_run_part(json.load(sys.stdin))))

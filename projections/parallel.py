@@ -14,12 +14,14 @@ parts is not resumed: its part files are scratch, and a killed one starts again.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +43,23 @@ BUILD_PRAGMAS = ("page_size=16384", "synchronous=OFF", "cache_size=-262144", "te
 def part_of(oid: str, parts: int) -> int:
     """Return the part an aggregate's events go to (its id as hex; the same in every process)."""
     return int(oid[-8:], 16) % parts
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a rebuild loads (and restore it after).
+
+    A rebuild keeps a few million small objects alive (rows and changes cached for the batch),
+    and every collection walks them all: measured on 513k events, a third of a part's time. Its
+    handlers make no reference cycles worth collecting meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def open_build_file(path: Path, journal: str) -> sqlite_utils.Database:
@@ -71,7 +90,8 @@ def _build(recorder: ApplicationRecorder, path: Path, part: int, parts: int, unt
     try:
         runner = ProjectionRunner(recorder, db, extra=extra, batch_size=batch_size, indexes=False,
                                   part=(part, parts))
-        return runner.catch_up(until=until)
+        with bulk_load():
+            return runner.catch_up(until=until)
     finally:
         db.close()
 

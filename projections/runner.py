@@ -28,7 +28,7 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
 from projections.log import log_reader
-from projections.parallel import open_build_file, part_of, rebuild_in_parts, remove_parts
+from projections.parallel import bulk_load, open_build_file, part_of, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
 from projections.schema import SCHEMA_VERSION, TRACKING_NAME, create_indexes, create_tables, drop_tables
@@ -371,7 +371,8 @@ class ProjectionRunner:
         builder = ProjectionRunner(self.recorder, db, mapper=self.mapper, extra=self._extra, batch_size=batch_size,
                                    indexes=False)  # resumes a file a killed rebuild left
         try:
-            count = builder.catch_up()
+            with bulk_load():
+                count = builder.catch_up()
             with db.atomic():
                 create_indexes(db)
             db.conn.execute("PRAGMA journal_mode=WAL")

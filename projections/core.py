@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import sqlite_utils
 from eventsourcing.utils import resolve_topic
 
@@ -74,11 +75,8 @@ def _group_key(group_path: list[dict[str, str]]) -> str:
     return group_path[-1]["key"] if group_path else ""
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
-
-
 def _dumps(value: Any) -> str:
-    return _encode(value)
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 class CoreProjection:
@@ -94,7 +92,7 @@ class CoreProjection:
         self._history: list[tuple] = []
         # The stored JSON of the event being handled, when its state is as stored (not upcast):
         # the history keeps that text instead of encoding the decoded state again.
-        self.text: tuple[int, str] | None = None  # (notification id, stored JSON)
+        self.text: tuple[int, str | bytes] | None = None  # (notification id, stored JSON)
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
             plan.PlanRevised: self._plan_event(plan.PlanRevised),
@@ -167,6 +165,8 @@ class CoreProjection:
             text = _dumps(stored)
         elif self.text is not None and self.text[0] == seq:
             text = self.text[1]
+            if isinstance(text, bytes):
+                text = text.decode("utf-8")
         else:
             text = _dumps(state)
         self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],

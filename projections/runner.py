@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import orjson
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, Mapper
 from eventsourcing.utils import Environment
@@ -277,14 +278,12 @@ class ProjectionRunner:
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
             records = self._select(position, self.batch_size, until)
-            core, routes, split, loads = self.core, self.routes, self._split, json.loads
+            core, routes, split, loads = self.core, self.routes, self._split, orjson.loads
             core.begin(db)
             for seq, oid, version, topic, state in records:
                 handlers, versioned = routes(topic) if split is None else split(topic, oid)
                 if handlers:
-                    if isinstance(state, bytes):
-                        state = state.decode("utf-8")  # the event store writes UTF-8 JSON
-                    stored = loads(state)
+                    stored = loads(state)  # the event store's UTF-8 JSON, as bytes or text
                     if versioned is not None and stored.get("class_version", 1) < versioned.class_version:
                         stored = upcast(versioned, stored)
                         core.text = None

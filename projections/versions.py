@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from projections.schema import TABLES
@@ -31,11 +32,15 @@ Row = dict[str, Any]
 Fold = Callable[[Row | None, str, dict[str, Any]], Row]
 BOUNDS = ("id", "valid_from", "valid_to", "recorded_from", "recorded_to", "seq")
 LOG = "change_log"
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
 FOREVER = "9999-12-31"
 # A row's id is its event's notification id times this, plus its place among the rows the event
 # opened: the same ids however the events were cut into batches, or the things over processes.
 ID_SPAN = 1 << 20  # recorded bound of "as known now": only rows still open in recorded time
+
+
+def _encode(value: Any) -> str:
+    """Return a value as JSON text (UTF-8, compact: what json.loads reads back)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 def _segments(entries: list[tuple[str, int, str, dict[str, Any], str]], fold: Fold) -> list[tuple[str, Row]]:
@@ -120,7 +125,7 @@ class BitemporalTable:
             rows, log = [], []
         else:
             rows = [dict(zip(self.columns, r)) for r in db.conn.execute(self._select, key)]
-            log = [(valid, seq, op, json.loads(payload), recorded) for valid, seq, op, payload, recorded
+            log = [(valid, seq, op, orjson.loads(payload), recorded) for valid, seq, op, payload, recorded
                    in db.conn.execute(f"SELECT valid, seq, op, payload, recorded FROM {LOG} "
                                       "WHERE tbl = ? AND key = ? ORDER BY seq",
                 [self.table, self._key_json(key)])]

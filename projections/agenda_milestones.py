@@ -20,7 +20,7 @@ from projections.versions import BitemporalTable, Fold, moment, valid_clause
 
 TABLE = "plan_milestone_versions"
 State = dict[str, Any]
-# record(cls, seq, iid, version, state, plan_id, code, label, old_due_text, stored=..., valid=...)
+# record(cls, seq, iid, version, state, plan_id, code, label, old_due_text, valid=...)
 Recorder = Callable[..., None]
 
 

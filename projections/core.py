@@ -90,9 +90,6 @@ class CoreProjection:
         self.agenda = AgendaMilestoneRows(_milestone_fold, self._record)
         self.tables = (self.interventions, self.details, self.milestones, self.agenda.table)
         self._history: list[tuple] = []
-        # The stored JSON of the event being handled, when its state is as stored (not upcast):
-        # the history keeps that text instead of encoding the decoded state again.
-        self.text: tuple[int, str | bytes] | None = None  # (notification id, stored JSON)
         self.handlers: dict[type, Handler] = {
             plan.PlanImported: self._plan_event(plan.PlanImported),
             plan.PlanRevised: self._plan_event(plan.PlanRevised),
@@ -152,25 +149,17 @@ class CoreProjection:
         if self._history:
             db.conn.executemany(
                 "INSERT OR IGNORE INTO history (seq, intervention_id, plan_id, code, version, at, valid, by, "
-                "event, milestone_id, milestone_label, old_due_text, state) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", self._history)
+                "event, milestone_id, milestone_label, old_due_text) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self._history)
             self._history.clear()
 
     def _record(self, cls: type, seq: int, iid: str | None, version: int, state: State, plan_id: str | None,
                 code: str | None, label: str | None = None, old_due_text: str | None = None,
-                stored: State | None = None, valid: str | None = None) -> None:
-        """Keep the event's history row: ``stored`` as its JSON, or else the event's own (``state``)."""
+                valid: str | None = None) -> None:
+        """Keep the event's history row: which event it is, of what, when (its JSON stays in the event store)."""
         at = state["at"]["_data_"]
-        if stored is not None:
-            text = _dumps(stored)
-        elif self.text is not None and self.text[0] == seq:
-            text = self.text[1]
-            if isinstance(text, bytes):
-                text = text.decode("utf-8")
-        else:
-            text = _dumps(state)
         self._history.append((seq, iid, plan_id, code, version, at, valid or at, state["by"],
-                              cls.__name__, state.get("milestone_id"), label, old_due_text, text))
+                              cls.__name__, state.get("milestone_id"), label, old_due_text))
 
     def _plan_event(self, cls: type) -> Handler:
         def handle(db: sqlite_utils.Database, seq: int, oid: str, version: int, state: State) -> None:
@@ -178,13 +167,12 @@ class CoreProjection:
             if plan_id is None:
                 row = db.conn.execute("SELECT plan_id FROM plans WHERE aggregate_id = ?", [oid]).fetchone()
                 plan_id = row[0] if row else None
-            # The plan's facts are in the plans table; the history keeps what changed. A plan
+            # The plan's facts are in the plans table; the history says what changed. A plan
             # loaded after its adoption holds from its adoption.
-            summary = {"source_name": state["source_name"], "summary": state.get("summary", [])}
             adopted = plan.adoption_start(state.get("facts") or {}) if cls is plan.PlanImported else None
             at = state["at"]["_data_"]
             valid = min(adopted.isoformat(), at) if adopted else at
-            self._record(cls, seq, None, version, state, plan_id, None, stored=summary, valid=valid)
+            self._record(cls, seq, None, version, state, plan_id, None, valid=valid)
             self.agenda.planned(db, seq, plan_id, state, valid)
         return handle
 

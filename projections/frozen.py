@@ -15,6 +15,7 @@ from uuid import UUID
 import sqlite_utils
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
+from projections.log import bind_events
 from projections.normering import normering_aggregates
 from projections.runner import TRACKING_NAME, ProjectionRunner, open_read_model
 
@@ -66,6 +67,7 @@ def read_model_at(recorder: ApplicationRecorder, position: int, cache_dir: Path 
     source = recorder if aggregates is None else _OnlyThese(recorder, aggregates)
     runner = ProjectionRunner(source, db, mapper=mapper)  # type: ignore[arg-type]
     runner.catch_up(until=position)
+    bind_events(db, recorder)  # the history's events are read from the store itself, not through the filter
     # The model stands at ``position`` even when the last events there were of other aggregates.
     with db.conn:
         db.conn.execute("UPDATE tracking SET position = ? WHERE name = ?", [position, TRACKING_NAME])

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 import sqlite_utils
+from eventsourcing.utils import resolve_topic
 
 from events import intervention as ev
 from events import plan
 from events.store import make_mapper
+from projections.dispatch import upcast
+from projections.log import stored_states
 from projections.wording import describe
 
 _BASE_FIELDS = {"originator_topic", "timestamp", "at", "by", "by_id", "class_version"}
@@ -42,10 +47,32 @@ def link_target_names(db: sqlite_utils.Database) -> dict[str, tuple[str, dict[st
             for p in plan_queries.all_plans(db)}
 
 
-def _worded(row: dict[str, Any], names: dict[str, tuple[str, dict[str, str]]] | None = None) -> dict[str, Any]:
-    """Decode a history row's stored event and word it (a link's target by its titles when ``names`` has them)."""
-    state = _decoder.decode(row.pop("state").encode("utf-8"))
+_PLAN_EVENTS = {plan.PlanImported.__name__, plan.PlanRevised.__name__}
+_classes: dict[str, type] = {}
+
+
+def event_state(topic: str, raw: bytes | str) -> dict[str, Any]:
+    """Return a stored event's state as its class stores it now, with dates and times as objects."""
+    cls = _classes.get(topic)
+    if cls is None:
+        cls = _classes[topic] = resolve_topic(topic)
+    return _decoder.decode(orjson.dumps(upcast(cls, orjson.loads(raw))))
+
+
+def _worded_rows(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]],
+                 names: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[dict[str, Any]]:
+    """Word history rows, reading each one's event from the event store."""
+    rows = list(rows)
+    stored = stored_states(db, [row["seq"] for row in rows])
+    return [_worded(row, event_state(*stored[row["seq"]]), names) for row in rows]
+
+
+def _worded(row: dict[str, Any], state: dict[str, Any],
+            names: dict[str, tuple[str, dict[str, str]]] | None = None) -> dict[str, Any]:
+    """Word a history row by its event's state (a link's target by its titles when ``names`` has them)."""
     row["by_id"] = state.get("by_id")  # the account it was done by; None: the operator, the system, or older
+    if row["event"] in _PLAN_EVENTS:  # the plan's facts are in the plans table; the history says what changed
+        state = {"source_name": state["source_name"], "summary": state.get("summary", [])}
     data = {k: _plain(v) for k, v in state.items() if k not in _BASE_FIELDS}
     data.pop("details", None)
     if names and data.get("target_plan") in names:
@@ -63,8 +90,7 @@ def _worded(row: dict[str, Any], names: dict[str, tuple[str, dict[str, str]]] | 
 def intervention_history(db: sqlite_utils.Database, plan_id: str, code: str) -> list[dict[str, Any]]:
     """Return the history of one intervention, oldest first."""
     rows = db.query("SELECT * FROM history WHERE plan_id = ? AND code = ? ORDER BY seq", [plan_id, code])
-    names = link_target_names(db)
-    return [_worded(row, names) for row in rows]
+    return _worded_rows(db, rows, link_target_names(db))
 
 
 def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: date, *,
@@ -82,8 +108,7 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
         sql += " AND at < ?"
         params.append(as_of_bound(known_on))
     rows = db.query(sql + f" ORDER BY {column}, seq", params)
-    names = link_target_names(db)
-    return [_worded(row, names) for row in rows]
+    return _worded_rows(db, rows, link_target_names(db))
 
 
 CHANGE_SECTIONS = (

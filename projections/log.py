@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from uuid import UUID
+
+import sqlite_utils
 
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -11,6 +14,9 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 # One stored event: notification id, originator id (hex), originator version, topic, state (JSON).
 Record = tuple[int, str, int, str, bytes]
 Select = Callable[[int, int, "int | None"], Sequence[Record]]
+# Stored events by notification id: {id: (topic, state)}.
+Fetch = Callable[[Sequence[int]], "dict[int, tuple[str, bytes | str]]"]
+_CHUNK = 500  # ids per query
 
 
 def log_reader(recorder: ApplicationRecorder) -> Select:
@@ -75,3 +81,84 @@ def _postgres(recorder: ApplicationRecorder) -> Select:
                 cursor.execute(sql_until, (after, until, limit))
             return cursor.fetchall()
     return select
+
+
+def state_reader(recorder: ApplicationRecorder) -> Fetch:
+    """Return ``fetch(ids)``: the topic and stored state of the events with these notification ids.
+
+    The read model keeps no copy of an event's JSON (its history rows say which event they are);
+    what a page words is read from the event store, which holds it anyway.
+    """
+    if _is_postgres(recorder):
+        return _postgres_states(recorder)
+    if not isinstance(recorder, SQLiteApplicationRecorder):
+        return _notification_states(recorder)
+    table = recorder.events_table_name
+
+    def fetch(ids: Sequence[int]) -> dict[int, tuple[str, bytes | str]]:
+        found: dict[int, tuple[str, bytes | str]] = {}
+        with recorder.datastore.transaction(commit=False) as c:
+            getattr(c, "sqlite_cursor", c).row_factory = None
+            for chunk in _chunks(ids):
+                c.execute(f"SELECT rowid, topic, state FROM {table} WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                          chunk)
+                found.update((seq, (topic, state)) for seq, topic, state in c.fetchall())
+        return found
+    return fetch
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start:start + _CHUNK]
+
+
+def _postgres_states(recorder: ApplicationRecorder) -> Fetch:
+    from psycopg.rows import tuple_row
+    from psycopg.sql import SQL, Identifier
+
+    sql = SQL("SELECT notification_id, topic, state FROM {}.{} WHERE notification_id = ANY(%s)").format(
+        Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+
+    def fetch(ids: Sequence[int]) -> dict[int, tuple[str, bytes | str]]:
+        found: dict[int, tuple[str, bytes | str]] = {}
+        if not ids:
+            return found
+        with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            for chunk in _chunks(ids):
+                cursor.execute(sql, (chunk,))
+                found.update((seq, (topic, bytes(state))) for seq, topic, state in cursor.fetchall())
+        return found
+    return fetch
+
+
+def _notification_states(recorder: ApplicationRecorder) -> Fetch:
+    def fetch(ids: Sequence[int]) -> dict[int, tuple[str, bytes | str]]:
+        found: dict[int, tuple[str, bytes | str]] = {}
+        for seq in sorted(set(ids)):
+            for n in recorder.select_notifications(start=seq, limit=1):
+                if n.id == seq:
+                    found[seq] = (n.topic, n.state)
+        return found
+    return fetch
+
+
+# Each read-model connection knows the event store its rows were made from.
+_EVENTS: weakref.WeakKeyDictionary[sqlite_utils.Database, Fetch] = weakref.WeakKeyDictionary()
+
+
+def bind_events(db: sqlite_utils.Database, recorder: ApplicationRecorder) -> None:
+    """Tell a read-model connection which event store its history rows point into."""
+    _EVENTS[db] = state_reader(recorder)
+
+
+def stored_states(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, tuple[str, bytes | str]]:
+    """Return the topic and stored state of the events with these notification ids, from ``db``'s event store."""
+    fetch = _EVENTS.get(db)
+    if fetch is None:
+        raise LookupError("this read-model connection was opened without its event store (bind_events)")
+    found = fetch(ids)
+    missing = set(ids) - found.keys()
+    if missing:
+        raise LookupError(f"the event store holds no events {sorted(missing)[:5]} the read model names")
+    return found

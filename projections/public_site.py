@@ -20,6 +20,8 @@ from projections.agenda_milestones import plan_milestones_as_of, recurring_commi
 from projections.interventions import interventions_as_of
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
+from projections.history import event_state
+from projections.log import stored_states
 from projections.versions import as_of_bound
 
 
@@ -74,10 +76,11 @@ def _plan_facts(plan: dict[str, Any]) -> dict[str, Any]:
 
 def _notes(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[str, list[dict[str, str]]]:
     found: dict[str, list[dict[str, str]]] = {}
-    for code, at, state in db.execute(
-            "SELECT code, at, state FROM history WHERE plan_id = ? AND event = 'NoteAdded' AND at < ? "
-            "ORDER BY seq", [plan_id, as_of_bound(as_of)]):
-        found.setdefault(code, []).append({"at": at[:10], "text": json.loads(state).get("text", "")})
+    rows = db.execute("SELECT seq, code, at FROM history WHERE plan_id = ? AND event = 'NoteAdded' AND at < ? "
+                      "ORDER BY seq", [plan_id, as_of_bound(as_of)]).fetchall()
+    stored = stored_states(db, [seq for seq, _, _ in rows])  # the notes' texts are in the event store
+    for seq, code, at in rows:
+        found.setdefault(code, []).append({"at": at[:10], "text": event_state(*stored[seq]).get("text", "")})
     return found
 
 

@@ -28,7 +28,7 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
                          publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
-from projections.log import log_reader
+from projections.log import bind_events, log_reader
 from projections.parallel import bulk_load, open_build_file, part_of, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
@@ -104,6 +104,7 @@ class ProjectionRunner:
             "het leesmodel wordt opnieuw opgebouwd uit de gebeurtenissen: %s", problem)
         self._healer: threading.Thread | None = None
         if db is not None:
+            bind_events(db, recorder)
             self._prepare(indexes)
             self._indexed = not indexes
 
@@ -132,6 +133,7 @@ class ProjectionRunner:
         private_file(self.path)
         self._opened = (os.getpid(), identity(self.path))
         self._db = open_read_model(self.path, shared=True)
+        bind_events(self._db, self.recorder)
         self.core.reset()
         self._flushed_at, self._indexed, self._seen = None, False, 0
         self._prepare()
@@ -154,6 +156,7 @@ class ProjectionRunner:
                 local.db.close()
             self.db  # noqa: B018  (opens, and heals a damaged file, before a thread reads it)
             local.db, local.opened = open_read_model(self.path), (os.getpid(), identity(self.path))
+            bind_events(local.db, self.recorder)
         return local.db
 
     def close(self) -> None:
@@ -284,12 +287,10 @@ class ProjectionRunner:
                 handlers, versioned = routes(topic) if split is None else split(topic, oid)
                 if handlers:
                     stored = loads(state)  # the event store's UTF-8 JSON, as bytes or text
-                    if versioned is not None and stored.get("class_version", 1) < versioned.class_version:
+                    if versioned is not None:
                         stored = upcast(versioned, stored)
-                        core.text = None
                     else:
                         stored.pop("class_version", None)
-                        core.text = (seq, state)  # the history keeps the stored JSON as it is
                     for handle in handlers:
                         handle(db, seq, oid, version, stored)
             core.flush(db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -59,10 +59,11 @@ TABLES: dict[str, dict] = {
         pk=("tbl", "key", "seq"),
     ),
     "history": dict(
-        # One row per event; ``state`` is the event's stored JSON, worded when it is read.
+        # One row per event, keyed by its notification id: the event's own JSON is read from the
+        # event store when it is worded (projections/history.py), not copied here.
         columns={"seq": int, "intervention_id": str, "plan_id": str, "code": str, "version": int,
                  "at": str, "valid": str, "by": str, "event": str, "milestone_id": str, "milestone_label": str,
-                 "old_due_text": str, "state": str},
+                 "old_due_text": str},
         pk="seq",
         indexes=[["plan_id", "code", "seq"], ["plan_id", "at"]],
     ),

@@ -1,4 +1,8 @@
-"""Read model of what happened: one row per event, who, when, what and why."""
+"""Read model of what happened: one row per event, who, when, what and why.
+
+A row says which event it is (its notification id), of what and when; the event's own JSON is
+read from the event store when the row is worded, brought up to its class's current version.
+"""
 
 from __future__ import annotations
 

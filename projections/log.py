@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import sqlite_utils
@@ -19,40 +21,113 @@ Fetch = Callable[[Sequence[int]], "dict[int, tuple[str, bytes | str]]"]
 _CHUNK = 500  # ids per query
 
 
-def log_reader(recorder: ApplicationRecorder) -> Select:
+HEX = "0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part's share of the log in a rebuild in parts (projections/parallel.py), as the store can select it.
+
+    The events of the aggregates in part ``part`` (an aggregate's part: the last hex digit of its
+    id, modulo ``parts``) whose topic is one of ``own``; in part 0 also every event whose topic is
+    not one of ``theirs``. What it leaves out, no handler of the part wants: reading less of the
+    log is all it is for (the part's routes still decide what is applied).
+    """
+
+    part: int
+    parts: int
+    own: tuple[str, ...]  # topics the parts split between them
+    theirs: tuple[str, ...]  # of those, the topics part 0 wants only of its own aggregates
+
+    def sql(self, originator: str, placeholder: str) -> tuple[str, list[Any]]:
+        """Return the condition (for an id column written as ``originator``) and its parameters."""
+        digit = f"(strpos('{HEX}', right({originator}, 1)) - 1)" if placeholder == "%s" \
+            else f"(instr('{HEX}', substr({originator}, -1)) - 1)"
+        modulo = "%%" if placeholder == "%s" else "%"  # psycopg reads a lone % as a placeholder
+        mine = f"{digit} {modulo} {self.parts} = {self.part}"
+        if self.part == 0:
+            if not self.theirs:
+                return "", []
+            return f" AND ({mine} OR topic NOT IN ({', '.join([placeholder] * len(self.theirs))}))", \
+                list(self.theirs)
+        if not self.own:
+            return " AND 0 = 1", []
+        return f" AND {mine} AND topic IN ({', '.join([placeholder] * len(self.own))})", list(self.own)
+
+    def wants(self, oid: str, topic: str) -> bool:
+        """Tell whether the share holds an event (what ``sql`` selects, for stores read without SQL)."""
+        mine = HEX.index(oid[-1]) % self.parts == self.part
+        if self.part == 0:
+            return mine or topic not in self.theirs
+        return mine and topic in self.own
+
+
+def log_reader(recorder: ApplicationRecorder, share: Share | None = None) -> Select:
     """Return ``select(after, limit, until)``: the next stored events after notification ``after``.
 
     On eventsourcing's SQLite and PostgreSQL stores a plain SQL query of its table: the library's
     own path builds a ``Notification`` and a ``UUID`` per row, and the handlers need neither (the
     SQLite table keeps originator ids as hex already; PostgreSQL gives its uuids as text). Other
-    stores go through ``select_notifications``.
+    stores go through ``select_notifications``. With ``share``, only that share of the log.
     """
     if _is_postgres(recorder):
-        return _postgres(recorder)
+        return _postgres(recorder, share)
     if not isinstance(recorder, SQLiteApplicationRecorder):
-        return _notifications(recorder)
+        return _notifications(recorder, share)
     table = recorder.events_table_name
+    condition, params = share.sql("originator_id", "?") if share else ("", [])
     columns = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table}"
-    sql = f"{columns} WHERE rowid > ? ORDER BY rowid LIMIT ?"
-    sql_until = f"{columns} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?"
+    sql = f"{columns} WHERE rowid > ?{condition} ORDER BY rowid LIMIT ?"
+    sql_until = f"{columns} WHERE rowid > ? AND rowid <= ?{condition} ORDER BY rowid LIMIT ?"
 
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
         with recorder.datastore.transaction(commit=False) as c:
             getattr(c, "sqlite_cursor", c).row_factory = None  # plain tuples, not a sqlite3.Row per row
             if until is None:
-                c.execute(sql, (after, limit))
+                c.execute(sql, (after, *params, limit))
             else:
-                c.execute(sql_until, (after, until, limit))
+                c.execute(sql_until, (after, until, *params, limit))
             return c.fetchall()
     return select
 
 
-def _notifications(recorder: ApplicationRecorder) -> Select:
+def _notifications(recorder: ApplicationRecorder, share: Share | None = None) -> Select:
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
-        notifications = recorder.select_notifications(start=after, limit=limit, stop=until, inclusive_of_start=False)
-        return [(n.id, n.originator_id.hex if isinstance(n.originator_id, UUID) else n.originator_id,
-                 n.originator_version, n.topic, n.state) for n in notifications]
+        while True:
+            notifications = recorder.select_notifications(start=after, limit=limit, stop=until,
+                                                          inclusive_of_start=False)
+            records = [(n.id, n.originator_id.hex if isinstance(n.originator_id, UUID) else n.originator_id,
+                        n.originator_version, n.topic, n.state) for n in notifications]
+            if share is None or not records:
+                return records
+            wanted = [r for r in records if share.wants(r[1], r[3])]
+            if wanted:
+                return wanted
+            after = records[-1][0]
     return select
+
+
+def log_topics(recorder: ApplicationRecorder, until: int) -> list[str]:
+    """Return the topics of the stored events up to notification ``until``."""
+    if _is_postgres(recorder):
+        from psycopg.rows import tuple_row
+        from psycopg.sql import SQL, Identifier
+
+        sql = SQL("SELECT DISTINCT topic FROM {}.{} WHERE notification_id <= %s").format(
+            Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            cursor.execute(sql, (until,))
+            return sorted(row[0] for row in cursor.fetchall())
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        with recorder.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT topic FROM {recorder.events_table_name} WHERE rowid <= ?", (until,))
+            return sorted(row[0] for row in c.fetchall())
+    topics: set[str] = set()
+    select, position = _notifications(recorder), 0
+    while records := select(position, 1000, until):
+        topics.update(r[3] for r in records)
+        position = records[-1][0]
+    return sorted(topics)
 
 
 def _is_postgres(recorder: ApplicationRecorder) -> bool:
@@ -63,22 +138,24 @@ def _is_postgres(recorder: ApplicationRecorder) -> bool:
     return isinstance(recorder, PostgresApplicationRecorder)
 
 
-def _postgres(recorder: ApplicationRecorder) -> Select:
+def _postgres(recorder: ApplicationRecorder, share: Share | None = None) -> Select:
     from psycopg.rows import tuple_row
     from psycopg.sql import SQL, Identifier
 
+    condition, params = share.sql("originator_id::text", "%s") if share else ("", [])
     columns = SQL("SELECT notification_id, replace(originator_id::text, '-', ''), originator_version, topic, state "
                   "FROM {}.{} WHERE notification_id > %s").format(
         Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
-    sql = columns + SQL(" ORDER BY notification_id LIMIT %s")
-    sql_until = columns + SQL(" AND notification_id <= %s ORDER BY notification_id LIMIT %s")
+    sql = columns + SQL(condition) + SQL(" ORDER BY notification_id LIMIT %s")  # noqa: S608 (no input in it)
+    sql_until = columns + SQL(" AND notification_id <= %s") + SQL(condition) + SQL(
+        " ORDER BY notification_id LIMIT %s")
 
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
         with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
             if until is None:
-                cursor.execute(sql, (after, limit))
+                cursor.execute(sql, (after, *params, limit))
             else:
-                cursor.execute(sql_until, (after, until, limit))
+                cursor.execute(sql_until, (after, until, *params, limit))
             return cursor.fetchall()
     return select
 

@@ -28,7 +28,7 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
                          publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
-from projections.log import bind_events, log_reader
+from projections.log import Share, bind_events, log_reader
 from projections.parallel import bulk_load, open_build_file, part_of, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
@@ -69,12 +69,12 @@ class ProjectionRunner:
     def __init__(self, recorder: ApplicationRecorder, db: sqlite_utils.Database | None = None, *,
                  path: Path | str | None = None, mapper: Mapper | None = None,
                  extra: Iterable[HandlerTable] = (), batch_size: int = 500, indexes: bool = True,
-                 settings: Mapping[str, str] | None = None, part: tuple[int, int] | None = None):
+                 settings: Mapping[str, str] | None = None, part: Share | None = None):
         """Write through ``db``, or own the read model's file at ``path`` (opened on first use).
 
         ``indexes``: make the secondary indexes with new tables (a rebuild adds them after loading).
         ``settings``: the event store's, for the processes of a rebuild in parts (without: one process).
-        ``part``: (k, parts), apply only part k's share of the events (projections/parallel.py).
+        ``part``: apply only that part's share of the events (projections/parallel.py).
         """
         if db is None and path is None:
             raise TypeError("ProjectionRunner needs the read model's connection or its path")
@@ -91,8 +91,8 @@ class ProjectionRunner:
         self.parallel_from = PARALLEL_FROM
         self.parts: int | None = None  # processes of a rebuild in parts; None: one per core
         self.last_parts = 0  # how many the last rebuild used
-        self._split = self._part_routes(*part) if part is not None else None
-        self._select = log_reader(recorder)
+        self._split = self._part_routes(part.part, part.parts) if part is not None else None
+        self._select = log_reader(recorder, part)
         self._db, self._opened = db, None
         self._flushed_at: int | None = None
         self._seen = 0  # the highest position this runner knows the read model has reached

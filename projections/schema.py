@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -21,13 +21,15 @@ TABLES: dict[str, dict] = {
                  "oorzaak": str, "gevolg": str, "bijsturing": str, "stoplicht_at": str,
                  "closed": int, "dropped": int,
                  "last_review_date": str, "last_review_decision": str,
-                 "valid_from": str, "valid_to": str, "recorded_from": str, "recorded_to": str, "seq": int},
+                 "valid_from": str, "valid_to": str, "valid_to_at": str, "recorded_from": str, "recorded_to": str,
+                 "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "recorded_to"]],
     ),
     "intervention_details": dict(
         columns={"id": int, "intervention_id": str, "plan_id": str, "details": str,
-                 "valid_from": str, "valid_to": str, "recorded_from": str, "recorded_to": str, "seq": int},
+                 "valid_from": str, "valid_to": str, "valid_to_at": str, "recorded_from": str, "recorded_to": str,
+                 "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "recorded_to"]],
     ),
@@ -37,8 +39,8 @@ TABLES: dict[str, dict] = {
                  "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
                  "realised": str, "note": str, "reason": str, "reschedule_count": int,
                  "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
-                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "recorded_from": str,
-                 "recorded_to": str, "seq": int},
+                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "valid_to_at": str,
+                 "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "milestone_id", "recorded_to"]],
     ),
@@ -48,8 +50,8 @@ TABLES: dict[str, dict] = {
                  "due": str, "due_precision": str, "due_text": str, "planned_due": str, "planned_due_text": str,
                  "status": str, "realised": str, "note": str, "reason": str, "reschedule_count": int,
                  "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
-                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "recorded_from": str,
-                 "recorded_to": str, "seq": int},
+                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "valid_to_at": str,
+                 "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "milestone_id", "recorded_to"]],
     ),

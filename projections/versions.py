@@ -3,13 +3,16 @@
 Every row of a bitemporal table is a state of one thing over a rectangle: from ``valid_from`` to
 ``valid_to`` in valid time, as recorded from ``recorded_from`` to ``recorded_to``. Reading at a
 valid moment V as known at a recorded moment K picks, per thing, the one row whose rectangle
-holds (V, K); as known now, the rows with ``recorded_to`` open.
+holds (V, K); as known now, the rows with ``recorded_to`` open. A row that was open-ended when it
+was recorded and ended later says when: ``valid_to_at``. Known before that moment, the row holds
+without end (``valid_clause``): one row for what two rectangles would say.
 
 Each change is kept in a log (``change_log``) with its valid moment. A change recorded at R
 folds the thing's logged changes again in valid order; the rows of the current knowledge that
 no longer hold are closed at R (``recorded_to = R``) and the new ones open at R. A change that
-arrives in valid order, the common case, closes one row and opens two; a back-dated one rewrites
-the stretch after its valid moment (the common one is applied without folding the thing again).
+arrives in valid order, the common case, ends the open-ended row at its valid moment (as of R)
+and opens one; a back-dated one rewrites the stretch after its valid moment (the common one is
+applied without folding the thing again).
 Rows and log are cached for a batch and written in bulk;
 nothing is deleted, so a rebuild gives the very rows (and ids) of the incremental run.
 """
@@ -30,7 +33,7 @@ from projections.schema import TABLES
 Row = dict[str, Any]
 # fold(state before or None, op, payload) -> state after
 Fold = Callable[[Row | None, str, dict[str, Any]], Row]
-BOUNDS = ("id", "valid_from", "valid_to", "recorded_from", "recorded_to", "seq")
+BOUNDS = ("id", "valid_from", "valid_to", "valid_to_at", "recorded_from", "recorded_to", "seq")
 LOG = "change_log"
 FOREVER = "9999-12-31"
 # A row's id is its event's notification id times this, plus its place among the rows the event
@@ -97,6 +100,7 @@ class BitemporalTable:
         self._log: dict[tuple, list[tuple[str, int, str, dict[str, Any], str]]] = {}
         self._new: dict[int, Row] = {}
         self._closed: dict[int, str] = {}
+        self._ended: dict[int, tuple[str, str]] = {}  # id: (valid_to, valid_to_at) of rows written before
         self._logged: list[tuple] = []
         # per thing the seq of its last piece's state (the latest change at its last valid moment)
         self._tail: dict[tuple, int] = {}
@@ -156,7 +160,7 @@ class BitemporalTable:
             last = rows[-1]
             happened = max(valid, rows[0]["valid_from"])
             if tail >= 0 and happened >= last["valid_from"]:
-                self._record_last(key, rows, log, tail, happened, valid, recorded, seq, op, payload)
+                self._record_last(key, rows, log, happened, valid, recorded, seq, op, payload)
                 return True
         if any(e[1] == seq for e in log):
             return False  # the runner applies an event at most once; a replay changes nothing
@@ -176,6 +180,12 @@ class BitemporalTable:
         for start, end, state in wanted:
             same = next((r for r in remaining if r["valid_from"] == start and r["valid_to"] == end
                          and all(r[c] == state.get(c) for c in self.data)), None)
+            if same is None and end is not None:
+                # The open-ended row of this piece now ends: it ends from now on, in the same row.
+                same = next((r for r in remaining if r["valid_from"] == start and r["valid_to"] is None
+                             and all(r[c] == state.get(c) for c in self.data)), None)
+                if same is not None:
+                    self._end(same, end, known)
             if same is not None:
                 remaining.remove(same)
                 kept.append(same)
@@ -185,7 +195,7 @@ class BitemporalTable:
             self._close(row, known)
         for start, end, state in fresh:
             row = {c: state.get(c) for c in self.data}
-            row.update(id=self._take_id(), valid_from=start, valid_to=end, recorded_from=known,
+            row.update(id=self._take_id(), valid_from=start, valid_to=end, valid_to_at=None, recorded_from=known,
                        recorded_to=None, seq=state["seq"])
             self._new[row["id"]] = row
             kept.append(row)
@@ -193,7 +203,7 @@ class BitemporalTable:
         self._rows[key] = kept
         return True
 
-    def _record_last(self, key: tuple, rows: list[Row], log: list[tuple], tail: int, happened: str,
+    def _record_last(self, key: tuple, rows: list[Row], log: list[tuple], happened: str,
                      valid: str, recorded: str, seq: int, op: str, payload: dict[str, Any]) -> None:
         """Apply a change that is the thing's latest in valid time: what ``record`` does, without the refold.
 
@@ -214,16 +224,21 @@ class BitemporalTable:
             self._close(rows.pop(), known)
             rows.append(self._open(data, last["valid_from"], None, known, seq))
             return
-        self._close(rows.pop(), known)
-        rows.append(self._open(last, last["valid_from"], happened, known, tail))
+        self._end(last, happened, known)
         rows.append(self._open(data, happened, None, known, seq))
 
     def _open(self, data: dict[str, Any], start: str, end: str | None, known: str, seq: int) -> Row:
         row = dict(data)
-        row.update(id=self._take_id(), valid_from=start, valid_to=end, recorded_from=known, recorded_to=None,
-                   seq=seq)
+        row.update(id=self._take_id(), valid_from=start, valid_to=end, valid_to_at=None, recorded_from=known,
+                   recorded_to=None, seq=seq)
         self._new[row["id"]] = row
         return row
+
+    def _end(self, row: Row, end: str, known: str) -> None:
+        """End an open-ended row in valid time at ``end``, as known from ``known`` (as known before: open)."""
+        row["valid_to"], row["valid_to_at"] = end, known
+        if row["id"] not in self._new:
+            self._ended[row["id"]] = (end, known)
 
     def _close(self, row: Row, known: str) -> None:
         # A row known and superseded at the same moment stays, empty in recorded time: no moment
@@ -250,10 +265,14 @@ class BitemporalTable:
         if self._closed:
             db.conn.executemany(f"UPDATE {self.table} SET recorded_to = ? WHERE id = ?",
                                 [(end, i) for i, end in self._closed.items()])
+        if self._ended:
+            db.conn.executemany(f"UPDATE {self.table} SET valid_to = ?, valid_to_at = ? WHERE id = ?",
+                                [(end, known, i) for i, (end, known) in self._ended.items()])
         if self._new:
             db.conn.executemany(self._insert, map(self._values, self._new.values()))
         self._new.clear()
         self._closed.clear()
+        self._ended.clear()
 
     def take_log(self) -> list[tuple]:
         """Return the batch's logged changes, to be written with write_log, and forget them."""
@@ -285,5 +304,6 @@ def moment(as_of: date, known_on: date | None = None) -> dict[str, str]:
 def valid_clause(alias: str = "") -> str:
     """Return the SQL condition for rows valid at :bound as known at :known."""
     p = f"{alias}." if alias else ""
-    return (f"{p}valid_from < :bound AND ({p}valid_to IS NULL OR {p}valid_to >= :bound) AND "
+    return (f"{p}valid_from < :bound AND ({p}valid_to IS NULL OR {p}valid_to >= :bound OR "
+            f"{p}valid_to_at >= :known) AND "
             f"{p}recorded_from < :known AND ({p}recorded_to IS NULL OR {p}recorded_to >= :known)")

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from projections.versions import BitemporalTable, moment, valid_clause, write_log
 
-COLUMNS = ("id", "thing", "value", "count", "valid_from", "valid_to", "recorded_from", "recorded_to", "seq")
+COLUMNS = ("id", "thing", "value", "count", "valid_from", "valid_to", "valid_to_at", "recorded_from", "recorded_to",
+           "seq")
 START = date(2025, 9, 1)
 
 
@@ -83,6 +84,24 @@ def test_a_back_dated_completion_counts_from_its_date_as_known_now_and_not_as_kn
     assert read(db, date(2025, 12, 31), known_day=date(2026, 12, 1)) == ("open", 0)
     assert read(db, date(2025, 8, 31)) is None  # before it existed
     assert read(db, date(2025, 12, 31), known_day=date(2026, 11, 30)) is None  # not yet known at all
+
+
+def test_changes_in_valid_order_write_one_row_each_and_each_knowledge_reads_its_own_state():
+    changes = [("2025-09-01", "2025-09-01T12:00:00", "create", {"thing": "a", "value": "x"})]
+    changes += [(f"2026-0{m}-01", f"2026-0{m}-01T12:00:00", "set", {"value": f"v{m}"}) for m in range(1, 6)]
+    for batch in (1, 3, 6):
+        db, tbl = open_db(), table()
+        apply(db, tbl, changes, batch=batch)
+        # Each earlier row ended where the next began, in the same row: one row per change.
+        assert db["things"].count == len(changes)
+        ended = list(db.query("SELECT valid_to, valid_to_at FROM things WHERE valid_to IS NOT NULL ORDER BY id"))
+        assert [(r["valid_to"], r["valid_to_at"][:10]) for r in ended] == \
+            [("2026-01-01", "2026-01-01"), ("2026-02-01", "2026-02-01"), ("2026-03-01", "2026-03-01"),
+             ("2026-04-01", "2026-04-01"), ("2026-05-01", "2026-05-01")]
+        assert read(db, date(2026, 3, 15)) == ("v3", 0)
+        # Known at the end of February, March had no change yet: February's value holds on.
+        assert read(db, date(2026, 3, 15), known_day=date(2026, 2, 28)) == ("v2", 0)
+        assert read(db, date(2026, 6, 1), known_day=date(2025, 12, 31)) == ("x", 0)
 
 
 def test_a_change_dated_between_two_others_rewrites_only_what_follows_it():

@@ -91,6 +91,11 @@ def log_reader(recorder: ApplicationRecorder, share: Share | None = None) -> Sel
     return select
 
 
+def selects_in_store(recorder: ApplicationRecorder) -> bool:
+    """Tell whether ``log_reader`` has the store itself select a share (SQL), not this process."""
+    return _is_postgres(recorder) or isinstance(recorder, SQLiteApplicationRecorder)
+
+
 def _notifications(recorder: ApplicationRecorder, share: Share | None = None) -> Select:
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
         while True:

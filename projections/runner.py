@@ -28,7 +28,7 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
                          publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
-from projections.log import Share, bind_events, log_reader
+from projections.log import Share, bind_events, log_reader, selects_in_store
 from projections.parallel import bulk_load, open_build_file, part_of, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
@@ -91,8 +91,11 @@ class ProjectionRunner:
         self.parallel_from = PARALLEL_FROM
         self.parts: int | None = None  # processes of a rebuild in parts; None: one per core
         self.last_parts = 0  # how many the last rebuild used
-        self._split = self._part_routes(part.part, part.parts) if part is not None else None
         self._select = log_reader(recorder, part)
+        # A share the store selects holds just the events the part applies, all of them with every
+        # handler (no other read model wants intervention events): no routing per event is needed.
+        exact = part is not None and bool(part.theirs) and selects_in_store(recorder)
+        self._split = self._part_routes(part.part, part.parts) if part is not None and not exact else None
         self._db, self._opened = db, None
         self._flushed_at: int | None = None
         self._seen = 0  # the highest position this runner knows the read model has reached

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -57,8 +57,11 @@ TABLES: dict[str, dict] = {
     ),
     "change_log": dict(
         # What changed each row of the tables above, with the moment it happened (projections/versions.py).
-        columns={"tbl": str, "key": str, "seq": int, "valid": str, "op": str, "payload": str, "recorded": str},
-        pk=("tbl", "key", "seq"),
+        # Ids follow the events, as the rows' do; (tbl, key, seq) is unique (an index made after a rebuild's load).
+        columns={"id": int, "tbl": str, "key": str, "seq": int, "valid": str, "op": str, "payload": str,
+                 "recorded": str},
+        pk="id",
+        unique=[["tbl", "key", "seq"]],
     ),
     "history": dict(
         # One row per event, keyed by its notification id: the event's own JSON is read from the
@@ -187,6 +190,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         for index in spec.get("indexes", []):
             db[name].create_index(index, if_not_exists=True)
+        for index in spec.get("unique", []):
+            db[name].create_index(index, unique=True, if_not_exists=True)
 
 
 def drop_tables(db: sqlite_utils.Database) -> None:

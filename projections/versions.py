@@ -35,10 +35,11 @@ Row = dict[str, Any]
 Fold = Callable[[Row | None, str, dict[str, Any]], Row]
 BOUNDS = ("id", "valid_from", "valid_to", "valid_to_at", "recorded_from", "recorded_to", "seq")
 LOG = "change_log"
-FOREVER = "9999-12-31"
-# A row's id is its event's notification id times this, plus its place among the rows the event
-# opened: the same ids however the events were cut into batches, or the things over processes.
-ID_SPAN = 1 << 20  # recorded bound of "as known now": only rows still open in recorded time
+FOREVER = "9999-12-31"  # recorded bound of "as known now": only rows still open in recorded time
+# A row's id (and a logged change's) is its event's notification id times this, plus its place among
+# the rows the event opened: the same ids however the events were cut into batches, or the things
+# over processes.
+ID_SPAN = 1 << 20
 
 
 def _encode(value: Any) -> str:
@@ -284,8 +285,19 @@ def write_log(db: sqlite_utils.Database, *logs: list[tuple]) -> None:
     """Write the logged changes of several tables in the order of the events (whatever the batches)."""
     entries = sorted((e for log in logs for e in log), key=itemgetter(2, 0))
     if entries:
-        db.conn.executemany(f"INSERT OR IGNORE INTO {LOG} (tbl, key, seq, valid, op, payload, recorded) "
-                            "VALUES (?,?,?,?,?,?,?)", entries)
+        db.conn.executemany(f"INSERT OR IGNORE INTO {LOG} (id, tbl, key, seq, valid, op, payload, recorded) "
+                            "VALUES (?,?,?,?,?,?,?,?)", _numbered(entries))
+
+
+def _numbered(entries: list[tuple]) -> list[tuple]:
+    """Give each logged change its id: its event's notification id * ID_SPAN + its place among the event's."""
+    numbered, event, n = [], None, 0
+    for entry in entries:
+        seq = entry[2]
+        n = n + 1 if seq == event else 0
+        event = seq
+        numbered.append((seq * ID_SPAN + n, *entry))
+    return numbered
 
 
 def as_of_bound(as_of: date) -> str:

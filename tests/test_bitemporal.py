@@ -26,9 +26,9 @@ def fold(state, op, payload):
 def open_db() -> sqlite_utils.Database:
     db = sqlite_utils.Database(memory=True)
     db["things"].create({c: (int if c in ("id", "count", "seq") else str) for c in COLUMNS}, pk="id")
-    db["change_log"].create({"tbl": str, "key": str, "seq": int, "valid": str, "op": str, "payload": str,
-                             "recorded": str},
-                            pk=("tbl", "key", "seq"))
+    db["change_log"].create({"id": int, "tbl": str, "key": str, "seq": int, "valid": str, "op": str,
+                             "payload": str, "recorded": str}, pk="id")
+    db["change_log"].create_index(["tbl", "key", "seq"], unique=True)
     return db
 
 

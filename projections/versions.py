@@ -216,17 +216,17 @@ class BitemporalTable:
         log.append((valid, seq, op, payload, known))
         self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
         last = rows[-1]
-        after = self.fold(last, op, payload)  # the folds read data columns only, never the bounds
-        data = {c: after.get(c) for c in self.data}
+        # The folds read data columns only, never the bounds, and keep every column of the row.
+        after = self.fold(last, op, payload)
         self._tail[key] = seq
         if happened == last["valid_from"]:
-            if all(last[c] == data[c] for c in self.data):
+            if all(last[c] == after[c] for c in self.data):
                 return
             self._close(rows.pop(), known)
-            rows.append(self._open(data, last["valid_from"], None, known, seq))
+            rows.append(self._open(after, last["valid_from"], None, known, seq))
             return
         self._end(last, happened, known)
-        rows.append(self._open(data, happened, None, known, seq))
+        rows.append(self._open(after, happened, None, known, seq))
 
     def _open(self, data: dict[str, Any], start: str, end: str | None, known: str, seq: int) -> Row:
         row = dict(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -85,16 +86,23 @@ def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | N
             "days_since_update": days,
             "stale": stale and not row["closed"],
         })
-    order = file_order(db)
+    order = file_order(db, {r["plan_id"] for r in result})
     result.sort(key=lambda r: (r["plan_id"], order.get((r["plan_id"], r["code"]), len(order)),
                                _code_key(r["code"])))
     return result
 
 
-def file_order(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
-    """Return each intervention's place in its plan file (the latest version): file order is the order."""
+def file_order(db: sqlite_utils.Database, plan_ids: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Return each intervention's place in its plan file (the latest version): file order is the order.
+
+    Only of the plans asked for: a plan's facts are decoded to find it (a region loads hundreds).
+    """
     order: dict[tuple[str, str], int] = {}
-    for row in db.query("SELECT plan_id, facts FROM plans"):
+    wanted = sorted(plan_ids)
+    if not wanted:
+        return order
+    for row in db.query(f"SELECT plan_id, facts FROM plans WHERE plan_id IN ({', '.join('?' * len(wanted))})",
+                        wanted):
         for n, code in enumerate(json.loads(row["facts"]).get("interventions", [])):
             order[(row["plan_id"], code)] = n
     return order

@@ -163,6 +163,13 @@ class BitemporalTable:
             if tail >= 0 and happened >= last["valid_from"]:
                 self._record_last(key, rows, log, happened, valid, recorded, seq, op, payload)
                 return True
+        if op == "create" and not log:  # a new thing: one row from its start on, nothing to fold again
+            log.append((valid, seq, op, payload, recorded))
+            self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), recorded))
+            self._tail[key] = seq
+            state = self.fold(None, op, payload)
+            self._rows[key] = [self._open({c: state.get(c) for c in self.data}, valid, None, recorded, seq)]
+            return True
         if any(e[1] == seq for e in log):
             return False  # the runner applies an event at most once; a replay changes nothing
         if op != "create" and not rows:
@@ -228,8 +235,8 @@ class BitemporalTable:
         self._end(last, happened, known)
         rows.append(self._open(after, happened, None, known, seq))
 
-    def _open(self, data: dict[str, Any], start: str, end: str | None, known: str, seq: int) -> Row:
-        row = dict(data)
+    def _open(self, row: dict[str, Any], start: str, end: str | None, known: str, seq: int) -> Row:
+        """Open a new row of ``row``'s data (a dict of the caller's own making, which becomes the row)."""
         row.update(id=self._take_id(), valid_from=start, valid_to=end, valid_to_at=None, recorded_from=known,
                    recorded_to=None, seq=seq)
         self._new[row["id"]] = row

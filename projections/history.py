@@ -43,12 +43,16 @@ def _group_titles(groups: list[dict[str, Any]]) -> dict[str, str]:
     return titles
 
 
-def link_target_names(db: sqlite_utils.Database) -> dict[str, tuple[str, dict[str, str]]]:
-    """Return each loaded plan's title and the titles of its groups by key (to name a link's target)."""
+def link_target_names(db: sqlite_utils.Database, plan_ids: Iterable[str]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Return these loaded plans' titles and the titles of their groups by key (to name a link's target)."""
     from projections import plans as plan_queries
 
-    return {p["plan_id"]: (p["title"], _group_titles(p["facts"].get("groups") or []))
-            for p in plan_queries.all_plans(db)}
+    found = {}
+    for plan_id in sorted(set(plan_ids)):
+        target = plan_queries.plan(db, plan_id)
+        if target is not None:
+            found[plan_id] = (target["title"], _group_titles(target["facts"].get("groups") or []))
+    return found
 
 
 _PLAN_EVENTS = {plan.PlanImported.__name__, plan.PlanRevised.__name__}
@@ -63,12 +67,13 @@ def event_state(topic: str, raw: bytes | str) -> dict[str, Any]:
     return _decoder.decode(orjson.dumps(upcast(cls, orjson.loads(raw))))
 
 
-def _worded_rows(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]],
-                 names: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[dict[str, Any]]:
-    """Word history rows, reading each one's event from the event store."""
+def _worded_rows(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Word history rows, reading each one's event from the event store (a link's target by its titles)."""
     rows = list(rows)
     stored = stored_states(db, [row["seq"] for row in rows])
-    return [_worded(row, event_state(*stored[row["seq"]]), names) for row in rows]
+    states = [event_state(*stored[row["seq"]]) for row in rows]
+    names = link_target_names(db, (s["target_plan"] for s in states if s.get("target_plan")))
+    return [_worded(row, state, names) for row, state in zip(rows, states)]
 
 
 def _worded(row: dict[str, Any], state: dict[str, Any],
@@ -94,7 +99,7 @@ def _worded(row: dict[str, Any], state: dict[str, Any],
 def intervention_history(db: sqlite_utils.Database, plan_id: str, code: str) -> list[dict[str, Any]]:
     """Return the history of one intervention, oldest first."""
     rows = db.query("SELECT * FROM history WHERE plan_id = ? AND code = ? ORDER BY seq", [plan_id, code])
-    return _worded_rows(db, rows, link_target_names(db))
+    return _worded_rows(db, rows)
 
 
 def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: date, *,
@@ -112,7 +117,7 @@ def changes_between(db: sqlite_utils.Database, plan_id: str, start: date, end: d
         sql += " AND at < ?"
         params.append(as_of_bound(known_on))
     rows = db.query(sql + f" ORDER BY {column}, seq", params)
-    return _worded_rows(db, rows, link_target_names(db))
+    return _worded_rows(db, rows)
 
 
 CHANGE_SECTIONS = (

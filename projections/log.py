@@ -1,4 +1,8 @@
-"""Read the event store's notification log as plain records, as the read models' handlers take them."""
+"""Read the event store's notification log as plain records, as the read models' handlers take them.
+
+Also: a part's share of the log (a rebuild in parts), and stored events read back by notification
+id for the history's readers (the read model keeps no copy of them).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlite_utils
-
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
@@ -19,8 +22,6 @@ Select = Callable[[int, int, "int | None"], Sequence[Record]]
 # Stored events by notification id: {id: (topic, state)}.
 Fetch = Callable[[Sequence[int]], "dict[int, tuple[str, bytes | str]]"]
 _CHUNK = 500  # ids per query
-
-
 HEX = "0123456789abcdef"
 
 

@@ -10,7 +10,6 @@ Catching up, rebuilding and healing share the runner's lock and connections: one
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3

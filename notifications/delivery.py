@@ -20,9 +20,10 @@ from typing import Any
 
 from notifications.digest import Outgoing, compose, compose_all, message_id, sender_domain, to_email
 from notifications.mailer import DeliveryFailed, DeliveryUncertain, Mailer
-from notifications.selection import pending_reminders, plan_titles, warnings
+from notifications.selection import pending_reminders, warnings
 from notifications.settings import MailSettings
 from projections.outbox import stale_claims
+from projections.plans import plan_titles
 from tracker.concurrency import exclusive
 from tracker.errors import ConflictError, TrackerError
 from tracker.reminders import ReminderClaim

@@ -75,10 +75,6 @@ def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings
             if item.key not in log or log[item.key]["status"] in RETRYABLE]
 
 
-def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
-    return {plan["plan_id"]: plan["title"] for plan in all_plans(db)}
-
-
 def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return the plans with reminders on whose escalations have no address to go to."""
     return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail)

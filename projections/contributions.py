@@ -58,9 +58,10 @@ def links_shown(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date,
     A link to an intervention is named by its code and its title as of the day asked about ("" when the
     target plan has no such intervention then).
     """
-    plans = {p["plan_id"]: p for p in plan_queries.all_plans(db)}
+    linked = iv["details"].get("contributes_to") or []
+    plans = plan_queries.plans_by_id(db, (link["plan"] for link in linked))
     shown = []
-    for link in iv["details"].get("contributes_to") or []:
+    for link in linked:
         target = plans.get(link["plan"])
         words = target_title(plans, link)
         if target is not None and not link.get("group"):
@@ -74,7 +75,7 @@ def links_shown(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date,
 def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date,
                                  known_on: date | None = None) -> list[dict[str, Any]]:
     """Return the interventions of other plans linked to one intervention, with their state as of a day."""
-    plans = {p["plan_id"]: p["title"] for p in plan_queries.all_plans(db)}
+    plans = plan_queries.plan_titles(db)
     found = []
     for row in interventions_as_of(db, as_of, known_on=known_on):
         for link in row["details"].get("contributes_to") or []:
@@ -99,7 +100,7 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
     rows = [_enrich(r) for r in interventions_as_of(db, as_of, known_on=known_on)]
     own = [r for r in rows if r["plan_id"] == plan_id and set(groups_of(r)) & set(keys)]
     own_codes = {r["code"]: r for r in own}
-    plans = {p["plan_id"]: p for p in plan_queries.all_plans(db)}
+    plans = plan_queries.plan_titles(db)
     contributing = []
     for row in rows:
         for link in row["details"].get("contributes_to") or []:
@@ -112,7 +113,7 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
                 via, via_key = f"{link['code']} {own_codes[link['code']]['title']}", link["code"]
             else:
                 continue
-            contributing.append({"row": row, "plan_title": plans.get(row["plan_id"], {}).get("title", row["plan_id"]),
+            contributing.append({"row": row, "plan_title": plans.get(row["plan_id"], row["plan_id"]),
                                  "reason": link["reason"], "judgement": bool(link.get("judgement")),
                                  "via": via, "via_key": via_key, "since": link.get("at")})
     return {"plan": plan, "group": group, "above": above, "goal": goal_of(group, plan["facts"].get("indicators") or []),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
@@ -41,6 +42,16 @@ def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     for row in rows:
         row["facts"] = json.loads(row["facts"])
     return rows
+
+
+def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
+    """Return every loaded plan's title by its id (without decoding the plans' facts)."""
+    return {r[0]: r[1] for r in db.execute("SELECT plan_id, title FROM plans")}
+
+
+def plans_by_id(db: sqlite_utils.Database, plan_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Return these plans (those loaded) with their facts, by id."""
+    return {plan_id: found for plan_id in sorted(set(plan_ids)) if (found := plan(db, plan_id)) is not None}
 
 
 def plan(db: sqlite_utils.Database, plan_id: str) -> dict[str, Any] | None:

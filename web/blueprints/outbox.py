@@ -9,13 +9,13 @@ from notifications.digest import compose_all
 from notifications.mailer import FileSink
 from notifications.selection import (
     pending_reminders,
-    plan_titles,
     plans_without_stuurgroep,
     reminders_due,
     warnings,
 )
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
+from projections.plans import plan_titles
 from tracker.errors import TrackerError
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires

@@ -25,6 +25,14 @@ _CHUNK = 500  # ids per query
 HEX = "0123456789abcdef"
 
 
+def part_of(oid: str, parts: int) -> int:
+    """Return the part an aggregate's events go to in a rebuild in parts: its id's last hex digit, modulo ``parts``.
+
+    The same in every process, and what ``Share.sql`` has the event store select.
+    """
+    return HEX.index(oid[-1]) % parts
+
+
 @dataclass(frozen=True)
 class Share:
     """A part's share of the log in a rebuild in parts (projections/parallel.py), as the store can select it.
@@ -57,7 +65,7 @@ class Share:
 
     def wants(self, oid: str, topic: str) -> bool:
         """Tell whether the share holds an event (what ``sql`` selects, for stores read without SQL)."""
-        mine = HEX.index(oid[-1]) % self.parts == self.part
+        mine = part_of(oid, self.parts) == self.part
         if self.part == 0:
             return mine or topic not in self.theirs
         return mine and topic in self.own

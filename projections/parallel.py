@@ -30,7 +30,7 @@ import sqlite_utils
 
 from events.store import private_file
 from projections.dispatch import Routes
-from projections.log import HEX, Share, log_topics
+from projections.log import Share, log_topics
 from projections.schema import TABLES, TRACKING_NAME, create_indexes
 
 if TYPE_CHECKING:
@@ -41,14 +41,6 @@ if TYPE_CHECKING:
 # The file a rebuild loads is nobody's read model yet: no fsyncs. Larger pages: fewer of them
 # to write and to split (measured on 513k events: ~20 % less time in SQLite than with 4 KiB).
 BUILD_PRAGMAS = ("page_size=16384", "synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY")
-
-
-def part_of(oid: str, parts: int) -> int:
-    """Return the part an aggregate's events go to: its id's last hex digit, modulo ``parts``.
-
-    The same in every process, and what the event store selects (projections/log.py, Share).
-    """
-    return HEX.index(oid[-1]) % parts
 
 
 def shares(recorder: ApplicationRecorder, until: int, parts: int, extra: Iterable[HandlerTable] = ()) -> list[Share]:

@@ -27,8 +27,8 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
                          publications, users)
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
-from projections.log import Share, bind_events, log_reader, selects_in_store
-from projections.parallel import bulk_load, open_build_file, part_of, rebuild_in_parts, remove_parts
+from projections.log import Share, bind_events, log_reader, part_of, selects_in_store
+from projections.parallel import bulk_load, open_build_file, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
 from projections.schema import SCHEMA_VERSION, TRACKING_NAME, create_indexes, create_tables, drop_tables

@@ -11,8 +11,8 @@ import pytest
 import sqlite_utils
 
 from projections.history import changes_between, intervention_history
-from projections.log import Share, log_reader, stored_states
-from projections.parallel import part_of, shares
+from projections.log import Share, log_reader, part_of, stored_states
+from projections.parallel import shares
 from projections.public_site import _notes
 from projections.runner import READ_MODEL_FILENAME
 from tests.helpers import SMALL_PLAN_ID as PLAN

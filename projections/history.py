@@ -47,12 +47,8 @@ def link_target_names(db: sqlite_utils.Database, plan_ids: Iterable[str]) -> dic
     """Return these loaded plans' titles and the titles of their groups by key (to name a link's target)."""
     from projections import plans as plan_queries
 
-    found = {}
-    for plan_id in sorted(set(plan_ids)):
-        target = plan_queries.plan(db, plan_id)
-        if target is not None:
-            found[plan_id] = (target["title"], _group_titles(target["facts"].get("groups") or []))
-    return found
+    return {plan_id: (target["title"], _group_titles(target["facts"].get("groups") or []))
+            for plan_id, target in plan_queries.plans_by_id(db, plan_ids).items()}
 
 
 _PLAN_EVENTS = {plan.PlanImported.__name__, plan.PlanRevised.__name__}

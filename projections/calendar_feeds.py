@@ -46,8 +46,7 @@ def feed_milestones(db: sqlite_utils.Database, feed: dict[str, Any], today: date
     if feed["scope"] == "plan":
         interventions = interventions_as_of(db, today, plan_id=feed["subject"])
     else:
-        interventions = [iv for iv in interventions_as_of(db, today)
-                         if (iv["trekker_email"] or "").lower() == feed["subject"]]
+        interventions = interventions_as_of(db, today, trekker=feed["subject"])
     found = []
     for iv in interventions:
         if iv["closed"]:

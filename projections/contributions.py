@@ -77,7 +77,7 @@ def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: 
     """Return the interventions of other plans linked to one intervention, with their state as of a day."""
     plans = plan_queries.plan_titles(db)
     found = []
-    for row in interventions_as_of(db, as_of, known_on=known_on):
+    for row in interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id):
         for link in row["details"].get("contributes_to") or []:
             if link["plan"] == plan_id and link.get("code") == code:
                 found.append({"row": _enrich(row), "plan_title": plans.get(row["plan_id"], row["plan_id"]),
@@ -97,12 +97,12 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
     group, above = found
     keys = subtree_keys(group)
     titles = {k: (find_group([group], k) or ({"title": k}, []))[0]["title"] for k in keys}
-    rows = [_enrich(r) for r in interventions_as_of(db, as_of, known_on=known_on)]
-    own = [r for r in rows if r["plan_id"] == plan_id and set(groups_of(r)) & set(keys)]
+    own = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
+           if set(groups_of(r)) & set(keys)]
     own_codes = {r["code"]: r for r in own}
     plans = plan_queries.plan_titles(db)
     contributing = []
-    for row in rows:
+    for row in map(_enrich, interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id)):
         for link in row["details"].get("contributes_to") or []:
             if link["plan"] != plan_id:
                 continue
@@ -150,25 +150,26 @@ def served_goals(rows: list[dict[str, Any]], plans: list[dict[str, Any]]) -> lis
     """
     served: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
     by_code = {(r["plan_id"], r["code"]): r for r in rows}
+    # Each link under the plan it points to, in the order of the rows (one pass: a region has thousands).
+    links_to: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for row in rows:
+        for link in row["details"].get("contributes_to") or []:
+            if link["plan"] != row["plan_id"]:
+                links_to.setdefault(link["plan"], []).append((row, link))
     goals = []
     for plan in plans:
         paths = _paths(plan["facts"].get("groups") or [])
         depth = goal_depth(plan)
-        for row in rows:
-            if row["plan_id"] == plan["plan_id"]:
-                continue
-            for link in row["details"].get("contributes_to") or []:
-                if link["plan"] != plan["plan_id"]:
-                    continue
-                if link.get("group"):
-                    keys = [link["group"]]
-                else:
-                    target = by_code.get((plan["plan_id"], link.get("code")))
-                    keys = groups_of(target) if target else []
-                for key in keys:
-                    path = paths.get(key, ())
-                    if len(path) > depth:
-                        served.setdefault((plan["plan_id"], path[depth]), {})[(row["plan_id"], row["code"])] = row
+        for row, link in links_to.get(plan["plan_id"], ()):
+            if link.get("group"):
+                keys = [link["group"]]
+            else:
+                target = by_code.get((plan["plan_id"], link.get("code")))
+                keys = groups_of(target) if target else []
+            for key in keys:
+                path = paths.get(key, ())
+                if len(path) > depth:
+                    served.setdefault((plan["plan_id"], path[depth]), {})[(row["plan_id"], row["code"])] = row
         for key, path in paths.items():
             found = served.get((plan["plan_id"], key))
             if not found or len(path) != depth + 1:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from events.vocabulary import Stoplicht
@@ -40,12 +41,15 @@ def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> 
 
 def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | None = None,
                         code: str | None = None, include_dropped: bool = False,
-                        known_on: date | None = None) -> list[dict[str, Any]]:
+                        known_on: date | None = None, *, trekker: str | None = None,
+                        links_to: str | None = None) -> list[dict[str, Any]]:
     """Return interventions (with milestones and derived states) as they were at the end of a day.
 
-    As known now, or as the tracker knew it at the end of ``known_on``.
+    As known now, or as the tracker knew it at the end of ``known_on``. ``trekker``: only those
+    whose trekker then had this address (in any case); ``links_to``: only those that then
+    contributed to that plan (a link to it, to one of its groups or interventions). Both are
+    selected in SQL: a region's read model holds thousands of interventions.
     """
-    from projections.status import actualiteit, auto_stoplicht, milestone_state, worst
     from projections.versions import moment, valid_clause
 
     params: dict[str, Any] = moment(as_of, known_on)
@@ -56,28 +60,56 @@ def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | N
     if code is not None:
         extra += " AND code = :code"
         params["code"] = code
+    narrow = ""
+    if trekker is not None:
+        # SQLite lowers ASCII only: an address with other letters is compared exactly below.
+        narrow += " AND (lower(v.trekker_email) = :trekker OR v.trekker_email GLOB '*[^ -~]*')"
+        params["trekker"] = trekker = trekker.strip().lower()
+    if links_to is not None:
+        narrow += (" AND EXISTS (SELECT 1 FROM json_each(d.details, '$.contributes_to') AS l "
+                   "WHERE json_extract(l.value, '$.plan') = :links_to)")
+        params["links_to"] = links_to
     rows = list(db.query(
         f"SELECT v.*, d.details FROM {IV} v JOIN intervention_details d "
         f"ON d.intervention_id = v.intervention_id AND {valid_clause('d')} "
-        f"WHERE {valid_clause('v')}{extra.replace(' AND ', ' AND v.')}", params))
+        f"WHERE {valid_clause('v')}{extra.replace(' AND ', ' AND v.')}{narrow}", params))
+    if trekker is not None:
+        rows = [r for r in rows if (r["trekker_email"] or "").lower() == trekker]
     if not include_dropped:
         rows = [r for r in rows if not r["dropped"]]
-    milestones = _milestones_by_intervention(db, valid_clause() + extra, params)
-    activity = _activity(db, extra.replace(" AND code = :code", ""), params)
-    result = []
+    if narrow:
+        if not rows:
+            return []
+        # The milestones and the activity of just these (the history by the plans' index).
+        ids, plans = sorted({r["intervention_id"] for r in rows}), sorted({r["plan_id"] for r in rows})
+        params.update({f"i{n}": i for n, i in enumerate(ids)}, **{f"p{n}": p for n, p in enumerate(plans)})
+        among = f" AND intervention_id IN ({', '.join(f':i{n}' for n in range(len(ids)))})"
+        in_plans = f" AND plan_id IN ({', '.join(f':p{n}' for n in range(len(plans)))})"
+        return _completed(db, rows, as_of, _milestones_by_intervention(db, valid_clause() + extra + among, params),
+                          _activity(db, in_plans + among, params))
+    return _completed(db, rows, as_of, _milestones_by_intervention(db, valid_clause() + extra, params),
+                      _activity(db, extra.replace(" AND code = :code", ""), params))
+
+
+def _completed(db: sqlite_utils.Database, rows: list[dict[str, Any]], as_of: date,
+               milestones: dict[str, list[dict[str, Any]]], activity: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the rows with their milestones, activity and derived states, in file order."""
+    from projections.status import actualiteit, auto_stoplicht, milestone_state, worst
+
+    result, loads = [], orjson.loads  # the read model's JSON, as its writers encode it
     for row in rows:
         ms = []
         for m in milestones.get(row["intervention_id"], []):
             ms.append({**m, "state": milestone_state(m, as_of), "term_text": term_text(m),
-                       "earlier_dues": json.loads(m["earlier_dues"]),
-                       "source": json.loads(m["source"]) if m.get("source") else {}})
+                       "earlier_dues": loads(m["earlier_dues"]),
+                       "source": loads(m["source"]) if m.get("source") else {}})
         auto = "groen" if row["closed"] else auto_stoplicht(ms, as_of)
         act = activity.get(row["intervention_id"], {})
         days, stale = actualiteit(act.get("last_update_at"), as_of)
         result.append({
             **row,
-            "group_path": json.loads(row["group_path"]),
-            "details": json.loads(row["details"]),
+            "group_path": loads(row["group_path"]),
+            "details": loads(row["details"]),
             "milestones": ms,
             "version": act.get("version"),
             "last_update_at": act.get("last_update_at"),
@@ -173,5 +205,4 @@ def interventions_of_trekker(db: sqlite_utils.Database, email: str, as_of: date)
     """Return the open interventions whose trekker is this address (to reassign), by plan and code."""
     email = (email or "").strip().lower()
     return [{"plan_id": iv["plan_id"], "code": iv["code"], "title": iv["title"]}
-            for iv in interventions_as_of(db, as_of)
-            if (iv["trekker_email"] or "").lower() == email and not iv.get("closed")]
+            for iv in interventions_as_of(db, as_of, trekker=email) if not iv.get("closed")]

@@ -44,9 +44,12 @@ def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = No
     """Return every plan with its period, stoplichten, geen planning, late milestones and next report, and the served goals."""
     plans = plan_queries.all_plans(db)
     rows = [_enrich(r) for r in interventions_as_of(db, as_of, known_on=known_on)]
+    by_plan: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_plan.setdefault(row["plan_id"], []).append(row)
     found = []
     for plan in plans:
-        mine = [r for r in rows if r["plan_id"] == plan["plan_id"]]
+        mine = by_plan.get(plan["plan_id"], [])
         counts = {colour: sum(1 for r in mine if r["stoplicht_effective"] == colour) for colour in COLOURS}
         found.append({
             "plan_id": plan["plan_id"], "title": plan["title"], "organisation": plan["organisation"],

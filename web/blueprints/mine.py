@@ -17,7 +17,7 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     """Return the page; with the errors and typed values of a refused update (without JavaScript)."""
     db = read_model()
     day = today()
-    rows = [iv for iv in interventions_as_of(db, day) if (iv["trekker_email"] or "").lower() == current_user.email]
+    rows = interventions_as_of(db, day, trekker=current_user.email)
     items = [(iv, m) for iv in rows for m in iv["milestones"] if m["status"] == "open"]
     # Late first, then by date; a start by its first day, undated steps last.
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",

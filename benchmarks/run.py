@@ -596,6 +596,49 @@ class Run:
             t.add(f"{label} p50", f"{p50:.1f} ms")
             t.add(f"{label} p95", f"{p95:.1f} ms")
 
+    def pages(self) -> None:
+        """Time the pages and queries that look past one plan: a region's hundreds of plans are in them."""
+        from web import create_app
+
+        from projections.calendar_feeds import feed_milestones
+        from projections.interventions import interventions_as_of
+        from projections.plans import plan
+
+        n, plan_id = 5, self.plan_id
+        db = self.services.read_model()
+        ivs = interventions_as_of(db, TODAY, plan_id=plan_id)
+        code, email = ivs[0]["code"], next((iv["trekker_email"] for iv in ivs if iv["trekker_email"]), "")
+        key = (plan(db, plan_id)["facts"].get("groups") or [{"key": ""}])[0]["key"]
+        print(f"Pages beyond one plan's board ({n} requests each)...", flush=True)
+        web = create_app({"DATA_DIR": str(self.data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
+        client = web.test_client()
+        self.sign_in(client)
+
+        def page(path: str) -> Callable[[], None]:
+            def get() -> None:
+                response = client.get(path)
+                assert response.status_code == 200, (response.status_code, path)
+            return get
+
+        mine = sum(1 for iv in interventions_as_of(db, TODAY, trekker=email)) if email else 0
+        measured = (
+            ("home: the portfolio of every plan", "portfolio", page("/")),
+            (f"intervention page {plan_id} {code} (history, links both ways)", "intervention_page",
+             page(f"/plannen/{plan_id}/interventies/{code}")),
+            (f"goal page {plan_id} {key}", "goal_page", page(f"/plannen/{plan_id}/doelen/{key}")),
+            (f"a trekker's interventions (Mijn interventies: {mine} of them)", "trekker_query",
+             lambda: interventions_as_of(db, TODAY, trekker=email)),
+            ("a trekker's calendar feed (its milestones)", "trekker_feed",
+             lambda: feed_milestones(db, {"scope": "trekker", "subject": email}, TODAY)),
+        )
+        t = self.table
+        t.section(f"Beyond one plan: {self.plans} plans (Flask test client or the query, TODAY {TODAY}, n={n})")
+        for label, key_, get in measured:
+            values = timed(get, n, warmup=1)
+            p50, most = ms(statistics.median(values)), ms(max(values))
+            self.results.update({f"{key_}_p50_ms": p50, f"{key_}_max_ms": most})
+            t.add(f"{label} p50 / max", f"{p50:.0f} / {most:.0f} ms")
+
     def memory(self) -> None:
         self.results["peak_rss_mb"] = rss_mb()
         self.table.section("Memory and machine")
@@ -711,6 +754,7 @@ def main(argv: list[str] | None = None) -> int:
     run.stage("catch-up", run.catch_up)
     run.stage("board", run.board)
     run.stage("query", run.query)
+    run.stage("pages", run.pages)
     run.stage("report", lambda: report_timings(run))
     if not args.no_pg:
         run.stage("postgresql", lambda: pg.stage(run))

@@ -11,6 +11,7 @@ import orjson
 import sqlite_utils
 
 from events.vocabulary import Stoplicht
+from projections.heap import many_objects
 
 IV = "intervention_versions"
 MS = "milestone_versions"
@@ -39,6 +40,7 @@ def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> 
     return {r["intervention_id"]: r for r in rows}
 
 
+@many_objects()
 def interventions_as_of(db: sqlite_utils.Database, as_of: date, plan_id: str | None = None,
                         code: str | None = None, include_dropped: bool = False,
                         known_on: date | None = None, *, trekker: str | None = None,
@@ -98,11 +100,11 @@ def _completed(db: sqlite_utils.Database, rows: list[dict[str, Any]], as_of: dat
 
     result, loads = [], orjson.loads  # the read model's JSON, as its writers encode it
     for row in rows:
-        ms = []
-        for m in milestones.get(row["intervention_id"], []):
-            ms.append({**m, "state": milestone_state(m, as_of), "term_text": term_text(m),
-                       "earlier_dues": loads(m["earlier_dues"]),
-                       "source": loads(m["source"]) if m.get("source") else {}})
+        ms = milestones.get(row["intervention_id"], [])
+        for m in ms:  # rows of this query's own: completed in place
+            m.update(state=milestone_state(m, as_of), term_text=term_text(m),
+                     earlier_dues=[] if m["earlier_dues"] == "[]" else loads(m["earlier_dues"]),
+                     source=loads(m["source"]) if m.get("source") and m["source"] != "{}" else {})
         auto = "groen" if row["closed"] else auto_stoplicht(ms, as_of)
         act = activity.get(row["intervention_id"], {})
         days, stale = actualiteit(act.get("last_update_at"), as_of)

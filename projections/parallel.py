@@ -15,14 +15,12 @@ parts is not resumed: its part files are scratch, and a killed one starts again.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +28,7 @@ import sqlite_utils
 
 from events.store import private_file
 from projections.dispatch import Routes
+from projections.heap import many_objects
 from projections.log import Share, log_topics
 from projections.schema import TABLES, TRACKING_NAME, create_indexes
 
@@ -52,23 +51,6 @@ def shares(recorder: ApplicationRecorder, until: int, parts: int, extra: Iterabl
     # Where another read model wants intervention events too, part 0 reads the whole log.
     theirs = () if any(others(t)[0] for t in own) else own
     return [Share(k, parts, own, theirs) for k in range(parts)]
-
-
-@contextmanager
-def bulk_load() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a rebuild loads (and restore it after).
-
-    A rebuild keeps a few million small objects alive (rows and changes cached for the batch),
-    and every collection walks them all (measured on 513k events: ~5 % of a part's time). Its
-    handlers make no reference cycles worth collecting meanwhile.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def open_build_file(path: Path, journal: str) -> sqlite_utils.Database:
@@ -99,7 +81,7 @@ def _build(recorder: ApplicationRecorder, path: Path, share: Share, until: int, 
     db = open_build_file(path, "OFF")
     try:
         runner = ProjectionRunner(recorder, db, extra=extra, batch_size=batch_size, indexes=False, part=share)
-        with bulk_load():
+        with many_objects():
             count = runner.catch_up(until=until)
         # Every event up to ``until`` is in some part: the merged file stands there.
         with db.conn:

@@ -12,6 +12,7 @@ from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestones_as_of
 from projections.board import _enrich
 from projections.contributions import served_goals
+from projections.heap import many_objects
 from projections.interventions import interventions_as_of
 from projections.status import COLOURS
 
@@ -40,6 +41,7 @@ def _year(value: Any) -> int | None:
         return None
 
 
+@many_objects()
 def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = None) -> dict[str, Any]:
     """Return every plan with its period, stoplichten, geen planning, late milestones and next report, and the served goals."""
     plans = plan_queries.all_plans(db)

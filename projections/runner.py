@@ -28,7 +28,8 @@ from projections import (calendar_feeds, finance, indicators, meetings, normerin
 from projections.core import CoreProjection
 from projections.dispatch import HandlerTable, Routes, upcast
 from projections.log import Share, bind_events, log_reader, part_of, selects_in_store
-from projections.parallel import bulk_load, open_build_file, rebuild_in_parts, remove_parts
+from projections.heap import many_objects
+from projections.parallel import open_build_file, rebuild_in_parts, remove_parts
 from projections.readmodel_file import ReadModelRebuilding, build_path, damage, identity, needs_rebuild, publish
 from projections.readmodel_file import rebuilding
 from projections.schema import SCHEMA_VERSION, TRACKING_NAME, create_indexes, create_tables, drop_tables
@@ -373,7 +374,7 @@ class ProjectionRunner:
         builder = ProjectionRunner(self.recorder, db, mapper=self.mapper, extra=self._extra, batch_size=batch_size,
                                    indexes=False)  # resumes a file a killed rebuild left
         try:
-            with bulk_load():
+            with many_objects():
                 count = builder.catch_up()
             with db.atomic():
                 create_indexes(db)

@@ -111,6 +111,29 @@ interventions:
         due: H2 2026
 """
 
+# A plan of goals (opgave > doel) that other plans' interventions link to.
+GOAL_PLAN = """\
+format: 2
+plan:
+  id: doelenplan
+  title: Doelenplan
+  organisation: Regio Test
+  period: {start: 2024, end: 2028}
+  grouping_levels: [opgave, doel]
+  groups:
+    - key: opgave-1
+      title: Opgave een
+      groups:
+        - key: doel-1
+          title: Doel een
+          summary: Meer hulp dichtbij.
+interventions:
+  - code: "1.1"
+    title: Regionale actie
+    group: doel-1
+    domain: jeugd
+"""
+
 
 def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
     """Return a fixed moment (commands take the clock as an input)."""

@@ -14,28 +14,10 @@ import pytest
 
 from projections.contributions import contributing_to_intervention, goal_page
 from projections.interventions import interventions_as_of, interventions_of_trekker
-from tests.helpers import SMALL_PLAN
+from tests.helpers import GOAL_PLAN, SMALL_PLAN
 from tracker.planfile import parse_plan
 
-TARGET = """\
-format: 2
-plan:
-  id: doelenplan
-  title: Doelenplan
-  organisation: Regio Test
-  period: {start: 2024, end: 2028}
-  grouping_levels: [opgave, doel]
-  groups:
-    - key: opgave-1
-      title: Opgave een
-      groups:
-        - key: doel-1
-          title: Doel een
-interventions:
-  - code: "1.1"
-    title: Regionale actie
-    group: doel-1
-    domain: jeugd
+TARGET = GOAL_PLAN + """\
   - code: "1.2"
     title: Tweede actie
     group: doel-1

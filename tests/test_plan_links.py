@@ -12,7 +12,7 @@ import pytest
 from projections.contributions import goal_page
 from projections.history import intervention_history
 from tests.accounts import csrf_token, ensure_user, sign_in
-from tests.helpers import DEFAULT_PLAN, DEFAULT_PLAN_ID, REPO, SMALL_PLAN, line_of
+from tests.helpers import DEFAULT_PLAN, DEFAULT_PLAN_ID, GOAL_PLAN, REPO, SMALL_PLAN, line_of
 from tracker.errors import DomainError, PlanFileError
 from tracker.planfile import parse_plan, read_plan_file
 
@@ -21,27 +21,7 @@ REGIO_ID = "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
 JEUGD = ["3.A1", "3.A2", "3.A3", "3.A4", "3.B1", "3.B2", "3.B3", "3.C1", "3.C2", "3.C3", "3.C4", "3.C5", "3.D1"]
 LOADED_AT = datetime(2025, 10, 1, 9)
 
-TARGET = """\
-format: 2
-plan:
-  id: doelenplan
-  title: Doelenplan
-  organisation: Regio Test
-  period: {start: 2024, end: 2028}
-  grouping_levels: [opgave, doel]
-  groups:
-    - key: opgave-1
-      title: Opgave een
-      groups:
-        - key: doel-1
-          title: Doel een
-          summary: Meer hulp dichtbij.
-interventions:
-  - code: "1.1"
-    title: Regionale actie
-    group: doel-1
-    domain: jeugd
-"""
+TARGET = GOAL_PLAN
 
 
 def words(page: str, start: str, end: str = "Geschiedenis") -> str:

@@ -171,3 +171,22 @@ def test_the_same_setting_twice_and_unknown_fields_are_refused(site, cli):
     assert again.exit_code == 1 and "staat al aan" in again.output
     assert turn(cli, "on", "adres").exit_code != 0
     assert cli("public", "onbekend-plan", "on").exit_code == 1
+
+
+@pytest.mark.parametrize("path", ["/openbaar/", f"/openbaar/{PLAN}/a/b/c", "/openbaar/%00"])
+def test_an_address_no_public_page_has_gets_the_public_not_found_page(site, path):
+    # No route matches, so the app's own error page would answer: it needs the session the public site has not.
+    client = site.test_client()
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Niet gevonden" in html and "openbare plannen" in html
+    assert "csrf_token" not in html and "Set-Cookie" not in response.headers
+
+
+def test_a_method_the_public_site_does_not_take_is_refused_in_its_own_words(site):
+    response = site.test_client().post(URL, data={"x": "1"})
+    assert response.status_code == 405
+    html = response.get_data(as_text=True)
+    assert "Niet toegestaan" in html and "Deze handeling is hier niet toegestaan." in html
+    assert "Set-Cookie" not in response.headers

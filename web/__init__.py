@@ -108,8 +108,14 @@ def error_response(status: int, title: str, message: str):
 
 def _error_page(status: int, title: str, text: str):
     def handler(error: Exception):
+        from flask import request
+
+        from web.blueprints.public_site import on_public_site, public_error
+
         description = getattr(error, "description", None)
         message = description if status in (400, 409) and isinstance(description, str) else text
+        if on_public_site(request.path):  # no session there, so not the app's page (its CSRF token)
+            return public_error(status, title, message)
         return error_response(status, title, message)
     return handler
 

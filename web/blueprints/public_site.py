@@ -40,12 +40,17 @@ OPEN_DATA = {
 }
 
 
+def on_public_site(path: str) -> bool:
+    """Tell whether a request's path is on the public site (whether or not any page there has it)."""
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """The app's signed cookie sessions, except on the public site: none is read there and none is set."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         # The session is opened before the URL is matched: tell the public site by its path.
-        if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
+        if on_public_site(request.path):
             return None  # a null session: nothing is saved, no Set-Cookie
         return super().open_session(app, request)
 
@@ -75,6 +80,13 @@ def _not_found(error: Exception):
 def _failed(error: Exception):
     # The app's own error page needs a session (its CSRF token); these pages have none.
     return render_template("public/error.html"), 500
+
+
+def public_error(status: int, title: str, message: str):
+    """Return the public site's page for an error outside its views (an address no page has, a method)."""
+    if status == 404:
+        return render_template("public/not_found.html"), 404, {"Cache-Control": "public, no-cache"}
+    return render_template("public/error.html", title=title, message=message), status, {"Cache-Control": "no-store"}
 
 
 bp.register_error_handler(404, _not_found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -17,7 +17,7 @@ from projections.agenda_milestones import plan_milestones_as_of
 from projections.history import changes_between
 from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
-from projections.plans import all_plans
+from projections.plans import all_plans, plans_with_reminder_facts
 from projections.normering import signals
 from projections.users import inactive_recipients, users_with_role
 from tracker.reminders import RETRYABLE
@@ -37,9 +37,10 @@ def settings_warning(plan_id: str, error: ReminderSettingsError) -> str:
             f"plan zijn ongeldig ({error}). Laad het plan opnieuw met geldige instellingen.")
 
 
-def plans_with_settings(db: sqlite_utils.Database, mail: MailSettings) -> Iterator[tuple[dict[str, Any], ReminderSettings]]:
-    """Yield each plan with its settings, leaving out (and logging) a plan whose settings fail."""
-    for plan in all_plans(db):
+def plans_with_settings(db: sqlite_utils.Database, mail: MailSettings,
+                        plans: Iterable[dict[str, Any]] | None = None) -> Iterator[tuple[dict[str, Any], ReminderSettings]]:
+    """Yield each plan (of ``plans``, else all with their facts) with its settings; a plan whose settings fail is left out (and logged)."""
+    for plan in all_plans(db) if plans is None else plans:
         try:
             yield plan, plan_settings(plan["facts"], mail)
         except ReminderSettingsError as exc:
@@ -68,23 +69,27 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
     return [item for item in items if not (item.role == "trekker" and item.recipient.lower() in stopped)]
 
 
-def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:
-    """Return the reminders a run would send today: due, and never sent, claimed or in doubt."""
+def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings,
+                      due: list[ReminderItem] | None = None) -> list[ReminderItem]:
+    """Return the reminders a run would send today: due, and never sent, claimed or in doubt.
+
+    ``due``: what ``reminders_due`` returned for the same day, when the caller has it already.
+    """
     log = delivery_log(db)
-    return [item for item in reminders_due(db, today, mail)
+    return [item for item in (reminders_due(db, today, mail) if due is None else due)
             if item.key not in log or log[item.key]["status"] in RETRYABLE]
 
 
 def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return the plans with reminders on whose escalations have no address to go to."""
-    return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail)
+    return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail, plans_with_reminder_facts(db))
             if settings.enabled and not settings.stuurgroep]
 
 
 def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
     found = []
-    for plan in all_plans(db):
+    for plan in plans_with_reminder_facts(db):
         try:
             settings = plan_settings(plan["facts"], mail)
         except ReminderSettingsError as exc:

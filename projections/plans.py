@@ -44,6 +44,25 @@ def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return rows
 
 
+def plans_with_reminder_facts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Return every plan (id, title) with the only facts its reminder settings are read from.
+
+    ``reminders`` and ``extra.reminders`` (events/reminder_settings.py), picked out by SQLite: the
+    beheerder's every page asks whether escalations have an address, and a region has hundreds of
+    plans whose facts are tens of KB each.
+    """
+    found = []
+    for plan_id, title, reminders, extra in db.execute(
+            "SELECT plan_id, title, facts -> '$.reminders', facts -> '$.extra.reminders' FROM plans ORDER BY plan_id"):
+        facts: dict[str, Any] = {}
+        if reminders is not None:
+            facts["reminders"] = json.loads(reminders)
+        if extra is not None:
+            facts["extra"] = {"reminders": json.loads(extra)}
+        found.append({"plan_id": plan_id, "title": title, "facts": facts})
+    return found
+
+
 def plan_titles(db: sqlite_utils.Database) -> dict[str, str]:
     """Return every loaded plan's title by its id (without decoding the plans' facts)."""
     return {r[0]: r[1] for r in db.execute("SELECT plan_id, title FROM plans")}

@@ -85,3 +85,41 @@ def test_one_plans_broken_settings_do_not_stop_the_reminders_of_another(services
     assert all("kapotagenda" not in str(m["Subject"]) for m in smtp_server.messages)
     warning = next(w for w in report.warnings if "kapotagenda" in w)
     assert "worden overgeslagen" in warning and "'overdue_every'" in warning
+
+
+def test_the_settings_read_without_the_rest_of_the_facts_are_the_settings_of_the_whole_facts(services):
+    # The beheerder's every page asks whether escalations have an address: the settings are read
+    # from reminders and extra.reminders alone (projections/plans.py), and must be the same.
+    from notifications.selection import plans_without_stuurgroep, warnings
+    from projections.plans import all_plans, plans_with_reminder_facts
+
+    shapes = {
+        "eigen": {"reminders": {"overdue_every": 3, "stuurgroep": "sg@teststad.nl"}},
+        "extra": {"extra": {"reminders": {"escalate_after": 5}, "vastgesteld_door": "raad"}},
+        "beide": {"extra": {"reminders": {"overdue_every": 3}}, "reminders": {"enabled": False}},
+        "lijst": {"extra": ["geen", "mapping"]},
+        "leeg": {"reminders": None, "extra": {"reminders": None}},
+        "kapot": {"extra": {"reminders": {"overdue_every": 0}}},
+    }
+    for name, facts in shapes.items():
+        spec = parse_plan(replace_once(SMALL_PLAN, "id: testagenda", f"id: plan-{name}"), "plan.yaml")
+        kept = {k: v for k, v in spec.facts.items() if k not in ("reminders", "extra")}
+        # Written past the plan file's check (kapot), as an older version or another tool might.
+        services.app.import_plan(replace(spec, facts={**kept, **facts}), at=datetime(2025, 10, 1, 10), by="beheer")
+    services.catch_up()
+    mail = mail_settings(services.data_dir)
+    whole = {p["plan_id"]: p["facts"] for p in all_plans(services.db)}
+    lean = {p["plan_id"]: p["facts"] for p in plans_with_reminder_facts(services.db)}
+    assert lean.keys() == whole.keys()
+    for plan_id, facts in whole.items():
+        try:
+            expected = ReminderSettings.for_plan(facts)
+        except ReminderSettingsError as exc:
+            with pytest.raises(ReminderSettingsError, match=str(exc).split(":")[0]):
+                ReminderSettings.for_plan(lean[plan_id])
+        else:
+            assert ReminderSettings.for_plan(lean[plan_id]) == expected, plan_id
+    assert "plan-kapot" in " ".join(warnings(services.db, mail))
+    assert "plan-beide" not in plans_without_stuurgroep(services.db, replace(mail, stuurgroep_email=""))
+    assert "plan-eigen" not in plans_without_stuurgroep(services.db, replace(mail, stuurgroep_email=""))
+    assert "plan-extra" in plans_without_stuurgroep(services.db, replace(mail, stuurgroep_email=""))

@@ -49,14 +49,15 @@ def outbox_page():
     db = read_model()
     mail = mail_settings()
     now = today()
-    due_keys = {item.key for item in reminders_due(db, now, mail)}
+    due = reminders_due(db, now, mail)
+    due_keys = {item.key for item in due}
     failed = reminders_by_status(db, "failed") + reminders_by_status(db, "released")
     for row in failed:
         row["retried"] = row["key"] in due_keys
     sink = FileSink(mail.sink_path) if mail.uses_sink else None
     return render(
         "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
-        pending=compose_all(pending_reminders(db, now, mail), mail, plan_titles(db), now),
+        pending=compose_all(pending_reminders(db, now, mail, due), mail, plan_titles(db), now),
         failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
         claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),
         counts=status_counts(db), sink=sink.messages() if sink else None)

@@ -17,13 +17,15 @@ from projections.agenda_milestones import plan_milestones_as_of
 from projections.history import changes_between
 from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
-from projections.plans import all_plans, plans_with_reminder_facts
+from projections.plans import all_plans, plans_with_facts
 from projections.normering import signals
 from projections.users import inactive_recipients, users_with_role
 from tracker.reminders import RETRYABLE
 
 
 log = logging.getLogger(__name__)
+# Where in a plan's facts its reminder settings are (events/reminder_settings.py, plan_reminder_settings).
+REMINDER_FACTS = ("reminders", "extra.reminders")
 
 
 def plan_settings(facts: dict, mail: MailSettings) -> ReminderSettings:
@@ -82,14 +84,15 @@ def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings
 
 def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return the plans with reminders on whose escalations have no address to go to."""
-    return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail, plans_with_reminder_facts(db))
+    plans = plans_with_facts(db, *REMINDER_FACTS)
+    return [plan["plan_id"] for plan, settings in plans_with_settings(db, mail, plans)
             if settings.enabled and not settings.stuurgroep]
 
 
 def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
     """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
     found = []
-    for plan in plans_with_reminder_facts(db):
+    for plan in plans_with_facts(db, *REMINDER_FACTS):
         try:
             settings = plan_settings(plan["facts"], mail)
         except ReminderSettingsError as exc:

@@ -187,7 +187,7 @@ def served_goals(rows: list[dict[str, Any]], plans: list[dict[str, Any]]) -> lis
 def link_targets(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
     """Return per other plan its groups (goals, opgaven, actielijnen) to link to, indented by depth."""
     found = []
-    for p in plan_queries.all_plans(db):
+    for p in plan_queries.plans_with_facts(db, "groups"):
         if p["plan_id"] == plan_id:
             continue
         options: list[tuple[str, str]] = []

@@ -44,21 +44,24 @@ def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return rows
 
 
-def plans_with_reminder_facts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Return every plan (id, title) with the only facts its reminder settings are read from.
+def plans_with_facts(db: sqlite_utils.Database, *paths: str) -> list[dict[str, Any]]:
+    """Return every plan (id, title) with only these parts of its facts (dotted paths), by id.
 
-    ``reminders`` and ``extra.reminders`` (events/reminder_settings.py), picked out by SQLite: the
-    beheerder's every page asks whether escalations have an address, and a region has hundreds of
-    plans whose facts are tens of KB each.
+    SQLite picks them out: a region has hundreds of plans whose facts are tens of KB each, and
+    a page that needs one part of each (a beheerder's every page asks for the reminder settings)
+    need not decode the rest. The facts hold each part found at its place, nothing else.
     """
+    picks = ", ".join(f"facts -> '$.{path}'" for path in paths)
     found = []
-    for plan_id, title, reminders, extra in db.execute(
-            "SELECT plan_id, title, facts -> '$.reminders', facts -> '$.extra.reminders' FROM plans ORDER BY plan_id"):
+    for plan_id, title, *parts in db.execute(f"SELECT plan_id, title, {picks} FROM plans ORDER BY plan_id"):
         facts: dict[str, Any] = {}
-        if reminders is not None:
-            facts["reminders"] = json.loads(reminders)
-        if extra is not None:
-            facts["extra"] = {"reminders": json.loads(extra)}
+        for path, part in zip(paths, parts):
+            if part is not None:
+                *above, last = path.split(".")
+                place = facts
+                for key in above:
+                    place = place.setdefault(key, {})
+                place[last] = json.loads(part)
         found.append({"plan_id": plan_id, "title": title, "facts": facts})
     return found
 

@@ -91,7 +91,8 @@ def test_the_settings_read_without_the_rest_of_the_facts_are_the_settings_of_the
     # The beheerder's every page asks whether escalations have an address: the settings are read
     # from reminders and extra.reminders alone (projections/plans.py), and must be the same.
     from notifications.selection import plans_without_stuurgroep, warnings
-    from projections.plans import all_plans, plans_with_reminder_facts
+    from notifications.selection import REMINDER_FACTS
+    from projections.plans import all_plans, plans_with_facts
 
     shapes = {
         "eigen": {"reminders": {"overdue_every": 3, "stuurgroep": "sg@teststad.nl"}},
@@ -109,7 +110,7 @@ def test_the_settings_read_without_the_rest_of_the_facts_are_the_settings_of_the
     services.catch_up()
     mail = mail_settings(services.data_dir)
     whole = {p["plan_id"]: p["facts"] for p in all_plans(services.db)}
-    lean = {p["plan_id"]: p["facts"] for p in plans_with_reminder_facts(services.db)}
+    lean = {p["plan_id"]: p["facts"] for p in plans_with_facts(services.db, *REMINDER_FACTS)}
     assert lean.keys() == whole.keys()
     for plan_id, facts in whole.items():
         try:

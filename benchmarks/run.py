@@ -562,19 +562,20 @@ class Run:
             t.add(f"{label} p95", f"{p95:.1f} ms", f"<= {goal:.0f} ms", verdict(p95 <= goal))
         t.add("board page size now / as of", f"{sizes[''] // 1024} / {sizes[as_of_query] // 1024} KiB")
 
-    def sign_in(self, client: Any) -> None:
-        """Sign the test client in as a reader (the account is added to the store once)."""
+    def sign_in(self, client: Any, role: str = "lezer") -> None:
+        """Sign the test client in as a reader, or in another role (the account is added to the store once)."""
         try:
             from tracker.users import user_id
         except ImportError:  # a version without accounts
             return
-        if user_id(BENCH_EMAIL) not in self.services.app.repository:
-            self.services.app.add_user(email=BENCH_EMAIL, name="Benchmark Lezer", role="lezer",
+        email = BENCH_EMAIL if role == "lezer" else BENCH_EMAIL.replace("lezer", role)
+        if user_id(email) not in self.services.app.repository:
+            self.services.app.add_user(email=email, name=f"Benchmark {role.capitalize()}", role=role,
                                        password=BENCH_PASSWORD, at=datetime(2025, 1, 2, 9), by="benchmark")
             self.services.catch_up()
         page = client.get("/inloggen").data.decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        response = client.post("/inloggen", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD,
+        response = client.post("/inloggen", data={"email": email, "password": BENCH_PASSWORD,
                                                   "csrf_token": token[1] if token else ""})
         if response.status_code != 302:
             raise RuntimeError(f"signing in failed: HTTP {response.status_code}")
@@ -611,12 +612,13 @@ class Run:
         key = (plan(db, plan_id)["facts"].get("groups") or [{"key": ""}])[0]["key"]
         print(f"Pages beyond one plan's board ({n} requests each)...", flush=True)
         web = create_app({"DATA_DIR": str(self.data_dir), "TODAY": TODAY.isoformat(), "TESTING": True})
-        client = web.test_client()
+        client, beheerder = web.test_client(), web.test_client()
         self.sign_in(client)
+        self.sign_in(beheerder, "beheerder")
 
-        def page(path: str) -> Callable[[], None]:
+        def page(path: str, by: Any = client) -> Callable[[], None]:
             def get() -> None:
-                response = client.get(path)
+                response = by.get(path)
                 assert response.status_code == 200, (response.status_code, path)
             return get
 
@@ -626,6 +628,12 @@ class Run:
             (f"intervention page {plan_id} {code} (history, links both ways)", "intervention_page",
              page(f"/plannen/{plan_id}/interventies/{code}")),
             (f"goal page {plan_id} {key}", "goal_page", page(f"/plannen/{plan_id}/doelen/{key}")),
+            ("the same intervention page for a beheerder (with the link form)", "beheerder_intervention_page",
+             page(f"/plannen/{plan_id}/interventies/{code}", beheerder)),
+            ("a beheerder's page that reads no plan (Plan laden)", "beheerder_plain_page",
+             page("/plannen/importeren", beheerder)),
+            ("the outbox (every plan's due reminders, composed)", "outbox_page",
+             page("/uitgaande-berichten", beheerder)),
             (f"a trekker's interventions (Mijn interventies: {mine} of them)", "trekker_query",
              lambda: interventions_as_of(db, TODAY, trekker=email)),
             ("a trekker's calendar feed (its milestones)", "trekker_feed",

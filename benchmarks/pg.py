@@ -26,7 +26,7 @@ IMPORT_PLANS = 10     # generated plans imported for the batched append rate
 
 
 def raw_scan(url: str, batch: int = 5000) -> tuple[int, float]:
-    """Read every stored event with plain SQL (a server-side cursor) and json.loads its state."""
+    """Read every stored event with plain SQL (a server-side cursor, binary results) and json.loads its state."""
     import psycopg
 
     from events.store import postgres_env
@@ -39,7 +39,9 @@ def raw_scan(url: str, batch: int = 5000) -> tuple[int, float]:
     try:
         with conn.transaction(), conn.cursor(name="bench_raw_scan") as cursor:
             cursor.itersize = batch
-            cursor.execute("SELECT notification_id, topic, state FROM trackerapp_events ORDER BY notification_id")
+            # In binary, as the rebuild reads it (projections/log.py): the states as bytes, not hex.
+            cursor.execute("SELECT notification_id, topic, state FROM trackerapp_events ORDER BY notification_id",
+                           binary=True)
             for _, _, state in cursor:
                 json.loads(state)
                 count += 1

@@ -49,8 +49,12 @@ class Share:
     theirs: tuple[str, ...]  # of those, the topics part 0 wants only of its own aggregates
 
     def sql(self, originator: str, placeholder: str) -> tuple[str, list[Any]]:
-        """Return the condition (for an id column written as ``originator``) and its parameters."""
-        digit = f"(strpos('{HEX}', right({originator}, 1)) - 1)" if placeholder == "%s" \
+        """Return the condition (for the id column ``originator``) and its parameters.
+
+        ``placeholder`` ``?``: SQLite, whose ids are hex text; ``%s``: PostgreSQL, whose ids are
+        uuids (the last hex digit is the low half of the last of its 16 bytes).
+        """
+        digit = f"(get_byte(uuid_send({originator}), 15) & 15)" if placeholder == "%s" \
             else f"(instr('{HEX}', substr({originator}, -1)) - 1)"
         modulo = "%%" if placeholder == "%s" else "%"  # psycopg reads a lone % as a placeholder
         mine = f"{digit} {modulo} {self.parts} = {self.part}"
@@ -156,7 +160,7 @@ def _postgres(recorder: ApplicationRecorder, share: Share | None = None) -> Sele
     from psycopg.rows import tuple_row
     from psycopg.sql import SQL, Identifier
 
-    condition, params = share.sql("originator_id::text", "%s") if share else ("", [])
+    condition, params = share.sql("originator_id", "%s") if share else ("", [])
     columns = SQL("SELECT notification_id, replace(originator_id::text, '-', ''), originator_version, topic, state "
                   "FROM {}.{} WHERE notification_id > %s").format(
         Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
@@ -165,11 +169,13 @@ def _postgres(recorder: ApplicationRecorder, share: Share | None = None) -> Sele
         " ORDER BY notification_id LIMIT %s")
 
     def select(after: int, limit: int, until: int | None) -> Sequence[Record]:
+        # Results in binary: the states come as the bytes they are, not as hex text to decode
+        # (measured on a part's 260k events: a third of the client's and the server's time).
         with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
             if until is None:
-                cursor.execute(sql, (after, *params, limit))
+                cursor.execute(sql, (after, *params, limit), binary=True)
             else:
-                cursor.execute(sql_until, (after, until, *params, limit))
+                cursor.execute(sql_until, (after, until, *params, limit), binary=True)
             return cursor.fetchall()
     return select
 
@@ -217,7 +223,7 @@ def _postgres_states(recorder: ApplicationRecorder) -> Fetch:
             return found
         with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
             for chunk in _chunks(ids):
-                cursor.execute(sql, (chunk,))
+                cursor.execute(sql, (chunk,), binary=True)
                 found.update((seq, (topic, bytes(state))) for seq, topic, state in cursor.fetchall())
         return found
     return fetch

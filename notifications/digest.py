@@ -170,6 +170,16 @@ def compose_all(items: Iterable[ReminderItem], settings: MailSettings,
     return [compose(rows, settings, plan_titles, today) for rows in group_by_recipient(items).values()]
 
 
+def addressed_all(items: Iterable[ReminderItem]) -> list[dict[str, Any]]:
+    """Return per recipient what ``compose_all`` would send (recipient, subject, items), without the bodies.
+
+    For a list of what waits: a region's run carries thousands of reminders, and their bodies
+    (with a signed action link each) are made when they are sent.
+    """
+    return [{"recipient": rows[0].recipient, "recipient_name": rows[0].recipient_name, "subject": _subject(rows),
+             "items": rows} for rows in group_by_recipient(items).values()]
+
+
 def message_id(keys: Iterable[str], moment: datetime, domain: str) -> str:
     """Return a Message-ID that follows from what the message carries and when it was claimed."""
     token = uuid5(NAMESPACE_URL, "urn:plan-tracker:message:" + moment.isoformat() + "\n" + "\n".join(sorted(keys)))

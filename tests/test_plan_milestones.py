@@ -298,7 +298,7 @@ def test_the_board_counts_them_as_of_any_day(site):
 # --- reminders: to the beheerders before and after the due date, escalated to the stuurgroep --
 
 def test_reminders_of_the_plans_own_milestones(services, tmp_path):
-    from notifications.digest import compose_all
+    from notifications.digest import addressed_all, compose_all
     from notifications.selection import reminders_due
     from notifications.settings import MailSettings
     from tests.accounts import ensure_user
@@ -320,6 +320,9 @@ def test_reminders_of_the_plans_own_milestones(services, tmp_path):
     services.catch_up()
     items = [i for i in reminders_due(services.db, date(2026, 4, 15), mail) if i.rule.startswith("plan_")]
     messages = {m.recipient: m for m in compose_all(items, mail, {PLAN: "Programma Jeugd Lindeveld"})}
+    # What the outbox lists as waiting is what would go: the same recipients, subjects and items.
+    assert [(a["recipient"], a["subject"], list(a["items"])) for a in addressed_all(items)] == [
+        (m.recipient, m.subject, list(m.items)) for m in messages.values()]
     to_beheerder = messages[beheerder]
     assert to_beheerder.subject == "Mijlpalen van het plan: 1 te laat"
     assert "Mijlpaal van het plan: Programmabegroting vastgesteld (in het eerste kwartaal van 2026): 15 dagen te laat" \

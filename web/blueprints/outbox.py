@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from notifications.digest import compose_all
+from notifications.digest import addressed_all
 from notifications.mailer import FileSink
 from notifications.selection import (
     pending_reminders,
@@ -15,7 +15,6 @@ from notifications.selection import (
 )
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
-from projections.plans import plan_titles
 from tracker.errors import TrackerError
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
@@ -57,7 +56,7 @@ def outbox_page():
     sink = FileSink(mail.sink_path) if mail.uses_sink else None
     return render(
         "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
-        pending=compose_all(pending_reminders(db, now, mail, due), mail, plan_titles(db), now),
+        pending=addressed_all(pending_reminders(db, now, mail, due)),
         failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
         claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),
         counts=status_counts(db), sink=sink.messages() if sink else None)

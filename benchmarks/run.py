@@ -632,7 +632,7 @@ class Run:
              page(f"/plannen/{plan_id}/interventies/{code}", beheerder)),
             ("a beheerder's page that reads no plan (Plan laden)", "beheerder_plain_page",
              page("/plannen/importeren", beheerder)),
-            ("the outbox (every plan's due reminders, composed)", "outbox_page",
+            ("the outbox (every plan's due reminders, by recipient)", "outbox_page",
              page("/uitgaande-berichten", beheerder)),
             (f"a trekker's interventions (Mijn interventies: {mine} of them)", "trekker_query",
              lambda: interventions_as_of(db, TODAY, trekker=email)),

@@ -112,7 +112,7 @@ class Stoplicht(Word):
     @property
     def severity(self) -> int:
         """Return the rank of the colour: higher is more serious."""
-        return list(type(self)).index(self)
+        return type(self)._member_names_.index(self._name_)
 
     @property
     def needs_explanation(self) -> bool:
@@ -137,7 +137,7 @@ class Stoplicht(Word):
     @classmethod
     def worst(cls, *colours: str | None) -> Stoplicht:
         """Return the most serious of the given colours (groen when none is known)."""
-        present = [cls(c) for c in colours if cls.known(c)]
+        present = [cls._value2member_map_[c] for c in colours if cls.known(c)]
         return max(present, key=lambda c: c.severity) if present else cls.GROEN
 
 

@@ -68,16 +68,9 @@ def auto_stoplicht(milestones: Iterable[dict[str, Any]], today: date) -> str:
     return Stoplicht.ORANJE.value
 
 
-_SEVERITY = {m.value: (m.severity, m.value) for m in Stoplicht}
-
-
 def worst(*colours: str | None) -> str:
-    """Return the most serious of the given stoplicht colours (groen when none is known).
-
-    As ``Stoplicht.worst``, by a table: the board and the portfolio ask it for every intervention.
-    """
-    known = [_SEVERITY[c] for c in colours if c in _SEVERITY]
-    return max(known)[1] if known else Stoplicht.GROEN.value
+    """Return the most serious of the given stoplicht colours."""
+    return Stoplicht.worst(*colours).value
 
 
 def actualiteit(last_update_at: str | None, today: date) -> tuple[int | None, bool]:

@@ -45,7 +45,7 @@ def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 
 def plans_with_facts(db: sqlite_utils.Database, *paths: str) -> list[dict[str, Any]]:
-    """Return every plan (id, title) with only these parts of its facts (dotted paths), by id.
+    """Return every plan (id, title) with only these parts of its facts (dotted paths), in the order of the ids.
 
     SQLite picks them out: a region has hundreds of plans whose facts are tens of KB each, and
     a page that needs one part of each (a beheerder's every page asks for the reminder settings)

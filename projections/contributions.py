@@ -15,7 +15,7 @@ import sqlite_utils
 
 from projections import plans as plan_queries
 from projections.board import _enrich
-from projections.goals import goal_of
+from projections.goals import goal_of, level_name
 from projections.interventions import groups_of, interventions_as_of
 
 
@@ -116,7 +116,8 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
             contributing.append({"row": row, "plan_title": plans.get(row["plan_id"], row["plan_id"]),
                                  "reason": link["reason"], "judgement": bool(link.get("judgement")),
                                  "via": via, "via_key": via_key, "since": link.get("at")})
-    return {"plan": plan, "group": group, "above": above, "goal": goal_of(group, plan["facts"].get("indicators") or []),
+    return {"plan": plan, "group": group, "above": above, "level": level_name(plan["facts"], len(above)),
+            "goal": goal_of(group, plan["facts"].get("indicators") or []),
             "own": own, "contributing": contributing, "counts": _counts([c["row"] for c in contributing])}
 
 

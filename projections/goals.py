@@ -111,16 +111,36 @@ def goal_of(group: dict[str, Any], indicators: list[dict[str, Any]]) -> dict[str
     return goal if any(goal.values()) else None
 
 
-def goals_by_key(groups: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Return the goal of every group of the tree that carries one, by group key."""
+# What a plan that names no levels calls its groups (the uitvoeringsagenda's shape).
+DEFAULT_LEVELS = ("hoofdstuk", "thema")
+
+
+def level_names(facts: dict[str, Any]) -> list[str]:
+    """Return what the plan calls the levels of its groups, from the top: ['opgave', 'doel', 'actielijn']."""
+    return [str(level) for level in facts.get("grouping_levels") or DEFAULT_LEVELS]
+
+
+def level_name(facts: dict[str, Any], depth: int) -> str:
+    """Return what the plan calls a group at ``depth`` (0: the top), capitalised; 'Onderdeel' below the named levels."""
+    levels = level_names(facts)
+    name = levels[depth] if depth < len(levels) else "onderdeel"
+    return name[:1].upper() + name[1:]
+
+
+def goals_by_key(groups: list[dict[str, Any]], indicators: list[dict[str, Any]],
+                 facts: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Return the goal of every group of the tree that carries one, by group key.
+
+    Each says what the plan calls its group's level (``level``: 'Opgave', 'Thema'), from ``facts``.
+    """
     found: dict[str, dict[str, Any]] = {}
 
-    def walk(tree: list[dict[str, Any]]) -> None:
+    def walk(tree: list[dict[str, Any]], depth: int) -> None:
         for group in tree:
             goal = goal_of(group, indicators)
             if goal is not None:
-                found[group["key"]] = goal
-            walk(group.get("groups") or [])
+                found[group["key"]] = {**goal, "level": level_name(facts or {}, depth)}
+            walk(group.get("groups") or [], depth + 1)
 
-    walk(groups)
+    walk(groups, 0)
     return found

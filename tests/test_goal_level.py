@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from projections.goals import baseline_text, target_text
+from projections.goals import baseline_text, goals_by_key, level_name, target_text
 from projections.report import report_data
 from tests.accounts import sign_in
 from tests.conftest import SHARED_SECRET_KEY
@@ -84,8 +84,23 @@ def test_the_board_shows_the_goal_above_its_interventions(goals_plan):
     page = client.get(f"/plannen/{PLAN}").get_data(as_text=True)
     # The goal's heading leads to its page (what serves it, from every plan).
     page = page.replace(f'<a href="/plannen/{PLAN}/doelen/residentieel">', "").replace("</a></h3>", "</h3>")
-    assert "Doel: Minder residentiële zorg" in page
+    # The heading names the group as the plan does: this plan's groups are "resultaten".
+    assert "<h3>Resultaat: Minder residentiële zorg</h3>" in page
+    assert "Doel:" not in page
     assert "ten hoogste 210 zorgplaatsen in 2019" in page
     assert "nulmeting 246 zorgplaatsen in 2017" in page
-    assert page.index("Doel: Minder residentiële zorg") < page.index('data-code="R1"')
+    assert page.index("Resultaat: Minder residentiële zorg") < page.index('data-code="R1"')
     assert page.count('class="stoplicht stoplicht-geen_planning">geen planning<') == 6
+    goal_page = client.get(f"/plannen/{PLAN}/doelen/residentieel").get_data(as_text=True)
+    assert '<h1><span class="level">Resultaat:</span> Minder residentiële zorg</h1>' in goal_page
+
+
+def test_a_group_is_called_what_the_plan_calls_its_level():
+    regio = {"grouping_levels": ["opgave", "doel", "actielijn"]}
+    assert [level_name(regio, depth) for depth in range(4)] == ["Opgave", "Doel", "Actielijn", "Onderdeel"]
+    # A plan that names no levels has the uitvoeringsagenda's.
+    assert [level_name({}, depth) for depth in range(3)] == ["Hoofdstuk", "Thema", "Onderdeel"]
+    groups = [{"key": "o1", "title": "Opgave een", "summary": "Meer inclusie",
+               "groups": [{"key": "d1", "title": "Doel een", "results": [{"text": "Minder uitval"}]}]}]
+    assert {key: goal["level"] for key, goal in goals_by_key(groups, [], regio).items()} == \
+        {"o1": "Opgave", "d1": "Doel"}

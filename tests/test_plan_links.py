@@ -235,6 +235,10 @@ def test_done_when_interventions_json_carries_contributes_to_and_the_goal_page_l
             assert f"{code} {title}" in pages[key], (key, code)
         assert pages[key].count('class="contribution"') == len(codes), key
     assert "Stand per 1 december 2025" in pages["doel-1"] and "(oordeel beheerder)" in pages["doel-1"]
+    # The regional programme's second level is its "doelen"; its top one its "opgaven".
+    assert '<h1><span class="level">Doel:</span> Inclusiever onderwijs</h1>' in pages["doel-1"]
+    opgave = html.unescape(client.get(f"/plannen/{REGIO_ID}/doelen/opgave-1").get_data(as_text=True))
+    assert '<h1><span class="level">Opgave:</span> Meer inclusie in de basis.' in opgave
 
 
 def test_a_link_to_the_plans_own_group_or_code_is_checked_when_the_file_is_read():

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.board import SORTS, BoardFilter, board, group_rows, last_meeting
-from projections.goals import goals_by_key
+from projections.goals import goals_by_key, level_names
 from projections.meetings import meetings_by_date
 from projections.wording import DOMAIN_LABELS
 from projections.users import users_with_role
@@ -147,14 +147,14 @@ def board_page(plan_id: str):
 
 def _group_word(plan: dict) -> str:
     """Return what the plan calls its groups, its levels joined ('hoofdstuk/thema', 'opgave/doel/actielijn')."""
-    return "/".join(plan["facts"].get("grouping_levels") or ["hoofdstuk", "thema"])
+    return "/".join(level_names(plan["facts"]))
 
 
 def _board_context(plan_id: str, as_of: date, known_on: date | None, can_assign: bool) -> dict:
     plan = _plan_or_404(plan_id)
     filters = _filters()
     # Each goal of the plan stands once, above the first interventions that serve it.
-    goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []))
+    goals = goals_by_key(plan["facts"].get("groups", []), plan["facts"].get("indicators", []), plan["facts"])
     return dict(plan=plan, as_of=as_of, known_on=known_on, today=today(), filters=filters, goals=goals,
                 group_options=_group_options(plan), group_word=_group_word(plan), query=request.args.to_dict(), can_assign=can_assign,
                 meetings=meetings_by_date(read_model(), plan_id))

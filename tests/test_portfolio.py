@@ -175,3 +175,27 @@ def test_the_plans_own_late_milestones_are_a_list_one_per_line(two_plans):
     assert len(late) > 1
     for m in late:
         assert f"<li>{m['label']} ({m['term_text']})</li>" in html.unescape(part)
+
+
+def test_the_portfolio_is_made_once_per_position_and_shows_the_next_change(two_plans):
+    from web import create_app
+
+    app = create_app({"DATA_DIR": str(two_plans.data_dir), "TODAY": "2026-04-01", "TESTING": True})
+    readers = []
+    for role in ("lezer", "stuurgroep"):
+        readers.append(app.test_client())
+        sign_in(readers[-1], two_plans, role)
+    first = tile(text(readers[0].get("/")), "data-plan", DEFAULT_PLAN_ID)
+    assert tile(text(readers[1].get("/")), "data-plan", DEFAULT_PLAN_ID) == first
+    assert app.extensions["portfolio_cache"].made == 1
+    # Another day is another question; a change moves the position and is shown at once.
+    text(readers[0].get("/?as_of=2026-01-01"))
+    assert app.extensions["portfolio_cache"].made == 2
+    green = next(r["code"] for r in board(two_plans.db, DEFAULT_PLAN_ID, date(2026, 4, 1))["rows"]
+                 if r["stoplicht_effective"] == "groen")
+    assert "6 groen 6 oranje 12 rood" in first
+    two_plans.app.set_stoplicht(DEFAULT_PLAN_ID, green, colour="rood", oorzaak="Geen aanbieder",
+                                gevolg="Start later", bijsturing="Nieuwe aanbesteding",
+                                at=datetime(2026, 3, 31, 10), by="Fatima")
+    after = tile(text(readers[1].get("/")), "data-plan", DEFAULT_PLAN_ID)
+    assert "5 groen 6 oranje 13 rood" in after and app.extensions["portfolio_cache"].made == 3

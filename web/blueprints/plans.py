@@ -102,7 +102,10 @@ def index():
         return redirect(target)
     if len(plans) > 1:
         as_of, known_on = as_of_from_request(), known_on_from(request.args)
-        return render("portfolio.html", "content", data=portfolio(read_model(), as_of, known_on), as_of=as_of,
+        # Every reader of the plans sees the same portfolio at a position: made once per position and moment.
+        kept = current_app.extensions.setdefault("portfolio_cache", PositionCache())
+        data = kept.get(read_model(), (as_of, known_on), lambda: portfolio(read_model(), as_of, known_on))
+        return render("portfolio.html", "content", data=data, as_of=as_of,
                       known_on=known_on, today=today(), colours=COLOURS)
     return render("plans.html", "content", plans=plans)
 

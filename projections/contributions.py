@@ -72,17 +72,27 @@ def links_shown(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date,
     return shown
 
 
+def links_into(db: sqlite_utils.Database, plan_id: str, as_of: date,
+               known_on: date | None = None) -> list[dict[str, Any]]:
+    """Return every link of another plan's intervention to a plan (a group of it or one of its interventions), as of a day.
+
+    Each: the linking intervention's row (with its state), its plan's title, the ``link`` as recorded,
+    its ``reason`` and whether it is the beheerder's ``judgement``; in the order of the rows.
+    """
+    plans = plan_queries.plan_titles(db)
+    found = []
+    for row in map(_enrich, interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id)):
+        for link in row["details"].get("contributes_to") or []:
+            if link["plan"] == plan_id:
+                found.append({"row": row, "plan_title": plans.get(row["plan_id"], row["plan_id"]), "link": link,
+                              "reason": link["reason"], "judgement": bool(link.get("judgement"))})
+    return found
+
+
 def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date,
                                  known_on: date | None = None) -> list[dict[str, Any]]:
     """Return the interventions of other plans linked to one intervention, with their state as of a day."""
-    plans = plan_queries.plan_titles(db)
-    found = []
-    for row in interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id):
-        for link in row["details"].get("contributes_to") or []:
-            if link["plan"] == plan_id and link.get("code") == code:
-                found.append({"row": _enrich(row), "plan_title": plans.get(row["plan_id"], row["plan_id"]),
-                              "reason": link["reason"], "judgement": bool(link.get("judgement"))})
-    return found
+    return [c for c in links_into(db, plan_id, as_of, known_on) if c["link"].get("code") == code]
 
 
 def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
@@ -100,22 +110,17 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
     own = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
            if set(groups_of(r)) & set(keys)]
     own_codes = {r["code"]: r for r in own}
-    plans = plan_queries.plan_titles(db)
     contributing = []
-    for row in map(_enrich, interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id)):
-        for link in row["details"].get("contributes_to") or []:
-            if link["plan"] != plan_id:
-                continue
-            if link.get("group") in keys:
-                via = "" if link["group"] == key else titles[link["group"]]
-                via_key = link["group"]
-            elif link.get("code") in own_codes:
-                via, via_key = f"{link['code']} {own_codes[link['code']]['title']}", link["code"]
-            else:
-                continue
-            contributing.append({"row": row, "plan_title": plans.get(row["plan_id"], row["plan_id"]),
-                                 "reason": link["reason"], "judgement": bool(link.get("judgement")),
-                                 "via": via, "via_key": via_key, "since": link.get("at")})
+    for incoming in links_into(db, plan_id, as_of, known_on):
+        link = incoming["link"]
+        if link.get("group") in keys:
+            via = "" if link["group"] == key else titles[link["group"]]
+            via_key = link["group"]
+        elif link.get("code") in own_codes:
+            via, via_key = f"{link['code']} {own_codes[link['code']]['title']}", link["code"]
+        else:
+            continue
+        contributing.append({**incoming, "via": via, "via_key": via_key, "since": link.get("at")})
     return {"plan": plan, "group": group, "above": above, "level": level_name(plan["facts"], len(above)),
             "goal": goal_of(group, plan["facts"].get("indicators") or []),
             "own": own, "contributing": contributing, "counts": _counts([c["row"] for c in contributing])}

@@ -22,6 +22,7 @@ from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestones_as_of, plan_milestones_before, recurring_commitments
+from projections.contributions import links_into, links_shown
 from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
@@ -172,10 +173,31 @@ def _plan_milestones(db: sqlite_utils.Database, plan_id: str, facts: dict[str, A
     return result
 
 
+def _incoming(db: sqlite_utils.Database, plan_id: str, as_of: date, known_on: date | None,
+              group_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Return per group key what other plans' interventions contribute to it, with their state as of the day.
+
+    A link to one of the plan's interventions stands with that intervention's group, saying which.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for c in links_into(db, plan_id, as_of, known_on):
+        link, row = c["link"], c["row"]
+        key = link.get("group") or group_of.get(link.get("code") or "")
+        if not key:
+            continue  # a link to an intervention the plan no longer has, as of the day
+        found.setdefault(key, []).append({
+            "code": row["code"], "title": row["title"], "plan_title": c["plan_title"],
+            "stoplicht": row["stoplicht_effective"], "late": len(row["late_milestones"]), "closed": bool(row["closed"]),
+            "via": "" if link.get("group") else link["code"], "reason": c["reason"], "judgement": c["judgement"]})
+    return found
+
+
 def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]],
                     group_of: dict[str, str], also_in: dict[str, list[str]],
-                    goals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the report's chapters: per group its goal, its interventions, and those it shares."""
+                    goals: dict[str, dict[str, Any]],
+                    incoming: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """Return the report's chapters: per group its goal, its interventions, those it shares, and what
+    other plans contribute to it."""
     by_group: dict[str, list[dict[str, Any]]] = {}
     for item in progress:
         by_group.setdefault(group_of.get(item["code"], ""), []).append(item)
@@ -187,18 +209,19 @@ def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]]
         # An intervention that serves this goal too, shown in full under its first group.
         shared = [{"code": c, "title": by_code[c]["title"], "stoplicht": by_code[c]["stoplicht"]}
                   for c in also_in.get(group["key"], []) if c in by_code]
-        if not items and not children and not shared:
+        contributions = (incoming or {}).get(group["key"], [])
+        if not items and not children and not shared and not contributions:
             return None
         key = group["key"]
         heading = f"{key} {group['title']}" if re.fullmatch(r"[0-9A-Za-z.]{1,8}", key) else group["title"]
         return {"key": key, "title": heading, "depth": depth, "interventions": items, "groups": children,
-                "goal": goals.get(key), "shared": shared}
+                "goal": goals.get(key), "shared": shared, "contributions": contributions}
 
     sections = [s for s in (build(g, 0) for g in groups) if s]
     rest = [i for items in by_group.values() for i in items]
     if rest:
         sections.append({"key": "", "title": "Overige interventies", "depth": 0, "interventions": rest,
-                         "groups": [], "goal": None, "shared": []})
+                         "groups": [], "goal": None, "shared": [], "contributions": []})
     return sections
 
 
@@ -316,6 +339,11 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
                              known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
+    for item, iv in zip(progress, interventions):
+        item["contributes_to"] = [{"target": link["target_title"] or link.get("group") or link.get("code") or "",
+                                   "plan_title": link["plan_title"] or link["plan"], "loaded": link["loaded"],
+                                   "found": bool(link["target_title"])}
+                                  for link in links_shown(db, iv, as_of, known_on)]
     own = _plan_milestones(db, plan_id, facts, period, as_of, known_on)
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
@@ -370,7 +398,8 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                             or p["explanation"]["auto_reason"]} for p in deviations],
         },
         "sections": _group_sections(facts.get("groups", []), progress, group_of, also_in,
-                                    goals_by_key(facts.get("groups", []), facts.get("indicators", []), facts)),
+                                    goals_by_key(facts.get("groups", []), facts.get("indicators", []), facts),
+                                    _incoming(db, plan_id, as_of, known_on, group_of)),
         "changes": changes,
         "indicators": indicators,
         "finance": finance,

@@ -357,3 +357,42 @@ def test_only_a_beheerder_links_plans_on_every_way_in(cli, both):
     assert cli("link", "2.1", "--plan", "testagenda", "--to", "doelenplan", "--group", "doel-1",
                "--reason", "Ontmoeting dichtbij.", "--today", "2026-03-01", "--by", beheerder).exit_code == 0
     assert both.app.get_intervention("testagenda", "2.1").contributions
+
+
+def _sections(sections: list[dict]) -> dict[str, dict]:
+    """Return every section of a report by group key, the nested ones too."""
+    found = {}
+    for section in sections:
+        found[section["key"]] = section
+        found.update(_sections(section["groups"]))
+    return found
+
+
+def test_the_council_report_says_what_other_plans_contribute_and_what_each_intervention_serves(both):
+    from projections.report import report_data
+    from web.reports import render_report
+    from web.reports.document import ReportMeta
+
+    both.app.link_contribution("testagenda", "1.A2", target_plan="doelenplan", target_code="1.1",
+                               reason="Jongerenwerk helpt de regionale actie.", judgement=True,
+                               why="besproken met de regio", at=datetime(2026, 2, 1, 10), by="Bea Beheer")
+    both.catch_up()
+    regio = report_data(both.db, "doelenplan", "2026-H1", date(2026, 3, 31))
+    doel = _sections(regio["sections"])["doel-1"]
+    # The link to the goal from the plan file, and the later one to the plan's own intervention under it.
+    assert [(c["code"], c["plan_title"], c["via"], c["reason"], c["judgement"]) for c in doel["contributions"]] == [
+        ("1.A1", "Testagenda Jeugd en Wmo", "", "Groepsaanbod is hulp dichtbij.", False),
+        ("1.A2", "Testagenda Jeugd en Wmo", "1.1", "Jongerenwerk helpt de regionale actie.", True)]
+    text = render_report(regio, ReportMeta(status="concept", generated_on=date(2026, 3, 31)), "md").decode()
+    part = text[text.index("**Bijdragen uit andere plannen**"):]
+    assert "Jongerenwerk helpt de regionale actie. (oordeel beheerder)" in part and "Via 1.1." in part
+    # As of a day before the beheerder linked it, only the plan file's link.
+    earlier = report_data(both.db, "doelenplan", "2026-H1", date(2026, 1, 31))
+    assert [c["code"] for c in _sections(earlier["sections"])["doel-1"]["contributions"]] == ["1.A1"]
+
+    local = report_data(both.db, "testagenda", "2026-H1", date(2026, 3, 31))
+    serves = {i["code"]: i["contributes_to"] for s in _sections(local["sections"]).values() for i in s["interventions"]}
+    assert serves["1.A1"] == [{"target": "Doel een", "plan_title": "Doelenplan", "loaded": True, "found": True}]
+    assert serves["1.A2"][0]["target"] == "1.1 Regionale actie"
+    local_text = render_report(local, ReportMeta(status="concept", generated_on=date(2026, 3, 31)), "md").decode()
+    assert "**Draagt bij aan**\n\n- Doelenplan: Doel een\n" in local_text

@@ -109,6 +109,12 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
         blocks.append(paragraph(iv["explanation"]["auto_reason"]))
     if iv["explanation"]["missing"]:
         blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
+    # A report published before links were reported has none (its frozen content stays as it was).
+    linked = iv.get("contributes_to") or []
+    if linked:
+        blocks.append(bullets([f"{t['plan_title']}: {t['target']}" + (
+            "" if t["found"] else " — nog niet geladen" if not t["loaded"] else " — niet gevonden in dat plan")
+            for t in linked], "Draagt bij aan"))
     if iv["targets"]:
         blocks.append(bullets([f"{r['text']} (doel: {r['target']}" + (f"; {r['baseline']}" if r["baseline"] else "")
                                + ")" for r in iv["targets"]], "Beoogd resultaat"))
@@ -132,8 +138,20 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
     return blocks
 
 
-def _goal(goal: dict[str, Any] | None, shared: list[dict[str, Any]]) -> list[Block]:
-    """Return what a group aims at: its summary, targets with baselines, principles, indicators."""
+def _contribution(c: dict[str, Any]) -> str:
+    """Return one intervention of another plan that contributes, with its state and the reason, in words."""
+    state = Stoplicht(c["stoplicht"]).label + (", afgerond" if c["closed"] else "")
+    if c["late"]:
+        state += f", {c['late']} {'mijlpaal' if c['late'] == 1 else 'mijlpalen'} te laat"
+    via = f" Via {c['via']}." if c["via"] else ""
+    judgement = " (oordeel beheerder)" if c["judgement"] else ""
+    return f"{c['code']} {c['title']} ({c['plan_title']}): {state}.{via} {c['reason']}{judgement}".rstrip()
+
+
+def _goal(goal: dict[str, Any] | None, shared: list[dict[str, Any]],
+          contributions: list[dict[str, Any]] | None = None) -> list[Block]:
+    """Return what a group aims at: its summary, targets with baselines, principles, indicators, and
+    what other plans contribute to it."""
     blocks: list[Block] = []
     if goal:
         if goal["summary"]:
@@ -153,6 +171,8 @@ def _goal(goal: dict[str, Any] | None, shared: list[dict[str, Any]]) -> list[Blo
     if shared:
         blocks.append(bullets([f"{s['code']} {s['title']} ({Stoplicht(s['stoplicht']).label})" for s in shared],
                               "Draagt ook bij aan dit doel (elders beschreven)"))
+    if contributions:
+        blocks.append(bullets([_contribution(c) for c in contributions], "Bijdragen uit andere plannen"))
     return blocks
 
 
@@ -161,7 +181,7 @@ def _sections(data: dict[str, Any]) -> list[Block]:
 
     def walk(section: dict[str, Any], level: int) -> None:
         blocks.append(heading(min(level, 6), section["title"], f"groep-{section['key']}" if section["key"] else ""))
-        blocks.extend(_goal(section.get("goal"), section.get("shared") or []))
+        blocks.extend(_goal(section.get("goal"), section.get("shared") or [], section.get("contributions")))
         for iv in section["interventions"]:
             blocks.extend(_intervention(iv, min(level + 1, 6), data["period"]))
         for child in section["groups"]:

@@ -8,6 +8,7 @@ per plan and position so the next regeneration is instant.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -21,11 +22,29 @@ from projections.runner import TRACKING_NAME, ProjectionRunner, open_read_model
 
 
 def plan_aggregates(db: sqlite_utils.Database, plan_id: str) -> set[UUID]:
-    """Return the ids of the aggregates a plan's report is made from: the plan, its interventions, its normering."""
+    """Return the ids of the aggregates a plan's report is made from.
+
+    The plan, its interventions, its normering; and the links between plans, as they ever were:
+    the interventions of other plans linked to it, and the plans (and linked interventions) its
+    own interventions contribute to.
+    """
     ids = [r[0] for r in db.execute("SELECT aggregate_id FROM plans WHERE plan_id = ?", [plan_id])]
     ids += [r[0] for r in db.execute(
         "SELECT DISTINCT intervention_id FROM intervention_versions WHERE plan_id = ?", [plan_id])]
     ids += normering_aggregates(db, plan_id)  # the report's Normering section
+    links = ("FROM intervention_details d, json_each(d.details, '$.contributes_to') AS l "
+             "WHERE {} AND json_extract(l.value, '$.plan') {}")
+    linking = db.execute("SELECT DISTINCT d.intervention_id, d.plan_id "
+                         + links.format("d.plan_id != :plan", "= :plan"), {"plan": plan_id}).fetchall()
+    ids += [iid for iid, _ in linking]
+    targets = [(other, None) for other in sorted({p for _, p in linking})]  # their plans: what the report calls them
+    targets += db.execute("SELECT DISTINCT json_extract(l.value, '$.plan'), json_extract(l.value, '$.code') "
+                         + links.format("d.plan_id = :plan", "!= :plan"), {"plan": plan_id}).fetchall()
+    for target, code in targets:
+        ids += [r[0] for r in db.execute("SELECT aggregate_id FROM plans WHERE plan_id = ?", [target])]
+        if code:
+            ids += [r[0] for r in db.execute("SELECT DISTINCT intervention_id FROM intervention_versions "
+                                             "WHERE plan_id = ? AND code = ?", [target, code])]
     return {UUID(hex=i) for i in ids}
 
 
@@ -50,6 +69,12 @@ class _OnlyThese:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.recorder, name)
+
+
+def frozen_name(plan_id: str, aggregates: set[UUID]) -> str:
+    """Return what tells a plan's kept files apart: the plan and which aggregates were applied (a digest)."""
+    digest = hashlib.sha256("".join(sorted(a.hex for a in aggregates)).encode("ascii")).hexdigest()[:12]
+    return f"{plan_id}-{digest}"
 
 
 def read_model_at(recorder: ApplicationRecorder, position: int, cache_dir: Path | str | None = None,

@@ -25,15 +25,32 @@ def _hide(value: str) -> str:
     return WITHHELD if value else value
 
 
-def public_edition(data: dict[str, Any], fields: set[str] | list[str]) -> dict[str, Any]:
-    """Return a copy of a report's data with every field that is not public withheld."""
+def public_edition(data: dict[str, Any], fields: set[str] | list[str],
+                   public_plans: set[str] | None = None) -> dict[str, Any]:
+    """Return a copy of a report's data with every field that is not public withheld.
+
+    ``public_plans``: the plans whose public site is on. What other plans contribute, or what an
+    intervention contributes to, stands only where that plan is public too (None: every plan).
+    """
     data = copy.deepcopy(data)
     fields = set(fields)
     explanation, notes = PublicField.EXPLANATION in fields, PublicField.NOTES in fields
     auto_reason: dict[str, str] = {}
 
+    def shown(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = [link for link in links if public_plans is None or link.get("plan") in public_plans]
+        if not explanation:
+            for link in kept:
+                if "reason" in link:
+                    link["reason"] = _hide(link["reason"])
+        return kept
+
     def walk(section: dict[str, Any]) -> None:
+        if "contributions" in section:
+            section["contributions"] = shown(section["contributions"])
         for iv in section.get("interventions", []):
+            if "contributes_to" in iv:
+                iv["contributes_to"] = shown(iv["contributes_to"])
             auto_reason[iv["code"]] = (iv.get("explanation") or {}).get("auto_reason") or ""
             if PublicField.TREKKER_NAME not in fields:
                 iv["trekker"] = _hide(iv.get("trekker", ""))

@@ -17,6 +17,7 @@ import sqlite_utils
 from events.plan import PublicSiteSet
 from events.vocabulary import PublicField, Stoplicht
 from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
+from projections.contributions import links_into, links_shown
 from projections.interventions import interventions_as_of
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
@@ -52,20 +53,51 @@ def public_plan_ids(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT plan_id FROM public_sites WHERE public = 1 ORDER BY plan_id")]
 
 
-def _groups(groups: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _groups(groups: list[dict[str, Any]], indicators: list[dict[str, Any]],
+            incoming: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     # A group's goal (its results, targets, baselines, principles) is the adopted plan's text.
     return [{"key": g.get("key", ""), "title": g.get("title", ""), "goal": goal_of(g, indicators),
-             "groups": _groups(g.get("groups", []), indicators)} for g in groups]
+             "contributions": incoming.get(g.get("key", ""), []),
+             "groups": _groups(g.get("groups", []), indicators, incoming)} for g in groups]
 
 
-def _plan_facts(plan: dict[str, Any]) -> dict[str, Any]:
+def _incoming(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date, public: set[str],
+              group_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """Return per group what the interventions of other public plans contribute to it (a plan not public stays unnamed)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for c in links_into(db, plan["plan_id"], as_of):
+        row, link = c["row"], c["link"]
+        key = link.get("group") or group_of.get(link.get("code") or "")
+        if row["plan_id"] in public and key:
+            found.setdefault(key, []).append({"plan": row["plan_id"], "plan_title": c["plan_title"],
+                                              "code": row["code"], "title": row["title"],
+                                              "stoplicht": row["stoplicht_effective"], "via": link.get("code")})
+    return found
+
+
+def _links(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date, public: set[str],
+           fields: set[str]) -> list[dict[str, Any]]:
+    """Return what an intervention contributes to in public plans (the reason only when explanations are public)."""
+    found = []
+    for link in links_shown(db, iv, as_of):
+        if link["plan"] not in public or not link["target_title"]:
+            continue
+        item = {"plan": link["plan"], "plan_title": link["plan_title"], "group": link.get("group") or None,
+                "code": link.get("code") or None, "target": link["target_title"]}
+        if PublicField.EXPLANATION in fields:
+            item["reason"] = link["reason"]
+        found.append(item)
+    return found
+
+
+def _plan_facts(plan: dict[str, Any], incoming: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     facts = plan["facts"]
     finance = facts.get("finance") or {}
     return {
         "id": plan["plan_id"], "title": plan["title"], "organisation": plan["organisation"],
         "period": {"start": plan["period_start"], "end": plan["period_end"]},
         "adopted": facts.get("adopted"), "source": facts.get("source") or "",
-        "groups": _groups(facts.get("groups", []), facts.get("indicators", [])),
+        "groups": _groups(facts.get("groups", []), facts.get("indicators", []), incoming or {}),
         "targets": [{"domain": t.get("domain"), "amount": t.get("amount"), "from": t.get("from")}
                     for t in finance.get("targets", [])],
         "indicators": [{"id": i["id"], "name": i.get("name", ""), "unit": i.get("unit") or "",
@@ -95,7 +127,8 @@ def _milestone(m: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     return item
 
 
-def _intervention(iv: dict[str, Any], fields: set[str], notes: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+def _intervention(iv: dict[str, Any], fields: set[str], notes: dict[str, list[dict[str, str]]],
+                  links: list[dict[str, Any]]) -> dict[str, Any]:
     details = iv["details"]
     item: dict[str, Any] = {
         "code": iv["code"], "title": iv["title"],
@@ -105,6 +138,7 @@ def _intervention(iv: dict[str, Any], fields: set[str], notes: dict[str, list[di
         "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
         "closed": bool(iv["closed"]),
         "milestones": [_milestone(m, fields) for m in iv["milestones"]],
+        "contributes_to": links,
     }
     if PublicField.TREKKER_NAME in fields:
         item["trekker"] = iv["trekker_name"] or None
@@ -126,8 +160,10 @@ def public_plan(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) ->
     setting = public_site(db, plan["plan_id"])
     fields = set(setting["fields"])
     notes = _notes(db, plan["plan_id"], as_of) if PublicField.NOTES in fields else {}
-    interventions = [_intervention(iv, fields, notes)
-                     for iv in interventions_as_of(db, as_of, plan_id=plan["plan_id"])]
+    public = set(public_plan_ids(db))
+    rows = interventions_as_of(db, as_of, plan_id=plan["plan_id"])
+    interventions = [_intervention(iv, fields, notes, _links(db, iv, as_of, public, fields)) for iv in rows]
+    group_of = {iv["code"]: (iv["group_path"][-1]["key"] if iv["group_path"] else "") for iv in rows}
     counts = {colour: sum(1 for iv in interventions if iv["stoplicht"] == colour)
               for colour in Stoplicht.values()}
     for iv in interventions:  # a colour the vocabulary does not know yet is still counted
@@ -135,6 +171,7 @@ def public_plan(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) ->
     reports = [{"number": r["number"], "period": r["period"], "as_of": r["as_of"], "published_on": r["at"][:10]}
                for r in published_reports(db, plan["plan_id"])]
     own = [_milestone(m, fields) for m in plan_milestones_as_of(db, plan["plan_id"], as_of)]
-    return {"plan": _plan_facts(plan), "as_of": as_of.isoformat(), "fields": sorted(fields),
+    incoming = _incoming(db, plan, as_of, public, group_of)
+    return {"plan": _plan_facts(plan, incoming), "as_of": as_of.isoformat(), "fields": sorted(fields),
             "counts": counts, "interventions": interventions, "reports": reports, "plan_milestones": own,
             "recurring": recurring_commitments(plan["facts"], as_of)}

@@ -186,7 +186,7 @@ def _incoming(db: sqlite_utils.Database, plan_id: str, as_of: date, known_on: da
         if not key:
             continue  # a link to an intervention the plan no longer has, as of the day
         found.setdefault(key, []).append({
-            "code": row["code"], "title": row["title"], "plan_title": c["plan_title"],
+            "code": row["code"], "title": row["title"], "plan": row["plan_id"], "plan_title": c["plan_title"],
             "stoplicht": row["stoplicht_effective"], "late": len(row["late_milestones"]), "closed": bool(row["closed"]),
             "via": "" if link.get("group") else link["code"], "reason": c["reason"], "judgement": c["judgement"]})
     return found
@@ -341,7 +341,8 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
     for item, iv in zip(progress, interventions):
         item["contributes_to"] = [{"target": link["target_title"] or link.get("group") or link.get("code") or "",
-                                   "plan_title": link["plan_title"] or link["plan"], "loaded": link["loaded"],
+                                   "plan": link["plan"], "plan_title": link["plan_title"] or link["plan"],
+                                   "loaded": link["loaded"], "reason": link["reason"],
                                    "found": bool(link["target_title"])}
                                   for link in links_shown(db, iv, as_of, known_on)]
     own = _plan_milestones(db, plan_id, facts, period, as_of, known_on)

@@ -392,7 +392,73 @@ def test_the_council_report_says_what_other_plans_contribute_and_what_each_inter
 
     local = report_data(both.db, "testagenda", "2026-H1", date(2026, 3, 31))
     serves = {i["code"]: i["contributes_to"] for s in _sections(local["sections"]).values() for i in s["interventions"]}
-    assert serves["1.A1"] == [{"target": "Doel een", "plan_title": "Doelenplan", "loaded": True, "found": True}]
+    assert serves["1.A1"] == [{"target": "Doel een", "plan": "doelenplan", "plan_title": "Doelenplan", "loaded": True,
+                               "reason": "Groepsaanbod is hulp dichtbij.", "found": True}]
     assert serves["1.A2"][0]["target"] == "1.1 Regionale actie"
     local_text = render_report(local, ReportMeta(status="concept", generated_on=date(2026, 3, 31)), "md").decode()
     assert "**Draagt bij aan**\n\n- Doelenplan: Doel een\n" in local_text
+
+
+def test_the_public_site_shows_links_only_between_public_plans(both):
+    from projections.public_report import WITHHELD, public_edition
+    from projections.report import report_data
+    from web import create_app
+
+    def turn(plan_id: str, public: bool, *fields: str) -> None:
+        both.app.set_public_site(plan_id, public=public, fields=list(fields), reason="raadsbesluit",
+                                 at=datetime(2026, 3, 1, 9), by="Bea Beheer")
+        both.catch_up()
+
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-03-31", "TESTING": True}).test_client()
+    turn("testagenda", True)
+    page = client.get("/openbaar/testagenda").get_data(as_text=True)
+    assert "Draagt bij aan" not in page and "Doelenplan" not in page     # the goal plan is not public
+    assert client.get("/openbaar/testagenda/interventies.json").json["interventions"][0]["contributes_to"] == []
+
+    turn("doelenplan", True)
+    page = client.get("/openbaar/testagenda").get_data(as_text=True)
+    assert '<a href="/openbaar/doelenplan#doel-doel-1">Doel een</a> (Doelenplan)' in page
+    assert "Groepsaanbod is hulp dichtbij." not in page                   # a reason is the beheerder's words
+    goal = client.get("/openbaar/doelenplan").get_data(as_text=True)
+    assert '<a href="/openbaar/testagenda#interventie-1.A1">1.A1' in goal and "(Testagenda Jeugd en Wmo)" in goal
+    turn("testagenda", True, "explanation")
+    first = client.get("/openbaar/testagenda/interventies.json").json["interventions"][0]
+    assert first["contributes_to"] == [{"plan": "doelenplan", "plan_title": "Doelenplan", "group": "doel-1",
+                                        "code": None, "target": "Doel een", "reason": "Groepsaanbod is hulp dichtbij."}]
+
+    turn("testagenda", False)
+    assert "interventie-1.A1" not in client.get("/openbaar/doelenplan").get_data(as_text=True)
+    # The public edition of the goal plan's report: nothing of a plan that is not public, no reasons.
+    data = report_data(both.db, "doelenplan", "2026-H1", date(2026, 3, 31))
+    assert _sections(public_edition(data, [], {"doelenplan"})["sections"])["doel-1"]["contributions"] == []
+    kept = _sections(public_edition(data, [], {"doelenplan", "testagenda"})["sections"])["doel-1"]["contributions"]
+    assert [(c["code"], c["reason"]) for c in kept] == [("1.A1", WITHHELD)]
+
+
+def test_a_published_report_says_what_other_plans_contributed_then_as_its_concept_did(both):
+    from projections.report import report_data
+    from tests.helpers import event_count
+    from web.reports.build import published
+
+    concept = report_data(both.db, "doelenplan", "2026-H1", date(2026, 3, 31))
+    both.app.publish_report("doelenplan", period="2026-H1", as_of=date(2026, 3, 31), position=event_count(both),
+                            at=datetime(2026, 4, 2, 9), by="Bea Beheer")
+    both.catch_up()
+    # Made again from the events up to its position: the other plan's intervention is in it.
+    again, _ = published(both, both.db, "doelenplan", 1)
+    assert _sections(again["sections"])["doel-1"]["contributions"] == \
+        _sections(concept["sections"])["doel-1"]["contributions"] != []
+    local = report_data(both.db, "testagenda", "2026-H1", date(2026, 3, 31))
+    both.app.publish_report("testagenda", period="2026-H1", as_of=date(2026, 3, 31), position=event_count(both),
+                            at=datetime(2026, 4, 2, 9), by="Bea Beheer")
+    both.catch_up()
+    served = published(both, both.db, "testagenda", 1)[0]
+    first = next(i for s in _sections(served["sections"]).values() for i in s["interventions"] if i["code"] == "1.A1")
+    assert first["contributes_to"][0]["found"] and first["contributes_to"][0]["target"] == "Doel een"
+    assert served["sections"] == local["sections"]
+    # A link made after the position is not in it.
+    both.app.link_contribution("testagenda", "1.A2", target_plan="doelenplan", target_group="doel-1",
+                               reason="Later gekoppeld.", at=datetime(2026, 4, 3, 10), by="Bea Beheer")
+    both.catch_up()
+    again, _ = published(both, both.db, "doelenplan", 1)
+    assert [c["code"] for c in _sections(again["sections"])["doel-1"]["contributions"]] == ["1.A1"]

@@ -143,7 +143,7 @@ def report_download(plan_id: str, number: int, fmt: str):
     except ReportError:
         abort(404)
     fields = public_site(read_model(), plan["plan_id"])["fields"]
-    data = public_edition(data, fields)
+    data = public_edition(data, fields, set(public_plan_ids(read_model())))
     meta = replace(meta, withheld=tuple(withheld_fields(fields)))
     disposition = "attachment" if fmt in ("docx", "md") else "inline"
     return Response(render_report(data, meta, fmt), content_type=FORMATS[fmt],

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from projections.frozen import plan_aggregates, read_model_at
+from projections.frozen import frozen_name, plan_aggregates, read_model_at
 from projections.publications import published_report
 from projections.report import HalfYear, ReportError, report_data
 from web.reports.document import ReportMeta
@@ -29,8 +29,11 @@ def published(services: Services, db: sqlite_utils.Database, plan_id: str,
     record = published_report(db, plan_id, number)
     if record is None:
         raise ReportError(f"Plan '{plan_id}' heeft geen vastgestelde rapportage nr. {number}.")
+    # Kept per set of aggregates: a file made from fewer (by an earlier version) is never read for more.
+    aggregates = plan_aggregates(db, plan_id)
     frozen = read_model_at(services.app.recorder, record["position"], services.data_dir / FROZEN_DIR,
-                           mapper=services.runner.mapper, aggregates=plan_aggregates(db, plan_id), name=plan_id)
+                           mapper=services.runner.mapper, aggregates=aggregates,
+                           name=frozen_name(plan_id, aggregates))
     try:
         known_on = date.fromisoformat(record["known_on"]) if record["known_on"] else None
         data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]), known_on)

@@ -145,7 +145,8 @@ def _contribution(c: dict[str, Any]) -> str:
         state += f", {c['late']} {'mijlpaal' if c['late'] == 1 else 'mijlpalen'} te laat"
     via = f" Via {c['via']}." if c["via"] else ""
     judgement = " (oordeel beheerder)" if c["judgement"] else ""
-    return f"{c['code']} {c['title']} ({c['plan_title']}): {state}.{via} {c['reason']}{judgement}".rstrip()
+    reason = f" Reden: {c['reason']}{judgement}" if c["reason"] else ""
+    return f"{c['code']} {c['title']} ({c['plan_title']}): {state}.{via}{reason}"
 
 
 def _goal(goal: dict[str, Any] | None, shared: list[dict[str, Any]],

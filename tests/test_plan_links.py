@@ -462,3 +462,30 @@ def test_a_published_report_says_what_other_plans_contributed_then_as_its_concep
     both.catch_up()
     again, _ = published(both, both.db, "doelenplan", 1)
     assert [c["code"] for c in _sections(again["sections"])["doel-1"]["contributions"]] == ["1.A1"]
+
+
+def test_with_many_goals_to_link_to_the_beheerder_chooses_the_plan_first(both, monkeypatch):
+    from web import create_app
+    from web.blueprints import interventions
+
+    monkeypatch.setattr(interventions, "LINK_OPTIONS_AT_ONCE", 1)  # the goal plan has two groups
+    web = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True})
+    client = web.test_client()
+    sign_in(client, both, "beheerder")
+    page = "/plannen/testagenda/interventies/1.A2"
+    first = html.unescape(client.get(page).get_data(as_text=True))
+    assert '<select id="b-plan" name="koppel_plan" required>' in first and '<option value="doelenplan">Doelenplan' in first
+    assert 'name="doel"' not in first                         # no list of every goal of every plan
+    chosen = html.unescape(client.get(f"{page}?koppel_plan=doelenplan").get_data(as_text=True))
+    assert '<option value="doelenplan" selected>Doelenplan' in chosen
+    assert '<option value="doelenplan|doel-1">' in chosen and '<option value="doelenplan|opgave-1">' in chosen
+    # A refused link keeps the plan chosen, and its goals.
+    token = csrf_token(client, page)
+    refused = client.post(f"{page}/bijdragen", data={"doel": "doelenplan|doel-1", "reden": " ", "csrf_token": token})
+    again = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and '<option value="doelenplan|doel-1" selected>' in again
+    done = client.post(f"{page}/bijdragen", data={"doel": "doelenplan|doel-1", "reden": "Dichtbij geholpen.",
+                                                 "csrf_token": token})
+    assert done.status_code == 303
+    gone = html.unescape(client.get(f"{page}?koppel_plan=elders").get_data(as_text=True))
+    assert "Dat plan is niet (meer) geladen" in gone and 'name="doel"' not in gone

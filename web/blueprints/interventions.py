@@ -71,8 +71,24 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
         contributed_by=contributing_to_intervention(db, plan_id, code, as_of, known_on),
         can_link=now_ and allowed(current_user, "link_plans") and not iv["dropped"],
     )
-    context["link_targets"] = link_targets(db, plan_id) if context["can_link"] else []
+    context["link_targets"], context["link_plans"], context["link_plan"] = _link_choice(db, plan_id, context)
     return render("intervention.html", "intervention", **context), status
+
+
+# More goals than this to link to (a national programme's hundreds of plans): choose the plan first.
+LINK_OPTIONS_AT_ONCE = 400
+
+
+def _link_choice(db: Any, plan_id: str, context: dict[str, Any]) -> tuple[list, list, str]:
+    """Return the goals the link form offers, the plans to choose from first (or none), and the plan chosen."""
+    if not context["can_link"]:
+        return [], [], ""
+    targets = link_targets(db, plan_id)
+    if sum(len(t["options"]) for t in targets) <= LINK_OPTIONS_AT_ONCE:
+        return targets, [], ""
+    chosen = request.args.get("koppel_plan") or (context["values"].get("doel") or "").partition("|")[0]
+    plans = [(t["plan_id"], t["title"]) for t in targets]
+    return [t for t in targets if t["plan_id"] == chosen], plans, chosen
 
 
 @bp.get("/plannen/<plan_id>/interventies/<code>")

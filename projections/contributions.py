@@ -89,6 +89,21 @@ def links_into(db: sqlite_utils.Database, plan_id: str, as_of: date,
     return found
 
 
+def links_by_group(db: sqlite_utils.Database, plan_id: str, as_of: date, group_of: dict[str, str],
+                   known_on: date | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Return ``links_into`` a plan per group key: a link to one of its interventions under that intervention's group.
+
+    ``group_of``: the plan's interventions' groups by code, as of the day. A link to an intervention
+    the plan does not have then is left out.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
+    for c in links_into(db, plan_id, as_of, known_on):
+        key = c["link"].get("group") or group_of.get(c["link"].get("code") or "")
+        if key:
+            found.setdefault(key, []).append(c)
+    return found
+
+
 def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date,
                                  known_on: date | None = None) -> list[dict[str, Any]]:
     """Return the interventions of other plans linked to one intervention, with their state as of a day."""

@@ -17,7 +17,7 @@ import sqlite_utils
 from events.plan import PublicSiteSet
 from events.vocabulary import PublicField, Stoplicht
 from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
-from projections.contributions import links_into, links_shown
+from projections.contributions import links_by_group, links_shown
 from projections.interventions import interventions_as_of
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
@@ -64,15 +64,10 @@ def _groups(groups: list[dict[str, Any]], indicators: list[dict[str, Any]],
 def _incoming(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date, public: set[str],
               group_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Return per group what the interventions of other public plans contribute to it (a plan not public stays unnamed)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for c in links_into(db, plan["plan_id"], as_of):
-        row, link = c["row"], c["link"]
-        key = link.get("group") or group_of.get(link.get("code") or "")
-        if row["plan_id"] in public and key:
-            found.setdefault(key, []).append({"plan": row["plan_id"], "plan_title": c["plan_title"],
-                                              "code": row["code"], "title": row["title"],
-                                              "stoplicht": row["stoplicht_effective"], "via": link.get("code")})
-    return found
+    return {key: [{"plan": c["row"]["plan_id"], "plan_title": c["plan_title"], "code": c["row"]["code"],
+                   "title": c["row"]["title"], "stoplicht": c["row"]["stoplicht_effective"],
+                   "via": c["link"].get("code")} for c in found if c["row"]["plan_id"] in public]
+            for key, found in links_by_group(db, plan["plan_id"], as_of, group_of).items()}
 
 
 def _links(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date, public: set[str],

@@ -22,7 +22,7 @@ from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
 from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestones_as_of, plan_milestones_before, recurring_commitments
-from projections.contributions import links_into, links_shown
+from projections.contributions import links_by_group, links_shown
 from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
@@ -175,21 +175,13 @@ def _plan_milestones(db: sqlite_utils.Database, plan_id: str, facts: dict[str, A
 
 def _incoming(db: sqlite_utils.Database, plan_id: str, as_of: date, known_on: date | None,
               group_of: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """Return per group key what other plans' interventions contribute to it, with their state as of the day.
-
-    A link to one of the plan's interventions stands with that intervention's group, saying which.
-    """
-    found: dict[str, list[dict[str, Any]]] = {}
-    for c in links_into(db, plan_id, as_of, known_on):
-        link, row = c["link"], c["row"]
-        key = link.get("group") or group_of.get(link.get("code") or "")
-        if not key:
-            continue  # a link to an intervention the plan no longer has, as of the day
-        found.setdefault(key, []).append({
-            "code": row["code"], "title": row["title"], "plan": row["plan_id"], "plan_title": c["plan_title"],
-            "stoplicht": row["stoplicht_effective"], "late": len(row["late_milestones"]), "closed": bool(row["closed"]),
-            "via": "" if link.get("group") else link["code"], "reason": c["reason"], "judgement": c["judgement"]})
-    return found
+    """Return per group key what other plans' interventions contribute to it, with their state as of the day."""
+    return {key: [{"code": c["row"]["code"], "title": c["row"]["title"], "plan": c["row"]["plan_id"],
+                   "plan_title": c["plan_title"], "stoplicht": c["row"]["stoplicht_effective"],
+                   "late": len(c["row"]["late_milestones"]), "closed": bool(c["row"]["closed"]),
+                   "via": "" if c["link"].get("group") else c["link"]["code"], "reason": c["reason"],
+                   "judgement": c["judgement"]} for c in found]
+            for key, found in links_by_group(db, plan_id, as_of, group_of, known_on).items()}
 
 
 def _group_sections(groups: list[dict[str, Any]], progress: list[dict[str, Any]],

@@ -622,9 +622,18 @@ class Run:
                 assert response.status_code == 200, (response.status_code, path)
             return get
 
+        def made(path: str) -> Callable[[], None]:
+            get = page(path)
+
+            def fresh() -> None:  # as at a new position: what the web app keeps per position forgotten
+                web.extensions.pop("portfolio_cache", None)
+                get()
+            return fresh
+
         mine = sum(1 for iv in interventions_as_of(db, TODAY, trekker=email)) if email else 0
         measured = (
-            ("home: the portfolio of every plan", "portfolio", page("/")),
+            ("home: the portfolio of every plan, made (a new position)", "portfolio", made("/")),
+            ("home: the portfolio, kept (the next reader at that position)", "portfolio_kept", page("/")),
             (f"intervention page {plan_id} {code} (history, links both ways)", "intervention_page",
              page(f"/plannen/{plan_id}/interventies/{code}")),
             (f"goal page {plan_id} {key}", "goal_page", page(f"/plannen/{plan_id}/doelen/{key}")),

@@ -622,17 +622,17 @@ class Run:
                 assert response.status_code == 200, (response.status_code, path)
             return get
 
-        def made(path: str) -> Callable[[], None]:
-            get = page(path)
+        def made(path: str, kept: str, by: Any = client) -> Callable[[], None]:
+            get = page(path, by)
 
             def fresh() -> None:  # as at a new position: what the web app keeps per position forgotten
-                web.extensions.pop("portfolio_cache", None)
+                web.extensions.pop(kept, None)
                 get()
             return fresh
 
         mine = sum(1 for iv in interventions_as_of(db, TODAY, trekker=email)) if email else 0
         measured = (
-            ("home: the portfolio of every plan, made (a new position)", "portfolio", made("/")),
+            ("home: the portfolio of every plan, made (a new position)", "portfolio", made("/", "portfolio_cache")),
             ("home: the portfolio, kept (the next reader at that position)", "portfolio_kept", page("/")),
             (f"intervention page {plan_id} {code} (history, links both ways)", "intervention_page",
              page(f"/plannen/{plan_id}/interventies/{code}")),
@@ -641,7 +641,9 @@ class Run:
              page(f"/plannen/{plan_id}/interventies/{code}", beheerder)),
             ("a beheerder's page that reads no plan (Plan laden)", "beheerder_plain_page",
              page("/plannen/importeren", beheerder)),
-            ("the outbox (every plan's due reminders, by recipient)", "outbox_page",
+            ("the outbox (every plan's due reminders, by recipient), made", "outbox_page",
+             made("/uitgaande-berichten", "outbox_due", beheerder)),
+            ("the outbox, kept (the next look at that position)", "outbox_page_kept",
              page("/uitgaande-berichten", beheerder)),
             (f"a trekker's interventions (Mijn interventies: {mine} of them)", "trekker_query",
              lambda: interventions_as_of(db, TODAY, trekker=email)),

@@ -297,3 +297,23 @@ def test_the_beheerder_decides_on_a_reminder_in_doubt_on_the_outbox_page(service
     again = run(services, datetime(2026, 3, 2, 9))
     assert [m["to"] for m in again.sent] == [BERT]
     assert smtp_server.recorder.to().count(BERT) == 2
+
+
+def test_the_outbox_works_out_what_is_due_once_per_position(services, smtp_server) -> None:
+    from tests.accounts import sign_in
+    from web import create_app
+
+    trekker_scenario(services)
+    services.catch_up()
+    app = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-03-02",
+                      "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port})
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    first = client.get("/uitgaande-berichten").get_data(as_text=True)
+    assert client.get("/uitgaande-berichten").get_data(as_text=True).count('data-status="pending"') == \
+        first.count('data-status="pending"') > 0
+    assert app.extensions["outbox_due"].made == 1
+    run(services)  # sends what was waiting: the events move the position
+    after = client.get("/uitgaande-berichten").get_data(as_text=True)
+    assert app.extensions["outbox_due"].made == 2
+    assert 'data-status="pending"' not in after and "Wacht op verzending <span class=\"count\">(0)</span>" in after

@@ -18,6 +18,7 @@ from projections.outbox import reminders_by_status, status_counts
 from tracker.errors import TrackerError
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
+from web.fragments import PositionCache
 from web.htmx import render
 
 bp = Blueprint("outbox", __name__)
@@ -48,7 +49,14 @@ def outbox_page():
     db = read_model()
     mail = mail_settings()
     now = today()
-    due = reminders_due(db, now, mail)
+
+    def waiting() -> tuple[list, list]:
+        found = reminders_due(db, now, mail)
+        return found, addressed_all(pending_reminders(db, now, mail, found))
+    # What is due follows from the events, the day and the settings: worked out once per position
+    # (every plan's reminders: seconds for a national programme), not for each look at the page.
+    kept = current_app.extensions.setdefault("outbox_due", PositionCache())
+    due, pending = kept.get(db, (now, mail), waiting)
     due_keys = {item.key for item in due}
     failed = reminders_by_status(db, "failed") + reminders_by_status(db, "released")
     for row in failed:
@@ -56,7 +64,7 @@ def outbox_page():
     sink = FileSink(mail.sink_path) if mail.uses_sink else None
     return render(
         "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
-        pending=addressed_all(pending_reminders(db, now, mail, due)),
+        pending=pending,
         failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
         claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),
         counts=status_counts(db), sink=sink.messages() if sink else None)

@@ -47,7 +47,10 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
 
     def walk(section: dict[str, Any]) -> None:
         if "contributions" in section:
+            # Another plan's words: withheld, whatever this plan made public.
             section["contributions"] = shown(section["contributions"])
+            for c in section["contributions"]:
+                c["reason"] = _hide(c.get("reason", ""))
         for iv in section.get("interventions", []):
             if "contributes_to" in iv:
                 iv["contributes_to"] = shown(iv["contributes_to"])

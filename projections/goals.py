@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from events.periods import DueError, parse_due
-from projections.wording import number_nl
+from projections.wording import amount, number_nl, unit_label
 
 # Words a term may already begin with: "uiterlijk 1 juli 2019" needs no "in" before it.
 _HAS_PREPOSITION = re.compile(
@@ -37,17 +37,13 @@ def term_phrase(term: Any) -> str:
     return f"{'op' if day else 'in'} {text}"
 
 
-def _amount(value: Any, unit: str) -> str:
-    return f"{number_nl(value)}{' ' + unit if unit else ''}"
-
-
 def target_text(target: dict[str, Any] | None, unit: str = "") -> str:
     """Return a target as Dutch: 'ten hoogste 210 zorgplaatsen in 2019', '5 tot 7 % in 2020'."""
     if not target:
         return ""
     unit = target.get("unit") or unit
     if target.get("value") is not None:
-        text = _amount(target["value"], unit)
+        text = amount(target["value"], unit)
         if target.get("direction") == "down":
             text = f"ten hoogste {text}"
         elif target.get("direction") == "up":
@@ -55,11 +51,12 @@ def target_text(target: dict[str, Any] | None, unit: str = "") -> str:
     elif target.get("min") is not None or target.get("max") is not None:
         low, high = target.get("min"), target.get("max")
         if low is not None and high is not None:
-            text = f"{number_nl(low)} tot {_amount(high, unit)}"
+            low_text = amount(low, unit) if unit_label(unit) == "€" else number_nl(low)
+            text = f"{low_text} tot {amount(high, unit)}"
         elif low is not None:
-            text = f"ten minste {_amount(low, unit)}"
+            text = f"ten minste {amount(low, unit)}"
         else:
-            text = f"ten hoogste {_amount(high, unit)}"
+            text = f"ten hoogste {amount(high, unit)}"
     elif target.get("text"):
         text = str(target["text"])
     else:
@@ -74,7 +71,7 @@ def baseline_text(baseline: dict[str, Any] | None, unit: str = "") -> str:
         return ""
     source = f" ({baseline['source']})" if baseline.get("source") else ""
     if baseline.get("value") is not None:
-        what = _amount(baseline["value"], unit)
+        what = amount(baseline["value"], unit)
     elif baseline.get("text"):
         what = str(baseline["text"])
     else:

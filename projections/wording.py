@@ -143,3 +143,20 @@ def number_nl(value: Any) -> str:
 def euro(value: Any) -> str:
     """Return an amount in euros as the Dutch write it: '€ 6.000.000', '€ -250.000'."""
     return "" if value is None else f"€ {number_nl(value)}"
+
+
+EURO_UNITS = frozenset({"eur", "euro", "euros", "€"})
+
+
+def unit_label(unit: str | None) -> str:
+    """Return a unit as a reader sees it: a plan's 'EUR' is '€'."""
+    unit = (unit or "").strip()
+    return "€" if unit.lower() in EURO_UNITS else unit
+
+
+def amount(value: Any, unit: str | None = "") -> str:
+    """Return a value in its unit: '€ 1.250.000' for euros, else '1.250 uren per cliënt'."""
+    label = unit_label(unit)
+    if label == "€":
+        return euro(value)
+    return f"{number_nl(value)}{' ' + label if label else ''}"

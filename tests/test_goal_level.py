@@ -28,7 +28,7 @@ AS_OF = date(2018, 3, 1)
      "ten hoogste 210 zorgplaatsen in 2019"),                       # never "in in 2019"
     ({"value": 300, "unit": "ouders", "direction": "up", "by": "uiterlijk 1 juli 2019"},
      "ten minste 300 ouders uiterlijk 1 juli 2019"),
-    ({"value": 1234.5, "unit": "EUR", "by": "31-12-2020"}, "1.234,5 EUR op 31-12-2020"),
+    ({"value": 1234.5, "unit": "EUR", "by": "31-12-2020"}, "€ 1.234,5 op 31-12-2020"),
     ({"min": 5, "max": 7, "unit": "%", "direction": "down", "by": "2020"}, "5 tot 7 % in 2020"),
     ({"text": "Elke school een aanspreekpunt", "by": "eind 2019"}, "Elke school een aanspreekpunt eind 2019"),
     ({"value": 2, "by": "najaar 2018"}, "2 in het najaar 2018"),

@@ -10,7 +10,9 @@ from typing import Any
 from flask import Flask, g, render_template
 
 from events.vocabulary import Stoplicht
-from projections.wording import DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, long_date, number_nl, short_date
+from projections.goals import target_text
+from projections.wording import (DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, amount, long_date, number_nl,
+                                  short_date, unit_label)
 from tracker.clock import moment_of_change
 from web.auth import init_auth, public
 from web.htmx import init_htmx
@@ -79,7 +81,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.add_url_rule("/favicon.ico", "favicon",
                      public(lambda: app.send_static_file("favicon.ico")))
 
-    app.jinja_env.filters.update(long_date=long_date, short_date=short_date, number_nl=number_nl)
+    app.jinja_env.filters.update(long_date=long_date, short_date=short_date, number_nl=number_nl,
+                                 target_text=target_text, amount=amount, unit_label=unit_label)
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
                                  DOMAIN_LABELS=DOMAIN_LABELS, Stoplicht=Stoplicht)
 

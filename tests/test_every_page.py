@@ -1,0 +1,97 @@
+"""Every page of each shipped plan opens for a beheerder: no 500 for a plan of any shape.
+
+The shipped plans differ in shape (the regional programme's indicators have targets in words, its
+goals are opgaven with doelen, its funding is per year); a page written for one shape must not
+fail on the other. This walks every page a plan has, as a beheerder sees them, now and as of a
+day in the past.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from plans import default_plan_files
+from tests.accounts import ensure_user, sign_in
+from tracker.planfile import read_plan_file
+
+LOADED_AT = datetime(2025, 10, 1, 9, 0, tzinfo=timezone.utc)
+TODAY = "2026-12-01"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from web import create_app
+    from web.services import open_services
+
+    data_dir = tmp_path_factory.mktemp("every-page")
+    services = open_services(data_dir)
+    specs = [read_plan_file(path) for path in default_plan_files({})]
+    for spec in specs:
+        services.app.import_plan(spec, at=LOADED_AT, by="beheer")
+    ensure_user(services, "beheerder")
+    services.catch_up()
+    app = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY, "TESTING": True})
+    client = app.test_client()
+    sign_in(client, services, "beheerder")
+    yield client, specs
+    services.db.close()
+    services.app.close()
+
+
+def plan_pages(spec) -> list[str]:
+    base = f"/plannen/{spec.id}"
+    pages = [base, f"{base}/kwartaal", f"{base}/dashboard", f"{base}/beginstand", f"{base}/financien",
+             f"{base}/indicatoren", f"{base}/normering", f"{base}/openbaar", f"{base}/rapportages",
+             f"{base}/rapportages?periode=2026-H1", f"{base}/vergaderingen", f"{base}/wijzigingen",
+             f"{base}/export.csv", f"{base}/export-mijlpalen.csv"]
+    pages += [f"{base}/interventies/{iv.code}" for iv in spec.interventions]
+    return pages
+
+
+def goal_pages(spec) -> list[str]:
+    def keys(groups):
+        for group in groups:
+            yield group["key"]
+            yield from keys(group.get("groups") or [])
+
+    return [f"/plannen/{spec.id}/doelen/{key}" for key in keys(spec.groups)]
+
+
+def test_both_shipped_plans_are_walked(site):
+    client, specs = site
+    assert len(specs) == 2
+    assert all(len(goal_pages(spec)) >= 4 for spec in specs)
+
+
+@pytest.mark.parametrize("as_of", ["", "2026-03-31"])
+def test_every_page_of_every_shipped_plan_opens(site, as_of):
+    client, specs = site
+    failed = []
+    for spec in specs:
+        for page in plan_pages(spec) + goal_pages(spec):
+            url = page + (("&" if "?" in page else "?") + f"as_of={as_of}" if as_of else "")
+            response = client.get(url)
+            if response.status_code != 200:
+                failed.append((url, response.status_code))
+    assert failed == []
+
+
+def test_an_indicator_target_in_words_shows_as_its_words(site):
+    client, specs = site
+    regional = next(s for s in specs if s.id.startswith("regioprogramma"))
+    page = client.get(f"/plannen/{regional.id}/indicatoren").get_data(as_text=True)
+    worded = next(i for i in regional.facts["indicators"] if i.get("target", {}).get("text"))
+    assert worded["target"]["text"] in page
+
+
+def test_an_amount_in_euros_is_written_with_the_euro_sign():
+    from projections.goals import target_text
+    from projections.wording import amount
+
+    assert amount(1250000, "EUR") == "€ 1.250.000"
+    assert amount(12.5, "uren per cliënt") == "12,5 uren per cliënt"
+    assert target_text({"value": 6000000, "direction": "down", "by": "2028"}, "EUR") == "ten hoogste € 6.000.000 in 2028"
+    assert target_text({"min": 5, "max": 7}, "EUR") == "€ 5 tot € 7"
+    assert target_text({"min": 5, "max": 7}, "%") == "5 tot 7 %"

@@ -18,6 +18,7 @@ from tracker.planfile import read_plan_file
 
 LOADED_AT = datetime(2025, 10, 1, 9, 0, tzinfo=timezone.utc)
 TODAY = "2026-12-01"
+ROLES = ("beheerder", "stuurgroep", "trekker", "lezer")
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +31,17 @@ def site(tmp_path_factory):
     specs = [read_plan_file(path) for path in default_plan_files({})]
     for spec in specs:
         services.app.import_plan(spec, at=LOADED_AT, by="beheer")
-    ensure_user(services, "beheerder")
+    for spec in specs:
+        services.app.set_public_site(spec.id, public=True, fields=["trekker_name"], at=LOADED_AT, by="beheer")
+    for role in ROLES:
+        ensure_user(services, role)
     services.catch_up()
     app = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY, "TESTING": True})
-    client = app.test_client()
-    sign_in(client, services, "beheerder")
-    yield client, specs
+    clients = {}
+    for role in ROLES:
+        clients[role] = app.test_client()
+        sign_in(clients[role], services, role)
+    yield clients, specs
     services.db.close()
     services.app.close()
 
@@ -59,18 +65,24 @@ def goal_pages(spec) -> list[str]:
     return [f"/plannen/{spec.id}/doelen/{key}" for key in keys(spec.groups)]
 
 
+def public_pages(spec) -> list[str]:
+    from web.blueprints.public_site import OPEN_DATA
+
+    return [f"/openbaar/{spec.id}"] + [f"/openbaar/{spec.id}/{name}" for name in OPEN_DATA]
+
+
 def test_both_shipped_plans_are_walked(site):
-    client, specs = site
+    _, specs = site
     assert len(specs) == 2
     assert all(len(goal_pages(spec)) >= 4 for spec in specs)
 
 
 @pytest.mark.parametrize("as_of", ["", "2026-03-31"])
-def test_every_page_of_every_shipped_plan_opens(site, as_of):
-    client, specs = site
+def test_every_page_of_every_shipped_plan_opens_for_a_beheerder(site, as_of):
+    client, specs = site[0]["beheerder"], site[1]
     failed = []
     for spec in specs:
-        for page in plan_pages(spec) + goal_pages(spec):
+        for page in plan_pages(spec) + goal_pages(spec) + public_pages(spec):
             url = page + (("&" if "?" in page else "?") + f"as_of={as_of}" if as_of else "")
             response = client.get(url)
             if response.status_code != 200:
@@ -78,8 +90,22 @@ def test_every_page_of_every_shipped_plan_opens(site, as_of):
     assert failed == []
 
 
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_every_page_opens_or_is_refused_in_words_for_the_other_roles(site, role):
+    client, specs = site[0][role], site[1]
+    seen = {}
+    for spec in specs:
+        for page in plan_pages(spec) + goal_pages(spec):
+            response = client.get(page)
+            seen[page] = response.status_code
+            if response.status_code == 403:
+                assert "U heeft geen toegang" in response.get_data(as_text=True)
+    assert set(seen.values()) <= {200, 403}, {p: s for p, s in seen.items() if s not in (200, 403)}
+    assert seen[f"/plannen/{specs[1].id}"] == 200
+
+
 def test_an_indicator_target_in_words_shows_as_its_words(site):
-    client, specs = site
+    client, specs = site[0]["beheerder"], site[1]
     regional = next(s for s in specs if s.id.startswith("regioprogramma"))
     page = client.get(f"/plannen/{regional.id}/indicatoren").get_data(as_text=True)
     worded = next(i for i in regional.facts["indicators"] if i.get("target", {}).get("text"))

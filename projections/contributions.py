@@ -73,19 +73,24 @@ def links_shown(db: sqlite_utils.Database, iv: dict[str, Any], as_of: date,
 
 
 def links_into(db: sqlite_utils.Database, plan_id: str, as_of: date,
-               known_on: date | None = None) -> list[dict[str, Any]]:
+               known_on: date | None = None, *, include_own: bool = False) -> list[dict[str, Any]]:
     """Return every link of another plan's intervention to a plan (a group of it or one of its interventions), as of a day.
 
     Each: the linking intervention's row (with its state), its plan's title, the ``link`` as recorded,
-    its ``reason`` and whether it is the beheerder's ``judgement``; in the order of the rows.
+    its ``reason``, whether it is the beheerder's ``judgement`` and whether the linking intervention
+    is of the plan itself (``own``: only with ``include_own``; a beheerder may link an intervention
+    to another goal of its own plan); in the order of the rows.
     """
     plans = plan_queries.plan_titles(db)
     found = []
     for row in map(_enrich, interventions_as_of(db, as_of, known_on=known_on, links_to=plan_id)):
+        own = row["plan_id"] == plan_id
+        if own and not include_own:
+            continue
         for link in row["details"].get("contributes_to") or []:
             if link["plan"] == plan_id:
                 found.append({"row": row, "plan_title": plans.get(row["plan_id"], row["plan_id"]), "link": link,
-                              "reason": link["reason"], "judgement": bool(link.get("judgement"))})
+                              "reason": link["reason"], "judgement": bool(link.get("judgement")), "own": own})
     return found
 
 
@@ -106,8 +111,10 @@ def links_by_group(db: sqlite_utils.Database, plan_id: str, as_of: date, group_o
 
 def contributing_to_intervention(db: sqlite_utils.Database, plan_id: str, code: str, as_of: date,
                                  known_on: date | None = None) -> list[dict[str, Any]]:
-    """Return the interventions of other plans linked to one intervention, with their state as of a day."""
-    return [c for c in links_into(db, plan_id, as_of, known_on) if c["link"].get("code") == code]
+    """Return the interventions linked to one intervention, with their state as of a day: those of other
+    plans, and those of its own plan (``own``) after them."""
+    found = [c for c in links_into(db, plan_id, as_of, known_on, include_own=True) if c["link"].get("code") == code]
+    return sorted(found, key=lambda c: c["own"])
 
 
 def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
@@ -125,8 +132,8 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
     own = [_enrich(r) for r in interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
            if set(groups_of(r)) & set(keys)]
     own_codes = {r["code"]: r for r in own}
-    contributing = []
-    for incoming in links_into(db, plan_id, as_of, known_on):
+    contributing, linked_own = [], []
+    for incoming in links_into(db, plan_id, as_of, known_on, include_own=True):
         link = incoming["link"]
         if link.get("group") in keys:
             via = "" if link["group"] == key else titles[link["group"]]
@@ -135,7 +142,13 @@ def goal_page(db: sqlite_utils.Database, plan_id: str, key: str, as_of: date,
             via, via_key = f"{link['code']} {own_codes[link['code']]['title']}", link["code"]
         else:
             continue
+        if incoming["own"]:
+            # Linked by the beheerder from another goal of the plan: listed with the plan's own.
+            if incoming["row"]["code"] not in own_codes and incoming["row"] not in linked_own:
+                linked_own.append(incoming["row"])
+            continue
         contributing.append({**incoming, "via": via, "via_key": via_key, "since": link.get("at")})
+    own += [{**row, "linked": True} for row in linked_own]
     return {"plan": plan, "group": group, "above": above, "level": level_name(plan["facts"], len(above)),
             "goal": goal_of(group, plan["facts"].get("indicators") or []),
             "own": own, "contributing": contributing, "counts": _counts([c["row"] for c in contributing])}

@@ -489,3 +489,35 @@ def test_with_many_goals_to_link_to_the_beheerder_chooses_the_plan_first(both, m
     assert done.status_code == 303
     gone = html.unescape(client.get(f"{page}?koppel_plan=elders").get_data(as_text=True))
     assert "Dat plan is niet (meer) geladen" in gone and 'name="doel"' not in gone
+
+
+def test_a_link_within_one_plan_is_shown_as_the_plans_own_not_as_another_plans(both, monkeypatch):
+    from projections.report import report_data
+    from web import create_app
+    from web.blueprints import interventions
+
+    both.app.link_contribution("testagenda", "2.1", target_plan="testagenda", target_group="1.A",
+                               reason="Ook dit thema.", at=datetime(2026, 2, 1, 10), by="Bea Beheer")
+    both.app.link_contribution("testagenda", "2.1", target_plan="testagenda", target_code="1.A2",
+                               reason="Helpt 1.A2.", at=datetime(2026, 2, 1, 10), by="Bea Beheer")
+    both.catch_up()
+    goal = goal_page(both.db, "testagenda", "1.A", date(2026, 3, 1))
+    assert goal["contributing"] == []                           # not "uit andere plannen"
+    assert [(r["code"], r.get("linked", False)) for r in goal["own"]] == [("1.A1", False), ("1.A2", False),
+                                                                        ("2.1", True)]
+    report = report_data(both.db, "testagenda", "2026-H1", date(2026, 3, 31))
+    assert all(s["contributions"] == [] for s in _sections(report["sections"]).values())
+    client = create_app({"DATA_DIR": str(both.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, both, "beheerder")
+    page = html.unescape(client.get("/plannen/testagenda/doelen/1.A").get_data(as_text=True))
+    assert "0 bijdragen uit andere plannen" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "2.1 " in words(page, "Interventies van dit plan", "</section>")
+    assert "(door de beheerder aan dit doel gekoppeld)" in page
+    target = html.unescape(client.get("/plannen/testagenda/interventies/1.A2").get_data(as_text=True))
+    assert "Bijdragen uit andere plannen" not in target
+    section = words(target, "Bijdragen van andere interventies van dit plan")
+    assert "2.1 " in section and "dit plan" in section and "Helpt 1.A2." in section
+    monkeypatch.setattr(interventions, "LINK_OPTIONS_AT_ONCE", 1)  # the plan first
+    own = html.unescape(client.get("/plannen/testagenda/interventies/2.1?koppel_plan=testagenda").get_data(as_text=True))
+    assert "Dit is het plan van de interventie zelf; kies een ander plan." in own
+    assert "Dat plan is niet (meer) geladen" not in own

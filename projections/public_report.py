@@ -9,6 +9,7 @@ reads "niet openbaar", so a reader never mistakes it for "nothing recorded".
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from events.vocabulary import PublicField
@@ -23,6 +24,20 @@ def withheld_fields(fields: set[str] | list[str]) -> list[str]:
 
 def _hide(value: str) -> str:
     return WITHHELD if value else value
+
+
+# A plan version's summary line for a link (tracker/plan_links.py): "1.A1: bijdrage aan groep doel-1
+# van regioplan toegevoegd".
+LINK_LINE = re.compile(r"^(?P<code>.*: bijdrage aan) (?:groep|interventie) \S+ van (?P<plan>\S+) "
+                       r"(?P<what>toegevoegd|gewijzigd|vervallen)$")
+
+
+def _summary_line(line: str, public_plans: set[str] | None) -> str:
+    """Return a plan version's summary line, a link to a plan that is not public named no further."""
+    found = LINK_LINE.match(line)
+    if found is None or public_plans is None or found["plan"] in public_plans:
+        return line
+    return f"{found['code']} een plan dat niet openbaar is {found['what']}"
 
 
 def public_edition(data: dict[str, Any], fields: set[str] | list[str],
@@ -73,6 +88,8 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
 
     for section in data.get("sections", []):
         walk(section)
+    for version in data.get("changes", {}).get("plan_versions", []):
+        version["summary"] = [_summary_line(line, public_plans) for line in version.get("summary", [])]
     if not explanation:
         for d in data.get("kernboodschap", {}).get("deviations", []):
             d["cause"] = auto_reason.get(d["code"]) or WITHHELD

@@ -521,3 +521,20 @@ def test_a_link_within_one_plan_is_shown_as_the_plans_own_not_as_another_plans(b
     own = html.unescape(client.get("/plannen/testagenda/interventies/2.1?koppel_plan=testagenda").get_data(as_text=True))
     assert "Dit is het plan van de interventie zelf; kies een ander plan." in own
     assert "Dat plan is niet (meer) geladen" not in own
+
+
+def test_the_public_edition_names_no_plan_that_is_not_public_in_a_plan_versions_summary(both):
+    from projections.public_report import public_edition
+    from projections.report import report_data
+
+    both.app.import_plan(parse_plan(SMALL_PLAN, "agenda.yaml"), at=datetime(2026, 3, 4, 9), by="beheer")
+    both.catch_up()
+    data = report_data(both.db, "testagenda", "2026-H1", date(2026, 3, 31))
+    [version] = data["changes"]["plan_versions"]
+    assert "1.A1: bijdrage aan groep doel-1 van doelenplan vervallen" in version["summary"]
+    hidden = public_edition(data, [], {"testagenda"})["changes"]["plan_versions"][0]["summary"]
+    assert "1.A1: bijdrage aan een plan dat niet openbaar is vervallen" in hidden
+    assert not any("doelenplan" in line for line in hidden)
+    assert len(hidden) == len(version["summary"])
+    both_public = public_edition(data, [], {"testagenda", "doelenplan"})["changes"]["plan_versions"][0]["summary"]
+    assert both_public == version["summary"]

@@ -109,7 +109,7 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
         blocks.append(paragraph(iv["explanation"]["auto_reason"]))
     if iv["explanation"]["missing"]:
         blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
-    # A report published before links were reported has none (its frozen content stays as it was).
+    # Made again from the events up to its position, an earlier report shows its links then too.
     linked = iv.get("contributes_to") or []
     if linked:
         blocks.append(bullets([f"{t['plan_title']}: {t['target']}" + (

@@ -108,8 +108,8 @@ def confirm(site: Site, page: str):
 def test_the_users_page_lists_every_account_with_its_role(site):
     page = text_of(site.client.get("/gebruikers"))
     for role in ROLES:
-        assert f"<td>{email_for(role)}</td>" in page
-        row = page[page.index(f"<td>{email_for(role)}</td>"):]
+        assert f"<td data-label=\"E-mailadres\">{email_for(role)}</td>" in page
+        row = page[page.index(f"<td data-label=\"E-mailadres\">{email_for(role)}</td>"):]
         row = row[:row.index("</tr>")]
         assert f'<option value="{role}" selected>{role}</option>' in row
     # The beheerder never types or sees a password: the new user chooses one through a link.
@@ -129,7 +129,7 @@ def test_adding_a_user_sends_an_invitation_to_choose_a_password(site, monkeypatc
     assert site.users()["f.devries@nijmegen.nl"]["role"] == "trekker"
     page = text_of(site.client.get("/gebruikers"))
     assert "Gebruiker f.devries@nijmegen.nl toegevoegd; de uitnodiging" in page
-    assert "<td>Fatima de Vries</td>" in page and "uitgenodigd" in page
+    assert "<td data-label=\"Naam\">Fatima de Vries</td>" in page and "uitgenodigd" in page
     # Without a password nobody signs in as the new account yet.
     other = site.app.test_client()
     assert other.post("/inloggen", data={"email": "f.devries@nijmegen.nl", "password": "",
@@ -204,7 +204,7 @@ def test_setting_the_same_role_again_is_refused_next_to_the_user(site):
     response = set_role(site, email_for("trekker"), "trekker")
     assert response.status_code == 422
     page = text_of(response)
-    row = page[page.index(f"<td>{email_for('trekker')}</td>"):]
+    row = page[page.index(f"<td data-label=\"E-mailadres\">{email_for('trekker')}</td>"):]
     row = row[:row.index("</tr>")]
     assert f"{email_for('trekker')} heeft al de rol trekker." in row
     assert site.events() == before

@@ -189,7 +189,7 @@ def test_a_user_name_is_escaped_on_every_page_it_shows_up(site, payload):
     escaped = f"Naam {escape(payload)}"
     users = admin.get("/gebruikers").get_data(as_text=True)
     assert_inert(users, payload, "gebruikers")
-    assert f"<td>{escaped}</td>" in users
+    assert f"<td data-label=\"Naam\">{escaped}</td>" in users
     # Assigned as trekker, the name shows on the board, in its filter and on the intervention.
     response = post(site, admin, f"/plannen/{PLAN}/interventies/2.B2/trekker", email=email)
     assert response.status_code == 303

@@ -26,6 +26,13 @@ PAGES = [
     ("stuurgroep", IV),
     ("beheerder", IV),
     ("lezer", IV),
+    # The tables of the pages beyond the daily loop stand row by row too.
+    ("stuurgroep", f"/plannen/{PLAN}/kwartaal?kwartaal=2026-Q1"),
+    ("beheerder", f"/plannen/{PLAN}/indicatoren"),
+    ("beheerder", f"/plannen/{PLAN}/financien"),
+    ("beheerder", "/gebruikers"),
+    ("beheerder", "/uitgaande-berichten"),
+    ("beheerder", f"/plannen/{PLAN}/rapportages?periode=2026-H1"),
 ]
 
 
@@ -115,3 +122,29 @@ def test_the_meeting_page_fits_a_phone_and_has_no_serious_accessibility_problems
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert overflowing(page) == []
     assert axe(page) == []
+
+
+def test_a_beheerder_records_a_value_and_a_figure_on_a_phone_and_their_tables_fit(phone, live_server: str) -> None:
+    page = phone("beheerder")
+    page.goto(f"{live_server}/plannen/{PLAN}/indicatoren")
+    page.get_by_label("Periode", exact=True).fill("2026-H1")
+    page.get_by_label("Waarde", exact=True).fill("1234567")
+    page.get_by_label("Bron").fill("Declaratiegegevens")
+    page.get_by_role("button", name="Vastleggen").first.click()
+    recorded = page.locator("#kop-vastgelegd ~ table tbody tr").first
+    recorded.wait_for()
+    assert recorded.evaluate("tr => getComputedStyle(tr).display") == "block"
+    assert recorded.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content") == '"Periode: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert overflowing(page) == []
+
+    page.goto(f"{live_server}/plannen/{PLAN}/financien")
+    page.locator("#periode").select_option(index=1)
+    page.get_by_label("Bedrag (euro)").fill("250000")
+    page.get_by_label("Toelichting").fill("Begroting volgens de programmabegroting")
+    page.get_by_role("button", name="Vastleggen").first.click()
+    row = page.locator("table.stack tbody tr", has_text="250.000").first
+    row.wait_for()
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert overflowing(page) == []

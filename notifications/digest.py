@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from projections.wording import long_date
+from projections.wording import long_date, who
 from notifications.rules import ReminderItem, days_phrase
 from notifications.settings import MailSettings
 from tracker.action_links import ACTIONS, ActionLink, make_token
@@ -62,6 +62,7 @@ def _templates() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["days"] = days_phrase
     env.filters["long_date"] = long_date
+    env.filters["who"] = who
     return env
 
 

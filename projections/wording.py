@@ -118,6 +118,18 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
     return text(data, f"'{label}'" if label else "") if text else event_name
 
 
+OPERATOR_PREFIX = "via de command line, "  # tracker.actors.Actor.operator records "via de command line, <login>"
+
+
+def who(name: str | None) -> str:
+    """Return a recorded name as a sentence names it: the operator 'via de command line, root' as
+    'root (via de command line)', so "door root (via de command line)" reads; other names as recorded."""
+    name = name or ""
+    if name.startswith(OPERATOR_PREFIX):
+        return f"{name[len(OPERATOR_PREFIX):]} (via de command line)"
+    return name
+
+
 def sentence(text: str) -> str:
     """Return text ending in one full stop (or its own ! or ?), whatever the user typed."""
     text = (text or "").strip()

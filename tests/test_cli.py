@@ -184,6 +184,23 @@ def test_note(initialised):
     assert last["description"] == "Voortgangsnotitie: Loopt volgens plan"
 
 
+def test_the_operator_reads_as_a_name_on_the_pages_though_recorded_as_documented(initialised, data_dir):
+    from tests.accounts import ensure_user, sign_in
+    from web import create_app
+    from web.services import open_services
+
+    ok(initialised("note", CODE, "Loopt volgens plan", "--today", "2026-01-09"))
+    services = open_services(data_dir)
+    ensure_user(services, "lezer")
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2026-01-10", "TESTING": True}).test_client()
+    sign_in(client, services, "lezer")
+    page = client.get(f"/plannen/{PLAN}/interventies/{CODE}").get_data(as_text=True)
+    assert "tester (via de command line) · Voortgangsnotitie: Loopt volgens plan" in page
+    assert OPERATOR not in page
+    services.db.close()
+    services.app.close()
+
+
 def test_status_oranje_without_an_explanation_is_refused_and_records_nothing(initialised, services):
     before = event_count(services)
     result = initialised("status", CODE, "oranje", "--today", "2026-01-09")

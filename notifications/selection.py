@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -89,19 +89,24 @@ def plans_without_stuurgroep(db: sqlite_utils.Database, mail: MailSettings) -> l
             if settings.enabled and not settings.stuurgroep]
 
 
-def warnings(db: sqlite_utils.Database, mail: MailSettings) -> list[str]:
-    """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page)."""
+def warnings(db: sqlite_utils.Database, mail: MailSettings,
+             named: Callable[[dict[str, Any]], str] | None = None) -> list[str]:
+    """Return what keeps reminders from going out (in Dutch, for the CLI and the outbox page).
+
+    ``named``: how a plan is named (default its id, as the CLI names plans; a page gives its title).
+    """
+    name = named or (lambda plan: plan["plan_id"])
     found = []
     for plan in plans_with_facts(db, *REMINDER_FACTS):
         try:
             settings = plan_settings(plan["facts"], mail)
         except ReminderSettingsError as exc:
-            found.append(settings_warning(plan["plan_id"], exc))
+            found.append(settings_warning(name(plan), exc))
             continue
         if not settings.enabled:
-            found.append(f"Herinneringen voor {plan['plan_id']} staan uit (plan.reminders.enabled).")
+            found.append(f"Herinneringen voor {name(plan)} staan uit (in het planbestand: reminders, enabled).")
         elif not settings.stuurgroep:
-            found.append(f"Geen stuurgroepadres voor {plan['plan_id']}: escalaties en het weekoverzicht "
-                         "worden vastgehouden tot de beheerder TRACKER_STUURGROEP_EMAIL (of "
-                         "plan.reminders.stuurgroep) instelt.")
+            found.append(f"Geen stuurgroepadres voor {name(plan)}: escalaties en het weekoverzicht "
+                         "worden vastgehouden tot er een adres is: in het planbestand (reminders, stuurgroep) "
+                         "of voor alle plannen met TRACKER_STUURGROEP_EMAIL.")
     return found

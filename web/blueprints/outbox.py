@@ -15,6 +15,7 @@ from notifications.selection import (
 )
 from notifications.settings import MailSettings
 from projections.outbox import reminders_by_status, status_counts
+from projections.plans import plan_titles
 from tracker.errors import TrackerError
 from web import now, read_model, refresh_read_model, services, today
 from web.auth import requires
@@ -36,11 +37,15 @@ def stuurgroep_notice() -> dict:
     """Tell the beheerder, on every page, when escalations are held for want of an address."""
     if not (current_user.is_authenticated and current_user.role == "beheerder"):
         return {}
+    db = read_model()
     try:
-        held = plans_without_stuurgroep(read_model(), mail_settings())
+        held = plans_without_stuurgroep(db, mail_settings())
     except ValueError:  # a broken mail setting is reported on the outbox page itself
         return {}
-    return {"stuurgroep_missing": held}
+    if not held:
+        return {}
+    titles = plan_titles(db)
+    return {"stuurgroep_missing": [titles.get(plan_id, plan_id) for plan_id in held]}
 
 
 @bp.get("/uitgaande-berichten")
@@ -63,7 +68,7 @@ def outbox_page():
         row["retried"] = row["key"] in due_keys
     sink = FileSink(mail.sink_path) if mail.uses_sink else None
     return render(
-        "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail),
+        "outbox.html", "content", today=now, mail=mail, warnings=warnings(db, mail, named=lambda plan: f"«{plan['title']}»"),
         pending=pending,
         failed=failed, in_doubt=reminders_by_status(db, "in_doubt"),
         claimed=reminders_by_status(db, "claimed"), sent=reminders_by_status(db, "sent", SENT_SHOWN),

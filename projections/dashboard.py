@@ -11,6 +11,7 @@ from projections.agenda_milestones import plan_milestones_as_of, recurring_commi
 from projections.board import board, group_rows
 from projections.quarters import Quarter
 from projections.status import COLOURS, days_late
+from projections.wording import days_count
 
 TOP_EXCEPTIONS = 8
 
@@ -82,8 +83,9 @@ def exceptions(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
             reasons.append("geen planning: geen gedateerde open mijlpaal")
             kinds.append("geen_planning")
         if row["stale"]:
-            days = row["days_since_update"]
-            reasons.append("nooit bijgewerkt" if days is None else f"{days} dagen niet bijgewerkt")
+            days = days_count(row["days_since_update"] or 0)
+            reasons.append(f"niet bijgewerkt sinds het plan is geladen ({days})" if row["last_progress_at"] is None
+                           else f"{days} niet bijgewerkt")
             kinds.append("verouderd")
         if not row["trekker_name"]:
             reasons.append("geen trekker")

@@ -10,6 +10,8 @@ from typing import Any
 import orjson
 import sqlite_utils
 
+from events import intervention as ev
+from events import plan as plan_events
 from events.vocabulary import Stoplicht
 from projections.heap import many_objects
 
@@ -32,11 +34,26 @@ def _milestones_by_intervention(db: sqlite_utils.Database, where: str, params: d
     return grouped
 
 
+# What the people working on an intervention record: its progress. A plan file loaded or revised
+# records such events too (a milestone done before the tracker came), at the moment of the load.
+PROGRESS_EVENTS = tuple(e.__name__ for e in (
+    ev.MilestonePlanned, ev.MilestoneRelabelled, ev.MilestoneCompleted, ev.MilestoneRescheduled,
+    ev.MilestoneCancelled, ev.NoteAdded, ev.StoplichtSet, ev.UpToDateConfirmed, ev.InterventionClosed))
+PLAN_LOADS = (plan_events.PlanImported.__name__, plan_events.PlanRevised.__name__)
+
+
 def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Return per intervention its last recorded change and version, recorded by the day asked about."""
+    """Return per intervention its last recorded change and version, recorded by the day asked about,
+    its first (``added_at``) and its last progress recorded by hand (``last_progress_at``: None when
+    only plan files wrote it)."""
+    progress = ", ".join(f"'{name}'" for name in PROGRESS_EVENTS)
+    loads = ", ".join(f"'{name}'" for name in PLAN_LOADS)
     rows = db.query(
-        "SELECT intervention_id, max(at) AS last_update_at, max(version) AS version FROM history "
-        f"WHERE intervention_id IS NOT NULL AND at < min(:bound, :known){where} GROUP BY intervention_id", params)
+        "SELECT intervention_id, max(at) AS last_update_at, min(at) AS added_at, max(version) AS version, "
+        f"max(CASE WHEN event IN ({progress}) AND (plan_id, at) NOT IN "
+        f"(SELECT plan_id, at FROM history WHERE event IN ({loads})) THEN at END) AS last_progress_at "
+        f"FROM history WHERE intervention_id IS NOT NULL AND at < min(:bound, :known){where} "
+        "GROUP BY intervention_id", params)
     return {r["intervention_id"]: r for r in rows}
 
 
@@ -107,7 +124,8 @@ def _completed(db: sqlite_utils.Database, rows: list[dict[str, Any]], as_of: dat
                      source=loads(m["source"]) if m.get("source") and m["source"] != "{}" else {})
         auto = "groen" if row["closed"] else auto_stoplicht(ms, as_of)
         act = activity.get(row["intervention_id"], {})
-        days, stale = actualiteit(act.get("last_update_at"), as_of)
+        # How current its progress is: since the last update by hand, or since the plan brought it.
+        days, stale = actualiteit(act.get("last_progress_at") or act.get("added_at"), as_of)
         result.append({
             **row,
             "group_path": loads(row["group_path"]),
@@ -115,6 +133,7 @@ def _completed(db: sqlite_utils.Database, rows: list[dict[str, Any]], as_of: dat
             "milestones": ms,
             "version": act.get("version"),
             "last_update_at": act.get("last_update_at"),
+            "last_progress_at": act.get("last_progress_at"),
             "stoplicht_auto": auto,
             "stoplicht_effective": worst(auto, row["stoplicht"]),
             "days_since_update": days,
@@ -187,7 +206,8 @@ def intervention_json(iv: dict[str, Any]) -> dict[str, Any]:
         "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
         "stoplicht_manual": iv["stoplicht"], "stoplicht_explanation": explanation,
         "closed": bool(iv["closed"]), "dropped": bool(iv["dropped"]), "version": iv["version"],
-        "last_update": iv["last_update_at"], "days_since_update": iv["days_since_update"],
+        "last_update": iv["last_update_at"], "last_progress": iv["last_progress_at"],
+        "days_since_update": iv["days_since_update"],
         "last_review": ({"date": iv["last_review_date"], "decision": iv["last_review_decision"]}
                         if iv.get("last_review_date") else None),
         "milestones": [milestone_json(m) for m in iv["milestones"]],

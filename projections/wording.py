@@ -130,6 +130,18 @@ def who(name: str | None) -> str:
     return name
 
 
+def days_count(days: int) -> str:
+    """Return '1 dag', '12 dagen'."""
+    return f"{days} dag" if days == 1 else f"{days} dagen"
+
+
+def days_since(days: int | None) -> str:
+    """Return how long ago a day was: 'vandaag', 'gisteren', '12 dagen geleden' ('' for None)."""
+    if days is None:
+        return ""
+    return "vandaag" if days == 0 else "gisteren" if days == 1 else f"{days} dagen geleden"
+
+
 def sentence(text: str) -> str:
     """Return text ending in one full stop (or its own ! or ?), whatever the user typed."""
     text = (text or "").strip()

@@ -58,7 +58,7 @@ def _values(row: dict[str, Any]) -> list[Any]:
         Stoplicht(row["stoplicht_effective"]).label, Stoplicht(row["stoplicht_auto"]).label,
         row["stoplicht"] or "", explanation, nxt["label"] if nxt else "", nxt["due_text"] if nxt else "",
         "; ".join(f"{m['label']} ({m['due_text']}, {STATE_LABELS[m['state']]})" for m in row["late_milestones"]),
-        _day(row["last_update_at"]), row["days_since_update"], _day(row.get("last_review_date")),
+        _day(row["last_progress_at"]), row["days_since_update"], _day(row.get("last_review_date")),
     ]
 
 

@@ -47,7 +47,7 @@ def test_nog_actueel_in_place(signed_in, server) -> None:
     events = server.events()
     item.get_by_role("button", name="Nog actueel").click()
     expect(item.locator(".row-notice")).to_be_focused()
-    expect(item).to_contain_text("0 dagen geleden")
+    expect(item).to_contain_text("(vandaag)")
     expect(page.locator("#meldingen")).to_have_text("Vastgelegd: de stand is nog actueel.")
     assert server.events() == events + 1
 

@@ -1,0 +1,72 @@
+"""The actualiteit: how current an intervention's progress is, counted from the last update by hand.
+
+Loading a plan (or a new version of it) writes events too, a milestone done before the tracker
+came among them; none of that is an update by the people doing the work. The board, the trekker's
+list and the intervention page say "nog niet bijgewerkt" until someone records progress, and a
+beheerder assigning a trekker or the stuurgroep's review does not restart the count.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+
+from projections.board import board
+from tests.accounts import ensure_user, sign_in
+from tests.helpers import DEFAULT_PLAN_ID as PLAN
+
+CODE = "2.B2"
+
+
+def row(services, code: str, as_of: date) -> dict:
+    return next(r for r in board(services.db, PLAN, as_of)["rows"] if r["code"] == code)
+
+
+def test_a_loaded_plan_is_not_yet_updated_and_goes_stale_a_quarter_after_the_load(default_services):
+    fresh = row(default_services, CODE, date(2025, 10, 1))
+    assert (fresh["last_progress_at"], fresh["days_since_update"], fresh["stale"]) == (None, 0, False)
+    later = row(default_services, CODE, date(2026, 1, 15))
+    assert (later["last_progress_at"], later["days_since_update"], later["stale"]) == (None, 106, True)
+
+
+def test_assigning_a_trekker_is_no_update_a_note_and_nog_actueel_are(default_services):
+    app = default_services.app
+    app.assign_trekker(PLAN, CODE, email="anna@nijmegen.nl", name="Anna", at=datetime(2025, 12, 1, 10), by="beheer")
+    default_services.catch_up()
+    assigned = row(default_services, CODE, date(2026, 1, 15))
+    assert (assigned["last_progress_at"], assigned["days_since_update"], assigned["stale"]) == (None, 106, True)
+    app.add_note(PLAN, CODE, text="Loopt", at=datetime(2026, 1, 10, 9), by="Anna")
+    default_services.catch_up()
+    noted = row(default_services, CODE, date(2026, 1, 15))
+    assert (noted["last_progress_at"][:10], noted["days_since_update"], noted["stale"]) == ("2026-01-10", 5, False)
+    app.confirm_up_to_date(PLAN, CODE, at=datetime(2026, 4, 1, 9), by="Anna")
+    default_services.catch_up()
+    assert row(default_services, CODE, date(2026, 4, 1))["days_since_update"] == 0
+
+
+def test_milestones_done_before_the_tracker_came_are_no_update_by_hand(late_adopter):
+    rows = board(late_adopter.db, PLAN, date(2026, 12, 1))["rows"]
+    done_at_load = [r for r in rows if any(m["status"] == "done" for m in r["milestones"])]
+    assert done_at_load                                        # the plan file says some are done
+    assert all(r["last_progress_at"] is None and r["days_since_update"] == 0 for r in done_at_load)
+
+
+def test_the_pages_say_not_yet_updated_then_today(default_services, data_dir):
+    from web import create_app
+
+    ensure_user(default_services, "lezer")
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2025-10-01", "TESTING": True}).test_client()
+    sign_in(client, default_services, "lezer")
+
+    def cell() -> str:
+        page = html.unescape(client.get(f"/plannen/{PLAN}").get_data(as_text=True))
+        found = re.search(rf'data-code="{re.escape(CODE)}".*?<td data-label="Actualiteit">(.*?)</td>', page, re.S)
+        return " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
+
+    assert cell() == "nog niet bijgewerkt"
+    page = client.get(f"/plannen/{PLAN}/interventies/{CODE}").get_data(as_text=True)
+    assert "nog niet, sinds het plan is geladen" in page
+    default_services.app.add_note(PLAN, CODE, text="Gestart", at=datetime(2025, 10, 1, 15), by="Anna")
+    default_services.catch_up()
+    assert cell() == "vandaag"

@@ -256,8 +256,11 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                      "gevolg en bijsturing.")
     added = sum(1 for c in changes["interventions"] if c["what"] == "toegevoegd")
     dropped = sum(1 for c in changes["interventions"] if c["what"] == "vervallen")
-    moved = sum(1 for m in changes["milestones"] if m["kind"] == "verschoven")
-    cancelled = sum(1 for m in changes["milestones"] if m["kind"] == "vervallen")
+    # Milestones of any period changed in this one (the table "Wijzigingen in de agenda"): counted
+    # once each, with how often where one moved more than once.
+    moves = [(m["code"], m["label"]) for m in changes["milestones"] if m["kind"] == "verschoven"]
+    moved, cancelled = len(set(moves)), len({(m["code"], m["label"]) for m in changes["milestones"]
+                                             if m["kind"] == "vervallen"})
     if added or dropped or changes["plan_versions"] or moved or cancelled:
         bits = []
         if changes["plan_versions"]:
@@ -267,10 +270,12 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
         if dropped:
             bits.append(f"{_n(dropped, 'interventie', 'interventies')} vervallen")
         if moved:
-            bits.append(f"{_n(moved, 'mijlpaal', 'mijlpalen')} verschoven")
+            bits.append(f"{_n(moved, 'mijlpaal', 'mijlpalen')} verschoven"
+                        + (f" ({len(moves)} keer)" if len(moves) > moved else ""))
         if cancelled:
             bits.append(f"{_n(cancelled, 'mijlpaal', 'mijlpalen')} vervallen")
-        lines.append("Wijzigingen in de agenda in deze periode: " + ", ".join(bits) + ".")
+        lines.append("Wijzigingen in de agenda in deze periode, ook aan mijlpalen van andere perioden: "
+                     + ", ".join(bits) + ".")
     total = len(indicators["rows"])
     if total:
         lines.append(f"Voor {indicators['with_values']} van de {total} primaire indicatoren is een "

@@ -260,3 +260,17 @@ def test_a_new_event_changes_a_concept_report(tmp_path):
     services.catch_up()
     after = report_data(services.db, PLAN, PERIOD, AS_OF)
     assert after["kernboodschap"]["counts"]["op_tijd"] == before["kernboodschap"]["counts"]["op_tijd"] + 1
+
+
+def test_a_milestone_moved_twice_counts_once_and_the_kernboodschap_says_how_often(small_services):
+    from projections.report import report_data
+
+    app = small_services.app
+    for due, day in (("2026-09-30", 10), ("2026-12-31", 20)):
+        app.reschedule_milestone("testagenda", "1.A1", "pilot", due=due, reason="Later gestart.",
+                                 at=datetime(2026, 2, day, 9), by="beheer")
+    small_services.catch_up()
+    data = report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
+    said = " ".join(data["kernboodschap"]["paragraphs"])
+    assert "ook aan mijlpalen van andere perioden: 1 mijlpaal verschoven (2 keer)." in said
+    assert len([m for m in data["changes"]["milestones"] if m["kind"] == "verschoven"]) == 2  # the table: each move

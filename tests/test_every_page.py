@@ -121,3 +121,13 @@ def test_an_amount_in_euros_is_written_with_the_euro_sign():
     assert target_text({"value": 6000000, "direction": "down", "by": "2028"}, "EUR") == "ten hoogste € 6.000.000 in 2028"
     assert target_text({"min": 5, "max": 7}, "EUR") == "€ 5 tot € 7"
     assert target_text({"min": 5, "max": 7}, "%") == "5 tot 7 %"
+
+
+def test_a_concept_address_without_its_half_year_leads_to_the_one_the_report_page_offers(site):
+    client, specs = site[0]["beheerder"], site[1]
+    base = f"/plannen/{specs[0].id}/rapportages/concept.md"
+    response = client.get(f"{base}?peildatum=2026-06-30")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{base}?peildatum=2026-06-30&periode=2026-H1")
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert "Ongeldig verzoek" in client.get(f"{base}?periode=2026-H3").get_data(as_text=True)

@@ -105,16 +105,29 @@ def reports_page(plan_id: str):
         context.update(period=period, as_of=as_of, known_on=known_on, position=data["position"],
                        preview=render_fragment(report_blocks(data, meta)), texts=data["texts"],
                        signature=data["signature"])
-    elif halves:
-        ended = [h for h in halves if h.end < today()]
-        context["period"] = ended[-1] if ended else halves[-1]
+    else:
+        context["period"] = _default_period(plan)
     return render("reports.html", "preview", **context)
+
+
+def _default_period(plan: dict) -> HalfYear | None:
+    """Return the half year a report is made for unless one is chosen: the last ended, else the current."""
+    halves = _half_years(plan)
+    ended = [h for h in halves if h.end < today()]
+    return ended[-1] if ended else halves[-1] if halves else None
 
 
 @bp.get("/plannen/<plan_id>/rapportages/concept.<fmt>")
 @requires("report")
 def concept_download(plan_id: str, fmt: str):
-    _plan_or_404(plan_id)
+    plan = _plan_or_404(plan_id)
+    if not request.args.get("periode"):
+        # An address without the half year (typed, or shared short): the one the report page offers.
+        default = _default_period(plan)
+        if default is None:
+            abort(400, description="Dit plan heeft nog geen begonnen halfjaar om over te rapporteren.")
+        return redirect(url_for("reports.concept_download", plan_id=plan_id, fmt=fmt,
+                                **{**request.args.to_dict(), "periode": default.key}))
     period, as_of = _period_and_as_of(request.args)
     try:
         data, meta = concept(read_model(), plan_id, period, as_of, today(), known_on_from(request.args))

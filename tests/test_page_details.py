@@ -100,3 +100,30 @@ def test_a_milestone_planned_without_a_term_says_so_instead_of_empty_brackets() 
     assert describe("MilestonePlanned", {"label": "Monitoring", "due_text": ""}) == \
         "Mijlpaal gepland: 'Monitoring' (zonder termijn)"
     assert describe("MilestonePlanned", {"label": "Start", "due_text": "Q1 2026"}) == "Mijlpaal gepland: 'Start' (Q1 2026)"
+
+
+def test_the_stoplicht_form_holds_the_explanation_of_a_manual_oranje(data_dir) -> None:
+    import html
+
+    from web import create_app
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    ensure_user(services, "trekker", "f.devries@nijmegen.nl", "Fatima de Vries")  # the trekker of 2.B2 and 3.A1
+    services.app.assign_trekker(PLAN, "3.A1", name="Fatima de Vries", email="f.devries@nijmegen.nl",
+                                at=datetime(2026, 3, 20, 9), by="Bea Beheer")
+    services.app.set_stoplicht(PLAN, "3.A1", colour="groen", at=datetime(2026, 3, 21, 9), by="Bea Beheer")
+    services.app.set_stoplicht(PLAN, "2.B2", colour="oranje", oorzaak="Te weinig capaciteit",
+                               gevolg="Start een kwartaal later", bijsturing="Extra inhuur",
+                               at=datetime(2026, 3, 20, 9), by="Bea Beheer")
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
+    sign_in(client, services, "trekker", "f.devries@nijmegen.nl")
+    page = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/2.B2")))
+    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2">Te weinig capaciteit</textarea>' in page
+    assert '<textarea id="sl-bijsturing" name="bijsturing" rows="2">Extra inhuur</textarea>' in page
+    assert 'value="oranje" checked' in page
+    # Set back to groen, the explanation of the earlier oranje is not offered again.
+    other = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/3.A1")))
+    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2"></textarea>' in other

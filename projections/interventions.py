@@ -42,6 +42,22 @@ PROGRESS_EVENTS = tuple(e.__name__ for e in (
 PLAN_LOADS = (plan_events.PlanImported.__name__, plan_events.PlanRevised.__name__)
 
 
+def in_date_order(milestones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a Tijdpad in the order of its dates (due, else start), the plan file's order among equals.
+
+    A milestone added later, or moved, stands where its date puts it; an undated step stays after
+    the milestone it follows in the file. For the pages that show a Tijdpad; the data (JSON,
+    exports) keeps the plan file's order, the order of the events.
+    """
+    keyed, last = [], ""
+    for m in milestones:
+        last = m.get("due") or m.get("starts") or last
+        keyed.append((last, m))
+    if all(keyed[i][0] <= keyed[i + 1][0] for i in range(len(keyed) - 1)):
+        return milestones
+    return [m for _, m in sorted(keyed, key=lambda pair: pair[0])]
+
+
 def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Return per intervention its last recorded change and version, recorded by the day asked about,
     its first (``added_at``) and its last progress recorded by hand (``last_progress_at``: None when

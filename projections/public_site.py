@@ -18,7 +18,7 @@ from events.plan import PublicSiteSet
 from events.vocabulary import PublicField, Stoplicht
 from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
 from projections.contributions import links_by_group, links_shown
-from projections.interventions import interventions_as_of
+from projections.interventions import in_date_order, interventions_as_of
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
 from projections.history import event_state
@@ -132,7 +132,7 @@ def _intervention(iv: dict[str, Any], fields: set[str], notes: dict[str, list[di
         "results": result_lines([r for r in details.get("results", []) if isinstance(r, dict)]),
         "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
         "closed": bool(iv["closed"]),
-        "milestones": [_milestone(m, fields) for m in iv["milestones"]],
+        "milestones": [_milestone(m, fields) for m in in_date_order(iv["milestones"])],
         "contributes_to": links,
     }
     if PublicField.TREKKER_NAME in fields:

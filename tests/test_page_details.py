@@ -127,3 +127,26 @@ def test_the_stoplicht_form_holds_the_explanation_of_a_manual_oranje(data_dir) -
     # Set back to groen, the explanation of the earlier oranje is not offered again.
     other = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/3.A1")))
     assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2"></textarea>' in other
+
+
+def test_the_tijdpad_on_the_page_is_in_date_order_after_a_milestone_is_added(data_dir) -> None:
+    import re
+
+    from web import create_app
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    ensure_user(services, "lezer")
+    services.app.plan_milestone(PLAN, "2.B2", label="Tussentijdse meting", due="2026-02-15",
+                               at=datetime(2026, 1, 20, 9), by="Bea Beheer")
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
+    sign_in(client, services, "lezer")
+    page = text(client.get(f"/plannen/{PLAN}/interventies/2.B2"))
+    tijdpad = page[page.index("<h2>Tijdpad</h2>"):page.index("</table>", page.index("<h2>Tijdpad</h2>"))]
+    labels = [" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+              for cell in re.findall(r'<td data-label="Mijlpaal">(.*?)</td>', tijdpad, re.S)]
+    # Plan van aanpak Q4 2025, the added one in February 2026, the start Q1 2026, the evaluation Q1 2027.
+    assert labels.index("Tussentijdse meting") == 1, labels
+    assert labels[-1].startswith("Evaluatie"), labels

@@ -11,6 +11,7 @@ from flask import Flask, g, render_template
 
 from events.vocabulary import Stoplicht
 from projections.goals import target_text
+from projections.interventions import in_date_order
 from projections.wording import (DOMAIN_LABELS, KIND_LABELS, STATE_LABELS, amount, days_since, long_date,
                                   number_nl, short_date, unit_label, who)
 from tracker.clock import moment_of_change
@@ -83,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_env.filters.update(long_date=long_date, short_date=short_date, number_nl=number_nl,
                                  target_text=target_text, amount=amount, unit_label=unit_label, who=who,
-                                 days_since=days_since)
+                                 days_since=days_since, in_date_order=in_date_order)
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, KIND_LABELS=KIND_LABELS,
                                  DOMAIN_LABELS=DOMAIN_LABELS, Stoplicht=Stoplicht)
 

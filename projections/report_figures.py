@@ -98,6 +98,26 @@ def _saving(real: dict[str, Any] | None, saving: dict[str, Any] | None, nulmetin
             "taakstelling_deel": (taakstelling * share).quantize(Decimal("1")) if taakstelling else None}
 
 
+def funding_text(row: dict[str, Any]) -> str:
+    """Return a funding row of the plan as Dutch: 'Rijk: STORM-subsidie, 50 % van de kosten, 2023 t/m 2025,
+    aan Regio Rijk van Nijmegen'."""
+    from projections.wording import euro, number_nl
+
+    parts = [row.get("label") or ""]
+    if row.get("amount") is not None:
+        parts.append(euro(row["amount"]) + (" per jaar" if row.get("every") else ""))
+    if row.get("share") is not None:
+        parts.append(f"{number_nl(row['share'])} % van de kosten")
+    if row.get("year"):
+        parts.append(str(row["year"]))
+    elif row.get("from") or row.get("until"):
+        parts.append(f"{row.get('from') or '…'} t/m {row.get('until') or '…'}")
+    if row.get("recipient"):
+        parts.append(f"aan {row['recipient']}")
+    text = f"{row['source']}: " + ", ".join(p for p in parts if p)
+    return text + (f". {row['note']}" if row.get("note") else "")
+
+
 def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], year: int,
                     as_of: date, known_on: date | None = None) -> dict[str, Any]:
     """Return taakstelling, nulmeting and per year and domain the recorded figures against the plan.
@@ -170,6 +190,7 @@ def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, An
                       "basis": b.get("basis", ""), "note": b.get("note", "")} for b in baseline],
         "years": years,
         "note": fin.get("note", ""),
+        "funding": [funding_text(f) for f in fin.get("funding") or []],
         "recorded": [{"year": f["year"], "domain": f["domain"], "kind": f["kind"], "amount": f["amount"],
                       "covers": covers_label(f["year"], f["period_end"]), "note": f["note"], "at": f["at"],
                       "by": f["by"], "corrections": len(f["earlier"]), "check": f["check_text"] or "",

@@ -131,3 +131,22 @@ def test_a_concept_address_without_its_half_year_leads_to_the_one_the_report_pag
     assert response.headers["Location"].endswith(f"{base}?peildatum=2026-06-30&periode=2026-H1")
     assert client.get(response.headers["Location"]).status_code == 200
     assert "Ongeldig verzoek" in client.get(f"{base}?periode=2026-H3").get_data(as_text=True)
+
+
+def test_the_regional_plans_funding_and_finance_note_stand_on_its_finance_page_and_in_its_report(site):
+    import html
+
+    from projections.report_figures import funding_text
+
+    client, specs = site[0]["beheerder"], site[1]
+    regional = next(s for s in specs if s.id.startswith("regioprogramma"))
+    [storm] = regional.facts["finance"]["funding"]
+    said = funding_text(storm)
+    assert said.startswith("Rijk: Subsidie voor het uitrollen van de STORM-aanpak in de regio, 50 % van de kosten, "
+                           "aan Regio Rijk van Nijmegen. Aanvraag in 2022")
+    page = html.unescape(client.get(f"/plannen/{regional.id}/financien").get_data(as_text=True))
+    assert said in page and regional.facts["finance"]["note"] in page
+    assert "Het plan noemt geen bedragen." not in page
+    report = client.get(f"/plannen/{regional.id}/rapportages/concept.md?periode=2026-H1").get_data(as_text=True)
+    assert "Het plan bevat geen financiële gegevens." not in report
+    assert "Bijdragen en subsidies volgens het plan" in report and "STORM-aanpak" in report

@@ -18,7 +18,7 @@ from projections.finance import recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
 from projections.publications import published_report, published_reports, report_texts, same_period_and_as_of
 from projections.report import HalfYear, ReportError
-from projections.report_figures import covers_label
+from projections.report_figures import covers_label, funding_text
 from projections.wording import euro
 from tracker.errors import ConflictError, DomainError, LinesError
 from tracker.plan import REPORT_SECTIONS
@@ -320,7 +320,9 @@ def _kept(*names: str) -> dict:
 def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None, values: dict | None = None):
     years = list(range(plan["period_start"], plan["period_end"] + 1))
     db = read_model()
-    return render_template("finance.html", plan=plan, finance=plan["facts"].get("finance") or {},
+    finance = plan["facts"].get("finance") or {}
+    return render_template("finance.html", plan=plan, finance=finance,
+                           funding=[funding_text(f) for f in finance.get("funding") or []],
                            recorded=recorded_figures(db, plan["plan_id"]), years=years,
                            unconfirmed=unconfirmed_figures(db, plan["plan_id"]), covers_label=covers_label,
                            domains=Domain.values(), kinds=FinanceKind.values(), kind_labels=FinanceKind.labels(),

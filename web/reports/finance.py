@@ -13,7 +13,8 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
     """Return the Financiën section: plan, figures per year, what awaits confirmation, what was recorded."""
     fin = data["finance"]
     blocks = [heading(2, "Financiën", "financien")]
-    if not (fin["targets"] or fin["baseline"] or fin["years"]):
+    funding = fin.get("funding") or []  # absent from reports published before funding was reported
+    if not (fin["targets"] or fin["baseline"] or fin["years"] or funding or fin["note"]):
         return blocks + [paragraph("Het plan bevat geen financiële gegevens.")]
     domains = fin["domains"]
     if fin["targets"] or fin["baseline"]:
@@ -37,6 +38,8 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
                    "in de berekening." for r in y["rows"] for u in r["unconfirmed"]]
         if flagged:
             blocks.append(bullets(flagged, f"Nog te bevestigen bedragen {y['year']}"))
+    if funding:
+        blocks.append(bullets(funding, "Bijdragen en subsidies volgens het plan"))
     if fin["note"]:
         blocks.append(paragraph(fin["note"]))
     blocks.append(paragraph("Een berekende besparing is de nulmeting min de gerealiseerde uitgaven; een door "

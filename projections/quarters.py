@@ -74,7 +74,8 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     chart = planned_vs_realised(interventions, first or quarter, last or quarter)
     return {"quarter": quarter, "moment": moment_, "known_on": known_on, "running": today < quarter.end,
             "rows": rows, "totals": totals, "due": sum(totals.values()), "stoplicht": status_totals,
-            "interventions": len(interventions), "chart": chart}
+            "interventions": len(interventions), "chart": chart,
+            "chart_left_out": left_out_text(chart_left_out(interventions, first or quarter, last or quarter))}
 
 
 def planned_vs_realised(interventions: list[dict[str, Any]], first: Quarter, last: Quarter) -> list[dict[str, Any]]:
@@ -93,3 +94,32 @@ def planned_vs_realised(interventions: list[dict[str, Any]], first: Quarter, las
             if realised in counts:
                 counts[realised]["realised"] += 1
     return list(counts.values())
+
+
+def chart_left_out(interventions: list[dict[str, Any]], first: Quarter, last: Quarter) -> dict[str, int]:
+    """Return what ``planned_vs_realised`` cannot place: milestones done without a date (``undated``),
+    and done ones realised outside its quarters (``outside``), so a caption can say so."""
+    undated = outside = 0
+    for m in (m for iv in interventions for m in iv["milestones"]):
+        if m["status"] != "done":
+            continue
+        if not m["realised"]:
+            undated += 1
+        elif not first.start <= date.fromisoformat(m["realised"]) <= last.end:
+            outside += 1
+    return {"undated": undated, "outside": outside}
+
+
+def left_out_text(left_out: dict[str, int]) -> str:
+    """Return the sentence under a chart of milestones per quarter about what it leaves out ('' for nothing)."""
+    parts = []
+    if left_out.get("undated"):
+        n = left_out["undated"]
+        parts.append(f"{n} gereed gemelde {'mijlpaal' if n == 1 else 'mijlpalen'} zonder datum van realisatie")
+    if left_out.get("outside"):
+        n = left_out["outside"]
+        parts.append(f"{n} {'mijlpaal' if n == 1 else 'mijlpalen'} gerealiseerd buiten de looptijd van het plan")
+    if not parts:
+        return ""
+    verb = "staat" if sum(left_out.values()) == 1 else "staan"
+    return f"Niet in de grafiek {verb}: " + " en ".join(parts) + "."

@@ -27,7 +27,7 @@ from projections.goals import goals_by_key, result_lines
 from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
 from projections.normering import normering_section
-from projections.quarters import planned_vs_realised
+from projections.quarters import chart_left_out, left_out_text, planned_vs_realised
 from projections.report_changes import agenda_changes
 from projections.report_figures import finance_section, indicators_section
 from projections.report_letter import letter_parts, outlook
@@ -409,7 +409,8 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
             for iv in interventions],
         "plan_milestones": own,
         "recurring": recurring_commitments(facts, as_of),
-        "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter},
+        "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter,
+                   "left_out": left_out_text(chart_left_out(interventions, first, last))},
         "outlook": outlook(facts.get("groups", []), progress, chapter_of,
                            [m for m in own if m["status"] == "open"], nxt.start.isoformat(), nxt.end.isoformat()),
         **letter_parts(db, plan_id, plan["organisation"], period.key),

@@ -70,3 +70,18 @@ def test_the_pages_say_not_yet_updated_then_today(default_services, data_dir):
     default_services.app.add_note(PLAN, CODE, text="Gestart", at=datetime(2025, 10, 1, 15), by="Anna")
     default_services.catch_up()
     assert cell() == "vandaag"
+
+
+def test_the_chart_per_quarter_says_what_it_leaves_out(late_adopter, data_dir):
+    from projections.report import report_data
+    from web import create_app
+
+    # The plan file says five milestones were done before the tracker came, without a date.
+    data = report_data(late_adopter.db, PLAN, "2026-H2", date(2026, 12, 1))
+    assert data["charts"]["left_out"] == ("Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum "
+                                          "van realisatie.")
+    ensure_user(late_adopter, "lezer")
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2026-12-01", "TESTING": True}).test_client()
+    sign_in(client, late_adopter, "lezer")
+    page = client.get(f"/plannen/{PLAN}/kwartaal").get_data(as_text=True)
+    assert "Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum van realisatie." in page

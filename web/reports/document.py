@@ -88,7 +88,8 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
                    "width_cm": 11})
     blocks.append({"type": "chart", "svg": quarters_chart(charts["per_quarter"]),
                    "caption": "Mijlpalen per kwartaal: gepland (oorspronkelijke planning, lichtblauw) en "
-                              f"gerealiseerd (groen); gemarkeerd: het {data['period']['label']}",
+                              f"gerealiseerd (groen); gemarkeerd: het {data['period']['label']}"
+                              + (f". {charts['left_out']}" if charts.get("left_out") else ""),
                    "width_cm": 16})
     return blocks
 

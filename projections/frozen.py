@@ -9,6 +9,7 @@ per plan and position so the next regeneration is instant.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -77,6 +78,22 @@ def frozen_name(plan_id: str, aggregates: set[UUID]) -> str:
     return f"{plan_id}-{digest}"
 
 
+def _forget_other_sets(path: Path, name: str) -> None:
+    """Remove the files kept for the same plan and position from another set of aggregates.
+
+    The set follows the links between plans as the read model knows them; when it changes, the
+    file made from the earlier set is never read again.
+    """
+    plan_id, _, digest = name.rpartition("-")
+    if not plan_id or len(digest) != 12:
+        return
+    position = path.name.rsplit("-at-", 1)[1]
+    kept = re.compile(rf"readmodel-{re.escape(plan_id)}-[0-9a-f]{{12}}-at-{re.escape(position)}(-journal|-wal|-shm)?")
+    for other in path.parent.iterdir():
+        if kept.fullmatch(other.name) and not other.name.startswith(path.name):
+            other.unlink(missing_ok=True)
+
+
 def read_model_at(recorder: ApplicationRecorder, position: int, cache_dir: Path | str | None = None,
                   mapper: Mapper | None = None, aggregates: set[UUID] | None = None,
                   name: str = "") -> sqlite_utils.Database:
@@ -88,7 +105,9 @@ def read_model_at(recorder: ApplicationRecorder, position: int, cache_dir: Path 
         db = sqlite_utils.Database(memory=True)
     else:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        db = open_read_model(Path(cache_dir) / f"readmodel-{name + '-' if name else ''}at-{position}.sqlite")
+        path = Path(cache_dir) / f"readmodel-{name + '-' if name else ''}at-{position}.sqlite"
+        _forget_other_sets(path, name)
+        db = open_read_model(path)
     source = recorder if aggregates is None else _OnlyThese(recorder, aggregates)
     runner = ProjectionRunner(source, db, mapper=mapper)  # type: ignore[arg-type]
     runner.catch_up(until=position)

@@ -462,6 +462,9 @@ def test_a_published_report_says_what_other_plans_contributed_then_as_its_concep
     both.catch_up()
     again, _ = published(both, both.db, "doelenplan", 1)
     assert [c["code"] for c in _sections(again["sections"])["doel-1"]["contributions"]] == ["1.A1"]
+    # Made from another set of aggregates (1.A2 links to it now), the earlier file is not kept beside it.
+    kept = sorted(p.name for p in (both.data_dir / "rapportages").glob("readmodel-doelenplan-*.sqlite"))
+    assert len(kept) == 1, kept
 
 
 def test_with_many_goals_to_link_to_the_beheerder_chooses_the_plan_first(both, monkeypatch):

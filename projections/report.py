@@ -130,7 +130,7 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
                              "category": found[0] if found else "op_tijd"})
         if days_late(m, as_of) > 0:
             late.append({"id": m["milestone_id"], "label": m["label"], "due_text": m["due_text"],
-                         "days_late": days_late(m, as_of),
+                         "due": m["due"], "days_late": days_late(m, as_of),
                          "reason": m["reason"] or ""})
         if m["status"] == "open" and _within(m["due"], nxt.start, nxt.end):
             upcoming.append({"label": m["label"], "due_text": m["due_text"]})
@@ -227,10 +227,10 @@ def _position(db: sqlite_utils.Database) -> int:
 
 
 def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: dict[str, int],
-                   backlog: int, stoplicht: dict[str, int], deviations: list[dict[str, Any]],
+                   backlog: dict[str, int], stoplicht: dict[str, int], deviations: list[dict[str, Any]],
                    changes: dict[str, Any], interventions: int, closed: int,
                    indicators: dict[str, Any], finance: dict[str, Any], own_due: int = 0) -> list[str]:
-    lines = [f"De {plan['title']} omvat {_n(interventions, 'interventie', 'interventies')}"
+    lines = [f"{plan['title']} omvat {_n(interventions, 'interventie', 'interventies')}"
              + (f", waarvan {closed} afgerond" if closed else "") + "."]
     due = sum(counts.values())
     if due:
@@ -241,10 +241,14 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                      f"{_n(due, 'mijlpaal', 'mijlpalen')} uit het tijdpad{own}: {joined}.")
     else:
         lines.append(f"In het {period.label} viel geen mijlpaal uit het tijdpad.")
-    if backlog:
-        lines.append(f"Daarnaast {'staat' if backlog == 1 else 'staan'} nog "
-                     f"{_n(backlog, 'mijlpaal', 'mijlpalen')} uit eerdere perioden open die te laat "
-                     f"{'is' if backlog == 1 else 'zijn'}.")
+    earlier, after = backlog["earlier"], backlog["after"]
+    if earlier:
+        lines.append(f"Daarnaast {'staat' if earlier == 1 else 'staan'} nog "
+                     f"{_n(earlier, 'mijlpaal', 'mijlpalen')} uit eerdere perioden open die te laat "
+                     f"{'is' if earlier == 1 else 'zijn'}.")
+    if after:
+        lines.append(f"Na het {period.label} {'is' if after == 1 else 'zijn'} tot de peildatum nog "
+                     f"{_n(after, 'mijlpaal', 'mijlpalen')} te laat geraakt.")
     unplanned = stoplicht.get(Stoplicht.GEEN_PLANNING, 0)
     lines.append(f"Stand per {long_date(as_of)}: van de {_n(interventions, 'interventie', 'interventies')} "
                  f"{'staat' if interventions == 1 else 'staan er'} {stoplicht['groen']} op groen, "
@@ -354,8 +358,13 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
             counts[m["category"]] += 1
             plan_counts[m["category"]] += 1
     in_period = {(p["code"], m["id"]) for p in progress for m in p["due_in_period"]}
-    backlog = sum(1 for p in progress for m in p["late"] if (p["code"], m["id"]) not in in_period) \
-        + sum(1 for m in own if m["days_late"] and not m["category"])
+    # Late by the peildatum and not due in the half year: due before it, or (a peildatum after its
+    # end) due after it.
+    outside = [m["due"] for p in progress for m in p["late"] if (p["code"], m["id"]) not in in_period] \
+        + [m["due"] for m in own if m["days_late"] and not m["category"]]
+    start = period.start.isoformat()
+    backlog = {"earlier": sum(1 for due in outside if (due or "") < start),
+               "after": sum(1 for due in outside if (due or "") >= start)}
     stoplicht = {c: sum(1 for p in progress if p["stoplicht"] == c) for c in COLOURS}
     deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
                         key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))

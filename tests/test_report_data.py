@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import re
+
 import pytest
 
 from projections.report import HalfYear, ReportError, report_data
@@ -274,3 +276,26 @@ def test_a_milestone_moved_twice_counts_once_and_the_kernboodschap_says_how_ofte
     said = " ".join(data["kernboodschap"]["paragraphs"])
     assert "ook aan mijlpalen van andere perioden: 1 mijlpaal verschoven (2 keer)." in said
     assert len([m for m in data["changes"]["milestones"] if m["kind"] == "verschoven"]) == 2  # the table: each move
+
+
+def test_late_milestones_outside_the_half_year_are_told_apart_before_and_after_it(default_services):
+    from projections.report import report_data
+
+    # Peildatum 1 December 2026, half year H1: late then are milestones due before 2026 and ones
+    # due in Q3 2026, after the half year; neither is "uit eerdere perioden" both.
+    data = report_data(default_services.db, "nijmegen-uitvoeringsagenda-2025", "2026-H1", date(2026, 12, 1))
+    late = [(m["due"], p["code"]) for p in (i for s in data["sections"] for i in _items(s)) for m in p["late"]]
+    in_h1 = {(p["code"], m["id"]) for s in data["sections"] for p in _items(s) for m in p["due_in_period"]}
+    assert any(due > "2026-06-30" for due, _ in late) and any(due < "2026-01-01" for due, _ in late)
+    text = " ".join(data["kernboodschap"]["paragraphs"])
+    earlier = re.search(r"nog (\d+) mijlpa\w+ uit eerdere perioden open", text)
+    after = re.search(r"Na het eerste halfjaar 2026 (?:is|zijn) tot de peildatum nog (\d+) mijlpa\w+ te laat", text)
+    assert earlier and after, text
+    assert int(after[1]) >= sum(1 for due, _ in late if due > "2026-06-30")
+    assert int(earlier[1]) + int(after[1]) + len(in_h1) >= len(late)
+
+
+def _items(section):
+    yield from section.get("interventions", [])
+    for child in section.get("groups", []):
+        yield from _items(child)

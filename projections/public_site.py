@@ -165,7 +165,7 @@ def public_plan(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date) ->
         counts.setdefault(iv["stoplicht"], sum(1 for other in interventions if other["stoplicht"] == iv["stoplicht"]))
     reports = [{"number": r["number"], "period": r["period"], "as_of": r["as_of"], "published_on": r["at"][:10]}
                for r in published_reports(db, plan["plan_id"])]
-    own = [_milestone(m, fields) for m in plan_milestones_as_of(db, plan["plan_id"], as_of)]
+    own = [_milestone(m, fields) for m in in_date_order(plan_milestones_as_of(db, plan["plan_id"], as_of))]
     incoming = _incoming(db, plan, as_of, public, group_of)
     return {"plan": _plan_facts(plan, incoming), "as_of": as_of.isoformat(), "fields": sorted(fields),
             "counts": counts, "interventions": interventions, "reports": reports, "plan_milestones": own,

@@ -150,3 +150,20 @@ def test_the_regional_plans_funding_and_finance_note_stand_on_its_finance_page_a
     report = client.get(f"/plannen/{regional.id}/rapportages/concept.md?periode=2026-H1").get_data(as_text=True)
     assert "Het plan bevat geen financiële gegevens." not in report
     assert "Bijdragen en subsidies volgens het plan" in report and "STORM-aanpak" in report
+
+
+def test_the_public_page_explains_the_colours_as_they_are_given_and_lists_the_plans_milestones_by_date(site):
+    import html
+
+    from projections.status import LONG_LATE_DAYS
+
+    client, specs = site[0]["beheerder"], site[1]
+    page = html.unescape(client.get(f"/openbaar/{specs[0].id}").get_data(as_text=True))
+    legend = " ".join(page[page.index("Groen: op schema."):].split("</p>")[0].split())
+    assert f"Oranje: één mijlpaal is te laat, ten hoogste {LONG_LATE_DAYS} dagen" in legend
+    assert f"Rood: twee of meer mijlpalen te laat, of één meer dan {LONG_LATE_DAYS} dagen" in legend
+    own = page[page.index("Tijdpad van het plan") if "Tijdpad van het plan" in page else 0:]
+    labels = [m["label"] for m in specs[0].facts["milestones"]]
+    shown = sorted(labels, key=lambda label: own.find(html.unescape(label)) if label in own else 10**9)
+    by_date = [m["label"] for m in sorted(specs[0].facts["milestones"], key=lambda m: m["due"] or "")]
+    assert shown == by_date

@@ -20,6 +20,7 @@ from projections.public_report import public_edition, withheld_fields
 from projections.public_site import public_plan, public_plan_ids, public_site
 from projections.publications import published_report
 from projections.report import ReportError
+from projections.status import LONG_LATE_DAYS
 from web import read_model, services
 from web.auth import public
 from web.blueprints.plans import as_of_from_request
@@ -117,7 +118,7 @@ def plan_page(plan_id: str):
     data = public_plan(read_model(), plan, as_of)
     return render_template("public/plan.html", data=data, plan=data["plan"], as_of=as_of, licence=LICENCE,
                            formats=FORMAT_LABELS, period_label=period_label, open_data=list(OPEN_DATA),
-                           field_labels=PublicField.labels())
+                           field_labels=PublicField.labels(), long_late_days=LONG_LATE_DAYS)
 
 
 @bp.get("/<plan_id>/<name>")

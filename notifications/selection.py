@@ -107,6 +107,7 @@ def warnings(db: sqlite_utils.Database, mail: MailSettings,
             found.append(f"Herinneringen voor {name(plan)} staan uit (in het planbestand: reminders, enabled).")
         elif not settings.stuurgroep:
             found.append(f"Geen stuurgroepadres voor {name(plan)}: escalaties en het weekoverzicht "
-                         "worden vastgehouden tot er een adres is: in het planbestand (reminders, stuurgroep) "
-                         "of voor alle plannen met TRACKER_STUURGROEP_EMAIL.")
+                         "worden vastgehouden tot er een adres is. Geef het in het planbestand (onder "
+                         "reminders, stuurgroep) en laad het opnieuw (Plan importeren), of laat de "
+                         "systeembeheerder één adres voor alle plannen instellen (TRACKER_STUURGROEP_EMAIL).")
     return found

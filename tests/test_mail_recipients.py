@@ -131,11 +131,12 @@ def test_the_beheerder_is_told_to_set_the_stuurgroep_address(services, monkeypat
     client = create_app(config).test_client()
     sign_in(client, services, "beheerder")
     page = client.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)
-    assert "geen stuurgroepadres ingesteld" in page and "TRACKER_STUURGROEP_EMAIL" in page
-    banner = page[page.index("geen stuurgroepadres ingesteld"):page.index("Uitgaande berichten</a>.</p>")]
-    assert "<em>Testagenda Jeugd en Wmo</em>:" in banner and 'href="/plannen/importeren">Plan laden</a>' in banner
+    banner = page[page.index("geen stuurgroepadres ingesteld"):page.index("zegt hoe u het instelt.</p>")]
+    assert "<em>Testagenda Jeugd en Wmo</em>:" in banner and 'href="/uitgaande-berichten">' in banner
+    assert "TRACKER_" not in banner                      # how to set it: on the outbox page
     outbox = client.get("/uitgaande-berichten").get_data(as_text=True)
     assert "Geen stuurgroepadres voor «Testagenda Jeugd en Wmo»" in outbox and SMALL_PLAN_ID not in outbox
+    assert "(Plan importeren)" in outbox and "TRACKER_STUURGROEP_EMAIL" in outbox
     reader = create_app(config).test_client()
     sign_in(reader, services, "lezer")
     assert "stuurgroepadres" not in reader.get(f"/plannen/{SMALL_PLAN_ID}").get_data(as_text=True)

@@ -53,10 +53,15 @@ class ReminderItem:
                          self.due.isoformat() if self.due else "", self.period,
                          self.recipient.lower()))
 
+    @property
+    def _plan_name(self) -> str:
+        """The plan a reminder about the plan itself is about: its title where known, else its id."""
+        return f"«{self.title}»" if self.title else self.plan_id
+
     def summary(self) -> str:
         """Return one Dutch line that says what the reminder is about."""
         if self.rule == "weekly_digest":
-            return f"Weekoverzicht {self.plan_id} (week van {self.period})"
+            return f"Weekoverzicht {self._plan_name} (week van {self.period})"
         if self.rule == "norm_signal":
             share = f"{self.sections.get('share', 0):.1f}".replace(".", ",")
             return f"Signaal normering {self.label} {self.period}: {share} % van de {self.title}"
@@ -66,7 +71,7 @@ class ReminderItem:
         if self.rule == "escalation_no_trekker":
             return f"{self.code} {self.title}: geen trekker"
         if self.rule.startswith("plan_"):
-            return f"Mijlpaal van het plan {self.plan_id}: {self.label} ({self.due_text}): {days_phrase(self.days)}"
+            return f"Mijlpaal van het plan {self._plan_name}: {self.label} ({self.due_text}): {days_phrase(self.days)}"
         return f"{self.code} {self.label} ({self.due_text}): {days_phrase(self.days)}"
 
     def to_json(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable, Iterator
 
@@ -59,10 +60,13 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
             changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
                 if settings.weekly_digest and settings.stuurgroep else []
             own = plan_milestones_as_of(db, plan["plan_id"], today)
-            items += reminders_for_plan(plan["plan_id"], interventions, changes, today, settings, own)
+            found = reminders_for_plan(plan["plan_id"], interventions, changes, today, settings, own)
             beheerders = users_with_role(db, "beheerder")
-            items += signal_reminders(plan["plan_id"], signals(db, plan, today), settings, beheerders)
-            items += plan_milestone_reminders(plan["plan_id"], own, today, settings, beheerders)
+            found += signal_reminders(plan["plan_id"], signals(db, plan, today), settings, beheerders)
+            found += plan_milestone_reminders(plan["plan_id"], own, today, settings, beheerders)
+            # What is about the plan itself is named by its title (the outbox, the delivery log).
+            items += [replace(i, title=plan["title"]) if i.rule.startswith("plan_") or i.rule == "weekly_digest"
+                      else i for i in found]
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])

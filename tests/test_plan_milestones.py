@@ -319,6 +319,8 @@ def test_reminders_of_the_plans_own_milestones(services, tmp_path):
                                       ("plan_overdue", "begroting", beheerder, -15)]
     services.catch_up()
     items = [i for i in reminders_due(services.db, date(2026, 4, 15), mail) if i.rule.startswith("plan_")]
+    # The outbox and the delivery log name the plan by its title, not its id.
+    assert items and all(i.summary().startswith("Mijlpaal van het plan «") and PLAN not in i.summary() for i in items)
     messages = {m.recipient: m for m in compose_all(items, mail, {PLAN: "Programma Jeugd Lindeveld"})}
     # What the outbox lists as waiting is what would go: the same recipients, subjects and items.
     assert [(a["recipient"], a["subject"], list(a["items"])) for a in addressed_all(items)] == [

@@ -218,8 +218,8 @@ def test_done_when_interventions_json_carries_contributes_to_and_the_goal_page_l
     assert {c for c, r in rows.items() if r["contributes_to"]} == set(JEUGD)
     assert rows["3.C2"]["contributes_to"] == [{
         "plan": REGIO_ID, "group": "doel-2", "code": None,
-        "reason": "Join Us versterkt volgens de agenda de sociale vaardigheden en mentale veerkracht van jongeren "
-                  "(regel 956); doel 2 is een grotere mentale veerkracht.",
+        "reason": "Join Us versterkt volgens de agenda de sociale vaardigheden en mentale veerkracht van jongeren"
+                  "; doel 2 is een grotere mentale veerkracht.",
         "judgement": True, "from_plan_file": True}]
     assert rows["3.A1"]["contributes_to"][0]["code"] == "1.2b"
     services.catch_up()

@@ -139,6 +139,8 @@ def test_a_beheerder_records_a_value_and_a_figure_on_a_phone_and_their_tables_fi
     assert overflowing(page) == []
 
     page.goto(f"{live_server}/plannen/{PLAN}/financien")
+    assert page.locator("#jaar").input_value() == "2026"       # the year it is
+    page.locator("#jaar").select_option("2025")
     page.locator("#periode").select_option(index=1)
     page.get_by_label("Bedrag (euro)").fill("250000")
     page.get_by_label("Toelichting").fill("Begroting volgens de programmabegroting")

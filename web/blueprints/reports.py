@@ -326,7 +326,8 @@ def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None
                            recorded=recorded_figures(db, plan["plan_id"]), years=years,
                            unconfirmed=unconfirmed_figures(db, plan["plan_id"]), covers_label=covers_label,
                            domains=Domain.values(), kinds=FinanceKind.values(), kind_labels=FinanceKind.labels(),
-                           periods=FINANCE_PERIODS, errors=errors or [], values=values or {}), status
+                           periods=FINANCE_PERIODS, errors=errors or [], values=values or {},
+                           this_year=today().year), status
 
 
 @bp.get("/plannen/<plan_id>/financien")

@@ -167,3 +167,11 @@ def test_the_public_page_explains_the_colours_as_they_are_given_and_lists_the_pl
     shown = sorted(labels, key=lambda label: own.find(html.unescape(label)) if label in own else 10**9)
     by_date = [m["label"] for m in sorted(specs[0].facts["milestones"], key=lambda m: m["due"] or "")]
     assert shown == by_date
+
+
+def test_the_normering_page_speaks_of_the_plan_it_is_of(site):
+    client, specs = site[0]["beheerder"], site[1]
+    agenda = client.get(f"/plannen/{specs[0].id}/normering").get_data(as_text=True)
+    regional = client.get(f"/plannen/{specs[1].id}/normering").get_data(as_text=True)
+    assert "volgens het plan: Wederzijdse informatieplicht" in agenda
+    assert "Bijlage 1" not in regional and "het plan noemt geen drempel; dit is de standaard" in regional

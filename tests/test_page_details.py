@@ -123,7 +123,7 @@ def test_the_stoplicht_form_holds_the_explanation_of_a_manual_oranje(data_dir) -
     page = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/2.B2")))
     assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2">Te weinig capaciteit</textarea>' in page
     assert '<textarea id="sl-bijsturing" name="bijsturing" rows="2">Extra inhuur</textarea>' in page
-    assert 'value="oranje" checked' in page
+    assert 'value="oranje" required checked' in page
     # Set back to groen, the explanation of the earlier oranje is not offered again.
     other = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/3.A1")))
     assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2"></textarea>' in other
@@ -150,3 +150,27 @@ def test_the_tijdpad_on_the_page_is_in_date_order_after_a_milestone_is_added(dat
     # Plan van aanpak Q4 2025, the added one in February 2026, the start Q1 2026, the evaluation Q1 2027.
     assert labels.index("Tussentijdse meting") == 1, labels
     assert labels[-1].startswith("Evaluatie"), labels
+
+
+def test_no_colour_is_chosen_in_the_stoplicht_form_until_the_trekker_sets_one(data_dir) -> None:
+    import html
+    import re
+
+    from tests.accounts import csrf_token
+    from web import create_app
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    ensure_user(services, "trekker", "f.devries@nijmegen.nl", "Fatima de Vries")  # the trekker of 2.B2
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
+    sign_in(client, services, "trekker", "f.devries@nijmegen.nl")
+    page = f"/plannen/{PLAN}/interventies/2.B2"
+    shown = html.unescape(text(client.get(page)))
+    assert 'name="colour"' in shown and 'name="colour" value="groen" required checked' not in shown
+    assert " checked>" not in shown.split('name="colour"', 1)[1].split("</fieldset>")[0]
+    version = re.search(r'name="version" value="(\d+)"', shown)[1]
+    refused = client.post(f"{page}/stoplicht", data={"csrf_token": csrf_token(client, page), "version": version,
+                                                     "per": TODAY.isoformat()})
+    assert refused.status_code == 422
+    assert "Kies een stoplichtkleur: groen, oranje of rood." in html.unescape(refused.get_data(as_text=True))

@@ -376,6 +376,8 @@ class Intervention(RecordsActor, Aggregate):
                       at: datetime, by: str, valid_on: date | None = None) -> None:
         """Set the manual stoplicht (per ``valid_on``); oranje and rood require oorzaak, gevolg and bijsturing."""
         self._check_open()
+        if not (colour or "").strip():
+            raise DomainError(f"Kies een stoplichtkleur: {Stoplicht.choice_text()}.")
         if colour not in Stoplicht.settable_values():
             raise DomainError(f"Onbekende stoplichtkleur '{colour}': kies {Stoplicht.choice_text()}.")
         oorzaak, gevolg, bijsturing = ((v or "").strip() for v in (oorzaak, gevolg, bijsturing))

@@ -125,7 +125,7 @@ def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_curr
     assert later[DEFAULT_PLAN_ID]["label"] == "eerste halfjaar 2026"
     assert later[DEFAULT_PLAN_ID]["latest"] == "tweede halfjaar 2025"
     words = tile(text(client_for(two_plans, "lezer", "2026-01-20").get("/")), "data-plan", REGIO_ID)
-    assert "(nog geen raadsrapportage vastgesteld)" in words
+    assert "(nog geen raadsrapportage vastgesteld in het volgsysteem)" in words
     # Before it was published, the same question answers with the current half year.
     assert portfolio(two_plans.db, date(2025, 12, 1))["plans"][0]["next_report"] == {
         "period": "2025-H2", "label": "tweede halfjaar 2025", "latest": None, "overdue": False}

@@ -85,3 +85,22 @@ def test_the_chart_per_quarter_says_what_it_leaves_out(late_adopter, data_dir):
     sign_in(client, late_adopter, "lezer")
     page = client.get(f"/plannen/{PLAN}/kwartaal").get_data(as_text=True)
     assert "Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum van realisatie." in page
+
+
+def test_mijn_interventies_names_the_plan_of_each_when_the_trekker_works_in_several(services, data_dir):
+    from tracker.planfile import read_plan_file
+    from plans import default_plan_files
+    from web import create_app
+
+    for path in default_plan_files({}):
+        services.app.import_plan(read_plan_file(path), at=datetime(2025, 10, 1, 9), by="beheer")
+    email = ensure_user(services, "trekker", "anna@nijmegen.nl", "Anna")
+    regional = "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"
+    services.app.assign_trekker(PLAN, CODE, email=email, name="Anna", at=datetime(2025, 10, 2, 9), by="beheer")
+    services.app.assign_trekker(regional, "1.1", email=email, name="Anna", at=datetime(2025, 10, 2, 9), by="beheer")
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2025-10-03", "TESTING": True}).test_client()
+    sign_in(client, services, "trekker", email)
+    page = html.unescape(client.get("/mijn-interventies").get_data(as_text=True))
+    assert '<span class="sub plan-name">Uitvoeringsagenda Duurzame Jeugdhulp en Wmo-begeleiding</span>' in page
+    assert '<span class="sub plan-name">Regioprogramma Jeugd Rijk van Nijmegen 2023-2028</span>' in page

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from projections.calendar_feeds import active_feeds_of
 from projections.interventions import interventions_as_of
+from projections.plans import plan_titles
 from web import now, read_model, refresh_read_model, services, today
 
 bp = Blueprint("mine", __name__)
@@ -23,7 +24,9 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",
                                  pair[0]["code"]))
     feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
-    return render_template("mine.html", interventions=rows, items=items, today=day, feeds=feeds,
+    # With interventions in several plans, each says which plan it is of.
+    titles = plan_titles(db) if len({iv["plan_id"] for iv in rows}) > 1 else {}
+    return render_template("mine.html", interventions=rows, items=items, today=day, feeds=feeds, plan_names=titles,
                            new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
                            values=values or {}, conflict=conflict), status
 

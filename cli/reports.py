@@ -96,7 +96,7 @@ def publish_report(plan_id: str | None, period: str, as_of: str | None, known_on
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()
-    click.echo(f"Rapportage nr. {number} over {half.key} vastgesteld (gebeurtenissen tot en met nr. {position}).")
+    click.echo(f"Rapportage nr. {number} over {half.key} vastgesteld (vastleggingen tot en met nr. {position}).")
 
 
 @click.command()

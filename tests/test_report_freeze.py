@@ -166,7 +166,7 @@ def test_a_second_report_of_the_same_period_and_peildatum_only_as_a_new_version_
 def test_the_cli_publishes_and_makes_the_published_report_again(scenario, cli, tmp_path):
     result = cli("publish-report", "--period", "2026-H1", "--as-of", "2026-07-15", "--today", "2026-07-20")
     assert result.exit_code == 0, result.output
-    assert re.search(r"Rapportage nr\. 1 over 2026-H1 vastgesteld \(gebeurtenissen tot en met nr\. \d+\)", result.output)
+    assert re.search(r"Rapportage nr\. 1 over 2026-H1 vastgesteld \(vastleggingen tot en met nr\. \d+\)", result.output)
     first = tmp_path / "eerst.md"
     assert cli("report", "--period", "2026-H1", "--published", "-o", first, "--format", "md").exit_code == 0
     add_later_events(scenario)
@@ -211,7 +211,7 @@ def test_the_beheerder_publishes_the_preview_from_the_page(scenario, data_dir):
     assert response.status_code == 303 and response.headers["Location"].endswith("/rapportages/nr-1")
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Rapportage nr. 1 over het eerste halfjaar 2026 is vastgesteld." in shown
-    assert f"gebeurtenissen tot en met nr. {position}" in shown
+    assert f"vastleggingen tot en met nr. {position}" in shown
     assert published_reports(scenario.db, PLAN)[0]["position"] == position
     listing = client.get(f"/plannen/{PLAN}/rapportages").get_data(as_text=True)
     assert "Rapportage nr. 1</a>" in listing

@@ -65,7 +65,7 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
                                          f"gemaakt: {'; '.join(meta.withheld)}"))
     if meta.generated_on:
         facts.append(("Gemaakt op", long_date(meta.generated_on)))
-    facts.append(("Bron", f"volgsysteem uitvoeringsagenda, gebeurtenissen tot en met nr. {data['position']}"))
+    facts.append(("Bron", f"het volgsysteem, vastleggingen tot en met nr. {data['position']}"))
     return [{"type": "title", "text": title(data, meta),
              "subtitle": f"Raadsrapportage over het {period['label']}", "status": meta.status,
              "facts": facts},

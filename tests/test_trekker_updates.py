@@ -301,7 +301,7 @@ def test_stoplicht_oranje_or_rood_needs_oorzaak_gevolg_and_bijsturing(site, colo
     assert f"Bij stoplicht {colour} zijn oorzaak, gevolg en bijsturing verplicht" in error
     assert "gevolg" in error and "bijsturing" in error
     assert ">Geen budget</textarea>" in form
-    assert re.search(rf'value="{colour}"\s+checked', form)
+    assert re.search(rf'value="{colour}"\s+required\s+checked', form)
     assert site.events() == before
     response = post(site, "stoplicht", colour=colour, oorzaak="Geen budget", gevolg="Start schuift een kwartaal",
                     bijsturing="Dekking zoeken in de voorjaarsnota")

@@ -39,7 +39,7 @@ def _milestones_by_intervention(db: sqlite_utils.Database, where: str, params: d
 PROGRESS_EVENTS = tuple(e.__name__ for e in (
     ev.MilestonePlanned, ev.MilestoneRelabelled, ev.MilestoneCompleted, ev.MilestoneRescheduled,
     ev.MilestoneCancelled, ev.NoteAdded, ev.StoplichtSet, ev.UpToDateConfirmed, ev.InterventionClosed))
-PLAN_LOADS = (plan_events.PlanImported.__name__, plan_events.PlanRevised.__name__)
+PLAN_LOADS = (plan_events.PlanImported.__name__, plan_events.PlanRevised.__name__)  # plain names: quoted as SQL
 
 
 def in_date_order(milestones: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -63,13 +63,17 @@ def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> 
     its first (``added_at``) and its last progress recorded by hand (``last_progress_at``: None when
     only plan files wrote it)."""
     progress = ", ".join(f"'{name}'" for name in PROGRESS_EVENTS)
-    loads = ", ".join(f"'{name}'" for name in PLAN_LOADS)
+    # The moments plan files were loaded (a handful per plan; by the history's plan index).
+    one_plan = "plan_id = :plan_id" if ":plan_id" in where else "plan_id IN (SELECT plan_id FROM plans)"
+    loads = [f"{plan_id} {at}" for plan_id, at in db.execute(
+        f"SELECT plan_id, at FROM history WHERE {one_plan} AND code IS NULL AND event IN "
+        f"({', '.join(repr(name) for name in PLAN_LOADS)})", params)]
     rows = db.query(
         "SELECT intervention_id, max(at) AS last_update_at, min(at) AS added_at, max(version) AS version, "
-        f"max(CASE WHEN event IN ({progress}) AND (plan_id, at) NOT IN "
-        f"(SELECT plan_id, at FROM history WHERE event IN ({loads})) THEN at END) AS last_progress_at "
+        f"max(CASE WHEN event IN ({progress}) AND plan_id || ' ' || at NOT IN "
+        "(SELECT value FROM json_each(:plan_loads)) THEN at END) AS last_progress_at "
         f"FROM history WHERE intervention_id IS NOT NULL AND at < min(:bound, :known){where} "
-        "GROUP BY intervention_id", params)
+        "GROUP BY intervention_id", {**params, "plan_loads": json.dumps(loads)})
     return {r["intervention_id"]: r for r in rows}
 
 

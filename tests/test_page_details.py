@@ -174,3 +174,24 @@ def test_no_colour_is_chosen_in_the_stoplicht_form_until_the_trekker_sets_one(da
                                                      "per": TODAY.isoformat()})
     assert refused.status_code == 422
     assert "Kies een stoplichtkleur: groen, oranje of rood." in html.unescape(refused.get_data(as_text=True))
+
+
+def test_an_intervention_with_every_milestone_settled_says_what_geen_planning_asks(data_dir) -> None:
+    from web import create_app
+    from web.services import open_services
+
+    seed_plan(data_dir)
+    services = open_services(data_dir)
+    ensure_user(services, "lezer")
+    iv = services.app.get_intervention(PLAN, "2.B2")
+    for m in iv.milestones.values():
+        if m.status == "open":
+            services.app.complete_milestone(PLAN, "2.B2", m.id, realised=date(2026, 3, 1),
+                                            at=datetime(2026, 3, 2, 9), by="Bea Beheer")
+    services.catch_up()
+    client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
+    sign_in(client, services, "lezer")
+    page = " ".join(text(client.get(f"/plannen/{PLAN}/interventies/2.B2")).split())
+    assert "Alle mijlpalen zijn gereed of vervallen: plan een volgende mijlpaal" in page
+    other = " ".join(text(client.get(f"/plannen/{PLAN}/interventies/3.A1")).split())
+    assert "Alle mijlpalen zijn gereed" not in other

@@ -176,3 +176,8 @@ class PublicField(Word):
     EXPLANATION = "explanation", "toelichting (oorzaak, gevolg, bijsturing en redenen van verschuiven of vervallen)"
     NOTES = "notes", "voortgangsnotities en notities bij mijlpalen"
     REVIEW = "review", "bespreking in de stuurgroep (datum en besluit)"
+
+
+# How the events name the operator, whoever runs `tracker` without --by: "via de command line, <login>"
+# (docs/cli.md). Pages and mails turn it round (projections.wording.who).
+OPERATOR_PREFIX = "via de command line, "

@@ -14,6 +14,7 @@ from events.vocabulary import Domain
 from projections.finance import finance_figures
 from projections.indicators import indicator_values
 from projections.goals import target_text
+from projections.wording import euro, number_nl
 
 DOMAIN_ORDER = Domain.values()
 
@@ -101,8 +102,6 @@ def _saving(real: dict[str, Any] | None, saving: dict[str, Any] | None, nulmetin
 def funding_text(row: dict[str, Any]) -> str:
     """Return a funding row of the plan as Dutch: 'Rijk: STORM-subsidie, 50 % van de kosten, 2023 t/m 2025,
     aan Regio Rijk van Nijmegen'."""
-    from projections.wording import euro, number_nl
-
     parts = [row.get("label") or ""]
     if row.get("amount") is not None:
         parts.append(euro(row["amount"]) + (" per jaar" if row.get("every") else ""))

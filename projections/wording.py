@@ -11,7 +11,7 @@ from events import intervention as ev
 from events import plan
 from events.periods import MONTH_NAMES
 from events.plan_changes import INTERVENTION_FIELDS, field_change, value_text
-from events.vocabulary import Domain, MilestoneKind, MilestoneState
+from events.vocabulary import OPERATOR_PREFIX, Domain, MilestoneKind, MilestoneState
 
 STATE_LABELS = MilestoneState.labels()
 KIND_LABELS = MilestoneKind.labels()
@@ -116,9 +116,6 @@ def describe(event_name: str, data: dict[str, Any], label: str = "") -> str:
     """Return one Dutch line that says what an event changed."""
     text = _BY_NAME.get(event_name)
     return text(data, f"'{label}'" if label else "") if text else event_name
-
-
-OPERATOR_PREFIX = "via de command line, "  # tracker.actors.Actor.operator records "via de command line, <login>"
 
 
 def who(name: str | None) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from events.vocabulary import OPERATOR_PREFIX
+
 # The ways in: a page, a link from a mail, the `tracker` command, or the system itself.
 CHANNELS = ("web", "e-mail", "command line", "systeem")
 
@@ -43,7 +45,7 @@ class Actor:
     @classmethod
     def operator(cls, login: str) -> Actor:
         """Return whoever runs the `tracker` command without --by: full rights, recorded as such."""
-        return cls(name=f"via de command line, {login}", channel="command line")
+        return cls(name=f"{OPERATOR_PREFIX}{login}", channel="command line")
 
     @classmethod
     def system(cls, name: str = "systeem") -> Actor:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from events.plan import FinanceFigureConfirmed, FinanceFigureRecorded
+from events.vocabulary import Domain
 from projections.versions import as_of_bound
 
 
@@ -75,3 +76,24 @@ def recorded_figures(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, 
 def unconfirmed_figures(db: sqlite_utils.Database, plan_id: str) -> list[dict[str, Any]]:
     """Return the current figures that looked implausible and await confirmation."""
     return [f for f in finance_figures(db, plan_id).values() if f["unconfirmed"]]
+
+
+def plan_domains(db: sqlite_utils.Database, plan: dict[str, Any]) -> list[str]:
+    """Return the domains a figure of this plan can be about, in the vocabulary's order.
+
+    A plan of youth care alone (every intervention, target and figure ``jeugd``) is offered
+    ``jeugd`` only; a plan of both fields is offered both and their total (``beide``).
+    """
+    used = {row[0] for row in db.execute(
+        "SELECT DISTINCT domain FROM intervention_versions WHERE plan_id = ? AND recorded_to IS NULL",
+        [plan["plan_id"]])}
+    used |= {row[0] for row in db.execute("SELECT DISTINCT domain FROM finance_figures WHERE plan_id = ?",
+                                          [plan["plan_id"]])}
+    finance = plan["facts"].get("finance") or {}
+    for part in ("targets", "baseline", "expected_savings", "budget", "funding"):
+        used |= {row.get("domain") for row in finance.get(part) or [] if isinstance(row, dict)}
+    used |= {i.get("domain") for i in plan["facts"].get("indicators") or [] if isinstance(i, dict)}
+    used = {d for d in used if d and Domain.known(d)}
+    if len(used) == 1 and Domain.BEIDE.value not in used:
+        return sorted(used)
+    return list(Domain.values())

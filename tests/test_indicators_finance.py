@@ -261,9 +261,49 @@ def test_the_beheerder_records_a_finance_figure(web, default_services):
     assert response.status_code == 422 and "is geen getal" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["stuurgroep", "lezer", "trekker"])
-def test_only_the_beheerder_records_figures(web, default_services, role):
+@pytest.mark.parametrize("role", ["lezer", "trekker"])
+def test_readers_and_trekkers_do_not_see_the_figure_pages(web, default_services, role):
     client = web.test_client()
     sign_in(client, default_services, role)
     assert client.get(f"/plannen/{PLAN}/indicatoren").status_code == 403
     assert client.get(f"/plannen/{PLAN}/financien").status_code == 403
+
+
+def test_the_stuurgroep_sees_the_figures_but_records_none(web, default_services):
+    default_services.app.record_finance(PLAN, year=2025, domain="jeugd", kind="realisatie", amount="33000000",
+                                        note="Jaarrekening", at=at(2026, 3, 1), by="beheer")
+    default_services.catch_up()
+    client = web.test_client()
+    sign_in(client, default_services, "stuurgroep")
+    board = client.get(f"/plannen/{PLAN}").get_data(as_text=True)
+    assert f"/plannen/{PLAN}/financien" in board and f"/plannen/{PLAN}/indicatoren" in board
+    for url in (f"/plannen/{PLAN}/indicatoren", f"/plannen/{PLAN}/financien"):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "/financien/bevestigen" not in page and "name=\"bedrag\"" not in page and "name=\"waarde\"" not in page and "een beheerder legt" in page
+    assert "Jaarrekening" in client.get(f"/plannen/{PLAN}/financien").get_data(as_text=True)
+    before = event_count(default_services)
+    token = csrf_token(client, f"/plannen/{PLAN}")
+    response = client.post(f"/plannen/{PLAN}/financien", data={
+        "csrf_token": token, "jaar": "2025", "domein": "jeugd", "soort": "realisatie", "periode": "jaar",
+        "bedrag": "1"})
+    assert response.status_code == 403 and event_count(default_services) == before
+
+
+def test_the_finance_form_offers_the_domains_of_the_plan(web, default_services):
+    from tests.helpers import IMPORTED_AT, REPO
+    from tracker.planfile import read_plan_file
+
+    regio = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
+    default_services.app.import_plan(read_plan_file(regio), at=IMPORTED_AT, by="beheer")
+    default_services.catch_up()
+    client = web.test_client()
+    sign_in(client, default_services, "beheerder")
+
+    def offered(plan_id):
+        page = client.get(f"/plannen/{plan_id}/financien").get_data(as_text=True)
+        select = page[page.index('<select id="domein"'):]
+        return re.findall(r'<option value="(\w+)"', select[:select.index("</select>")])
+
+    assert offered(PLAN) == ["jeugd", "wmo", "beide"]  # the agenda covers youth care and the Wmo
+    assert offered("regioprogramma-jeugd-rijk-van-nijmegen-2023-2028") == ["jeugd"]

@@ -28,6 +28,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "read_reports": ("beheerder", "stuurgroep", "trekker", "lezer"),  # published reports are public
     "publish_report": ("beheerder",),
     "record_data": ("beheerder",),
+    "read_figures": ("beheerder", "stuurgroep"),  # the recorded indicator values and finance figures
     "publish_site": ("beheerder",),
     "normering": ("beheerder", "stuurgroep"),
     "plan_feed": ("beheerder",),
@@ -49,6 +50,7 @@ DOING = {
     "read_reports": "rapportages lezen",
     "publish_report": "raadsrapportages vaststellen of hun teksten schrijven",
     "record_data": "cijfers en normering vastleggen",
+    "read_figures": "de vastgelegde cijfers inzien",
     "publish_site": "de openbare site aan- of uitzetten",
     "normering": "de normering bekijken",
     "plan_feed": "agenda-links van een plan beheren",

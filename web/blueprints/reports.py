@@ -12,9 +12,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from events.periods import period_label
-from events.vocabulary import Domain, FinanceKind
+from events.vocabulary import FinanceKind
 from projections import plans as plan_queries
-from projections.finance import recorded_figures, unconfirmed_figures
+from projections.finance import plan_domains, recorded_figures, unconfirmed_figures
 from projections.indicators import indicator_values, recorded_values
 from projections.publications import published_report, published_reports, report_texts, same_period_and_as_of
 from projections.report import HalfYear, ReportError
@@ -252,7 +252,7 @@ def _indicators_page(plan: dict, status: int = 200, errors: list[str] | None = N
 
 
 @bp.get("/plannen/<plan_id>/indicatoren")
-@requires("record_data")
+@requires("read_figures")
 def indicators_page(plan_id: str):
     return _indicators_page(_plan_or_404(plan_id), values=_kept("indicator", "periode"))
 
@@ -325,13 +325,13 @@ def _finance_page(plan: dict, status: int = 200, errors: list[str] | None = None
                            funding=[funding_text(f) for f in finance.get("funding") or []],
                            recorded=recorded_figures(db, plan["plan_id"]), years=years,
                            unconfirmed=unconfirmed_figures(db, plan["plan_id"]), covers_label=covers_label,
-                           domains=Domain.values(), kinds=FinanceKind.values(), kind_labels=FinanceKind.labels(),
+                           domains=plan_domains(db, plan), kinds=FinanceKind.values(), kind_labels=FinanceKind.labels(),
                            periods=FINANCE_PERIODS, errors=errors or [], values=values or {},
                            this_year=today().year), status
 
 
 @bp.get("/plannen/<plan_id>/financien")
-@requires("record_data")
+@requires("read_figures")
 def finance_page(plan_id: str):
     return _finance_page(_plan_or_404(plan_id), values=_kept("jaar", "periode", "domein", "soort"))
 

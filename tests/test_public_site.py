@@ -78,6 +78,8 @@ def test_the_default_plan_on_the_public_site_shows_all_24_codes(services, cli):
     html = client.get(URL).get_data(as_text=True)
     assert len(LOADED) == 24 and all(f'id="interventie-{c}"' in html for c in LOADED)
     assert "Een interne notitie" not in html
+    # The indicators are listed without values: the page says where those are, and that none is there yet.
+    assert "De gemeten waarden staan in de" in html and "daarvan is er nog geen vastgesteld" in html
 
 
 def test_public_pages_are_cacheable_and_set_no_cookie_even_for_a_signed_in_user(site, cli):
@@ -126,6 +128,7 @@ def test_a_published_report_is_public_without_what_is_not_public(site, cli):
     client = site.test_client()
     html = client.get(URL).get_data(as_text=True)
     assert f"{URL}/rapportages/nr-1.md" in html
+    assert "De gemeten waarden staan in de" in html and "daarvan is er nog geen vastgesteld" not in html
     public_md = client.get(f"{URL}/rapportages/nr-1.md").get_data(as_text=True)
     assert "Openbare versie" in public_md and "niet openbaar" in public_md
     for private in (NOTE, OORZAAK, REASON, "Jan Jansen"):

@@ -55,6 +55,13 @@ def test_with_several_plans_the_start_page_is_the_portfolio(two_plans, role):
     assert "Looptijd 2023–2028" in tile(page, "data-plan", REGIO_ID)
 
 
+@pytest.mark.parametrize("role", ["beheerder", "stuurgroep", "lezer"])
+def test_every_page_leads_back_to_the_overview(two_plans, role):
+    page = text(client_for(two_plans, role).get(f"/plannen/{REGIO_ID}"))
+    nav = page[page.index('<nav class="user-nav"'):]
+    assert '<a href="/">Overzicht</a>' in nav[:nav.index("</nav>")]
+
+
 def test_a_trekker_still_starts_on_mijn_interventies(two_plans):
     response = client_for(two_plans, "trekker").get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/mijn-interventies")

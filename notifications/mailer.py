@@ -175,8 +175,9 @@ class FileSink:
         for path in self.directory.glob("*.eml") if self.directory.exists() else []:
             with open(path, "rb") as f:
                 message = BytesParser(policy=default_policy).parse(f, headersonly=True)
+            sent = getattr(message["Date"], "datetime", None)  # the header's moment, None when unreadable
             found.append({"name": path.name, "to": str(message["To"]), "subject": str(message["Subject"]),
-                          "date": str(message["Date"]), "message_id": str(message["Message-ID"]),
+                          "date": sent.isoformat() if sent else "", "message_id": str(message["Message-ID"]),
                           "mtime": path.stat().st_mtime})
         return sorted(found, key=lambda m: (m["mtime"], m["name"]), reverse=True)
 

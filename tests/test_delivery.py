@@ -246,6 +246,8 @@ def test_without_smtp_host_mail_goes_to_files_in_the_data_directory(services, mo
     files = sink.messages()
     assert len(files) == len(report.sent) == 3
     assert sorted(f["to"].split("<")[-1].rstrip(">") for f in files) == [ANNA, BERT, STUURGROEP]
+    # The outbox page shows the day each was sent, read from its Date header (not the header's English).
+    assert {f["date"][:10] for f in files} == {MONDAY.date().isoformat()}
     assert all(sink.was_delivered(m["message_id"]) for m in report.sent)
     assert not list((services.data_dir / "outbox").glob("*.part"))
 

@@ -153,3 +153,17 @@ def test_the_first_start_tells_the_beheerder_to_set_the_stuurgroep_address(cli, 
     monkeypatch.setenv("TRACKER_STUURGROEP_EMAIL", STUURGROEP)
     again = cli("init", "--today", "2025-10-02")
     assert again.exit_code == 0 and "stuurgroepadres" not in again.output
+
+
+def test_a_name_longer_than_a_name_is_refused(services) -> None:
+    from tracker.texts import MAX_NAME
+
+    with pytest.raises(DomainError, match="Deze naam is te lang: 201 tekens, ten hoogste 200"):
+        services.app.add_user(email="x@teststad.nl", name="A" * (MAX_NAME + 1), role="lezer",
+                              password=PASSWORD, at=datetime(2025, 10, 1), by="test")
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    with pytest.raises(DomainError, match="te lang"):
+        services.app.assign_trekker(SMALL_PLAN_ID, "1.A1", name="Anna " * 50, email=ANNA,
+                                    at=datetime(2025, 10, 2), by="beheer")
+    services.app.add_user(email="x@teststad.nl", name="A" * MAX_NAME, role="lezer",
+                          password=PASSWORD, at=datetime(2025, 10, 1), by="test")

@@ -363,3 +363,21 @@ def test_the_text_of_a_plan_can_be_checked_without_a_file():
     with pytest.raises(PlanFileError) as refused:
         parse_plan(_bad_due(SMALL_PLAN)[0], "in-geheugen.yaml")
     assert refused.value.problems[0].startswith(f"in-geheugen.yaml:{line_of(SMALL_PLAN, 'due: H2 2026')}: ")
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("title: Ontmoetingsplaatsen: in de wijk\n", 1, "tussen aanhalingstekens"),
+    ("plan:\n\t- x\n", 2, "spring in met spaties"),
+    ("plan:\n  id: x\n - title: y\n", 3, "controleer de inspringing"),
+    ("plan: [1, 2\n", 2, "lijst tussen [ ]"),
+    ("plan: 'x\n", 2, "aanhalingsteken"),
+])
+def test_a_file_that_is_no_yaml_is_refused_with_line_and_column_in_dutch(text, line, words):
+    from tracker.planfile.loader import load_yaml
+
+    with pytest.raises(PlanFileError) as caught:
+        load_yaml(text, "kapot.yaml")
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"kapot.yaml:{line}: geen geldige YAML, kolom ") and words in problem
+    for english in ("expected", "found", "mapping", "while", "token"):
+        assert english not in problem

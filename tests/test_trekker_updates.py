@@ -291,6 +291,18 @@ def test_an_empty_note_is_refused(site):
     assert site.events() == before
 
 
+def test_a_note_longer_than_the_bound_is_refused_and_one_at_the_bound_is_kept(site):
+    from tracker.texts import MAX_TEXT
+
+    before = site.events()
+    response = post(site, "notities", text="x" * (MAX_TEXT + 1))
+    assert response.status_code == 422
+    assert "De tekst is te lang: 20.001 tekens, ten hoogste 20.000." in text_of(response)
+    assert site.events() == before
+    assert post(site, "notities", text="y" * MAX_TEXT).status_code == 303
+    assert site.events() == before + 1
+
+
 @pytest.mark.parametrize("colour", ["oranje", "rood"])
 def test_stoplicht_oranje_or_rood_needs_oorzaak_gevolg_and_bijsturing(site, colour):
     before = site.events()

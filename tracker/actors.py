@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from events.vocabulary import OPERATOR_PREFIX
+from tracker.texts import check_lengths
 
 # The ways in: a page, a link from a mail, the `tracker` command, or the system itself.
 CHANNELS = ("web", "e-mail", "command line", "systeem")
@@ -77,10 +78,15 @@ def as_actor(by: Actor | str) -> Actor:
 
 
 class RecordsActor:
-    """Mixed into an aggregate: an Actor given as ``by`` is recorded by name and account id."""
+    """Mixed into an aggregate: an Actor given as ``by`` is recorded by name and account id.
+
+    Every event of a command passes here, so its texts are held to the one bound as well
+    (``tracker.texts``): nothing longer is recorded, whichever command and interface.
+    """
 
     @staticmethod
     def _attributed(kwargs: dict[str, Any]) -> dict[str, Any]:
+        check_lengths(kwargs)
         by = kwargs.get("by")
         if isinstance(by, Actor):
             kwargs = {**kwargs, "by": by.recorded_as, "by_id": by.by_id}

@@ -35,12 +35,13 @@ from events.vocabulary import Domain, FinanceKind, PublicField
 from tracker.agenda_milestones import AgendaMilestoneCommands, apply_event, plan_new_milestones
 from tracker.actors import RecordsActor
 from tracker.errors import DomainError
+from tracker.texts import MAX_TEXT
 from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
 FINANCE_DOMAINS = Domain.values()
 FINANCE_KINDS = FinanceKind.values()
 REPORT_SECTIONS = {"inleiding": "de inleiding en context", "vervolgproces": "communicatie en vervolgproces"}
-MAX_REPORT_TEXT = 20_000
+MAX_REPORT_TEXT = MAX_TEXT
 
 
 def implausible(kind: str, amount: Decimal, share: Decimal, nulmeting: Decimal | None) -> str:

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 from events.users import UserDeactivated, UserPasswordChanged, UserRegistered, UserRoleChanged, UserSignedOut
 from events.vocabulary import Role, is_email
 from tracker.actors import Actor, RecordsActor
+from tracker.texts import MAX_NAME
 from tracker.errors import DomainError, NotFoundError
 from tracker.permissions import refuse_unless
 
@@ -41,6 +42,8 @@ def person_name(name: str, missing: str = "Geef de naam van de gebruiker op.") -
     # A name ends up in mail headers and exports: a line break there would add a header.
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS for c in name):
         raise DomainError("Een naam mag geen regeleinden, tabs of andere stuurtekens bevatten.")
+    if len(name) > MAX_NAME:
+        raise DomainError(f"Deze naam is te lang: {len(name)} tekens, ten hoogste {MAX_NAME}.")
     return name
 
 

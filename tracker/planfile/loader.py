@@ -89,10 +89,35 @@ def load_yaml(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise PlanFileError([f"{name}:{line}: geen geldige YAML: {exc.problem or exc}"]) from None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        column = f", kolom {mark.column + 1}" if mark else ""
+        raise PlanFileError([f"{name}:{line}: geen geldige YAML{column}: {yaml_problem(exc)}"]) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         # e.g. a timestamp like 2025-13-45, or a key that cannot be a key: never a traceback
-        raise PlanFileError([f"{name}:1: geen geldige YAML: {exc}"]) from None
+        raise PlanFileError([f"{name}:1: geen geldige YAML: een waarde kan niet worden gelezen "
+                             "(bijvoorbeeld een datum die niet bestaat, of een sleutel die een lijst is)"]) from None
+
+
+# The YAML reader's problems in the words of someone who edits a plan file, by a part of its English.
+_PROBLEMS = (
+    ("mapping values are not allowed", "een dubbele punt waar die niet kan staan: zet een tekst met een "
+                                       "dubbele punt tussen aanhalingstekens"),
+    ("cannot start any token", "een teken waarmee niets kan beginnen (een tab? spring in met spaties)"),
+    ("could not find expected ':'", "na een sleutel ontbreekt de dubbele punt"),
+    ("undefined alias", "een verwijzing (*naam) naar iets dat niet bestaat"),
+    ("end of stream", "een aanhalingsteken of haakje dat niet wordt gesloten"),
+    ("expected ',' or ']'", "een lijst tussen [ ] die niet goed wordt gesloten"),
+    ("expected ',' or '}'", "een reeks tussen { } die niet goed wordt gesloten"),
+    ("duplicate anchor", "hetzelfde anker (&naam) staat er twee keer"),
+)
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """Return what the YAML reader found wrong, in Dutch."""
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    for english, dutch in _PROBLEMS:
+        if english in said:
+            return dutch
+    return "de opbouw klopt hier niet; controleer de inspringing, de dubbele punten en de streepjes van de lijsten"
 
 
 def line_of(mapping: Any, key: str) -> int:

@@ -327,9 +327,14 @@ def test_stoplicht_oranje_or_rood_needs_oorzaak_gevolg_and_bijsturing(site, colo
 
 
 def test_stoplicht_groen_needs_no_explanation(site):
+    def facts():
+        page = text_of(site.client.get(IV))
+        return re.sub(r"\s+", " ", page[page.index('id="feiten"'):page.index("</dl>", page.index('id="feiten"'))])
+
     response = post(site, "stoplicht", colour="groen")
     assert response.status_code == 303
     assert site.iv()["stoplicht"] == "groen"
+    assert "trekker: groen)" in facts() and "(tijdpad: " in facts()
 
 
 def test_an_unknown_stoplicht_colour_is_refused(site):

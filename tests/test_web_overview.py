@@ -93,6 +93,8 @@ def test_an_intervention_page_shows_its_history(client):
     assert "beheer" in history
     # Newest first.
     assert history.index("Later gestart") < history.index("Vier aanbieders") < history.index("opgenomen")
+    # Its stoplicht says where it comes from: the trekker gave none.
+    assert "(volgens het tijdpad; de trekker gaf geen stoplicht)" in text
 
 
 def test_an_intervention_page_as_of_an_earlier_day_shows_the_earlier_state(client):

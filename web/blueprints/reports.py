@@ -290,7 +290,7 @@ def import_indicators(plan_id: str):
     except (DomainError, ConflictError) as exc:
         return _indicators_page(plan, 422, ["Er is niets vastgelegd.", str(exc)])
     refresh_read_model()
-    flash(f"{count} waarden vastgelegd uit {upload.filename}.")
+    flash(f"{count} {'waarde' if count == 1 else 'waarden'} vastgelegd uit {upload.filename}.")
     return redirect(url_for("reports.indicators_page", plan_id=plan_id), 303)
 
 

@@ -106,7 +106,7 @@ def test_complete_without_a_date_means_today(site):
     m = site.milestone(LATE)
     assert (m["status"], m["state"], m["realised"]) == ("done", "gereed", "2026-04-01")
     page = text_of(site.client.get(IV))
-    assert "Mijlpaal gereed gemeld." in page
+    assert "Mijlpaal gereed gemeld op 1 april 2026 (vandaag)." in page  # the day it recorded, said
     newest = html.unescape(history_items(page)[0])
     assert "Mijlpaal 'Afwegingskader voor de startfase gereed' gereed op 1 april 2026" in newest
     assert "Jan Jansen" in newest
@@ -182,6 +182,14 @@ def test_reschedule_with_a_reason_keeps_the_earlier_due_and_shows_who_and_when(s
     newest = html.unescape(history_items(page)[0])
     assert "verschoven van Q4 2025 naar Q3 2026: Wacht op de nieuwe wethouder" in newest
     assert "Jan Jansen" in newest and "01-04-2026" in newest
+
+
+def test_reschedule_to_a_term_already_past_is_kept_and_the_notice_says_it_is_late_now(site):
+    response = post(site, f"mijlpalen/{RESCHEDULED}/verschuiven", due="Q1 2020", reason="Tikfout?")
+    assert response.status_code == 303
+    page = html.unescape(text_of(site.client.get(IV)))
+    assert "Mijlpaal verschoven naar Q1 2020. Let op: die termijn is al voorbij" in page
+    assert site.milestone(RESCHEDULED)["state"] == "te_laat"
 
 
 def test_reschedule_to_a_date(site):
@@ -367,8 +375,8 @@ def test_an_htmx_milestone_update_gets_its_row_with_the_facts_and_history_out_of
     assert response.status_code == 200
     fragment = text_of(response)
     assert fragment.lstrip().startswith(f'<tr class="state-gereed" data-milestone="{LATE}"') and "<html" not in fragment
-    assert '<p class="row-notice" tabindex="-1" autofocus>Mijlpaal gereed gemeld.</p>' in fragment
-    assert '<div hx-swap-oob="innerHTML:#meldingen">Mijlpaal gereed gemeld.</div>' in fragment  # announced
+    assert '<p class="row-notice" tabindex="-1" autofocus>Mijlpaal gereed gemeld op 1 april 2026 (vandaag).</p>' in fragment
+    assert '<div hx-swap-oob="innerHTML:#meldingen">Mijlpaal gereed gemeld op 1 april 2026 (vandaag).</div>' in fragment  # announced
     assert '<dl class="facts" id="feiten" hx-swap-oob="true">' in fragment
     assert '<ol class="history" id="geschiedenis" hx-swap-oob="true">' in fragment
     assert "Mijlpaal &#39;Afwegingskader voor de startfase gereed&#39; gereed op 1 april 2026" in fragment

@@ -58,7 +58,7 @@ def test_without_javascript_an_update_on_mijn_interventies_returns_there(site) -
     response = send(client, services, f"{IV}/mijlpalen/{LATE}/gereed", context="mine", realised="2026-03-30")
     assert response.status_code == 303 and response.headers["Location"] == "/mijn-interventies"
     page = client.get("/mijn-interventies").get_data(as_text=True)
-    assert "Mijlpaal gereed gemeld." in page and "Afwegingskader voor de startfase gereed" not in page
+    assert "Mijlpaal gereed gemeld op 30 maart 2026." in page and "Afwegingskader voor de startfase gereed" not in page
     assert event_count(services) == before + 1
     # A refused update comes back on the same page, with the error beside the field and what was typed.
     refused = send(client, services, f"{IV}/mijlpalen/pva-zbo-commissie/verschuiven", context="mine",
@@ -77,7 +77,7 @@ def test_with_htmx_the_row_of_mijn_interventies_is_replaced(site) -> None:
     assert response.status_code == 200
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith("<tr ") and "<html" not in row
-    assert '<p class="row-notice" tabindex="-1" autofocus>Mijlpaal verschoven.</p>' in row
+    assert '<p class="row-notice" tabindex="-1" autofocus>Mijlpaal verschoven naar Q3 2026.</p>' in row
     assert f'<td data-label="Interventie"><a href="{IV}">3.A1 ' in row  # the columns of Mijn interventies
     assert 'id="feiten"' not in row  # no out-of-band parts of the intervention page here
 

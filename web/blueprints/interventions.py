@@ -16,6 +16,8 @@ from projections.meetings import discussed, meetings_by_date
 from projections.contributions import contributing_to_intervention, link_targets, links_shown
 from projections.interventions import interventions_as_of
 from projections.users import users_with_role
+from projections.wording import long_date
+from tracker.application import to_due
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from tracker.inputs import parse_day
 from web import now, read_model, refresh_read_model, services, today
@@ -149,9 +151,11 @@ def _mine_item(plan_id: str, code: str, *, notice: str = "", error: str = "", st
     return html + str(announce(notice or error)), status
 
 
-def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any], success: str,
-         fragment: Callable[..., Any] | None = None):
+def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any],
+         success: str | Callable[[], str], fragment: Callable[..., Any] | None = None):
     """Run one command for the signed-in user; answer with the page or its fragment.
+
+    ``success`` is the notice after it, or what makes it once the command ran (with what it read).
 
     ``fragment`` answers an htmx request instead of the intervention page (a row of a list).
     A form sent from Mijn interventies (``context=mine``) returns there without JavaScript.
@@ -185,6 +189,8 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
             return mine_page(errors={form: str(exc)}, values=values, status=422)
         return _page(plan_id, code, errors={form: str(exc)}, values=values, status=422)
     refresh_read_model()
+    if callable(success):
+        success = success()
     if inline:
         return fragment(plan_id, code, notice=success)
     if is_htmx():
@@ -205,20 +211,36 @@ def _field(name: str) -> str:
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/gereed")
 def complete(plan_id: str, code: str, milestone_id: str):
+    read: dict[str, Any] = {}
+
     def run(**kw: Any) -> Any:
-        realised = parse_day(_field("realised"), "gerealiseerd op") or today()
+        read["realised"] = realised = parse_day(_field("realised"), "gerealiseerd op") or today()
         return _app().complete_milestone(plan_id, code, milestone_id, realised=realised, note=_field("note"), **kw)
-    return _act(plan_id, code, f"complete-{milestone_id}", "update", run, "Mijlpaal gereed gemeld.",
+
+    def notice() -> str:
+        # An empty date means today: the notice says which day was recorded.
+        day = read["realised"]
+        return f"Mijlpaal gereed gemeld op {long_date(day)}{' (vandaag)' if day == today() else ''}."
+    return _act(plan_id, code, f"complete-{milestone_id}", "update", run, notice,
                 fragment=_milestone_row(milestone_id))
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/verschuiven")
 def reschedule(plan_id: str, code: str, milestone_id: str):
+    read: dict[str, Any] = {}
+
     def run(**kw: Any) -> Any:
-        return _app().reschedule_milestone(plan_id, code, milestone_id, due=_field("due").strip(),
-                                           reason=_field("reason"),
+        read["due"] = due = to_due(_field("due").strip())
+        return _app().reschedule_milestone(plan_id, code, milestone_id, due=due, reason=_field("reason"),
                                            valid_on=parse_day(_field("decided"), "besloten op"), **kw)
-    return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, "Mijlpaal verschoven.",
+
+    def notice() -> str:
+        due = read["due"]
+        if due.date < today():
+            return (f"Mijlpaal verschoven naar {due.text}. Let op: die termijn is al voorbij, dus de mijlpaal "
+                    "telt nu als te laat. Bedoelde u een latere termijn, verschuif hem dan opnieuw.")
+        return f"Mijlpaal verschoven naar {due.text}."
+    return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, notice,
                 fragment=_milestone_row(milestone_id))
 
 

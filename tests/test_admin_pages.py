@@ -173,6 +173,8 @@ def test_a_duplicate_e_mail_address_is_refused(site, email):
     ({"name": "Geen adres", "email": "geen-adres", "role": "lezer"}, "'geen-adres' is geen geldig e-mailadres."),
     ({"name": "", "email": "naamloos@nijmegen.nl", "role": "lezer"}, "Geef de naam van de gebruiker op."),
     ({"name": "Koning", "email": "koning@nijmegen.nl", "role": "koning"}, "Onbekende rol 'koning'"),
+    ({"name": "", "email": "", "role": "lezer"},
+     "Geef het e-mailadres van de gebruiker op. Geef de naam van de gebruiker op."),
 ])
 def test_other_invalid_accounts_are_refused_in_dutch(site, data, message):
     before = site.events()

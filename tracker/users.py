@@ -162,9 +162,14 @@ class UserCommands:
         """Create an account, with a password or (None) without one: it is set through an invitation."""
         actor = self.acting(by, "manage_users")  # type: ignore[attr-defined]
         email = (email or "").strip().lower()
-        if not is_email(email):
-            raise DomainError(f"'{email}' is geen geldig e-mailadres.")
-        name = person_name(name)
+        problems = [] if is_email(email) else [
+            f"'{email}' is geen geldig e-mailadres." if email else "Geef het e-mailadres van de gebruiker op."]
+        try:
+            name = person_name(name)
+        except DomainError as exc:
+            problems.append(str(exc))
+        if problems:  # both at once: the form shows every field to correct
+            raise DomainError(" ".join(problems))
         _check_role(role)
         if password is not None:
             _check_password(password, email, name)

@@ -131,6 +131,7 @@ def parse_coverage(text: object, year: int, recorded_on: date) -> Coverage:
             f"Een bedrag telt vanaf 1 januari: '{text}' begint later. Gebruik 't/m {key}' "
             f"voor januari tot en met het einde van {key}.")
     if end > recorded_on:
-        raise DomainError(f"De periode '{text}' is nog niet voorbij: leg vast wat tot nu toe bekend is "
-                          f"(bijvoorbeeld t/m {recorded_on - timedelta(days=1):%Y-%m-%d}).")
+        yesterday = recorded_on - timedelta(days=1)
+        raise DomainError(f"De periode '{text}' is nog niet voorbij: leg vast wat tot nu toe bekend is, over "
+                          f"het jaar tot nu toe (t/m gisteren: t/m {yesterday:%Y-%m-%d}).")
     return Coverage(year, end)

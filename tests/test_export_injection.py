@@ -46,10 +46,13 @@ def test_the_xlsx_export_has_no_formula_cell_and_every_text_cell_is_inert(servic
     sheet = load_workbook(io.BytesIO(answer.data)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
-    texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert "'" + HYPERLINK in texts                       # kept, readable, but as text
-    assert any(t.startswith("'@SUM(1+1)") for t in texts) and "'+31 Piet" in texts
-    assert [t for t in texts if t.startswith(FORMULA_STARTS)] == []
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    # Kept in its own words, as a text cell with Excel's quote prefix: text also once edited.
+    for text in (HYPERLINK, "+31 Piet"):
+        assert texts[text].data_type == "s" and texts[text].quotePrefix
+    assert any(t.startswith("@SUM(1+1)") for t in texts)
+    assert all(c.data_type == "s" and c.quotePrefix for t, c in texts.items() if t.startswith(FORMULA_STARTS))
+    assert not texts["Code"].quotePrefix
 
 
 def test_the_csv_export_has_no_cell_that_starts_a_formula(services) -> None:
@@ -124,7 +127,8 @@ def test_the_plans_own_milestones_in_the_exports_are_inert_too(services) -> None
     cells = [cell for row in sheet.iter_rows(min_row=5) for cell in row if cell.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     own = [[c.value for c in row] for row in sheet.iter_rows(min_row=5) if row[0].value == "plan"]
-    assert "'@SUM(1+1)" in [r[2] for r in own] and "'" + HYPERLINK in [r[-1] for r in own]
+    assert "@SUM(1+1)" in [r[2] for r in own] and HYPERLINK in [r[-1] for r in own]
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS))
     answer = client.get("/plannen/programma-lindeveld/export-mijlpalen.csv")
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     cells = [cell for row in rows for cell in row]

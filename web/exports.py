@@ -6,9 +6,10 @@ milestones are also a CSV of their own. CSV is separated by ``;`` with a UTF-8 B
 dd-mm-jjjj, as Dutch Excel reads them. The plan's own milestones follow the interventions' with
 the code ``plan`` (events.vocabulary.PLAN_CODE) and "Het plan zelf" for the intervention.
 
-Spreadsheets run what looks like a formula: every text cell that begins with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return gets a leading ``'``, and Excel cells are written as
-text, never as formulas.
+Spreadsheets run what looks like a formula: in the CSV every text cell that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``. Excel cells are written as
+text cells, never as formulas, and such a text keeps its own words with Excel's quote prefix (the
+style that keeps it text when someone edits the cell), so the reader sees no stray ``'``.
 """
 
 from __future__ import annotations
@@ -115,11 +116,13 @@ def _sheet(ws: Any, heading: str, filter_text: str, columns: tuple[str, ...], wi
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for line in lines:
-        ws.append([neutralised(v) for v in line])
+        ws.append(line)
     for row in ws.iter_rows(min_row=5):
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     for cell in ws["A1"], ws["A2"]:

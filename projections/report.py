@@ -278,8 +278,9 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                         + (f" ({len(moves)} keer)" if len(moves) > moved else ""))
         if cancelled:
             bits.append(f"{_n(cancelled, 'mijlpaal', 'mijlpalen')} vervallen")
-        lines.append("Wijzigingen in de agenda in deze periode, ook aan mijlpalen van andere perioden: "
-                     + ", ".join(bits) + ".")
+        # The changes are counted up to the peildatum, which may lie well after the half year.
+        lines.append(f"Wijzigingen in de agenda van {long_date(period.start)} tot en met {long_date(as_of)}, "
+                     "ook aan mijlpalen van andere perioden: " + ", ".join(bits) + ".")
     total = len(indicators["rows"])
     if total:
         lines.append(f"Voor {indicators['with_values']} van de {total} primaire indicatoren is een "

@@ -276,6 +276,15 @@ def test_a_milestone_moved_twice_counts_once_and_the_kernboodschap_says_how_ofte
     said = " ".join(data["kernboodschap"]["paragraphs"])
     assert "ook aan mijlpalen van andere perioden: 1 mijlpaal verschoven (2 keer)." in said
     assert len([m for m in data["changes"]["milestones"] if m["kind"] == "verschoven"]) == 2  # the table: each move
+    # Counted up to the peildatum, and said so: a peildatum after the half year counts later moves too.
+    assert "Wijzigingen in de agenda van 1 januari 2026 tot en met 30 juni 2026, ook aan" in said
+    app.reschedule_milestone("testagenda", "1.A1", "pilot", due="2027-03-31", reason="Nog later.",
+                             at=datetime(2026, 9, 1, 9), by="beheer")
+    small_services.catch_up()
+    later = " ".join(report_data(small_services.db, "testagenda", "2026-H1", date(2026, 9, 30))
+                     ["kernboodschap"]["paragraphs"])
+    assert "van 1 januari 2026 tot en met 30 september 2026, ook aan mijlpalen van andere perioden: " \
+           "1 mijlpaal verschoven (3 keer)." in later
 
 
 def test_late_milestones_outside_the_half_year_are_told_apart_before_and_after_it(default_services):

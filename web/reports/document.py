@@ -207,7 +207,8 @@ def _changes(data: dict[str, Any]) -> list[Block]:
         else:
             blocks.append(paragraph(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
     if not (c["plan_versions"] or c["interventions"] or c["milestones"]):
-        return blocks + [paragraph("In deze periode is de agenda niet gewijzigd.")]
+        return blocks + [paragraph(f"Van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
+                                   "is de agenda niet gewijzigd.")]
     if c["plan_versions"]:
         blocks.append(table("Planversies", ["Planversie", "Datum", "Wijzigingen"], [
             [str(v["number"]), long_date(v["at"]), "; ".join(v["summary"]) or "geen"] for v in c["plan_versions"]]))

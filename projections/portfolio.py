@@ -19,19 +19,27 @@ from projections.status import COLOURS
 
 def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date,
                 first_year: int | None = None) -> dict[str, Any]:
-    """Return the council report due next: the half year after the latest one published by ``as_of``, or the current one.
+    """Return the council report due next: the half year after the latest one published by ``as_of``.
 
-    Never a half year before the plan's period (``first_year``): a plan not yet running reports first on its first.
+    With none published in the tracker, the last half year that has ended (the one the report
+    page proposes), or the current one when none has; never overdue then, for the reports before
+    the tracker are not known to it. Never a half year before the plan's period (``first_year``):
+    a plan not yet running reports first on its first.
     """
     row = db.execute("SELECT period FROM published_reports WHERE plan_id = ? AND at < ? "
                      "ORDER BY period DESC LIMIT 1",
                      [plan_id, date.fromordinal(as_of.toordinal() + 1).isoformat()]).fetchone()
     latest = HalfYear.parse(row[0]) if row else None
-    half = latest.next() if latest else HalfYear.of(as_of)
+    if latest:
+        half = latest.next()
+    else:
+        current = HalfYear.of(as_of)
+        ended = current.previous()
+        half = ended if first_year is None or ended.year >= first_year else current
     if first_year is not None and half.year < first_year:
         half = HalfYear(first_year, 1)
     return {"period": half.key, "label": half.label, "latest": latest.label if latest else None,
-            "overdue": half.end < as_of}
+            "overdue": bool(latest) and half.end < as_of}
 
 
 def _year(value: Any) -> int | None:

@@ -120,10 +120,12 @@ def test_the_portfolio_as_of_a_day_before_the_agenda(two_plans):
     assert client_for(two_plans, "beheerder").get("/?as_of=gisteren").status_code == 400
 
 
-def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_current_one(two_plans):
+def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_last_ended(two_plans):
     data = portfolio(two_plans.db, date(2026, 1, 20))
-    assert {p["plan_id"]: p["next_report"]["label"] for p in data["plans"]} == {
-        DEFAULT_PLAN_ID: "eerste halfjaar 2026", REGIO_ID: "eerste halfjaar 2026"}
+    # None published in the tracker: the half year just ended, as the report page proposes, not overdue.
+    assert {p["plan_id"]: p["next_report"] for p in data["plans"]} == {
+        plan: {"period": "2025-H2", "label": "tweede halfjaar 2025", "latest": None, "overdue": False}
+        for plan in (DEFAULT_PLAN_ID, REGIO_ID)}
     position = two_plans.app.recorder.max_notification_id()
     two_plans.app.publish_report(DEFAULT_PLAN_ID, period="2025-H2", as_of=date(2025, 12, 31), position=position,
                                  at=datetime(2026, 1, 15, 10), by="Bea Beheer")
@@ -133,9 +135,11 @@ def test_the_next_report_is_the_half_year_after_the_latest_published_or_the_curr
     assert later[DEFAULT_PLAN_ID]["latest"] == "tweede halfjaar 2025"
     words = tile(text(client_for(two_plans, "lezer", "2026-01-20").get("/")), "data-plan", REGIO_ID)
     assert "(nog geen raadsrapportage vastgesteld in het volgsysteem)" in words
-    # Before it was published, the same question answers with the current half year.
+    # Before it was published, the same question answers with the last half year that had ended.
     assert portfolio(two_plans.db, date(2025, 12, 1))["plans"][0]["next_report"] == {
-        "period": "2025-H2", "label": "tweede halfjaar 2025", "latest": None, "overdue": False}
+        "period": "2025-H1", "label": "eerste halfjaar 2025", "latest": None, "overdue": False}
+    # A plan in its first half year: that one.
+    assert portfolio(two_plans.db, date(2025, 3, 1))["plans"][0]["next_report"]["period"] == "2025-H1"
     # Half a year on, with nothing published since, the report after it is overdue.
     overdue = {p["plan_id"]: p["next_report"] for p in portfolio(two_plans.db, date(2026, 8, 1))["plans"]}
     assert overdue[DEFAULT_PLAN_ID]["overdue"] is True

@@ -102,7 +102,7 @@ def test_the_regional_goals_show_how_many_local_interventions_serve_them_and_how
     assert len(served["doel-2"]["rows"]) == 7
     page = text(client_for(two_plans, "lezer").get("/"))
     words = tile(page, "data-goal", "doel-1")
-    assert "Inclusiever onderwijs" in words and "4 interventies dragen bij" in words
+    assert "Inclusiever onderwijs" in words and "4 interventies van andere plannen dragen bij" in words
     from events.vocabulary import Stoplicht
 
     counts = served["doel-1"]["counts"]

@@ -12,9 +12,12 @@ from events.vocabulary import Stoplicht
 from projections.interventions import MS, _code_key, interventions_as_of
 from projections.versions import moment, valid_clause
 
-CATEGORIES = ("op_tijd", "te_laat_gereed", "te_laat", "verschoven", "vervallen", "open")
+# "gereed_zonder_datum": done, but when is not recorded (a beginstand or a plan file that says
+# so): neither on time nor late, for nobody knows.
+CATEGORIES = ("op_tijd", "te_laat_gereed", "gereed_zonder_datum", "te_laat", "verschoven", "vervallen", "open")
 CATEGORY_LABELS = {
-    "op_tijd": "op tijd gereed", "te_laat_gereed": "te laat gereed", "te_laat": "te laat",
+    "op_tijd": "op tijd gereed", "te_laat_gereed": "te laat gereed",
+    "gereed_zonder_datum": "gereed, datum niet vastgelegd", "te_laat": "te laat",
     "verschoven": "verschoven", "vervallen": "vervallen", "open": "nog open",
 }
 
@@ -25,7 +28,9 @@ def _in(quarter: Quarter, iso: str | None) -> bool:
 
 def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, today: date) -> str:
     if m["status"] == "done":
-        if m["realised"] is None or m["realised"] <= committed_due:
+        if m["realised"] is None:
+            return "gereed_zonder_datum"
+        if m["realised"] <= committed_due:
             return "op_tijd"
         return "te_laat_gereed"
     if m["status"] == "cancelled":

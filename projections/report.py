@@ -35,9 +35,10 @@ from projections.status import COLOURS, days_late
 from projections.versions import moment, valid_clause
 from projections.wording import STATE_LABELS, euro, long_date
 
-CATEGORIES = ("op_tijd", "te_laat_gereed", "verschoven", "vervallen", "te_laat", "open")
+CATEGORIES = ("op_tijd", "te_laat_gereed", "gereed_zonder_datum", "verschoven", "vervallen", "te_laat", "open")
 CATEGORY_LABELS = {
     "op_tijd": "op tijd gerealiseerd", "te_laat_gereed": "later dan gepland gerealiseerd",
+    "gereed_zonder_datum": "gerealiseerd zonder vastgelegde datum (op tijd of niet is onbekend)",
     "verschoven": "verschoven naar een latere periode", "vervallen": "vervallen",
     "te_laat": "te laat en nog niet gereed", "open": "nog niet gereed, termijn nog niet verstreken",
 }
@@ -86,8 +87,9 @@ def _categorise(m: dict[str, Any], before: dict[str, Any] | None, period: HalfYe
         return None
     committed = due_before if _within(due_before, period.start, period.end) else m["due"]
     if m["status"] == "done":
-        on_time = m["realised"] is None or m["realised"] <= committed
-        return ("op_tijd" if on_time else "te_laat_gereed"), committed
+        if m["realised"] is None:
+            return "gereed_zonder_datum", committed
+        return ("op_tijd" if m["realised"] <= committed else "te_laat_gereed"), committed
     if m["status"] == "cancelled":
         return "vervallen", committed
     if not _within(m["due"], period.start, period.end):

@@ -155,8 +155,22 @@ def test_the_first_import_is_not_reported_as_24_added_interventions(scenario):
     assert data["changes"]["plan_versions"] == []
     assert data["changes"]["plan_loaded"] == [{"at": "2025-10-01", "valid": "2025-09-01", "what": "plan geladen"}]
     assert "planversie" not in " ".join(data["kernboodschap"]["paragraphs"])
-    # 2.B2's plan van aanpak (15 December) and two Q3 2025 lines the plan marks as done.
-    assert data["kernboodschap"]["counts"]["op_tijd"] == 3
+    # 2.B2's plan van aanpak (15 December) on time; two Q3 2025 lines the plan marks as done, without
+    # a date: done, but on time or not nobody knows, and the kernboodschap says so.
+    assert data["kernboodschap"]["counts"]["op_tijd"] == 1
+    assert data["kernboodschap"]["counts"]["gereed_zonder_datum"] == 2
+    assert "1 op tijd gerealiseerd, 2 gerealiseerd zonder vastgelegde datum" in " ".join(
+        data["kernboodschap"]["paragraphs"])
+
+
+def test_the_quarter_view_counts_a_milestone_done_without_a_date_apart(scenario):
+    from events.periods import Quarter
+    from projections.quarters import quarter_status
+
+    status = quarter_status(scenario.db, PLAN, Quarter(2025, 3), date(2025, 12, 31))
+    undated = [m for r in status["rows"] for m in r["milestones"] if m["category"] == "gereed_zonder_datum"]
+    assert len(undated) == status["totals"]["gereed_zonder_datum"] == 2
+    assert all(m["status"] == "done" and m["realised"] is None for m in undated)
 
 
 def test_indicators_show_values_per_period_corrections_and_targets(data):

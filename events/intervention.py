@@ -57,7 +57,7 @@ class InterventionClosed(TrackerEvent):
 class MilestonePlanned(TrackerEvent):
     """A line of the Tijdpad: due on a day, starting on one, both, or an undated step."""
 
-    class_version = 3
+    class_version = 4
 
     milestone_id: str
     label: str
@@ -72,6 +72,8 @@ class MilestonePlanned(TrackerEvent):
     starts_text: str
     when: str                 # an undated step's own words ("op korte termijn"), or ""
     source: dict[str, Any]    # where the line stands in the plan's source document
+    owner_email: str          # who carries it out when not the trekker (a stuurgroep's action), or ""
+    owner_name: str
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -81,6 +83,11 @@ class MilestonePlanned(TrackerEvent):
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         # Until version 3 every line had a due date and nothing else.
         state.update(starts=None, starts_precision="", starts_text="", when="", source={})
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        # Until version 4 the trekker carried out every line (an action's owner stood in its note).
+        state.update(owner_email="", owner_name="")
 
 
 class MilestoneRelabelled(TrackerEvent):

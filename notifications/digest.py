@@ -128,7 +128,9 @@ def action_links(item: ReminderItem, settings: MailSettings, today: date | None)
     """Return a trekker's reminder's action links (label, address): two clicks from the mail to done."""
     if item.role != "trekker" or today is None or not settings.link_secret or item.version is None:
         return []
-    if item.rule in ("due_soon", "overdue"):
+    if item.rule in ("due_soon", "overdue") and item.milestone_owner:
+        actions = ("gereed", "verschuiven")  # the owner of one milestone: not the whole intervention
+    elif item.rule in ("due_soon", "overdue"):
         actions = ("gereed", "verschuiven", "actueel")
     elif item.rule == "quarterly_update":
         actions = ("actueel",)

@@ -45,6 +45,8 @@ class ReminderItem:
     sections: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # The intervention's version the reminder was made from (for its action links); not its identity.
     version: int | None = field(default=None, compare=False, hash=False)
+    # Sent to the milestone's owner (a stuurgroep's action), who is not the intervention's trekker.
+    milestone_owner: bool = field(default=False, compare=False, hash=False)
 
     @property
     def key(self) -> str:
@@ -115,19 +117,29 @@ def _open(iv: dict[str, Any]) -> bool:
 def _milestone_item(rule: str, iv: dict[str, Any], m: dict[str, Any], today: date, occasion: date,
                     recipient: str, name: str, role: str, period: str) -> ReminderItem:
     due = date.fromisoformat(m["due"])
+    owner = role == "trekker" and bool(m.get("owner_email")) and \
+        m["owner_email"].lower() != (iv.get("trekker_email") or "").lower()
     return ReminderItem(rule=rule, recipient=recipient, recipient_name=name, role=role,
                         plan_id=iv["plan_id"], occasion=occasion, period=period, code=iv["code"],
                         title=iv["title"], milestone_id=m["milestone_id"], label=m["label"], due=due,
-                        due_text=m["due_text"], days=(due - today).days, version=iv.get("version"))
+                        due_text=m["due_text"], days=(due - today).days, version=iv.get("version"),
+                        milestone_owner=owner)
 
 
 def milestone_reminders(iv: dict[str, Any], today: date, settings: ReminderSettings) -> list[ReminderItem]:
-    """Return the trekker's and the stuurgroep's reminders about the open milestones of one intervention."""
+    """Return the trekker's and the stuurgroep's reminders about the open milestones of one intervention.
+
+    A milestone with an owner (a stuurgroep's action given to someone) is reminded to its owner,
+    who may report it done or move it, instead of to the trekker.
+    """
     items: list[ReminderItem] = []
-    email, name = iv.get("trekker_email"), iv.get("trekker_name") or ""
     for m in iv["milestones"]:
         if m["status"] != "open" or not m.get("due"):
             continue  # a start or an undated step has no deadline to remind of
+        if m.get("owner_email"):
+            email, name = m["owner_email"], m.get("owner_name") or ""
+        else:
+            email, name = iv.get("trekker_email"), iv.get("trekker_name") or ""
         due = date.fromisoformat(m["due"])
         left = (due - today).days
         if left >= 0:

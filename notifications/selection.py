@@ -20,7 +20,7 @@ from projections.interventions import interventions_as_of
 from projections.outbox import delivery_log
 from projections.plans import all_plans, plans_with_facts
 from projections.normering import signals
-from projections.users import inactive_recipients, users_with_role
+from projections.users import deactivated_accounts, inactive_recipients, users_with_role
 from tracker.reminders import RETRYABLE
 
 
@@ -70,9 +70,12 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
         except Exception:  # one plan's fault must not hold back the reminders of the others
             log.exception("Herinneringen voor %s konden niet worden bepaald; de andere plannen gaan door.",
                           plan["plan_id"])
-    # A deactivated account, or one that is no trekker any more, gets no trekker's reminders.
-    stopped = inactive_recipients(db)
-    return [item for item in items if not (item.role == "trekker" and item.recipient.lower() in stopped)]
+    # A deactivated account, or one that is no trekker any more, gets no trekker's reminders; the
+    # owner of a stuurgroep's action gets its reminders whatever their role, while active.
+    stopped, deactivated = inactive_recipients(db), deactivated_accounts(db)
+    return [item for item in items
+            if not (item.role == "trekker" and item.recipient.lower() in (deactivated if item.milestone_owner
+                                                                          else stopped))]
 
 
 def pending_reminders(db: sqlite_utils.Database, today: date, mail: MailSettings,

@@ -265,7 +265,8 @@ class CoreProjection:
             # Earlier versions of the event (read raw here, not upcast) have none of these.
             "starts": _day(state.get("starts")), "starts_precision": state.get("starts_precision", ""),
             "starts_text": state.get("starts_text", ""), "when_text": state.get("when", ""),
-            "source": _dumps(state.get("source") or {})})
+            "source": _dumps(state.get("source") or {}),
+            "owner_email": state.get("owner_email", ""), "owner_name": state.get("owner_name", "")})
 
     def _milestone(self, cls: type, op: str, payload: Callable[[State], dict[str, Any]],
                    valid: Callable[[State], str] = _valid) -> Handler:

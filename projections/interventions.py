@@ -248,3 +248,23 @@ def interventions_of_trekker(db: sqlite_utils.Database, email: str, as_of: date)
     email = (email or "").strip().lower()
     return [{"plan_id": iv["plan_id"], "code": iv["code"], "title": iv["title"]}
             for iv in interventions_as_of(db, as_of, trekker=email) if not iv.get("closed")]
+
+
+def owned_actions(db: sqlite_utils.Database, email: str, as_of: date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Return (intervention, milestone) of every open milestone whose owner is ``email`` (in any case) at ``as_of``.
+
+    Those are the stuurgroep's actions given to someone, who may not be the trekker.
+    """
+    from projections.versions import moment, valid_clause
+
+    email = email.strip().lower()
+    params = {**moment(as_of), "email": email}
+    pairs = {(r["plan_id"], r["code"]) for r in db.query(
+        f"SELECT DISTINCT plan_id, code, owner_email FROM {MS} WHERE owner_email != '' AND {valid_clause()}",
+        params) if r["owner_email"].lower() == email}
+    found = []
+    for plan_id, code in sorted(pairs):
+        for iv in interventions_as_of(db, as_of, plan_id=plan_id, code=code):
+            found += [(iv, m) for m in iv["milestones"]
+                      if m["status"] == "open" and (m.get("owner_email") or "").lower() == email]
+    return found

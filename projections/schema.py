@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -39,7 +39,8 @@ TABLES: dict[str, dict] = {
                  "due_text": str, "planned_due": str, "planned_due_text": str, "status": str,
                  "realised": str, "note": str, "reason": str, "reschedule_count": int,
                  "earlier_dues": str, "starts": str, "starts_precision": str, "starts_text": str,
-                 "when_text": str, "source": str, "valid_from": str, "valid_to": str, "valid_to_at": str,
+                 "when_text": str, "source": str, "owner_email": str, "owner_name": str,
+                 "valid_from": str, "valid_to": str, "valid_to_at": str,
                  "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "milestone_id", "recorded_to"]],

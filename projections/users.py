@@ -73,6 +73,11 @@ def users_with_role(db: sqlite_utils.Database, *roles: str) -> list[dict[str, An
                          "ORDER BY name COLLATE NOCASE", roles))
 
 
+def deactivated_accounts(db: sqlite_utils.Database) -> set[str]:
+    """Return the e-mail addresses of the deactivated accounts."""
+    return {row["email"] for row in db.query("SELECT email FROM users WHERE active = 0")}
+
+
 def inactive_recipients(db: sqlite_utils.Database) -> set[str]:
     """Return the e-mail addresses that get no trekker mail: deactivated, or no longer trekker."""
     return {row["email"] for row in db.query("SELECT email FROM users WHERE active = 0 OR role != 'trekker'")}

@@ -78,17 +78,64 @@ def test_the_agenda_lists_the_exceptions_of_the_meeting_day(seeded, cli) -> None
     assert later["since"] == DAY  # since the previous meeting
 
 
-def test_an_action_is_reminded_to_the_trekker_as_a_milestone(seeded) -> None:
+def test_an_action_is_reminded_to_its_owner_who_may_report_it_done(seeded) -> None:
+    from tests.accounts import email_for
+    from tracker.permissions import NotAllowedError
+
     app = seeded.app
+    owner = email_for("lezer")  # not the trekker of 2.B2, nor a trekker at all: the stuurgroep chose them
     key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
-    app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Afspraken met aanbieders vastleggen",
-               owner=STUURGROEP, term="2026-03-25",
-               at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    milestone = app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Afspraken met aanbieders vastleggen",
+                           owner=owner, term="2026-03-25", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
     seeded.catch_up()
     mail = mail_settings(seeded.data_dir)
     items = [i for i in reminders_due(seeded.db, date(2026, 3, 27), mail)
              if i.code == "2.B2" and i.label.startswith("Actie stuurgroep")]
-    assert [(i.rule, i.recipient) for i in items] == [("overdue", "f.devries@nijmegen.nl")]
+    assert [(i.rule, i.recipient, i.milestone_owner) for i in items] == [("overdue", owner, True)]
+    # The owner may update that milestone, and no other of the intervention.
+    actor = app.actor_for(owner, "web")
+    other = next(m for m in app.get_intervention(PLAN, "2.B2").milestones.values()
+                 if m.status == "open" and m.id != milestone)
+    with pytest.raises(NotAllowedError):
+        app.complete_milestone(PLAN, "2.B2", other.id, realised=date(2026, 3, 27), at=datetime(2026, 3, 27, 9),
+                               by=actor)
+    with pytest.raises(NotAllowedError):
+        app.add_note(PLAN, "2.B2", text="Een notitie", at=datetime(2026, 3, 27, 9), by=actor)
+    app.complete_milestone(PLAN, "2.B2", milestone, realised=date(2026, 3, 26), at=datetime(2026, 3, 27, 9),
+                           by=actor)
+    assert app.get_intervention(PLAN, "2.B2").milestones[milestone].status == "done"
+
+
+def test_the_owner_finds_the_action_under_mijn_acties_and_updates_it_there(seeded) -> None:
+    from web import create_app
+
+    from tests.accounts import email_for
+
+    app = seeded.app
+    owner = email_for("stuurgroep")
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    milestone = app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Aanbieders uitnodigen",
+                           owner=owner, term="2026-04-30", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    seeded.catch_up()
+    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, seeded, "stuurgroep")
+    page = client.get("/mijn-interventies").get_data(as_text=True)
+    assert "<h1>Mijn acties</h1>" in page and "Actie stuurgroep: Aanbieders uitnodigen" in page
+    assert f"/mijlpalen/{milestone}/gereed" in page
+    iv_page = client.get(f"/plannen/{PLAN}/interventies/2.B2").get_data(as_text=True)
+    assert f"/mijlpalen/{milestone}/gereed" in iv_page and "Eigenaar: " in iv_page
+    assert iv_page.count("/gereed\"") == 2  # only the owner's row has the form (action and hx-post)
+    before = event_count(seeded)
+    token = csrf_token(client, "/mijn-interventies")
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    done = client.post(f"/plannen/{PLAN}/interventies/2.B2/mijlpalen/{milestone}/gereed",
+                       data={"csrf_token": token, "version": version, "realised": "2026-03-31", "context": "mine"})
+    assert done.status_code == 303 and event_count(seeded) == before + 1
+    seeded.catch_up()
+    other = next(m for m in app.get_intervention(PLAN, "2.B2").milestones.values() if m.status == "open")
+    refused = client.post(f"/plannen/{PLAN}/interventies/2.B2/mijlpalen/{other.id}/gereed",
+                          data={"csrf_token": token, "version": version, "realised": "2026-03-31"})
+    assert refused.status_code == 403 and event_count(seeded) == before + 1
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

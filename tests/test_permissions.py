@@ -241,7 +241,9 @@ def test_the_board_offers_assigning_and_the_menu_offers_user_pages_only_to_the_b
     assert ('class="assign-inline"' in text) == (role == "beheerder")
     assert ('href="/gebruikers"' in text) == (role == "beheerder")
     assert ('href="/plannen/importeren"' in text) == (role == "beheerder")
-    assert ('href="/mijn-interventies"' in text) == (role == "trekker")
+    # The trekker's own list; everyone else's list of the stuurgroep's actions given to them.
+    assert ('href="/mijn-interventies">Mijn interventies<' in text) == (role == "trekker")
+    assert ('href="/mijn-interventies">Mijn acties<' in text) == (role != "trekker")
 
 
 # --- the matrix follows changes of role and of trekker --------------------------------------

@@ -576,7 +576,8 @@ def test_another_trekker_sees_only_their_own_interventions(site):
 def test_someone_without_interventions_is_told_so(site):
     client = site.app.test_client()
     sign_in(client, site.services, "lezer")
-    assert "U bent nog geen trekker van een interventie." in text_of(client.get("/mijn-interventies"))
+    assert "U bent nog geen trekker van een interventie, en de stuurgroep heeft u geen actie gegeven." in text_of(
+        client.get("/mijn-interventies"))
 
 
 # --- the stuurgroep's review -----------------------------------------------------------------

@@ -71,10 +71,13 @@ def why_void(app: Any, link: ActionLink, today: date) -> str:
         return "De interventie van deze link bestaat niet."
     if intervention.closed or intervention.dropped:
         return f"Interventie {link.code} is afgesloten of vervallen."
-    if not intervention.trekker or intervention.trekker[1].lower() != link.recipient:
-        return f"U bent niet meer de trekker van {link.code}."
     if link.milestone_id and link.milestone_id not in intervention.milestones:
         return "De mijlpaal van deze link bestaat niet."
+    owner = intervention.milestones[link.milestone_id].owner_email if link.milestone_id else ""
+    if owner and owner == link.recipient:
+        pass  # the owner of a stuurgroep's action, whoever the trekker is
+    elif not intervention.trekker or intervention.trekker[1].lower() != link.recipient:
+        return f"U bent niet meer de trekker van {link.code}."
     if link.version > intervention.version:
         return "De link hoort niet bij deze interventie."
     touches = frozenset({milestone_key(link.milestone_id)}) if link.milestone_id else frozenset()

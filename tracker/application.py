@@ -100,18 +100,20 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
 
     @contextmanager
     def _changing(self, plan_id: str, code: str, expected_version: int | None, touches: frozenset[str],
-                  actor: Actor, action: str = "update") -> Iterator[Intervention]:
+                  actor: Actor, action: str = "update", milestone_id: str | None = None) -> Iterator[Intervention]:
         """Change an intervention as its user saw it at ``expected_version``, if the actor may.
 
-        "update" is for the intervention's own trekker (and the operator and the system).
+        "update" is for the intervention's own trekker (and the operator and the system); a change
+        of one milestone (``milestone_id``) also for that milestone's owner.
 
         Changes recorded since are only a conflict when they touched what this change touches
         (the same milestone, the stoplicht, the trekker): two milestones, or a note beside a
         milestone, commute, and the change is made on the current state.
         """
         intervention = self.get_intervention(plan_id, code)
+        milestone = intervention.milestones.get(milestone_id) if milestone_id else None
         refuse_unless(actor, action, trekker_email=intervention.trekker[1] if intervention.trekker else None,
-                      code=intervention.code)
+                      code=intervention.code, owner_email=milestone.owner_email if milestone else None)
         if expected_version is not None and intervention.version != expected_version:
             self._refuse_overlap(intervention, expected_version, touches)
         yield intervention
@@ -154,7 +156,8 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
                            expected_version: int | None = None) -> UUID:
         """Mark a milestone as done."""
         actor = self.acting(by)
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
+                            milestone_id=milestone_id) as iv:
             iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=actor)
         return iv.id
 
@@ -164,7 +167,8 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
                              expected_version: int | None = None) -> UUID:
         """Move a milestone to a new due date, with a reason."""
         actor = self.acting(by)
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
+                            milestone_id=milestone_id) as iv:
             iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=actor,
                                     valid_on=valid_on)
         return iv.id
@@ -175,7 +179,8 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
                          expected_version: int | None = None) -> UUID:
         """Cancel a milestone, with a reason."""
         actor = self.acting(by)
-        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor) as iv:
+        with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
+                            milestone_id=milestone_id) as iv:
             iv.cancel_milestone(milestone_id, reason=reason, at=at, by=actor, valid_on=valid_on)
         return iv.id
 

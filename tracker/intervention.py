@@ -97,6 +97,7 @@ class Milestone:
     cancel_reason: str = ""
     starts: Start | None = None
     when: str = ""
+    owner_email: str = ""  # who carries it out when not the trekker (a stuurgroep's action)
 
     @property
     def term_text(self) -> str:
@@ -213,7 +214,7 @@ class Intervention(RecordsActor, Aggregate):
         due = Due(e.due, e.due_precision, e.due_text) if e.due is not None else None
         starts = Start(e.starts, e.starts_precision, e.starts_text) if e.starts is not None else None
         self.milestones[e.milestone_id] = Milestone(e.milestone_id, e.label, e.kind, due, note=e.note,
-                                                    starts=starts, when=e.when)
+                                                    starts=starts, when=e.when, owner_email=e.owner_email)
 
     @when.register
     def _(self, e: MilestoneRelabelled) -> None:
@@ -291,8 +292,12 @@ class Intervention(RecordsActor, Aggregate):
     def plan_milestone(self, *, milestone_id: str, label: str, kind: str, due: Due | None, note: str = "",
                        at: datetime, by: str, from_plan: bool = False, valid_on: date | None = None,
                        starts: Start | None = None, when: str = "",
-                       source: dict[str, Any] | None = None) -> None:
-        """Add a milestone to the Tijdpad: with a due date, a start, both, or (from a plan) undated."""
+                       source: dict[str, Any] | None = None, owner_email: str = "", owner_name: str = "") -> None:
+        """Add a milestone to the Tijdpad: with a due date, a start, both, or (from a plan) undated.
+
+        ``owner_email``: who carries it out when that is not the trekker (a stuurgroep's action):
+        they are reminded of it and may report it done or move it.
+        """
         if not from_plan:
             self._check_open()
         label = _required(label, "Een mijlpaal heeft een omschrijving nodig.")
@@ -309,7 +314,8 @@ class Intervention(RecordsActor, Aggregate):
                            starts=starts.date if starts else None,
                            starts_precision=starts.precision if starts else "",
                            starts_text=starts.text if starts else "", when=(when or "").strip(),
-                           source=dict(source or {}), at=at, by=by)
+                           source=dict(source or {}), owner_email=(owner_email or "").strip().lower(),
+                           owner_name=(owner_name or "").strip(), at=at, by=by)
 
     def relabel_milestone(self, milestone_id: str, label: str, *, reason: str, at: datetime, by: str) -> None:
         """Change a milestone's label (a new plan version words it differently)."""

@@ -2,7 +2,7 @@
 
 A decision is recorded on the meeting and, as "besproken op", on the intervention; an action
 with an owner and a term becomes a milestone of the intervention, so it is tracked and reminded
-like every other (and the trekker reports it done).
+like every other; its owner is reminded of it and may report it done or move it (as may the trekker).
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ class MeetingCommands:
             milestone_id = iv.new_milestone_id(f"actie {action}")
             iv.plan_milestone(milestone_id=milestone_id, label=f"Actie stuurgroep: {action}", kind="decision",
                               due=due, note=f"Eigenaar: {owner_name} ({owner}); besluit van de stuurgroep op "
-                                            f"{meeting.meeting_date:%d-%m-%Y}", at=at, by=actor)
+                                            f"{meeting.meeting_date:%d-%m-%Y}", at=at, by=actor,
+                              owner_email=owner, owner_name=owner_name)
         actions = f"{action} (eigenaar {owner_name}, termijn {term_text})" if action else ""
         iv.record_review(meeting_date=meeting.meeting_date, decision=decision, actions=actions, at=at, by=actor)
         meeting.decide(code=code, decision=decision, action=action, owner_email=owner, owner_name=owner_name,

@@ -64,9 +64,15 @@ class NotAllowedError(DomainError):
     """A command the acting party may not do; nothing was recorded."""
 
 
-def may(actor: Actor, action: str, trekker_email: str | None = None) -> bool:
-    """Tell whether an actor may do an action (on an intervention with this trekker)."""
+def may(actor: Actor, action: str, trekker_email: str | None = None, owner_email: str | None = None) -> bool:
+    """Tell whether an actor may do an action (on an intervention with this trekker).
+
+    ``owner_email``: the owner of the milestone concerned (a stuurgroep's action), who may update
+    that milestone whatever their role: the stuurgroep gave it to them.
+    """
     if actor.full_rights:
+        return True
+    if action == "update" and owner_email and actor.email and owner_email.lower() == actor.email:
         return True
     if actor.role not in MATRIX.get(action, ()):
         return False
@@ -75,9 +81,10 @@ def may(actor: Actor, action: str, trekker_email: str | None = None) -> bool:
     return True
 
 
-def refuse_unless(actor: Actor, action: str, *, trekker_email: str | None = None, code: str = "") -> None:
+def refuse_unless(actor: Actor, action: str, *, trekker_email: str | None = None, code: str = "",
+                  owner_email: str | None = None) -> None:
     """Raise NotAllowedError, in Dutch, when the actor may not do the action."""
-    if may(actor, action, trekker_email):
+    if may(actor, action, trekker_email, owner_email):
         return
     if action == "update" and actor.role in MATRIX["update"]:
         raise NotAllowedError(f"Alleen de trekker van {code} mag deze interventie bijwerken, en dat bent u "

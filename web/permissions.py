@@ -19,9 +19,10 @@ def actor_of(user: Any, channel: str = "web") -> Actor:
     return Actor.of_account(user, channel)
 
 
-def allowed(user: Any, action: str, intervention: dict[str, Any] | None = None) -> bool:
-    """Tell whether a signed-in user may do an action (on an intervention)."""
+def allowed(user: Any, action: str, intervention: dict[str, Any] | None = None,
+            milestone: dict[str, Any] | None = None) -> bool:
+    """Tell whether a signed-in user may do an action (on an intervention, or one of its milestones)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     trekker = (intervention or {}).get("trekker_email") if intervention else None
-    return may(actor_of(user), action, trekker)
+    return may(actor_of(user), action, trekker, (milestone or {}).get("owner_email") or None)

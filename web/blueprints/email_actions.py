@@ -31,13 +31,17 @@ def _checked(token: str) -> tuple[ActionLink, dict[str, Any], dict[str, Any], di
     if link is None:
         return _void("Deze link is niet geldig: hij is onvolledig of gewijzigd.", 400)
     account = user_by_email(read_model(), link.recipient)
-    if account is None or not account["active"] or account["role"] != "trekker":
+    if account is None or not account["active"]:
         return _void("Deze link hoort bij een account dat geen trekker (meer) is.", 410)
     reason = why_void(services().app, link, today())
     if reason:
         return _void(reason, 410)
     iv = interventions_as_of(read_model(), today(), plan_id=link.plan_id, code=link.code)[0]
     milestone = next((m for m in iv["milestones"] if m["milestone_id"] == link.milestone_id), None)
+    # A trekker's link, or that of the owner of a stuurgroep's action (whatever their role).
+    owner = bool(milestone) and (milestone.get("owner_email") or "").lower() == link.recipient
+    if account["role"] != "trekker" and not owner:
+        return _void("Deze link hoort bij een account dat geen trekker (meer) is.", 410)
     return link, account, iv, milestone
 
 

@@ -50,6 +50,13 @@ def _review(plan_id: str, code: str, iv: dict[str, Any], history: list[dict[str,
             "meeting": found["key"] if found else None}
 
 
+def _owned(iv: dict[str, Any]) -> list[str]:
+    """Return the milestones of ``iv`` the signed-in user may update as their owner (a stuurgroep's action)."""
+    email = (getattr(current_user, "email", "") or "").lower()
+    return [m["milestone_id"] for m in iv["milestones"]
+            if email and (m.get("owner_email") or "").lower() == email and allowed(current_user, "update", iv, m)]
+
+
 def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
           notice: str = "", conflict: str = "", status: int = 200):
     as_of = as_of_from_request() if request.method == "GET" else today()
@@ -66,6 +73,7 @@ def _page(plan_id: str, code: str, *, errors: dict[str, str] | None = None, valu
         errors=errors or {},
         values=values or {}, notice=notice, conflict=conflict, kinds=KIND_CHOICES,
         can_update=now_ and allowed(current_user, "update", iv) and not iv["closed"] and not iv["dropped"],
+        owned=_owned(iv) if now_ and not iv["closed"] and not iv["dropped"] else [],
         can_review=now_ and allowed(current_user, "review") and not iv["dropped"],
         can_assign=now_ and allowed(current_user, "assign") and not iv["closed"] and not iv["dropped"],
         trekkers=users_with_role(db, "trekker") if allowed(current_user, "assign") else [],
@@ -129,8 +137,9 @@ def _milestone_row(milestone_id: str) -> Callable[..., Any]:
             abort(404)
         context = "mine" if _field("context") == "mine" else "intervention"
         can_update = allowed(current_user, "update", iv) and not iv["closed"]
+        owned = [milestone_id] if not iv["closed"] and milestone_id in _owned(iv) else []
         html = render_template("_milestone_row.html", plan=plan, iv=iv, m=m, context=context, today=today(),
-                               can_update=can_update, errors=errors or {}, values=values or {},
+                               can_update=can_update, owned=owned, errors=errors or {}, values=values or {},
                                row_notice=notice, row_error=error)
         if context == "intervention":
             # The facts (stoplicht, last update) and the history follow the change, out of band.
@@ -152,7 +161,8 @@ def _mine_item(plan_id: str, code: str, *, notice: str = "", error: str = "", st
 
 
 def _act(plan_id: str, code: str, form: str, action: str, command: Callable[..., Any],
-         success: str | Callable[[], str], fragment: Callable[..., Any] | None = None):
+         success: str | Callable[[], str], fragment: Callable[..., Any] | None = None,
+         milestone_id: str | None = None):
     """Run one command for the signed-in user; answer with the page or its fragment.
 
     ``success`` is the notice after it, or what makes it once the command ran (with what it read).
@@ -163,7 +173,8 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     from web.blueprints.mine import mine_page
 
     _, iv = _load(plan_id, code, today())
-    if not allowed(current_user, action, iv):
+    milestone = next((m for m in iv["milestones"] if m["milestone_id"] == milestone_id), None)
+    if not allowed(current_user, action, iv, milestone):
         abort(403)
     values = request.form.to_dict()
     version = values.get("version", "")
@@ -222,7 +233,7 @@ def complete(plan_id: str, code: str, milestone_id: str):
         day = read["realised"]
         return f"Mijlpaal gereed gemeld op {long_date(day)}{' (vandaag)' if day == today() else ''}."
     return _act(plan_id, code, f"complete-{milestone_id}", "update", run, notice,
-                fragment=_milestone_row(milestone_id))
+                fragment=_milestone_row(milestone_id), milestone_id=milestone_id)
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/verschuiven")
@@ -241,7 +252,7 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
                     "telt nu als te laat. Bedoelde u een latere termijn, verschuif hem dan opnieuw.")
         return f"Mijlpaal verschoven naar {due.text}."
     return _act(plan_id, code, f"reschedule-{milestone_id}", "update", run, notice,
-                fragment=_milestone_row(milestone_id))
+                fragment=_milestone_row(milestone_id), milestone_id=milestone_id)
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen/<milestone_id>/laten-vervallen")
@@ -250,7 +261,7 @@ def cancel(plan_id: str, code: str, milestone_id: str):
         return _app().cancel_milestone(plan_id, code, milestone_id, reason=_field("reason"),
                                        valid_on=parse_day(_field("decided"), "besloten op"), **kw)
     return _act(plan_id, code, f"cancel-{milestone_id}", "update", run, "Mijlpaal laten vervallen.",
-                fragment=_milestone_row(milestone_id))
+                fragment=_milestone_row(milestone_id), milestone_id=milestone_id)
 
 
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen")

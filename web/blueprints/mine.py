@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_login import current_user
 
 from projections.calendar_feeds import active_feeds_of
-from projections.interventions import interventions_as_of
+from projections.interventions import interventions_as_of, owned_actions
 from projections.plans import plan_titles
 from web import now, read_model, refresh_read_model, services, today
 
@@ -20,13 +20,17 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     day = today()
     rows = interventions_as_of(db, day, trekker=current_user.email)
     items = [(iv, m) for iv in rows for m in iv["milestones"] if m["status"] == "open"]
+    # The stuurgroep's actions given to this user in interventions they are not the trekker of.
+    own = {iv["intervention_id"] for iv in rows}
+    actions = [(iv, m) for iv, m in owned_actions(db, current_user.email, day) if iv["intervention_id"] not in own]
+    items += actions
     # Late first, then by date; a start by its first day, undated steps last.
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",
                                  pair[0]["code"]))
     feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
     # With interventions in several plans, each says which plan it is of.
-    titles = plan_titles(db) if len({iv["plan_id"] for iv in rows}) > 1 else {}
-    return render_template("mine.html", interventions=rows, items=items, today=day, feeds=feeds, plan_names=titles,
+    titles = plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
+    return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds, plan_names=titles,
                            new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
                            values=values or {}, conflict=conflict), status
 

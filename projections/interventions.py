@@ -211,6 +211,8 @@ def milestone_json(m: dict[str, Any]) -> dict[str, Any]:
         "starts": m.get("starts"), "starts_text": m.get("starts_text") or None,
         "when": m.get("when_text") or None, "term_text": m["term_text"],
         "source": m.get("source") or None,
+        "owner": ({"email": m["owner_email"], "name": m.get("owner_name") or None}
+                  if m.get("owner_email") else None),
     }
 
 

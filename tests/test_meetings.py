@@ -92,6 +92,11 @@ def test_an_action_is_reminded_to_its_owner_who_may_report_it_done(seeded) -> No
     items = [i for i in reminders_due(seeded.db, date(2026, 3, 27), mail)
              if i.code == "2.B2" and i.label.startswith("Actie stuurgroep")]
     assert [(i.rule, i.recipient, i.milestone_owner) for i in items] == [("overdue", owner, True)]
+    from projections.interventions import interventions_as_of, milestone_json
+
+    (iv,) = interventions_as_of(seeded.db, date(2026, 3, 27), plan_id=PLAN, code="2.B2")
+    shown = [milestone_json(m)["owner"] for m in iv["milestones"]]
+    assert shown.count(None) == len(shown) - 1 and {"email": owner, "name": app.get_user(owner).name} in shown
     # The owner may update that milestone, and no other of the intervention.
     actor = app.actor_for(owner, "web")
     other = next(m for m in app.get_intervention(PLAN, "2.B2").milestones.values()

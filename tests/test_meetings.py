@@ -279,3 +279,17 @@ def test_the_plans_own_late_milestones_lead_the_agenda_as_one_item_without_a_dec
     assert "Programmabegroting vastgesteld" in item and 'name="besluit"' not in item
     services.db.close()
     services.app.close()
+
+
+def test_a_meeting_after_today_says_its_agenda_is_a_look_ahead(seeded) -> None:
+    from web import create_app
+
+    key = seeded.app.open_meeting(PLAN, meeting_date=date(2026, 6, 1), at=datetime(2026, 4, 1, 12), by="Stijn Stuur")
+    seeded.catch_up()
+    client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    sign_in(client, seeded, "stuurgroep")
+    page = client.get(f"/plannen/{PLAN}/vergaderingen/{key}").get_data(as_text=True)
+    assert "Deze vergadering is na vandaag (1 april 2026): de agenda is een vooruitblik." in page
+    later = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-06-01", "TESTING": True}).test_client()
+    sign_in(later, seeded, "stuurgroep")
+    assert "vooruitblik" not in later.get(f"/plannen/{PLAN}/vergaderingen/{key}").get_data(as_text=True)

@@ -121,12 +121,12 @@ def test_the_stoplicht_form_holds_the_explanation_of_a_manual_oranje(data_dir) -
     client = create_app({"DATA_DIR": str(data_dir), "TODAY": TODAY.isoformat(), "TESTING": True}).test_client()
     sign_in(client, services, "trekker", "f.devries@nijmegen.nl")
     page = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/2.B2")))
-    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2">Te weinig capaciteit</textarea>' in page
-    assert '<textarea id="sl-bijsturing" name="bijsturing" rows="2">Extra inhuur</textarea>' in page
+    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2" aria-describedby="sl-uitleg">Te weinig capaciteit</textarea>' in page
+    assert '<textarea id="sl-bijsturing" name="bijsturing" rows="2" aria-describedby="sl-uitleg">Extra inhuur</textarea>' in page
     assert 'value="oranje" required checked' in page
     # Set back to groen, the explanation of the earlier oranje is not offered again.
     other = html.unescape(text(client.get(f"/plannen/{PLAN}/interventies/3.A1")))
-    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2"></textarea>' in other
+    assert '<textarea id="sl-oorzaak" name="oorzaak" rows="2" aria-describedby="sl-uitleg"></textarea>' in other
 
 
 def test_the_tijdpad_on_the_page_is_in_date_order_after_a_milestone_is_added(data_dir) -> None:

@@ -6,6 +6,7 @@ date, a meeting date, or ``valid_on`` (None: it happened when it was recorded).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -86,8 +87,20 @@ class MilestonePlanned(TrackerEvent):
 
     @staticmethod
     def upcast_v3_v4(state: dict[str, Any]) -> None:
-        # Until version 4 the trekker carried out every line (an action's owner stood in its note).
-        state.update(owner_email="", owner_name="")
+        # Until version 4 an action's owner stood only in its note: read from there.
+        state["owner_email"], state["owner_name"] = owner_in_note(state)
+
+
+# How a stuurgroep's action worded its owner in the note before MilestonePlanned had the fields.
+_OWNER_NOTE = re.compile(r"Eigenaar: (?P<name>[^\n]*) \((?P<email>[^()\s]+@[^()\s]+)\); besluit van de stuurgroep op ")
+
+
+def owner_in_note(state: dict[str, Any]) -> tuple[str, str]:
+    """Return (e-mail, name) of the owner of a stuurgroep's action recorded before version 4, else ("", "")."""
+    if state.get("kind") != "decision" or not str(state.get("label", "")).startswith("Actie stuurgroep: "):
+        return "", ""
+    found = _OWNER_NOTE.match(state.get("note") or "")
+    return (found["email"].lower(), found["name"]) if found else ("", "")
 
 
 class MilestoneRelabelled(TrackerEvent):

@@ -113,11 +113,15 @@ def _subject(items: list[ReminderItem]) -> str:
     return subject
 
 
-def group_by_recipient(items: Iterable[ReminderItem]) -> dict[str, list[ReminderItem]]:
-    """Return the items per recipient (addresses compared without case), in a stable order."""
-    grouped: dict[str, list[ReminderItem]] = {}
+def group_by_recipient(items: Iterable[ReminderItem]) -> dict[tuple[str, str], list[ReminderItem]]:
+    """Return the items per recipient (addresses compared without case) and role, in a stable order.
+
+    One message per role: a beheerder who owns a stuurgroep's action gets the action as a
+    trekker's reminder and the beheerder's own in a message of its own, each with its words.
+    """
+    grouped: dict[tuple[str, str], list[ReminderItem]] = {}
     for item in items:
-        grouped.setdefault(item.recipient.lower(), []).append(item)
+        grouped.setdefault((item.recipient.lower(), item.role), []).append(item)
     order = {rule: n for n, (rule, _) in enumerate(SECTIONS)}
     for rows in grouped.values():
         rows.sort(key=lambda i: (order[i.rule], i.plan_id, i.due or i.occasion, i.code, i.milestone_id))

@@ -160,7 +160,9 @@ def milestone_reminders(iv: dict[str, Any], today: date, settings: ReminderSetti
             occasion = due + timedelta(days=settings.escalate_after)
             item = _milestone_item("escalation_overdue", iv, m, today, occasion,
                                    settings.stuurgroep, "Stuurgroep", "stuurgroep", "")
-            item.sections["trekker"] = name
+            item.sections["trekker"] = iv.get("trekker_name") or ""
+            if m.get("owner_email"):
+                item.sections["owner"] = m.get("owner_name") or m["owner_email"]
             items.append(item)
     return items
 

@@ -50,13 +50,24 @@ def plans_with_settings(db: sqlite_utils.Database, mail: MailSettings,
             log.warning(settings_warning(plan["plan_id"], exc))
 
 
+def _without_gone_owners(iv: dict[str, Any], deactivated: set[str]) -> dict[str, Any]:
+    """Return ``iv`` with the actions of a deactivated owner back with the trekker (someone is reminded)."""
+    if not any((m.get("owner_email") or "").lower() in deactivated for m in iv["milestones"]):
+        return iv
+    return {**iv, "milestones": [{**m, "owner_email": "", "owner_name": ""}
+                                 if (m.get("owner_email") or "").lower() in deactivated else m
+                                 for m in iv["milestones"]]}
+
+
 def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) -> list[ReminderItem]:
     """Return every reminder the rules call for today, sent or not; a plan that fails is left out alone."""
     items: list[ReminderItem] = []
     _, first, last = digest_week(today)
+    deactivated = deactivated_accounts(db)
     for plan, settings in plans_with_settings(db, mail):
         try:
-            interventions = interventions_as_of(db, today, plan_id=plan["plan_id"])
+            interventions = [_without_gone_owners(iv, deactivated)
+                             for iv in interventions_as_of(db, today, plan_id=plan["plan_id"])]
             changes = changes_between(db, plan["plan_id"], first - timedelta(days=1), last) \
                 if settings.weekly_digest and settings.stuurgroep else []
             own = plan_milestones_as_of(db, plan["plan_id"], today)
@@ -72,7 +83,7 @@ def reminders_due(db: sqlite_utils.Database, today: date, mail: MailSettings) ->
                           plan["plan_id"])
     # A deactivated account, or one that is no trekker any more, gets no trekker's reminders; the
     # owner of a stuurgroep's action gets its reminders whatever their role, while active.
-    stopped, deactivated = inactive_recipients(db), deactivated_accounts(db)
+    stopped = inactive_recipients(db)
     return [item for item in items
             if not (item.role == "trekker" and item.recipient.lower() in (deactivated if item.milestone_owner
                                                                           else stopped))]

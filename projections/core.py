@@ -79,6 +79,14 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
+def _owner(state: State) -> dict[str, str]:
+    """Return the owner columns of a planned milestone (before version 4: read from its note, as the upcast does)."""
+    if "owner_email" in state:
+        return {"owner_email": state["owner_email"], "owner_name": state["owner_name"]}
+    email, name = ev.owner_in_note(state)
+    return {"owner_email": email, "owner_name": name}
+
+
 class CoreProjection:
     """Interventions, descriptions, milestones (all as of any date) and the history."""
 
@@ -266,7 +274,7 @@ class CoreProjection:
             "starts": _day(state.get("starts")), "starts_precision": state.get("starts_precision", ""),
             "starts_text": state.get("starts_text", ""), "when_text": state.get("when", ""),
             "source": _dumps(state.get("source") or {}),
-            "owner_email": state.get("owner_email", ""), "owner_name": state.get("owner_name", "")})
+            **_owner(state)})
 
     def _milestone(self, cls: type, op: str, payload: Callable[[State], dict[str, Any]],
                    valid: Callable[[State], str] = _valid) -> Handler:

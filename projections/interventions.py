@@ -267,6 +267,8 @@ def owned_actions(db: sqlite_utils.Database, email: str, as_of: date) -> list[tu
     found = []
     for plan_id, code in sorted(pairs):
         for iv in interventions_as_of(db, as_of, plan_id=plan_id, code=code):
+            if iv["closed"] or iv["dropped"]:
+                continue  # nothing to do there any more
             found += [(iv, m) for m in iv["milestones"]
                       if m["status"] == "open" and (m.get("owner_email") or "").lower() == email]
     return found

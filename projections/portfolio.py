@@ -18,7 +18,7 @@ from projections.status import COLOURS
 
 
 def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date,
-                first_year: int | None = None) -> dict[str, Any]:
+                first_year: int | None = None, last_year: int | None = None) -> dict[str, Any]:
     """Return the council report due next: the half year after the latest one published by ``as_of``.
 
     With none published in the tracker, the last half year that has ended (the one the report
@@ -38,6 +38,11 @@ def next_report(db: sqlite_utils.Database, plan_id: str, as_of: date,
         half = ended if first_year is None or ended.year >= first_year else current
     if first_year is not None and half.year < first_year:
         half = HalfYear(first_year, 1)
+    if last_year is not None and half.year > last_year:
+        if latest and latest.key >= HalfYear(last_year, 2).key:
+            return {"period": None, "label": "geen meer (de looptijd is voorbij en erover gerapporteerd)",
+                    "latest": latest.label, "overdue": False}
+        half = HalfYear(last_year, 2)  # a plan whose period ended reports last on its last half year
     return {"period": half.key, "label": half.label, "latest": latest.label if latest else None,
             "overdue": bool(latest) and half.end < as_of}
 
@@ -70,6 +75,7 @@ def portfolio(db: sqlite_utils.Database, as_of: date, known_on: date | None = No
             # The plan's own milestones (an agenda's actualisation, its evaluation) count apart.
             "plan_late": [m for m in plan_milestones_as_of(db, plan["plan_id"], as_of, known_on)
                           if m["state"] == "te_laat"],
-            "next_report": next_report(db, plan["plan_id"], as_of, _year(plan["period_start"])),
+            "next_report": next_report(db, plan["plan_id"], as_of, _year(plan["period_start"]),
+                                       _year(plan["period_end"])),
         })
     return {"as_of": as_of, "plans": found, "goals": served_goals(rows, plans)}

@@ -75,7 +75,7 @@ def users_with_role(db: sqlite_utils.Database, *roles: str) -> list[dict[str, An
 
 def deactivated_accounts(db: sqlite_utils.Database) -> set[str]:
     """Return the e-mail addresses of the deactivated accounts."""
-    return {row["email"] for row in db.query("SELECT email FROM users WHERE active = 0")}
+    return {row["email"].lower() for row in db.query("SELECT email FROM users WHERE active = 0")}
 
 
 def inactive_recipients(db: sqlite_utils.Database) -> set[str]:

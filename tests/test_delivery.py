@@ -319,3 +319,20 @@ def test_the_outbox_works_out_what_is_due_once_per_position(services, smtp_serve
     after = client.get("/uitgaande-berichten").get_data(as_text=True)
     assert app.extensions["outbox_due"].made == 2
     assert 'data-status="pending"' not in after and "Wacht op verzending <span class=\"count\">(0)</span>" in after
+
+
+def test_a_reminder_about_a_very_long_milestone_label_is_sent_with_its_summary_cut(services, monkeypatch) -> None:
+    from tracker.texts import MAX_TEXT
+
+    monkeypatch.delenv("TRACKER_SMTP_HOST", raising=False)
+    trekker_scenario(services)
+    # A label as long as a text may be: the reminder's summary (code, label, term, days) is longer.
+    services.app.plan_milestone(SMALL_PLAN_ID, "1.A2", label="x" * MAX_TEXT, due="2026-03-05",
+                                at=datetime(2026, 2, 1, 9), by="beheer")
+    services.catch_up()
+    mail = mail_settings(services.data_dir)
+    report = run_reminders(services, mailer_for(mail), mail, MONDAY.date(), fixed(MONDAY))
+    assert any(m["to"] == BERT for m in report.sent) and not report.failed
+    services.catch_up()
+    summaries = [r["summary"] for r in reminders_by_status(services.db, "sent")]
+    assert any(s.startswith("1.A2 xxx") and s.endswith("…") and len(s) == 1000 for s in summaries)

@@ -148,6 +148,7 @@ def test_the_owner_finds_the_action_under_mijn_acties_and_updates_it_there(seede
     ({"action": "Iets doen", "owner": "niemand@nijmegen.nl", "term": "Q2 2026"}, "geen gebruiker met e-mailadres"),
     ({"action": "Iets doen", "owner": STUURGROEP, "term": "ooit"}, "Ongeldige termijn"),
     ({"owner": STUURGROEP}, "beschrijf de actie"),
+    ({"action": "x" * 1001, "owner": STUURGROEP, "term": "Q2 2026"}, "Een actie is te lang: 1001 tekens"),
     ({"decision": " "}, "besluit"),
 ])
 def test_a_decision_is_checked_first(seeded, kwargs, message) -> None:
@@ -293,3 +294,57 @@ def test_a_meeting_after_today_says_its_agenda_is_a_look_ahead(seeded) -> None:
     later = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-06-01", "TESTING": True}).test_client()
     sign_in(later, seeded, "stuurgroep")
     assert "vooruitblik" not in later.get(f"/plannen/{PLAN}/vergaderingen/{key}").get_data(as_text=True)
+
+
+def test_an_action_decided_before_milestones_had_owners_reads_its_owner_from_its_note(seeded) -> None:
+    from dataclasses import replace
+
+    from events.intervention import MilestonePlanned
+    from projections.core import _owner
+    from tests.accounts import email_for
+    from tests.helpers import stored_events
+
+    app = seeded.app
+    owner = email_for("stuurgroep")
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    milestone = app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Aanbieders uitnodigen",
+                           owner=owner, term="2026-04-30", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    mapper = seeded.runner.mapper
+    event = next(e for e in stored_events(seeded) if isinstance(e, MilestonePlanned) and e.milestone_id == milestone)
+    stored = mapper.to_stored_event(event)
+    # As version 3 stored it: the owner only in the note.
+    state = json.loads(stored.state)
+    for name in ("owner_email", "owner_name"):
+        state.pop(name)
+    state["class_version"] = 3
+    old = mapper.to_domain_event(replace(stored, state=json.dumps(state).encode()))
+    assert (old.owner_email, old.owner_name) == (owner, app.get_user(owner).name)
+    assert _owner(state) == {"owner_email": owner, "owner_name": app.get_user(owner).name}
+    # Any other line of that time has none.
+    plain = next(e for e in stored_events(seeded) if isinstance(e, MilestonePlanned) and e.milestone_id != milestone)
+    plain_state = json.loads(mapper.to_stored_event(plain).state)
+    plain_state.pop("owner_email"), plain_state.pop("owner_name")
+    assert _owner(plain_state) == {"owner_email": "", "owner_name": ""}
+
+
+def test_an_action_of_a_deactivated_owner_goes_back_to_the_trekker_and_escalations_name_both(seeded) -> None:
+    from tests.accounts import email_for
+
+    app = seeded.app
+    owner = email_for("lezer")
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Afspraken vastleggen", owner=owner,
+               term="2026-03-25", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    seeded.catch_up()
+    mail = mail_settings(seeded.data_dir, stuurgroep_email=STUURGROEP)
+
+    def about_the_action(day):
+        return [i for i in reminders_due(seeded.db, day, mail) if i.label.startswith("Actie stuurgroep")]
+
+    (escalation,) = [i for i in about_the_action(date(2026, 4, 30)) if i.rule == "escalation_overdue"]
+    assert escalation.sections["trekker"] == "Fatima de Vries"
+    assert escalation.sections["owner"] == app.get_user(owner).name
+    app.deactivate_user(owner, at=datetime(2026, 3, 20, 9), by="beheer")
+    seeded.catch_up()
+    assert [(i.rule, i.recipient) for i in about_the_action(date(2026, 3, 27))] == [
+        ("overdue", "f.devries@nijmegen.nl")]

@@ -371,6 +371,9 @@ def test_the_text_of_a_plan_can_be_checked_without_a_file():
     ("plan:\n  id: x\n - title: y\n", 3, "controleer de inspringing"),
     ("plan: [1, 2\n", 2, "lijst tussen [ ]"),
     ("plan: 'x\n", 2, "aanhalingsteken"),
+    ("plan: !!python/object x\n", 1, "YAML-tag"),
+    ("? [1, 2]\n: 3\n", 1, "een sleutel die een lijst of reeks is"),
+    ("plan:\n  title: x\x07y\n", 2, "een stuurteken, U+0007"),
 ])
 def test_a_file_that_is_no_yaml_is_refused_with_line_and_column_in_dutch(text, line, words):
     from tracker.planfile.loader import load_yaml
@@ -378,6 +381,6 @@ def test_a_file_that_is_no_yaml_is_refused_with_line_and_column_in_dutch(text, l
     with pytest.raises(PlanFileError) as caught:
         load_yaml(text, "kapot.yaml")
     (problem,) = caught.value.problems
-    assert problem.startswith(f"kapot.yaml:{line}: geen geldige YAML, kolom ") and words in problem
+    assert problem.startswith(f"kapot.yaml:{line}: geen geldige YAML") and words in problem
     for english in ("expected", "found", "mapping", "while", "token"):
         assert english not in problem

@@ -210,3 +210,15 @@ def test_the_portfolio_is_made_once_per_position_and_shows_the_next_change(two_p
                                 at=datetime(2026, 3, 31, 10), by="Fatima")
     after = tile(text(readers[1].get("/")), "data-plan", DEFAULT_PLAN_ID)
     assert "5 groen 6 oranje 13 rood" in after and app.extensions["portfolio_cache"].made == 3
+
+
+def test_the_next_report_of_a_plan_whose_period_ended_is_its_last_half_year(two_plans):
+    from projections.portfolio import next_report
+
+    assert next_report(two_plans.db, REGIO_ID, date(2029, 3, 1), 2023, 2028)["period"] == "2028-H2"
+    position = two_plans.app.recorder.max_notification_id()
+    two_plans.app.publish_report(REGIO_ID, period="2028-H2", as_of=date(2028, 12, 31), position=position,
+                                 at=datetime(2029, 1, 15, 10), by="Bea Beheer")
+    two_plans.catch_up()
+    done = next_report(two_plans.db, REGIO_ID, date(2029, 3, 1), 2023, 2028)
+    assert done["period"] is None and done["overdue"] is False and "looptijd is voorbij" in done["label"]

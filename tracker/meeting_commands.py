@@ -17,6 +17,9 @@ from tracker.errors import DomainError, NotFoundError
 from tracker.meeting import Meeting, meeting_uuid
 
 
+MAX_ACTION = 1000  # characters: an action becomes a milestone's label, read in lists and mails
+
+
 class MeetingCommands:
     """Commands on the stuurgroep's meetings."""
 
@@ -65,6 +68,9 @@ class MeetingCommands:
         if (owner or term) and not action:
             raise DomainError("Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
         owner_name = milestone_id = term_text = ""
+        if len(action) > MAX_ACTION:
+            raise DomainError(f"Een actie is te lang: {len(action)} tekens, ten hoogste {MAX_ACTION}. "
+                              "Beschrijf haar in een zin; de rest past in het besluit.")
         if action:
             if not owner or not term:
                 raise DomainError("Een actie heeft een eigenaar (e-mailadres) en een termijn nodig.")

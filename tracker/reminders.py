@@ -52,6 +52,11 @@ class ReminderClaim:
     summary: str
 
 
+def _short(summary: str, limit: int = 1000) -> str:
+    """Return a reminder's summary line as the log keeps it: made by the tracker from a label, so cut, never refused."""
+    return summary if len(summary) <= limit else summary[:limit - 1].rstrip() + "…"
+
+
 class Reminder(RecordsActor, Aggregate):
     """One reminder to one recipient; every attempt to deliver it is an event."""
 
@@ -61,7 +66,7 @@ class Reminder(RecordsActor, Aggregate):
         return cls._create(
             ReminderClaimed, id=reminder_uuid(claim.key), key=claim.key, rule=claim.rule,
             plan_id=claim.plan_id, code=claim.code, milestone_id=claim.milestone_id, due=claim.due,
-            occasion=claim.occasion, recipient=claim.recipient, summary=claim.summary,
+            occasion=claim.occasion, recipient=claim.recipient, summary=_short(claim.summary),
             message_id=message_id, at=at, by=by)
 
     @singledispatchmethod
@@ -103,7 +108,7 @@ class Reminder(RecordsActor, Aggregate):
         """Take a reminder on again after a failed attempt or a decision to resend."""
         if self.status not in RETRYABLE:
             raise DomainError(f"Herinnering {self.key} is {self.status} en wordt niet opnieuw verstuurd.")
-        self.trigger_event(ReminderReclaimed, summary=summary, message_id=message_id, at=at, by=by)
+        self.trigger_event(ReminderReclaimed, summary=_short(summary), message_id=message_id, at=at, by=by)
 
     def _check_claimed(self, message_id: str) -> None:
         if self.status != "claimed" or self.message_id != message_id:

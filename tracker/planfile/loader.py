@@ -86,6 +86,11 @@ def load_yaml(text: str, name: str) -> Any:
         return yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except _Refused as exc:
         raise PlanFileError([f"{name}:{exc.line}: {exc.message}"]) from None
+    except yaml.reader.ReaderError as exc:
+        # A character a YAML file may not hold (a control character), at its place in the file.
+        line = text.count("\n", 0, exc.position) + 1
+        raise PlanFileError([f"{name}:{line}: geen geldige YAML: een teken dat in een planbestand niet mag "
+                             f"staan (een stuurteken, U+{_code_point(exc.character):04X})"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -108,7 +113,13 @@ _PROBLEMS = (
     ("expected ',' or ']'", "een lijst tussen [ ] die niet goed wordt gesloten"),
     ("expected ',' or '}'", "een reeks tussen { } die niet goed wordt gesloten"),
     ("duplicate anchor", "hetzelfde anker (&naam) staat er twee keer"),
+    ("could not determine a constructor", "een YAML-tag (!!…) die een planbestand niet kent: schrijf de waarde uit"),
+    ("unhashable key", "een sleutel die een lijst of reeks is: een sleutel is een woord"),
 )
+
+
+def _code_point(character: int | str) -> int:
+    return character if isinstance(character, int) else ord(character)
 
 
 def yaml_problem(exc: yaml.MarkedYAMLError) -> str:

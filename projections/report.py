@@ -127,9 +127,11 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
                               "committed_due": committed, "realised": m["realised"],
                               "reason": m["reason"] or ""})
         if m["status"] == "done" and _within(m["realised"], period.start, period.end):
+            # One due in another period (a late one from before): late when realised after its term.
+            after_term = bool(m["due"]) and m["realised"][:10] > m["due"]
             realised.append({"label": m["label"], "due_text": m["due_text"], "realised": m["realised"],
                              "note": m["note"] or "",
-                             "category": found[0] if found else "op_tijd"})
+                             "category": found[0] if found else ("te_laat_gereed" if after_term else "op_tijd")})
         if days_late(m, as_of) > 0:
             late.append({"id": m["milestone_id"], "label": m["label"], "due_text": m["due_text"],
                          "due": m["due"], "days_late": days_late(m, as_of),
@@ -285,7 +287,7 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                      "ook aan mijlpalen van andere perioden: " + ", ".join(bits) + ".")
     total = len(indicators["rows"])
     if total:
-        lines.append(f"Voor {indicators['with_values']} van de {total} primaire indicatoren is een "
+        lines.append(f"Voor {indicators['with_values'] or 'geen'} van de {total} primaire indicatoren is een "
                      f"waarde vastgelegd.")
     for y in reversed(finance["years"]):
         said = [text for text in map(_finance_line, y["rows"]) if text]
@@ -295,11 +297,18 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
     return lines
 
 
+def _saving(amount: Any) -> str:
+    """Say a saving against the nulmeting; a negative one is what it is: more spent than the nulmeting."""
+    if amount < 0:
+        return f"{euro(-amount)} meer uitgegeven dan de nulmeting (geen besparing)"
+    return f"{euro(amount)} besparing ten opzichte van de nulmeting"
+
+
 def _finance_line(r: dict[str, Any]) -> str:
     """Say a year's saving of one domain for the kernboodschap, never more than its figures cover."""
     domain = r["domain"]
     if r["besparing"] is not None:
-        text = f"{domain} {euro(r['besparing'])} besparing ten opzichte van de nulmeting over het hele jaar"
+        text = f"{domain} {_saving(r['besparing'])} over het hele jaar"
         if r["taakstelling"]:
             verdict = ("gehaald" if r["taakstelling_gehaald"] else "niet gehaald") \
                 if r["taakstelling_gehaald"] is not None else "het jaar is nog niet voorbij"
@@ -313,8 +322,7 @@ def _finance_line(r: dict[str, Any]) -> str:
         return (f"{domain} {amount} over {part['covers']}; dit bedrag wijkt sterk af van de nulmeting en is "
                 f"nog niet bevestigd, dus is er geen besparing berekend")
     if part is not None:
-        text = (f"{domain} {euro(part['amount'])} besparing ten opzichte van de nulmeting over "
-                f"{part['covers']} (nog geen heel jaar)")
+        text = f"{domain} {_saving(part['amount'])} over {part['covers']} (nog geen heel jaar)"
         if part.get("taakstelling_deel") is not None:
             text += f", tegenover {euro(part['taakstelling_deel'])} als deel van de taakstelling over die periode"
         return text

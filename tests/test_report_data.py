@@ -322,3 +322,41 @@ def _items(section):
     yield from section.get("interventions", [])
     for child in section.get("groups", []):
         yield from _items(child)
+
+
+def test_a_milestone_of_an_earlier_period_done_late_in_this_one_says_so_and_undated_ones_say_that(small_services):
+    from projections.report import report_data
+    from web.reports import ReportMeta, render_report
+
+    app = small_services.app
+    pva = next(m.id for m in app.get_intervention("testagenda", "1.A1").milestones.values()
+               if m.due and m.due.date == date(2025, 12, 31))
+    app.complete_milestone("testagenda", "1.A1", pva, realised=date(2026, 1, 20), at=datetime(2026, 1, 21, 9),
+                           by="beheer")
+    small_services.catch_up()
+    data = report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
+
+    def interventions(sections):
+        for s in sections:
+            yield from s["interventions"]
+            yield from interventions(s["groups"])
+
+    (done,) = [m for p in interventions(data["sections"]) if p["code"] == "1.A1" for m in p["realised"]]
+    assert done["category"] == "te_laat_gereed"  # due Q4 2025, done in January: not on time
+    text = render_report(data, ReportMeta(status="concept", generated_on=date(2026, 7, 1)), "md").decode()
+    assert "gereed op 20 januari 2026, later dan gepland" in text
+    # No value yet for any indicator: said in words.
+    assert data["indicators"]["rows"] and "Voor geen van de" in " ".join(data["kernboodschap"]["paragraphs"])
+
+
+def test_spending_above_the_nulmeting_is_said_as_such_not_as_a_negative_saving(default_services):
+    from projections.report import report_data
+    from tests.helpers import DEFAULT_PLAN_ID
+
+    default_services.app.record_finance(DEFAULT_PLAN_ID, year=2025, domain="jeugd", kind="realisatie",
+                                        amount="40000000", at=datetime(2026, 3, 1, 9), by="P&C")
+    default_services.catch_up()
+    said = " ".join(report_data(default_services.db, DEFAULT_PLAN_ID, "2026-H1", date(2026, 6, 30))
+                    ["kernboodschap"]["paragraphs"])
+    assert "jeugd € 4.600.000 meer uitgegeven dan de nulmeting (geen besparing) over het hele jaar" in said
+    assert "€ -" not in said

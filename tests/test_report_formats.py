@@ -105,6 +105,9 @@ def test_markdown_holds_the_sections_every_intervention_and_the_reasons(rendered
     assert "Reden: Wacht op besluit college over de samenstelling" in text
     assert "| 3.C2 | vervallen | Niet meer opgenomen in planversie 2" in text
     assert "| Aantal cliënten dat groepsproducten ontvangt van zorgaanbieders (cliënten) | H1 2026 | 65 (gecorrigeerd; eerder 60) |" in text
+    # The appendix: a milestone the plan marks done without a date says so, not an empty cell.
+    appendix = text[text.index("## Bijlage: Tijdpad"):]
+    assert re.search(r"\| gereed \| datum niet vastgelegd \|", appendix)
 
 
 def test_html_is_accessible_one_document_with_real_headings_and_header_cells(rendered, codes):

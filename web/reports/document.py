@@ -248,13 +248,20 @@ def _indicators(data: dict[str, Any]) -> list[Block]:
     return blocks
 
 
+def _realised(m: dict[str, Any]) -> str:
+    """Return the appendix's "Gerealiseerd" cell: the day, or that a done milestone has none recorded."""
+    if m["realised"]:
+        return long_date(m["realised"])
+    return "datum niet vastgelegd" if m.get("status") == "done" or m.get("state") == "gereed" else ""
+
+
 def _appendix(data: dict[str, Any]) -> list[Block]:
     rows = []
     for iv in data["tijdpad"]:
         for m in iv["milestones"]:
             rows.append([iv["code"], m["label"], m["planned_due_text"], m["due_text"],
                          cell(m["state_label"], f"state-{m['state']}"),
-                         long_date(m["realised"]) if m["realised"] else "", m["reason"]])
+                         _realised(m), m["reason"]])
     blocks = [{"type": "page_break"}, heading(2, "Bijlage: Tijdpad", "bijlage-tijdpad"),
               paragraph(f"Alle mijlpalen van de interventies, gepland en gerealiseerd, stand per "
                  f"{long_date(data['as_of'])}."),
@@ -265,7 +272,7 @@ def _appendix(data: dict[str, Any]) -> list[Block]:
         blocks.append(table("Afspraken op agendaniveau", ["Afspraak", "Oorspronkelijk gepland", "Termijn nu",
                                                           "Stand", "Gerealiseerd", "Toelichting"], [
             [m["label"], m["planned_due_text"], m["due_text"], cell(m["state_label"], f"state-{m['state']}"),
-             long_date(m["realised"]) if m["realised"] else "", m["reason"] or m["note"]]
+             _realised(m), m["reason"] or m["note"]]
             for m in data["plan_milestones"]], css="tijdpad"))
     if data.get("recurring"):
         blocks.append(table("Terugkerende afspraken", ["Afspraak", "Hoe vaak", "Eerstvolgende", "Toelichting"], [

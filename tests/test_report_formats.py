@@ -157,6 +157,10 @@ def test_the_docx_opens_with_python_docx_and_holds_the_sections(rendered, codes)
     document = docx.Document(io.BytesIO(rendered["docx"]))
     assert len(document.inline_shapes) == 2  # the two charts, as PNG
     assert document.core_properties.language == "nl-NL"
+    assert document.core_properties.author == ""  # not the library's name
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)  # A4
+    assert 'w:instr="PAGE"' in section.footer._element.xml and "Pagina" in section.footer.paragraphs[0].text
     assert document.tables[0].rows[0].cells[0].text == "Interventie"
     assert "w:tblHeader" in document.tables[0].rows[0]._tr.xml
 

@@ -33,6 +33,28 @@ def _core_text(text: str) -> str:
     return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1] + "…"
 
 
+def _a4_with_page_numbers(section: Any) -> None:
+    """Make a section A4 (the library's default is US Letter) with 2.5 cm margins and "Pagina N" below."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Pagina ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    footer._p.append(field)
+
+
 def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) -> bytes:
     """Return the blocks as a .docx file."""
     from docx import Document
@@ -42,6 +64,9 @@ def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) 
     doc = Document()
     doc.core_properties.title = _core_text(title)
     doc.core_properties.language = "nl-NL"
+    # Not the library's name: the griffie fills in who wrote it.
+    doc.core_properties.author = doc.core_properties.last_modified_by = ""
+    _a4_with_page_numbers(doc.sections[0])
     if made_on:
         moment = datetime.combine(made_on, time(12, 0))
         doc.core_properties.created = doc.core_properties.modified = moment

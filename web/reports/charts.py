@@ -24,7 +24,7 @@ def _open(width: int, height: int, ident: str, title: str, desc: str) -> list[st
 
 def stoplicht_chart(counts: dict[str, int], ident: str = "chart-stoplicht") -> str:
     """Return a horizontal bar chart of the interventions per stoplicht colour."""
-    width, row, left = 460, 34, 80
+    width, row, left = 480, 34, 110  # left: room for the longest label, "geen planning"
     height = row * len(Stoplicht) + 16
     top = max([1] + list(counts.values()))
     scale = (width - left - 50) / top

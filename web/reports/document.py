@@ -55,7 +55,7 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
         ("Plan", data["plan"]["title"]),
         ("Organisatie", data["plan"]["organisation"]),
         ("Periode", f"{period['label']} ({long_date(period['start'])} tot en met {long_date(period['end'])})"),
-        ("Peildatum", long_date(data["as_of"]) + ": wat er aan het eind van die dag gebeurd was"),
+        ("Peildatum", long_date(data["as_of"]) + " (wat er aan het eind van die dag gebeurd was)"),
         ("Zoals bekend op", long_date(data["known_on"]) if data.get("known_on")
          else "alles wat bij het maken was vastgelegd"),
         ("Status", status),

@@ -127,6 +127,13 @@ def who(name: str | None) -> str:
     return name
 
 
+def who_in_document(name: str | None) -> str:
+    """Return a recorded name as a council document names it: the operator's login is for the
+    tracker's own history, the document says "de beheerder van het volgsysteem"."""
+    name = name or ""
+    return "de beheerder van het volgsysteem" if name.startswith(OPERATOR_PREFIX) else name
+
+
 def days_count(days: int) -> str:
     """Return '1 dag', '12 dagen'."""
     return f"{days} dag" if days == 1 else f"{days} dagen"

@@ -360,3 +360,17 @@ def test_spending_above_the_nulmeting_is_said_as_such_not_as_a_negative_saving(d
                     ["kernboodschap"]["paragraphs"])
     assert "jeugd € 4.600.000 meer uitgegeven dan de nulmeting (geen besparing) over het hele jaar" in said
     assert "€ -" not in said
+
+
+def test_the_report_names_the_operator_as_the_beheerder_not_by_login(default_services):
+    from events.vocabulary import OPERATOR_PREFIX
+    from projections.report import report_data
+    from tests.helpers import DEFAULT_PLAN_ID
+    from web.reports import ReportMeta, render_report
+
+    default_services.app.record_finance(DEFAULT_PLAN_ID, year=2025, domain="jeugd", kind="realisatie",
+                                        amount="33000000", at=datetime(2026, 3, 1, 9), by=OPERATOR_PREFIX + "root")
+    default_services.catch_up()
+    data = report_data(default_services.db, DEFAULT_PLAN_ID, "2026-H1", date(2026, 6, 30))
+    text = render_report(data, ReportMeta(status="concept", generated_on=date(2026, 7, 1)), "md").decode()
+    assert "1 maart 2026 door de beheerder van het volgsysteem" in text and "root" not in text

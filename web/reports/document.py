@@ -15,7 +15,7 @@ from typing import Any
 
 from events.vocabulary import Stoplicht
 from projections.report import CATEGORIES, CATEGORY_LABELS
-from projections.wording import long_date, number_nl, who
+from projections.wording import long_date, number_nl, who_in_document
 from web.reports.blocks import Block, bullets, cell, domain_name, heading, paragraph, table
 from web.reports.charts import quarters_chart, stoplicht_chart
 from web.reports.finance import finance_blocks
@@ -45,7 +45,7 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
     period = data["period"]
     if meta.status == "vastgesteld":
         status = f"vastgesteld op {long_date(meta.published_at)}"
-        status += f" door {who(meta.published_by)}" if meta.published_by else ""
+        status += f" door {who_in_document(meta.published_by)}" if meta.published_by else ""
         status += f" (rapportage nr. {meta.number})" if meta.number else ""
         if meta.replaces:
             status += f"; nieuwe versie van nr. {meta.replaces}: {meta.reason}"

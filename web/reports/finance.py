@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.vocabulary import FinanceKind
-from projections.wording import euro, long_date, who
+from projections.wording import euro, long_date, who_in_document
 from web.reports.blocks import Block, bullets, domain_name, heading, paragraph, table
 
 
@@ -51,7 +51,7 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
                                                       "Toelichting", "Vastgelegd"], [
             [str(f["year"]), domain_name(f["domain"]), FinanceKind.labels().get(f["kind"], f["kind"]), f["covers"],
              euro(f["amount"]) + (" (nog niet bevestigd)" if f["unconfirmed"] else ""),
-             f["note"], f"{long_date(f['at'])} door {who(f['by'])}"
+             f["note"], f"{long_date(f['at'])} door {who_in_document(f['by'])}"
              + (f" (correctie van {f['corrections']} eerdere)" if f["corrections"] else "")]
             for f in fin["recorded"]]))
     return blocks

@@ -374,3 +374,17 @@ def test_the_report_names_the_operator_as_the_beheerder_not_by_login(default_ser
     data = report_data(default_services.db, DEFAULT_PLAN_ID, "2026-H1", date(2026, 6, 30))
     text = render_report(data, ReportMeta(status="concept", generated_on=date(2026, 7, 1)), "md").decode()
     assert "1 maart 2026 door de beheerder van het volgsysteem" in text and "root" not in text
+
+
+def test_a_milestone_due_in_the_half_year_and_not_yet_late_is_listed_with_its_intervention(small_services):
+    from projections.report import report_data
+    from web.reports import ReportMeta, render_report
+
+    data = report_data(small_services.db, "testagenda", "2026-H1", date(2026, 3, 15))
+    assert data["kernboodschap"]["counts"]["open"] >= 1
+    text = render_report(data, ReportMeta(status="concept", generated_on=date(2026, 3, 16)), "md").decode()
+    import re
+
+    start = re.search(r"^#+ 1\.A1 ", text, re.M).end()
+    section = text[start:start + text[start:].index("\n#")]
+    assert "Nog open in deze periode, termijn nog niet verstreken" in section and "Start pilot" in section

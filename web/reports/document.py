@@ -109,7 +109,9 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
     if iv["explanation"]["auto_reason"]:
         blocks.append(paragraph(iv["explanation"]["auto_reason"]))
     if iv["explanation"]["missing"]:
-        blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd.", css="missing"))
+        blocks.append(paragraph("De trekker heeft (nog) geen oorzaak, gevolg en bijsturing vastgelegd." if iv["trekker"]
+                                else "Er is (nog) geen trekker: oorzaak, gevolg en bijsturing zijn niet vastgelegd.",
+                                css="missing"))
     # Made again from the events up to its position, an earlier report shows its links then too.
     linked = iv.get("contributes_to") or []
     if linked:
@@ -124,6 +126,10 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
                 + (f". {m['note']}" if m["note"] else "") for m in iv["realised"]]
     blocks.append(bullets(realised or ["Geen mijlpalen gerealiseerd in deze periode."],
                         "Gerealiseerd in deze periode"))
+    # Due in the half year, its term not yet passed on the peildatum: counted, so shown too.
+    still_open = [f"{m['label']} ({m['due_text']})" for m in iv["due_in_period"] if m["category"] == "open"]
+    if still_open:
+        blocks.append(bullets(still_open, "Nog open in deze periode, termijn nog niet verstreken"))
     deviations = [f"{m['label']} ({m['due_text']}): {m['days_late']} dagen te laat"
                   + (f"; laatst verschoven: {m['reason']}" if m["reason"] else "") for m in iv["late"]]
     deviations += [f"{m['label']}: verschoven van {m['from']} naar {m['to']} op {long_date(m['at'])}. "

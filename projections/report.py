@@ -241,10 +241,10 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
         parts = [f"{counts[c]} {CATEGORY_LABELS[c]}" for c in CATEGORIES if counts[c]]
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
         own = f" (waarvan {own_due} van het plan zelf)" if own_due else ""
-        lines.append(f"In het {period.label} {'viel' if due == 1 else 'vielen'} "
-                     f"{_n(due, 'mijlpaal', 'mijlpalen')} uit het tijdpad{own}: {joined}.")
+        lines.append(f"In het {period.label} {'stond' if due == 1 else 'stonden'} "
+                     f"{_n(due, 'mijlpaal', 'mijlpalen')} van het tijdpad op de planning{own}: {joined}.")
     else:
-        lines.append(f"In het {period.label} viel geen mijlpaal uit het tijdpad.")
+        lines.append(f"In het {period.label} stond geen mijlpaal van het tijdpad op de planning.")
     earlier, after = backlog["earlier"], backlog["after"]
     if earlier:
         lines.append(f"Daarnaast {'staat' if earlier == 1 else 'staan'} nog "

@@ -80,7 +80,7 @@ def test_the_kernboodschap_says_the_figures_in_dutch(data):
     k = data["kernboodschap"]
     text = " ".join(k["paragraphs"])
     assert "omvat 24 interventies" in text
-    assert f"vielen {k['milestones_due']} mijlpalen uit het tijdpad" in text
+    assert f"stonden {k['milestones_due']} mijlpalen van het tijdpad op de planning" in text
     assert "1 op tijd gerealiseerd, 1 later dan gepland gerealiseerd" in text
     assert f"{k['stoplicht']['oranje']} op oranje en {k['stoplicht']['rood']} op rood" in text
     assert "1 interventie toegevoegd, 1 interventie vervallen" in text

@@ -120,7 +120,8 @@ def left_out_text(left_out: dict[str, int]) -> str:
     parts = []
     if left_out.get("undated"):
         n = left_out["undated"]
-        parts.append(f"{n} gereed gemelde {'mijlpaal' if n == 1 else 'mijlpalen'} zonder datum van realisatie")
+        parts.append(f"{n} gereed gemelde {'mijlpaal' if n == 1 else 'mijlpalen'} zonder datum van realisatie "
+                     "(over de hele looptijd)")
     if left_out.get("outside"):
         n = left_out["outside"]
         parts.append(f"{n} {'mijlpaal' if n == 1 else 'mijlpalen'} gerealiseerd buiten de looptijd van het plan")

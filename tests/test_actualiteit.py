@@ -79,12 +79,12 @@ def test_the_chart_per_quarter_says_what_it_leaves_out(late_adopter, data_dir):
     # The plan file says five milestones were done before the tracker came, without a date.
     data = report_data(late_adopter.db, PLAN, "2026-H2", date(2026, 12, 1))
     assert data["charts"]["left_out"] == ("Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum "
-                                          "van realisatie.")
+                                          "van realisatie (over de hele looptijd).")
     ensure_user(late_adopter, "lezer")
     client = create_app({"DATA_DIR": str(data_dir), "TODAY": "2026-12-01", "TESTING": True}).test_client()
     sign_in(client, late_adopter, "lezer")
     page = client.get(f"/plannen/{PLAN}/kwartaal").get_data(as_text=True)
-    assert "Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum van realisatie." in page
+    assert "Niet in de grafiek staan: 5 gereed gemelde mijlpalen zonder datum van realisatie (over de hele looptijd)." in page
 
 
 def test_mijn_interventies_names_the_plan_of_each_when_the_trekker_works_in_several(services, data_dir):

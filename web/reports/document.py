@@ -87,8 +87,10 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
                    "caption": f"Interventies per stoplichtkleur, stand per {long_date(data['as_of'])}",
                    "width_cm": 11})
     blocks.append({"type": "chart", "svg": quarters_chart(charts["per_quarter"]),
-                   "caption": "Mijlpalen per kwartaal: gepland (oorspronkelijke planning, lichtblauw) en "
-                              f"gerealiseerd (groen); gemarkeerd: het {data['period']['label']}"
+                   "caption": "Mijlpalen van de interventies per kwartaal: gepland (oorspronkelijke planning, "
+                              "lichtblauw) en gerealiseerd (groen, in het kwartaal van realisatie, ook als ze "
+                              f"eerder gepland stonden); gemarkeerd: het {data['period']['label']}. De mijlpalen "
+                              "van het plan zelf staan alleen in de tabel"
                               + (f". {charts['left_out']}" if charts.get("left_out") else ""),
                    "width_cm": 16})
     return blocks

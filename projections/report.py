@@ -105,13 +105,26 @@ def _explanation(iv: dict[str, Any], as_of: date) -> dict[str, Any]:
                        f"{_n(len(late), 'mijlpaal', 'mijlpalen')} te laat: " + "; ".join(
                            f"{m['label']} ({m['due_text']}, {days_late(m, as_of)} dagen)" for m in late) + ".")
     elif iv["stoplicht_auto"] == Stoplicht.GEEN_PLANNING:
-        auto_reason = "Geen planning: de interventie heeft geen gedateerde open mijlpaal."
+        settled = bool(iv["milestones"]) and all(m["status"] in ("done", "cancelled") for m in iv["milestones"])
+        auto_reason = ("Geen planning: alle mijlpalen zijn gereed of vervallen en er is geen volgende gepland; "
+                       "de interventie kan worden afgesloten, of krijgt een volgende mijlpaal." if settled else
+                       "Geen planning: de interventie heeft geen gedateerde open mijlpaal.")
     manual = None
     if Stoplicht.explained(iv["stoplicht"]):
         manual = {"oorzaak": iv["oorzaak"], "gevolg": iv["gevolg"], "bijsturing": iv["bijsturing"]}
     # Oorzaak, gevolg and bijsturing are asked for oranje and rood; geen planning explains itself.
     return {"manual": manual, "auto_reason": auto_reason,
             "missing": Stoplicht(iv["stoplicht_effective"]).needs_explanation and manual is None}
+
+
+def _cause(p: dict[str, Any]) -> str:
+    """Return a deviation's cause in a line: the trekker's oorzaak, with what the tijdpad shows beside it
+    (a late tijdpad is not hidden behind an explanation), else what the tijdpad shows."""
+    oorzaak = (p["explanation"]["manual"] or {}).get("oorzaak")
+    if not oorzaak:
+        return p["explanation"]["auto_reason"]
+    late = len(p["late"])
+    return oorzaak + (f" (tijdpad: {_n(late, 'mijlpaal', 'mijlpalen')} te laat)" if late else "")
 
 
 def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
@@ -412,8 +425,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
             "counts": counts, "backlog": backlog, "stoplicht": stoplicht,
             "plan_milestones_due": sum(plan_counts.values()), "plan_counts": plan_counts,
             "deviations": [{"code": p["code"], "title": p["title"], "stoplicht": p["stoplicht"],
-                            "cause": (p["explanation"]["manual"] or {}).get("oorzaak")
-                            or p["explanation"]["auto_reason"]} for p in deviations],
+                            "cause": _cause(p)} for p in deviations],
         },
         "sections": _group_sections(facts.get("groups", []), progress, group_of, also_in,
                                     goals_by_key(facts.get("groups", []), facts.get("indicators", []), facts),

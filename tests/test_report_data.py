@@ -95,7 +95,7 @@ def test_the_main_deviations_come_worst_first_with_their_cause(data):
     assert colours == sorted(colours, key=lambda c: c != "rood")
     assert "groen" not in colours
     by_code = {d["code"]: d for d in deviations}
-    assert by_code["3.A1"]["cause"] == "Besluit college later dan voorzien"
+    assert by_code["3.A1"]["cause"] == "Besluit college later dan voorzien (tijdpad: 4 mijlpalen te laat)"
 
 
 def test_an_intervention_shows_its_stoplicht_explanation_and_reasons(data):
@@ -388,3 +388,17 @@ def test_a_milestone_due_in_the_half_year_and_not_yet_late_is_listed_with_its_in
     start = re.search(r"^#+ 1\.A1 ", text, re.M).end()
     section = text[start:start + text[start:].index("\n#")]
     assert "Nog open in deze periode, termijn nog niet verstreken" in section and "Start pilot" in section
+
+
+def test_an_intervention_with_every_milestone_settled_is_explained_as_such(small_services):
+    from projections.report import report_data
+
+    app = small_services.app
+    iv = app.get_intervention("testagenda", "1.A2")
+    for m in [m for m in iv.milestones.values() if m.status == "open"]:
+        app.complete_milestone("testagenda", "1.A2", m.id, realised=date(2026, 3, 1), at=datetime(2026, 3, 2, 9),
+                               by="beheer")
+    small_services.catch_up()
+    data = report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
+    (row,) = [d for d in data["kernboodschap"]["deviations"] if d["code"] == "1.A2"]
+    assert "alle mijlpalen zijn gereed of vervallen" in row["cause"]

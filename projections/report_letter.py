@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlite_utils
@@ -10,8 +11,14 @@ from projections.publications import report_signature, report_texts
 
 
 def _college(organisation: str) -> str:
-    """Return the college a gemeente's report is signed by: 'burgemeester en wethouders van Nijmegen'."""
+    """Return the college a gemeente's report is signed by: 'burgemeester en wethouders van Nijmegen';
+    for several gemeenten ('7 gemeenten: Berg en Dal, …') their colleges."""
+    several = re.fullmatch(r"\d+ gemeenten: (.+)", organisation.strip())
+    if several:
+        return f"de colleges van burgemeester en wethouders van {several[1]}"
     place = organisation.removeprefix("Gemeente ").removeprefix("gemeente ").strip()
+    if re.search(r" en \d+ andere gemeenten?$", place):
+        return f"de colleges van burgemeester en wethouders van {place}"
     return f"burgemeester en wethouders van {place}" if place else "burgemeester en wethouders"
 
 

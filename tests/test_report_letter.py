@@ -150,3 +150,14 @@ def test_the_stuurgroep_sees_the_report_but_writes_no_texts(web, scenario):
     response = client.post(f"{url}/teksten", data={"csrf_token": csrf_token(client, url), "periode": PERIOD,
                                                    "inleiding": "x"})
     assert response.status_code == 403
+
+
+def test_a_report_of_several_gemeenten_is_signed_by_their_colleges():
+    from projections.report_letter import _college
+    from web.reports.document import _signature
+
+    college = _college("7 gemeenten: Berg en Dal, Beuningen en Wijchen")
+    assert college == "de colleges van burgemeester en wethouders van Berg en Dal, Beuningen en Wijchen"
+    (_, signed) = _signature({"signature": {"college": college, "signatories": []}})
+    assert signed["text"] == "De colleges van burgemeester en wethouders van Berg en Dal, Beuningen en Wijchen,"
+    assert _college("Gemeente Nijmegen") == "burgemeester en wethouders van Nijmegen"

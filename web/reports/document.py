@@ -325,8 +325,10 @@ def _signature(data: dict[str, Any]) -> list[Block]:
     sig = data.get("signature")
     if not sig:
         return []
-    blocks = [paragraph("Met vriendelijke groet,", css="signature"),
-              paragraph(f"Het college van {sig['college']},", css="signature")]
+    college = sig["college"]
+    # One college ("burgemeester en wethouders van Nijmegen"), or several, named as such.
+    signed = f"De{college[2:]}," if college.startswith("de colleges ") else f"Het college van {college},"
+    blocks = [paragraph("Met vriendelijke groet,", css="signature"), paragraph(signed, css="signature")]
     blocks += [paragraph(f"{s['role']}, {s['name']}", css="signature") for s in sig["signatories"]]
     return blocks
 

@@ -231,3 +231,17 @@ def test_a_lezer_gets_no_concept(scenario):
     assert "Er is nog geen rapportage vastgesteld." in page.get_data(as_text=True)
     assert "Kernboodschap" not in page.get_data(as_text=True)
     assert client.get(f"/plannen/{PLAN}/rapportages/concept.md?periode=2026-H1").status_code == 403
+
+
+def test_a_plan_without_nulmeting_or_taakstelling_gets_no_text_on_how_savings_are_reckoned(services):
+    from tests.helpers import IMPORTED_AT, REPO
+    from tracker.planfile import read_plan_file
+
+    regio = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
+    services.app.import_plan(read_plan_file(regio), at=IMPORTED_AT, by="beheer")
+    services.catch_up()
+    data = report_data(services.db, "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028", "2026-H1", date(2026, 6, 30))
+    assert not (data["finance"]["targets"] or data["finance"]["baseline"])
+    text = render_report(data, ReportMeta(status="concept", generated_on=MADE_ON), "md").decode()
+    finance = text[text.index("\n## Financiën"):]
+    assert "Een berekende besparing" not in finance[:finance.index("\n## ", 5)]

@@ -42,10 +42,11 @@ def finance_blocks(data: dict[str, Any]) -> list[Block]:
         blocks.append(bullets(funding, "Bijdragen en subsidies volgens het plan"))
     if fin["note"]:
         blocks.append(paragraph(fin["note"]))
-    blocks.append(paragraph("Een berekende besparing is de nulmeting min de gerealiseerde uitgaven; een door "
-                     "P&C vastgelegde besparing gaat daarboven. Over een deel van het jaar staat de "
-                     "besparing naast hetzelfde deel van de nulmeting en de taakstelling; of de "
-                     "taakstelling is bereikt, blijkt pas uit een heel, afgesloten jaar."))
+    if fin["targets"] or fin["baseline"]:  # how savings are reckoned: only where there is one to reckon
+        blocks.append(paragraph("Een berekende besparing is de nulmeting min de gerealiseerde uitgaven; een door "
+                                "P&C vastgelegde besparing gaat daarboven. Over een deel van het jaar staat de "
+                                "besparing naast hetzelfde deel van de nulmeting en de taakstelling; of de "
+                                "taakstelling is bereikt, blijkt pas uit een heel, afgesloten jaar."))
     if fin["recorded"]:
         blocks.append(table("Vastgelegde bedragen", ["Jaar", "Domein", "Soort", "Periode", "Bedrag",
                                                       "Toelichting", "Vastgelegd"], [

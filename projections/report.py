@@ -300,8 +300,11 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
                      "ook aan mijlpalen van andere perioden: " + ", ".join(bits) + ".")
     total = len(indicators["rows"])
     if total:
+        in_period = indicators.get("in_period", indicators["with_values"])
         lines.append(f"Voor {indicators['with_values'] or 'geen'} van de {total} primaire indicatoren is een "
-                     f"waarde vastgelegd.")
+                     "waarde vastgelegd" + (f", voor {in_period or 'geen'} daarvan over het {period.label}"
+                                            if indicators["with_values"] and in_period != indicators["with_values"]
+                                            else "") + ".")
     for y in reversed(finance["years"]):
         said = [text for text in map(_finance_line, y["rows"]) if text]
         if said:
@@ -393,7 +396,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     deviations = sorted((p for p in progress if p["stoplicht"] != "groen"),
                         key=lambda p: (-COLOURS.index(p["stoplicht"]), _code_key(p["code"])))
     changes = agenda_changes(db, plan_id, period.start, as_of, known_on)
-    indicators = indicators_section(db, plan_id, facts, period.end, as_of, known_on)
+    indicators = indicators_section(db, plan_id, facts, period.end, as_of, known_on, period_start=period.start)
     finance = finance_section(db, plan_id, facts, period.year, as_of, known_on)
     first, last = Quarter(facts["period"]["start"], 1), Quarter(facts["period"]["end"], 4)
     mine = {q.key for q in period.quarters()}

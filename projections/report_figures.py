@@ -20,10 +20,12 @@ DOMAIN_ORDER = Domain.values()
 
 
 def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any],
-                       period_end: date, as_of: date, known_on: date | None = None) -> dict[str, Any]:
+                       period_end: date, as_of: date, known_on: date | None = None,
+                       period_start: date | None = None) -> dict[str, Any]:
     """Return the plan's indicators with their values per period up to the report period's end.
 
     A value counts for the periods that ended by ``as_of``, as known now or at the end of ``known_on``.
+    ``in_period``: how many have a value over a period that ends in the report's own (from ``period_start``).
     """
     values = indicator_values(db, plan_id, known_on)
     period_end = min(period_end, as_of)
@@ -49,7 +51,10 @@ def indicators_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str,
             "target_note": (target or {}).get("note", ""), "values": items, "latest": latest,
             "progress_pct": progress,
         })
-    return {"rows": rows, "with_values": sum(1 for r in rows if r["values"])}
+    start = (period_start or date.min).isoformat()
+    in_period = sum(1 for ind in facts.get("indicators", []) if any(
+        start <= v["period_end"] <= period_end.isoformat() for v in values.get(ind["id"], [])))
+    return {"rows": rows, "with_values": sum(1 for r in rows if r["values"]), "in_period": in_period}
 
 
 def _by_domain(rows: list[dict[str, Any]], domain: str) -> list[dict[str, Any]]:

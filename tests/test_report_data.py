@@ -402,3 +402,21 @@ def test_an_intervention_with_every_milestone_settled_is_explained_as_such(small
     data = report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
     (row,) = [d for d in data["kernboodschap"]["deviations"] if d["code"] == "1.A2"]
     assert "alle mijlpalen zijn gereed of vervallen" in row["cause"]
+
+
+def test_an_indicator_value_of_an_earlier_half_year_is_not_passed_off_as_this_ones(small_services):
+    from projections.report import report_data
+
+    small_services.app.record_indicator_value("testagenda", indicator_id="instroom", period="2025-Q4", value="120",
+                                              source="CBS", at=datetime(2026, 1, 20, 9), by="beheer")
+    small_services.catch_up()
+    said = " ".join(report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
+                    ["kernboodschap"]["paragraphs"])
+    assert ("Voor 1 van de 1 primaire indicatoren is een waarde vastgelegd, voor geen daarvan over het "
+            "eerste halfjaar 2026.") in said
+    small_services.app.record_indicator_value("testagenda", indicator_id="instroom", period="2026-Q1", value="130",
+                                              source="CBS", at=datetime(2026, 4, 20, 9), by="beheer")
+    small_services.catch_up()
+    said = " ".join(report_data(small_services.db, "testagenda", "2026-H1", date(2026, 6, 30))
+                    ["kernboodschap"]["paragraphs"])
+    assert "Voor 1 van de 1 primaire indicatoren is een waarde vastgelegd." in said

@@ -245,3 +245,5 @@ def test_a_plan_without_nulmeting_or_taakstelling_gets_no_text_on_how_savings_ar
     text = render_report(data, ReportMeta(status="concept", generated_on=MADE_ON), "md").decode()
     finance = text[text.index("\n## Financiën"):]
     assert "Een berekende besparing" not in finance[:finance.index("\n## ", 5)]
+    # The title page names the gemeenten without a second colon after "Organisatie:".
+    assert "- **Organisatie:** 7 gemeenten (Berg en Dal, Beuningen, " in text

@@ -53,7 +53,7 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
         status = "concept"
     facts = [
         ("Plan", data["plan"]["title"]),
-        ("Organisatie", data["plan"]["organisation"]),
+        ("Organisatie", re.sub(r"^(\d+ gemeenten): (.+)$", r"\1 (\2)", data["plan"]["organisation"])),
         ("Periode", f"{period['label']} ({long_date(period['start'])} tot en met {long_date(period['end'])})"),
         ("Peildatum", long_date(data["as_of"]) + " (wat er aan het eind van die dag gebeurd was)"),
         ("Zoals bekend op", long_date(data["known_on"]) if data.get("known_on")

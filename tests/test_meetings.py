@@ -33,6 +33,18 @@ def seeded(data_dir):
     return services
 
 
+def give_action(services, role: str, action: str, term: str) -> tuple[str, str]:
+    """Let the stuurgroep's meeting of 10 March give an action on 2.B2 to the account of ``role``; return its
+    owner's address and the action's milestone id."""
+    from tests.accounts import email_for
+
+    owner = email_for(role)
+    key = services.app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12),
+                                    by="Stijn Stuur")
+    return owner, services.app.decide(PLAN, key, "2.B2", decision="Versnellen", action=action, owner=owner,
+                                      term=term, at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+
+
 def run(cli, *args: str):
     result = cli(*args)
     assert result.exit_code == 0, result.output
@@ -114,13 +126,8 @@ def test_an_action_is_reminded_to_its_owner_who_may_report_it_done(seeded) -> No
 def test_the_owner_finds_the_action_under_mijn_acties_and_updates_it_there(seeded) -> None:
     from web import create_app
 
-    from tests.accounts import email_for
-
     app = seeded.app
-    owner = email_for("stuurgroep")
-    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
-    milestone = app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Aanbieders uitnodigen",
-                           owner=owner, term="2026-04-30", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    _, milestone = give_action(seeded, "stuurgroep", "Aanbieders uitnodigen", "2026-04-30")
     seeded.catch_up()
     client = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
     sign_in(client, seeded, "stuurgroep")
@@ -301,14 +308,10 @@ def test_an_action_decided_before_milestones_had_owners_reads_its_owner_from_its
 
     from events.intervention import MilestonePlanned
     from projections.core import _owner
-    from tests.accounts import email_for
     from tests.helpers import stored_events
 
     app = seeded.app
-    owner = email_for("stuurgroep")
-    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
-    milestone = app.decide(PLAN, key, "2.B2", decision="Versnellen", action="Aanbieders uitnodigen",
-                           owner=owner, term="2026-04-30", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    owner, milestone = give_action(seeded, "stuurgroep", "Aanbieders uitnodigen", "2026-04-30")
     mapper = seeded.runner.mapper
     event = next(e for e in stored_events(seeded) if isinstance(e, MilestonePlanned) and e.milestone_id == milestone)
     stored = mapper.to_stored_event(event)

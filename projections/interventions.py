@@ -260,10 +260,10 @@ def owned_actions(db: sqlite_utils.Database, email: str, as_of: date) -> list[tu
     from projections.versions import moment, valid_clause
 
     email = email.strip().lower()
-    params = {**moment(as_of), "email": email}
+    # Compared in Python: SQLite lowers ASCII only.
     pairs = {(r["plan_id"], r["code"]) for r in db.query(
         f"SELECT DISTINCT plan_id, code, owner_email FROM {MS} WHERE owner_email != '' AND {valid_clause()}",
-        params) if r["owner_email"].lower() == email}
+        moment(as_of)) if r["owner_email"].lower() == email}
     found = []
     for plan_id, code in sorted(pairs):
         for iv in interventions_as_of(db, as_of, plan_id=plan_id, code=code):

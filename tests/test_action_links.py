@@ -139,3 +139,21 @@ def test_the_button_needs_the_pages_csrf_token(site) -> None:
     before = event_count(site)
     assert web.post(url, data={}).status_code == 400
     assert event_count(site) == before
+
+
+def test_the_owner_of_a_stuurgroep_action_completes_it_from_the_mail_and_nothing_else(site) -> None:
+    from tests.accounts import email_for
+
+    owner = email_for("stuurgroep")
+    app = site.app
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    action = app.decide(PLAN, key, "3.A1", decision="Versnellen", action="Scholen uitnodigen", owner=owner,
+                        term="2026-03-31", at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    site.catch_up()
+    web = client(site)
+    other = confirm(web, link(site, recipient=owner))  # another milestone of 3.A1: not the owner's
+    assert other.status_code == 410 and "niet meer de trekker" in text(other)
+    before = event_count(site)
+    done = confirm(web, link(site, milestone=action, recipient=owner))
+    assert done.status_code in (200, 303) and event_count(site) == before + 1
+    assert app.get_intervention(PLAN, "3.A1").milestones[action].status == "done"

@@ -73,10 +73,10 @@ def why_void(app: Any, link: ActionLink, today: date) -> str:
         return f"Interventie {link.code} is afgesloten of vervallen."
     if link.milestone_id and link.milestone_id not in intervention.milestones:
         return "De mijlpaal van deze link bestaat niet."
+    # The trekker's link, or that of the owner of a stuurgroep's action (whoever the trekker is).
     owner = intervention.milestones[link.milestone_id].owner_email if link.milestone_id else ""
-    if owner and owner == link.recipient:
-        pass  # the owner of a stuurgroep's action, whoever the trekker is
-    elif not intervention.trekker or intervention.trekker[1].lower() != link.recipient:
+    trekker = intervention.trekker[1].lower() if intervention.trekker else ""
+    if link.recipient not in (owner, trekker) or not link.recipient:
         return f"U bent niet meer de trekker van {link.code}."
     if link.version > intervention.version:
         return "De link hoort niet bij deze interventie."

@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from events.calendar import CalendarFeedIssued, CalendarFeedRevoked
-from projections.interventions import interventions_as_of
+from projections.interventions import interventions_as_of, owned_actions
 
 
 def _issued(db: sqlite_utils.Database, seq: int, feed_id: str, version: int, state: dict[str, Any]) -> None:
@@ -54,6 +54,11 @@ def feed_milestones(db: sqlite_utils.Database, feed: dict[str, Any], today: date
         for m in iv["milestones"]:
             if m["status"] == "open":
                 found.append({"intervention": iv, "milestone": m})
+    if feed["scope"] != "plan":
+        # The stuurgroep's actions given to the trekker in interventions of others.
+        own = {iv["intervention_id"] for iv in interventions}
+        found += [{"intervention": iv, "milestone": m} for iv, m in owned_actions(db, feed["subject"], today)
+                  if iv["intervention_id"] not in own]
     return found
 
 

@@ -53,6 +53,23 @@ def test_a_trekker_feed_holds_every_open_milestone_of_the_trekker(services, clie
     assert "Mijlpalen van anna@teststad.nl" in str(cal["X-WR-CALNAME"])
 
 
+def test_a_trekker_feed_holds_the_stuurgroeps_actions_given_to_them_elsewhere(services, client) -> None:
+    from tests.accounts import ensure_user
+
+    trekker_scenario(services)
+    ensure_user(services, "trekker", ANNA, "Anna Smit")
+    app = services.app
+    key = app.open_meeting(SMALL_PLAN_ID, meeting_date=date(2026, 2, 20), at=datetime(2026, 2, 20, 12), by="Stijn")
+    action = app.decide(SMALL_PLAN_ID, key, "1.A2", decision="Doorpakken", action="Jongerenwerk spreken",
+                        owner=ANNA, term="2026-04-15", at=datetime(2026, 2, 20, 12), by="Stijn")
+    token = app.issue_calendar_feed(scope="trekker", subject=ANNA, label="Anna", at=datetime(2026, 3, 1, 9),
+                                    by="beheer")
+    services.catch_up()
+    uids = {str(e["UID"]) for e in feed(client, token).walk("VEVENT")}
+    assert f"{SMALL_PLAN_ID}.1.A2.{action}@plan-tracker" in uids  # Bert's intervention, Anna's action
+    assert not any(".1.A2." in uid and not uid.endswith(f".{action}@plan-tracker") for uid in uids)
+
+
 def test_a_plan_feed_holds_every_open_milestone_of_the_plan(default_services, client) -> None:
     services = default_services
     first = next(iter(services.app.get_intervention(DEFAULT_PLAN_ID, "2.B2").milestones))

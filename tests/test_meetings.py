@@ -351,3 +351,21 @@ def test_an_action_of_a_deactivated_owner_goes_back_to_the_trekker_and_escalatio
     seeded.catch_up()
     assert [(i.rule, i.recipient) for i in about_the_action(date(2026, 3, 27))] == [
         ("overdue", "f.devries@nijmegen.nl")]
+
+
+@pytest.mark.parametrize(("attendees", "message"), [
+    (["x" * 201], "Een naam bij de aanwezigen is te lang: 201 tekens, ten hoogste 200"),
+    ([f"Lid {n}" for n in range(101)], "Te veel aanwezigen: 101 namen, ten hoogste 100"),
+])
+def test_a_meeting_takes_a_list_of_attendees_of_people_not_a_pasted_document(seeded, attendees, message) -> None:
+    app = seeded.app
+    before = event_count(seeded)
+    with pytest.raises(DomainError, match=message):
+        app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), attendees=attendees, at=datetime(2026, 3, 10, 12),
+                         by="Stijn Stuur")
+    assert event_count(seeded) == before
+    key = app.open_meeting(PLAN, meeting_date=date(2026, 3, 10), attendees=[f"Lid {n}" for n in range(100)],
+                           at=datetime(2026, 3, 10, 12), by="Stijn Stuur")
+    with pytest.raises(DomainError, match=message):
+        app.set_meeting_attendees(PLAN, key, "\n".join(attendees), at=datetime(2026, 3, 10, 13), by="Stijn Stuur")
+    assert event_count(seeded) == before + 1

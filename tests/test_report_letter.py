@@ -161,3 +161,18 @@ def test_a_report_of_several_gemeenten_is_signed_by_their_colleges():
     (_, signed) = _signature({"signature": {"college": college, "signatories": []}})
     assert signed["text"] == "De colleges van burgemeester en wethouders van Berg en Dal, Beuningen en Wijchen,"
     assert _college("Gemeente Nijmegen") == "burgemeester en wethouders van Nijmegen"
+
+
+@pytest.mark.parametrize(("college", "signatories", "message"), [
+    ("burgemeester en wethouders", [("de secretaris", "x" * 201)], "Een naam bij de ondertekenaars is te lang"),
+    ("b" * 201, [("de secretaris", "A. de Vries")], "Een naam bij de ondertekening is te lang"),
+    ("burgemeester en wethouders", [("lid", f"Naam {n}") for n in range(60)], "Te veel ondertekenaars"),
+])
+def test_a_signature_names_people_of_a_sensible_length(scenario, college, signatories, message):
+    from tests.helpers import event_count
+
+    before = event_count(scenario)
+    with pytest.raises(DomainError, match=message):
+        scenario.app.set_report_signature(PLAN, college=college, signatories=signatories,
+                                          at=datetime(2026, 7, 16, 9, 10), by="Bea Beheer")
+    assert event_count(scenario) == before

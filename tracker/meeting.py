@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 from events.meeting import AttendeesSet, MeetingClosed, MeetingDecided, MeetingOpened
 from tracker.actors import RecordsActor
 from tracker.errors import DomainError
+from tracker.texts import check_names
 
 
 def meeting_uuid(plan_id: str, key: str) -> UUID:
@@ -27,6 +28,7 @@ def clean_attendees(attendees: list[str] | str) -> list[str]:
     for name in (a.strip() for a in attendees):
         if name and name not in seen:
             seen.append(name)
+    check_names(seen, "aanwezigen")
     return seen
 
 

@@ -35,7 +35,7 @@ from events.vocabulary import Domain, FinanceKind, PublicField
 from tracker.agenda_milestones import AgendaMilestoneCommands, apply_event, plan_new_milestones
 from tracker.actors import RecordsActor
 from tracker.errors import DomainError
-from tracker.texts import MAX_TEXT
+from tracker.texts import MAX_TEXT, check_names
 from tracker.inputs import amount_text, parse_amount, parse_coverage, parse_half_year, parse_period
 
 FINANCE_DOMAINS = Domain.values()
@@ -311,6 +311,8 @@ class Plan(RecordsActor, AgendaMilestoneCommands, Aggregate):
                 raise DomainError("Geef bij elke ondertekenaar zowel de functie als de naam op.")
             if name:
                 names.append({"role": role, "name": name})
+        check_names([college], "ondertekening")
+        check_names([n for signatory in names for n in signatory.values()], "ondertekenaars")
         if self.signature == (college, names):
             raise DomainError("De ondertekening is ongewijzigd.")
         self.trigger_event(ReportSignatureSet, plan_id=self.plan_id, college=college, signatories=names,

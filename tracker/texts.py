@@ -14,6 +14,7 @@ from tracker.errors import DomainError
 
 MAX_TEXT = 20_000  # characters, any text an event carries
 MAX_NAME = 200  # characters, a person's name
+MAX_PEOPLE = 100  # names in one list (a meeting's attendees, a report's signatories)
 
 # The words for what was too long, where the field's name says it.
 _WHAT = {"text": "De tekst", "note": "De toelichting", "reason": "De reden", "decision": "Het besluit",
@@ -27,9 +28,27 @@ def thousands(n: int) -> str:
 
 
 def check_lengths(fields: Mapping[str, Any]) -> None:
-    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters, naming the first one."""
+    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters, naming the first one.
+
+    A list of texts (names, fields) is checked text by text.
+    """
     for name, value in fields.items():
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            what = _WHAT.get(name, "Een tekst")
-            raise DomainError(f"{what} is te lang: {thousands(len(value))} tekens, ten hoogste "
-                              f"{thousands(MAX_TEXT)}. Korter maken, of verwijzen naar een document.")
+        texts = value if isinstance(value, (list, tuple)) else (value,)
+        for text in texts:
+            if isinstance(text, str) and len(text) > MAX_TEXT:
+                what = _WHAT.get(name, "Een tekst")
+                raise DomainError(f"{what} is te lang: {thousands(len(text))} tekens, ten hoogste "
+                                  f"{thousands(MAX_TEXT)}. Korter maken, of verwijzen naar een document.")
+
+
+def check_names(names: list[str], what: str) -> None:
+    """Refuse a list of people's names with a name over ``MAX_NAME`` characters, or over ``MAX_PEOPLE`` names.
+
+    ``what``: who they are, in Dutch ("aanwezigen", "ondertekenaars").
+    """
+    if len(names) > MAX_PEOPLE:
+        raise DomainError(f"Te veel {what}: {thousands(len(names))} namen, ten hoogste {MAX_PEOPLE}.")
+    for name in names:
+        if len(name) > MAX_NAME:
+            raise DomainError(f"Een naam bij de {what} is te lang: {thousands(len(name))} tekens, ten hoogste "
+                              f"{MAX_NAME} ({name[:40]}…).")

@@ -369,3 +369,36 @@ def test_a_meeting_takes_a_list_of_attendees_of_people_not_a_pasted_document(see
     with pytest.raises(DomainError, match=message):
         app.set_meeting_attendees(PLAN, key, "\n".join(attendees), at=datetime(2026, 3, 10, 13), by="Stijn Stuur")
     assert event_count(seeded) == before + 1
+
+
+def test_the_owner_of_an_action_who_is_no_trekker_gets_it_in_an_agenda_link_of_their_own(seeded) -> None:
+    from icalendar import Calendar
+
+    from web import create_app
+
+    app = create_app({"DATA_DIR": str(seeded.data_dir), "TODAY": "2026-04-01", "TESTING": True})
+    without = app.test_client()
+    sign_in(without, seeded, "stuurgroep")
+    assert "in uw agenda" not in without.get("/mijn-interventies").get_data(as_text=True)
+    assert without.post("/mijn-interventies/agenda",
+                        data={"csrf_token": csrf_token(without, "/mijn-interventies")}).status_code == 403
+
+    give_action(seeded, "stuurgroep", "Aanbieders uitnodigen", "2026-04-30")
+    seeded.catch_up()
+    client = app.test_client()
+    sign_in(client, seeded, "stuurgroep")
+    assert "Acties in uw agenda (Outlook)" in client.get("/mijn-interventies").get_data(as_text=True)
+    made = client.post("/mijn-interventies/agenda", data={"csrf_token": csrf_token(client, "/mijn-interventies")})
+    assert made.status_code == 303
+    page = client.get("/mijn-interventies").get_data(as_text=True)
+    url = re.search(r'id="feed-url" value="([^"]+)"', page).group(1)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    feed = Calendar.from_ical(client.get(path).data)
+    summaries = [str(e["SUMMARY"]) for e in feed.walk("VEVENT")]
+    assert len(summaries) == 1 and "Aanbieders uitnodigen" in summaries[0] and "2.B2" in summaries[0]
+    # Another role ends the link.
+    from tests.accounts import email_for
+
+    seeded.app.set_role(email_for("stuurgroep"), "lezer", at=datetime(2026, 4, 2, 9), by="beheer")
+    seeded.catch_up()
+    assert client.get(path).status_code == 404

@@ -62,12 +62,12 @@ class AccountRules:
             raise DomainError(f"U kunt {user.email} {what}: dit is de laatste actieve beheerder. "
                               "Maak eerst iemand anders beheerder.")
 
-    def _revoke_trekker_feeds(self, user: Any, *, at: datetime, by: Any) -> list[Any]:
-        """Revoke the calendar links of a trekker's interventions; return the feeds (not yet saved)."""
+    def _revoke_trekker_feeds(self, user: Any, *, reason: str, at: datetime, by: Any) -> list[Any]:
+        """Revoke a person's own calendar links (their interventions and actions); return the feeds (not yet saved)."""
         feeds = [self.repository.get(fid) for fid in self._originators(CalendarFeedIssued)]
         mine = [f for f in feeds if f.scope == "trekker" and f.subject == user.email and not f.revoked]
         for feed in mine:
-            feed.revoke(reason=f"{user.name} is geen trekker meer", at=at, by=by)
+            feed.revoke(reason=reason, at=at, by=by)
         return mine
 
     def deactivate_user(self, email: str, *, at: datetime, by: Actor | str) -> None:
@@ -77,4 +77,5 @@ class AccountRules:
             user = self.get_user(email)  # type: ignore[attr-defined]
             self.check_beheerder_remains(user, None)
             user.deactivate(at=at, by=actor)
-            self._save(user, *self._revoke_trekker_feeds(user, at=at, by=actor))  # type: ignore[attr-defined]
+            self._save(user, *self._revoke_trekker_feeds(  # type: ignore[attr-defined]
+                user, reason=f"het account van {user.name} is beëindigd", at=at, by=actor))

@@ -15,7 +15,7 @@ from eventsourcing.domain import Aggregate
 from events.calendar import CalendarFeedIssued, CalendarFeedRevoked
 from tracker.actors import Actor, RecordsActor
 from tracker.errors import DomainError, NotFoundError
-from tracker.permissions import NotAllowedError, refuse_unless
+from tracker.permissions import NotAllowedError, may, refuse_unless
 
 SCOPES = ("trekker", "plan")
 
@@ -78,10 +78,11 @@ class CalendarFeedCommands:
     acting: Any
 
     def _may_hold_feed(self, actor: Actor, scope: str, subject: str) -> None:
-        """Refuse a feed to whoever may not have it: a trekker their own; a plan's, the beheerder."""
-        if scope == "trekker" and actor.role == "trekker" and subject.strip().lower() == actor.email:
+        """Refuse a feed to whoever may not have it: a person's own (their interventions and the actions
+        the stuurgroep gave them), that person; a plan's, or someone else's, the beheerder."""
+        if scope == "trekker" and subject.strip().lower() == actor.email:
             return
-        if scope == "trekker" and actor.role == "trekker":
+        if scope == "trekker" and not may(actor, "plan_feed"):
             raise NotAllowedError("U kunt alleen uw eigen agenda-link uitgeven of intrekken. Er is niets vastgelegd.")
         refuse_unless(actor, "plan_feed")
 

@@ -187,7 +187,8 @@ class UserCommands:
             user = self.get_user(email)
             self.check_beheerder_remains(user, role)  # type: ignore[attr-defined]
             user.change_role(role, at=at, by=actor)
-            revoked = self._revoke_trekker_feeds(user, at=at, by=actor) if role != "trekker" else []  # type: ignore[attr-defined]
+            revoked = self._revoke_trekker_feeds(  # type: ignore[attr-defined]
+                user, reason=f"{user.name} heeft een andere rol", at=at, by=actor) if role != "trekker" else []
             self._save(user, *revoked)  # type: ignore[attr-defined]
 
     def _own_or_managed(self, by: Actor | str, email: str) -> Actor:

@@ -1,4 +1,4 @@
-"""Mijn interventies: the trekker's own open milestones, updated in place, and their calendar link."""
+"""Mijn interventies / Mijn acties: a person's open milestones and actions, updated in place, and their calendar link."""
 
 from __future__ import annotations
 
@@ -27,10 +27,11 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     # Late first, then by date; a start by its first day, undated steps last.
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",
                                  pair[0]["code"]))
-    feeds = active_feeds_of(db, "trekker", current_user.email) if current_user.role == "trekker" else []
+    feeds = active_feeds_of(db, "trekker", current_user.email)
     # With interventions in several plans, each says which plan it is of.
     titles = plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
-    return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds, plan_names=titles,
+    return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds,
+                           may_have_feed=_may_have_feed(actions), plan_names=titles,
                            new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
                            values=values or {}, conflict=conflict), status
 
@@ -40,9 +41,19 @@ def mine():
     return mine_page()
 
 
+def _may_have_feed(actions: list | None = None) -> bool:
+    """Tell whether the signed-in user has something for an agenda link of their own: they are a trekker,
+    or the stuurgroep gave them actions (``actions``: those, when the caller has them)."""
+    if current_user.role == "trekker":
+        return True
+    if actions is None:
+        actions = owned_actions(read_model(), current_user.email, today())
+    return bool(actions)
+
+
 @bp.post("/mijn-interventies/agenda")
 def issue_feed():
-    if current_user.role != "trekker":
+    if not _may_have_feed():
         abort(403)
     token = services().app.issue_calendar_feed(scope="trekker", subject=current_user.email,
                                                label=f"Agenda van {current_user.name}", at=now(),
@@ -57,9 +68,10 @@ def issue_feed():
 @bp.post("/mijn-interventies/agenda/<feed_id>/intrekken")
 def revoke_feed(feed_id: str):
     mine_ids = {f["feed_id"] for f in active_feeds_of(read_model(), "trekker", current_user.email)}
-    if current_user.role != "trekker" or feed_id not in mine_ids:
+    if feed_id not in mine_ids:
         abort(403)
-    services().app.revoke_calendar_feed(feed_id, reason="Ingetrokken door de trekker", at=now(), by=current_user.actor)
+    services().app.revoke_calendar_feed(feed_id, reason="Ingetrokken door de eigenaar van de link", at=now(),
+                                        by=current_user.actor)
     refresh_read_model()
     flash("De agendalink is ingetrokken: agenda's die hem gebruiken, krijgen geen mijlpalen meer.")
     return redirect(url_for("mine.mine"), 303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -44,6 +44,8 @@ TABLES: dict[str, dict] = {
                  "recorded_from": str, "recorded_to": str, "seq": int},
         pk="id",
         indexes=[["plan_id", "recorded_to", "valid_from"], ["intervention_id", "milestone_id", "recorded_to"]],
+        # The few milestones with an owner (the stuurgroep's actions: Mijn acties, reminders, agenda links).
+        partial=[("owner_email", "owner_email != ''")],
     ),
     "plan_milestone_versions": dict(
         # The plan's own milestones (projections/agenda_milestones.py), as milestone_versions.
@@ -193,6 +195,8 @@ def create_indexes(db: sqlite_utils.Database) -> None:
             db[name].create_index(index, if_not_exists=True)
         for index in spec.get("unique", []):
             db[name].create_index(index, unique=True, if_not_exists=True)
+        for column, where in spec.get("partial", []):
+            db.execute(f"CREATE INDEX IF NOT EXISTS idx_{name}_{column}_partial ON {name} ({column}) WHERE {where}")
 
 
 def drop_tables(db: sqlite_utils.Database) -> None:

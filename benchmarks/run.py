@@ -602,7 +602,7 @@ class Run:
         from web import create_app
 
         from projections.calendar_feeds import feed_milestones
-        from projections.interventions import interventions_as_of
+        from projections.interventions import interventions_as_of, owned_actions
         from projections.plans import plan
 
         n, plan_id = 5, self.plan_id
@@ -649,6 +649,8 @@ class Run:
              lambda: interventions_as_of(db, TODAY, trekker=email)),
             ("a trekker's calendar feed (its milestones)", "trekker_feed",
              lambda: feed_milestones(db, {"scope": "trekker", "subject": email}, TODAY)),
+            ("the stuurgroep's actions given to the trekker (Mijn acties)", "owned_actions",
+             lambda: owned_actions(db, email, TODAY)),
         )
         t = self.table
         t.section(f"Beyond one plan: {self.plans} plans (Flask test client or the query, TODAY {TODAY}, n={n})")

@@ -46,8 +46,8 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     """Return per intervention the milestones due in the quarter and their state at its end.
 
     A milestone counts for the quarter when it was due in it at the quarter's start or at its
-    end (or today, for the running quarter). On time means realised by the due date committed
-    at the start of the quarter. Totals, stoplichten and the chart of planned and realised
+    end (or today, for the running quarter), also when it was done or cancelled before the
+    quarter began. On time means realised by the due date committed at the start of the quarter. Totals, stoplichten and the chart of planned and realised
     milestones per quarter (``first`` to ``last``) all come from the same interventions, as
     they were at that moment, as known now or at the end of ``known_on``.
     """
@@ -63,8 +63,8 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
         for m in iv["milestones"]:
             before = start_state.get((m["intervention_id"], m["milestone_id"]))
             due_before = before["due"] if before else None
-            if before is not None and before["status"] != "open":
-                continue  # settled before the quarter began
+            # One done or cancelled before the quarter began counts in the quarter it was due in: done
+            # early is done on time, not left out of every quarter.
             if not (_in(quarter, due_before) or _in(quarter, m["due"])):
                 continue
             committed = due_before if _in(quarter, due_before) else m["due"]

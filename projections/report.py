@@ -78,10 +78,9 @@ def _categorise(m: dict[str, Any], before: dict[str, Any] | None, period: HalfYe
     """Return (category, committed due) of a milestone that fell due in the period, or None.
 
     As the quarter view: a milestone counts when it was due in the period at its start or is
-    due in it now; on time means realised by the due date committed at the period's start.
+    due in it now, also when it was done (early: on time) or cancelled before the period began;
+    on time means realised by the due date committed at the period's start.
     """
-    if before is not None and before["status"] != "open":
-        return None  # settled before the period began
     due_before = before["due"] if before else None
     if not (_within(due_before, period.start, period.end) or _within(m["due"], period.start, period.end)):
         return None

@@ -202,3 +202,39 @@ def test_bad_requests_get_a_dutch_page(client, url: str, status: int) -> None:
     assert response.status_code == status
     text = response.data.decode()
     assert "Traceback" not in text and 'lang="nl"' in text
+
+
+def test_a_milestone_done_or_cancelled_before_its_quarter_counts_in_the_quarter_it_was_due(seeded) -> None:
+    """Done early is done on time in the quarter it was due in, as the dashboard counts it; not left out of
+    every quarter. The council report counts its half year the same way."""
+    from projections.report import report_data
+
+    app = seeded.app
+    later = [(iv["code"], m["milestone_id"]) for iv in interventions_as_of(seeded.db, TODAY, plan_id=PLAN)
+             for m in iv["milestones"] if m["status"] == "open" and "2026-10-01" <= (m["due"] or "") <= "2026-12-31"]
+    assert len(later) >= 2, "the plan has milestones due in Q4 2026"
+    (done_code, done), (dropped_code, dropped) = later[0], later[1]
+    app.complete_milestone(PLAN, done_code, done, realised=date(2026, 3, 20), at=datetime(2026, 3, 20, 9),
+                           by="beheerder")
+    app.cancel_milestone(PLAN, dropped_code, dropped, reason="Niet meer nodig", at=datetime(2026, 3, 21, 9),
+                         by="beheerder")
+    seeded.catch_up()
+    today = date(2027, 1, 15)
+
+    def category(status, milestone):
+        return next((m["category"] for r in status["rows"] for m in r["milestones"]
+                     if m["milestone_id"] == milestone), None)
+
+    q4 = quarter_status(seeded.db, PLAN, Quarter(2026, 4), today)
+    assert category(q4, done) == "op_tijd" and category(q4, dropped) == "vervallen"
+    q1 = quarter_status(seeded.db, PLAN, Quarter(2026, 1), today)
+    assert category(q1, done) is None and category(q1, dropped) is None  # due in Q4, not in Q1
+    report = report_data(seeded.db, PLAN, "2026-H2", date(2026, 12, 31))
+
+    def progress(sections):
+        for section in sections:
+            yield from section["interventions"]
+            yield from progress(section["groups"])
+
+    counted = {m["id"]: m["category"] for p in progress(report["sections"]) for m in p["due_in_period"]}
+    assert counted[done] == "op_tijd" and counted[dropped] == "vervallen"

@@ -15,11 +15,35 @@ from typing import Any
 from events.vocabulary import PublicField
 
 WITHHELD = "niet openbaar"
+# What a stuurgroep's action is called where its words are not public (they are the stuurgroep's review).
+ACTION_WITHHELD = "Actie van de stuurgroep (niet openbaar)"
 
 
-def withheld_fields(fields: set[str] | list[str]) -> list[str]:
-    """Return the Dutch names of what a public edition leaves out, given the fields made public."""
-    return [f.label for f in PublicField if f not in fields and f is not PublicField.REVIEW]
+def withheld_fields(fields: set[str] | list[str], actions: bool = False) -> list[str]:
+    """Return the Dutch names of what a public edition leaves out, given the fields made public.
+
+    ``actions``: the report names actions of the stuurgroep (``actions`` in its data).
+    """
+    names = [f.label for f in PublicField if f not in fields and f is not PublicField.REVIEW]
+    if actions and PublicField.REVIEW not in fields:
+        names.append("de omschrijving van de acties van de stuurgroep")
+    return names
+
+
+def _without_actions(value: Any, words: list[tuple[str, str]]) -> Any:
+    """Return ``value`` (a report's data, or part of it) with the actions' words replaced, also within texts.
+
+    ``words``: (what the stuurgroep wrote, what stands in its place), the longest first.
+    """
+    if isinstance(value, str):
+        for text, shown in words:
+            value = value.replace(text, shown)
+        return value
+    if isinstance(value, list):
+        return [_without_actions(v, words) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_actions(v, words) for k, v in value.items()}
+    return value
 
 
 def _hide(value: str) -> str:
@@ -106,4 +130,12 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
         for c in data.get("changes", {}).get("interventions", []):
             if c.get("what") == "afgesloten":
                 c["reason"] = _hide(c.get("reason", ""))
+    # A stuurgroep's action is part of its review: what it says is withheld unless the reviews are public;
+    # its note (who owns it, with their address) always, as on the public site.
+    actions = data.pop("actions", [])
+    words = {a["note"]: WITHHELD for a in actions if a["note"]}
+    if PublicField.REVIEW not in fields:
+        words.update({a["label"]: ACTION_WITHHELD for a in actions if a["label"]})
+    if words:
+        data = _without_actions(data, sorted(words.items(), key=lambda pair: len(pair[0]), reverse=True))
     return data

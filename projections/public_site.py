@@ -19,6 +19,7 @@ from events.vocabulary import PublicField, Stoplicht
 from projections.agenda_milestones import plan_milestones_as_of, recurring_commitments
 from projections.contributions import links_by_group, links_shown
 from projections.interventions import in_date_order, interventions_as_of
+from projections.public_report import ACTION_WITHHELD
 from projections.publications import published_reports
 from projections.goals import goal_of, result_lines, target_text
 from projections.history import event_state
@@ -112,13 +113,17 @@ def _notes(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[str, li
 
 
 def _milestone(m: dict[str, Any], fields: set[str]) -> dict[str, Any]:
-    item = {"id": m["milestone_id"], "label": m["label"], "kind": m["kind"], "due": m["due"],
-            "due_text": m["due_text"], "planned_due_text": m["planned_due_text"], "state": m["state"],
+    # A stuurgroep's action (a milestone with an owner) is part of its review: what it says, who owns it
+    # and why it moved are not public unless the reviews are; that there is one, and its term, are.
+    action = bool(m.get("owner_email"))
+    hidden = action and PublicField.REVIEW not in fields
+    item = {"id": m["milestone_id"], "label": ACTION_WITHHELD if hidden else m["label"], "kind": m["kind"],
+            "due": m["due"], "due_text": m["due_text"], "planned_due_text": m["planned_due_text"], "state": m["state"],
             "realised": m["realised"] if m["state"] == "gereed" else None}
     if PublicField.EXPLANATION in fields:
-        item["reason"] = m["reason"] or None
+        item["reason"] = None if hidden else m["reason"] or None
     if PublicField.NOTES in fields:
-        item["note"] = m["note"] or None
+        item["note"] = None if action else m["note"] or None  # an action's note names its owner
     return item
 
 

@@ -442,6 +442,10 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
              "realised": m["realised"], "reason": m["reason"] or ""} for m in iv["milestones"]]}
             for iv in interventions],
         "plan_milestones": own,
+        # The stuurgroep's actions (milestones with an owner): their words are the stuurgroep's, which
+        # a public edition withholds unless its reviews are public (projections/public_report.py).
+        "actions": [{"label": m["label"], "note": m["note"] or ""} for iv in interventions
+                    for m in iv["milestones"] if m.get("owner_email")],
         "recurring": recurring_commitments(facts, as_of),
         "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter,
                    "left_out": left_out_text(chart_left_out(interventions, first, last))},

@@ -193,3 +193,47 @@ def test_a_method_the_public_site_does_not_take_is_refused_in_its_own_words(site
     html = response.get_data(as_text=True)
     assert "Niet toegestaan" in html and "Deze handeling is hier niet toegestaan." in html
     assert "Set-Cookie" not in response.headers
+
+
+ACTION = "Aanbieders uitnodigen voor een herijking"
+
+
+@pytest.fixture
+def site_with_action(services):
+    """The report scenario, with an action the stuurgroep gave on 3.A1 in H1 2026, and that half year's report
+    published."""
+    from web import create_app
+
+    seed_report_scenario(services)
+    owner = ensure_user(services, "stuurgroep")
+    key = services.app.open_meeting(PLAN, meeting_date=date(2026, 5, 12), at=datetime(2026, 5, 12, 15),
+                                    by="stuurgroep")
+    services.app.decide(PLAN, key, "3.A1", decision="Versnellen", action=ACTION, owner=owner, term="2026-06-15",
+                        at=datetime(2026, 5, 12, 15), by="stuurgroep")
+    services.catch_up()
+    services.app.publish_report(PLAN, period=PERIOD, as_of=AS_OF, position=event_count(services),
+                                at=datetime(2026, 7, 16, 9), by="Bea Beheer")
+    services.catch_up()
+    return create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-07-20", "TESTING": True})
+
+
+def test_the_stuurgroeps_actions_are_public_only_as_such_unless_its_reviews_are(site_with_action, cli):
+    from projections.public_report import ACTION_WITHHELD
+
+    turn(cli, "on", "explanation", "notes")
+    client = site_with_action.test_client()
+    for path in ("", "/interventies.json", "/mijlpalen.json", "/mijlpalen.csv", "/rapportages/nr-1.md"):
+        body = client.get(URL + path).get_data(as_text=True)
+        assert ACTION not in body and "stuurgroep@nijmegen.nl" not in body, path
+    milestones = client.get(f"{URL}/mijlpalen.json").get_json()["milestones"]
+    action = [m for m in milestones if m["label"] == ACTION_WITHHELD]
+    # It is there, with its term and state (it counts in the Tijdpad's colour), and says nothing more.
+    assert len(action) == 1 and action[0]["code"] == "3.A1" and action[0]["due"] == "2026-06-15"
+    assert action[0]["note"] is None and action[0]["reason"] is None
+    public_md = client.get(f"{URL}/rapportages/nr-1.md").get_data(as_text=True)
+    assert ACTION_WITHHELD in public_md and "de omschrijving van de acties van de stuurgroep" in public_md
+    # With the reviews public, the action reads as the stuurgroep wrote it.
+    turn(cli, "on", "explanation", "notes", "review")
+    assert ACTION in client.get(URL).get_data(as_text=True)
+    public_md = client.get(f"{URL}/rapportages/nr-1.md").get_data(as_text=True)
+    assert ACTION in public_md and "stuurgroep@nijmegen.nl" not in public_md  # its note names the owner

@@ -144,8 +144,9 @@ def report_download(plan_id: str, number: int, fmt: str):
     except ReportError:
         abort(404)
     fields = public_site(read_model(), plan["plan_id"])["fields"]
+    actions = bool(data.get("actions"))
     data = public_edition(data, fields, set(public_plan_ids(read_model())))
-    meta = replace(meta, withheld=tuple(withheld_fields(fields)))
+    meta = replace(meta, withheld=tuple(withheld_fields(fields, actions)))
     disposition = "attachment" if fmt in ("docx", "md") else "inline"
     return Response(render_report(data, meta, fmt), content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'{disposition}; filename="{filename(data, meta, fmt)}"'})

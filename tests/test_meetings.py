@@ -151,7 +151,8 @@ def test_the_owner_finds_the_action_under_mijn_acties_and_updates_it_there(seede
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"action": "Iets doen"}, "eigenaar .* en een termijn"),
+    ({"action": "Iets doen"}, "eigenaar en een termijn"),
+    ({"action": "Iets doen", "owner": STUURGROEP, "term": "Q4 2025"}, "De termijn Q4 2025 ligt vóór de vergadering van 10-03-2026"),
     ({"action": "Iets doen", "owner": "niemand@nijmegen.nl", "term": "Q2 2026"}, "geen gebruiker met e-mailadres"),
     ({"action": "Iets doen", "owner": STUURGROEP, "term": "ooit"}, "Ongeldige termijn"),
     ({"owner": STUURGROEP}, "beschrijf de actie"),

@@ -185,10 +185,10 @@ def test_reschedule_with_a_reason_keeps_the_earlier_due_and_shows_who_and_when(s
 
 
 def test_reschedule_to_a_term_already_past_is_kept_and_the_notice_says_it_is_late_now(site):
-    response = post(site, f"mijlpalen/{RESCHEDULED}/verschuiven", due="Q1 2020", reason="Tikfout?")
+    response = post(site, f"mijlpalen/{RESCHEDULED}/verschuiven", due="Q4 2025", reason="Tikfout?")
     assert response.status_code == 303
     page = html.unescape(text_of(site.client.get(IV)))
-    assert "Mijlpaal verschoven naar Q1 2020. Let op: die termijn is al voorbij" in page
+    assert "Mijlpaal verschoven naar Q4 2025. Let op: die termijn is al voorbij" in page
     assert site.milestone(RESCHEDULED)["state"] == "te_laat"
 
 
@@ -716,3 +716,32 @@ def test_a_reschedule_and_a_stoplicht_say_the_day_they_happened(site):
     # A day to come is refused next to the field.
     response = post(site, "stoplicht", colour="groen", per="2026-04-02")
     assert response.status_code == 422 and "ligt in de toekomst" in text_of(response)
+
+
+# --- a date before the plan: mostly a typo in the year -----------------------------------------
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    (f"mijlpalen/{LATE}/gereed", {"realised": "1990-01-01"}),
+    (f"mijlpalen/{LATE}/verschuiven", {"due": "Q1 2020", "reason": "Later"}),
+    ("stoplicht", {"colour": "oranje", "oorzaak": "a", "gevolg": "b", "bijsturing": "c", "per": "2016-03-01"}),
+])
+def test_a_date_before_the_plans_period_is_refused_in_dutch_and_changes_nothing(site, path, data):
+    before = site.events()
+    response = post(site, path, **data)
+    assert response.status_code == 422
+    assert "ligt vóór de looptijd van het plan (vanaf 01-01-2025). Klopt het jaartal?" in html.unescape(text_of(response))
+    assert site.events() == before
+
+
+def test_a_review_or_meeting_before_the_plan_is_refused(site):
+    from tracker.errors import DomainError
+
+    app = site.services.app
+    before = site.events()
+    with pytest.raises(DomainError, match="vóór de looptijd van het plan"):
+        app.record_review(PLAN, "3.A1", meeting_date=date(1990, 1, 1), decision="Doorgaan",
+                          at=datetime(2026, 4, 1, 9), by="stuurgroep")
+    with pytest.raises(DomainError, match="vóór de looptijd van het plan"):
+        app.open_meeting(PLAN, meeting_date=date(2020, 1, 1), at=datetime(2026, 4, 1, 9), by="stuurgroep")
+    assert site.events() == before

@@ -85,6 +85,24 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         except AggregateNotFoundError:
             raise NotFoundError(f"Onbekend plan '{plan_id}'.") from None
 
+    def _not_before_plan(self, plan_id: str, *days: date | None, milestone: Any = None) -> None:
+        """Refuse a day before the plan's period (1 January of its first year): mostly a typo in the year.
+
+        A milestone that starts before it ("vanaf 2019") may have happened from its own start on; what
+        happened before the tool is brought in with the plan file's beginstand, not here.
+        """
+        period = self.get_plan(plan_id).facts.get("period") or {}
+        if not isinstance(period.get("start"), int):
+            return
+        earliest = date(period["start"], 1, 1)
+        starts = getattr(milestone, "starts", None)
+        if starts is not None and starts.date < earliest:
+            earliest = starts.date
+        for day in days:
+            if day is not None and day < earliest:
+                raise DomainError(f"De datum {day:%d-%m-%Y} ligt vóór de looptijd van het plan (vanaf "
+                                  f"{earliest:%d-%m-%Y}). Klopt het jaartal? Er is niets vastgelegd.")
+
     def has_plan(self, plan_id: str) -> bool:
         """Tell whether a plan was imported."""
         return plan_uuid(plan_id) in self.repository
@@ -146,7 +164,9 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset(), actor) as iv:
             milestone_id = iv.new_milestone_id(label or "mijlpaal")
-            iv.plan_milestone(milestone_id=milestone_id, label=label, kind=kind, due=to_due(due),
+            due = to_due(due)
+            self._not_before_plan(plan_id, due.date)
+            iv.plan_milestone(milestone_id=milestone_id, label=label, kind=kind, due=due,
                               note=note, at=at, by=actor)
         return milestone_id
 
@@ -158,6 +178,7 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
                             milestone_id=milestone_id) as iv:
+            self._not_before_plan(plan_id, realised, milestone=iv.milestones.get(milestone_id))
             iv.complete_milestone(milestone_id, realised=realised, note=note, at=at, by=actor)
         return iv.id
 
@@ -169,8 +190,9 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
                             milestone_id=milestone_id) as iv:
-            iv.reschedule_milestone(milestone_id, due=to_due(due), reason=reason, at=at, by=actor,
-                                    valid_on=valid_on)
+            due = to_due(due)
+            self._not_before_plan(plan_id, due.date, valid_on, milestone=iv.milestones.get(milestone_id))
+            iv.reschedule_milestone(milestone_id, due=due, reason=reason, at=at, by=actor, valid_on=valid_on)
         return iv.id
 
     @commutes
@@ -181,6 +203,7 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset({milestone_key(milestone_id)}), actor,
                             milestone_id=milestone_id) as iv:
+            self._not_before_plan(plan_id, valid_on, milestone=iv.milestones.get(milestone_id))
             iv.cancel_milestone(milestone_id, reason=reason, at=at, by=actor, valid_on=valid_on)
         return iv.id
 
@@ -228,6 +251,7 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         """Set the manual stoplicht (per ``valid_on``, default the day it is recorded)."""
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset({"stoplicht"}), actor) as iv:
+            self._not_before_plan(plan_id, valid_on)
             iv.set_stoplicht(colour=colour, oorzaak=oorzaak, gevolg=gevolg, bijsturing=bijsturing,
                              at=at, by=actor, valid_on=valid_on)
         return iv.id
@@ -239,6 +263,7 @@ class TrackerApp(ContributionCommands, ReminderCommands, CalendarFeedCommands, M
         """Record a stuurgroep review of an intervention."""
         actor = self.acting(by)
         with self._changing(plan_id, code, expected_version, frozenset(), actor, "review") as iv:
+            self._not_before_plan(plan_id, meeting_date)
             iv.record_review(meeting_date=meeting_date, decision=decision, actions=actions, at=at, by=actor)
         return iv.id
 

@@ -39,7 +39,7 @@ class MeetingCommands:
                      at: datetime, by: Actor | str) -> str:
         """Open a meeting of the stuurgroep on a date; return its id."""
         actor = self.acting(by, "review")  # type: ignore[attr-defined]
-        self.get_plan(plan_id)  # type: ignore[attr-defined]
+        self._not_before_plan(plan_id, meeting_date)  # type: ignore[attr-defined]  (and the plan exists)
         key, n = meeting_date.isoformat(), 2
         while meeting_uuid(plan_id, key) in self.repository:
             key, n = f"{meeting_date.isoformat()}-{n}", n + 1
@@ -73,7 +73,7 @@ class MeetingCommands:
                               "Beschrijf haar in een zin; de rest past in het besluit.")
         if action:
             if not owner or not term:
-                raise DomainError("Een actie heeft een eigenaar (e-mailadres) en een termijn nodig.")
+                raise DomainError("Een actie heeft een eigenaar en een termijn nodig.")
             try:
                 account = self.get_user(owner)  # type: ignore[attr-defined]
             except NotFoundError:
@@ -83,6 +83,9 @@ class MeetingCommands:
                 raise DomainError(f"Het account van {owner} is gedeactiveerd.")
             owner_name, due = account.name, to_due(term)
             term_text = due.text
+            if due.date < meeting.meeting_date:
+                raise DomainError(f"De termijn {term_text} ligt vóór de vergadering van "
+                                  f"{meeting.meeting_date:%d-%m-%Y}: geef een termijn vanaf de vergaderdatum.")
             milestone_id = iv.new_milestone_id(f"actie {action}")
             iv.plan_milestone(milestone_id=milestone_id, label=f"Actie stuurgroep: {action}", kind="decision",
                               due=due, note=f"Eigenaar: {owner_name} ({owner}); besluit van de stuurgroep op "

@@ -218,6 +218,12 @@ def test_the_report_pages_offer_a_preview_and_downloads(scenario):
         assert f"{PLAN}-raadsrapportage-2026-H1-concept.{fmt}" in response.headers["Content-Disposition"]
     assert client.get(f"/plannen/{PLAN}/rapportages?periode=2026-Q1").status_code == 400
     assert client.get(f"/plannen/{PLAN}/rapportages/concept.odt?periode=2026-H1").status_code == 404
+    assert 'max="2026-07-16"' in text  # the peildatum: today at the latest
+    # A peildatum to come would count as late what may not be: refused, in Dutch, for the page and a download.
+    for path in ("rapportages", "rapportages/concept.pdf"):
+        future = client.get(f"/plannen/{PLAN}/{path}?periode=2026-H1&peildatum=2030-01-01")
+        assert future.status_code == 400
+        assert "De peildatum 01-01-2030 ligt in de toekomst." in future.get_data(as_text=True)
 
 
 def test_a_lezer_gets_no_concept(scenario):

@@ -71,6 +71,10 @@ def _period_and_as_of(args) -> tuple[HalfYear, date]:
         as_of = date.fromisoformat(value) if value else today()
     except ValueError:
         abort(400, description=f"'{value}' is geen geldige datum; gebruik JJJJ-MM-DD.")
+    if as_of > today():
+        # A report says what happened by its peildatum: a day to come would count as late what may not be.
+        abort(400, description=f"De peildatum {as_of:%d-%m-%Y} ligt in de toekomst. Kies vandaag of een "
+                               "eerdere dag.")
     return period, as_of
 
 

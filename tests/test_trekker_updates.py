@@ -281,6 +281,14 @@ def test_add_a_milestone_with_missing_input_is_refused(site, label, due, message
     assert site.events() == before
 
 
+def test_a_milestone_of_an_unknown_kind_is_refused_not_made_overig(site):
+    before = site.events()
+    response = post(site, "mijlpalen", label="Tussenevaluatie", due="Q4 2026", kind="bogus")
+    assert response.status_code == 422
+    assert "Onbekend soort mijlpaal 'bogus'." in html.unescape(text_of(response))
+    assert site.events() == before
+
+
 def test_write_a_progress_note(site):
     response = post(site, "notities", text="Drie scholen doen mee aan de pilot.")
     assert response.status_code == 303

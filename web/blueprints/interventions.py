@@ -267,7 +267,7 @@ def cancel(plan_id: str, code: str, milestone_id: str):
 @bp.post("/plannen/<plan_id>/interventies/<code>/mijlpalen")
 def add_milestone(plan_id: str, code: str):
     def run(**kw: Any) -> Any:
-        kind = _field("kind") if _field("kind") in KIND_CHOICES else "other"
+        kind = _field("kind").strip() or "other"  # another word is refused, in Dutch, not made "overig"
         if not _field("due").strip():
             raise DomainError("Geef de termijn van de nieuwe mijlpaal op, bijvoorbeeld Q3 2026.")
         return _app().plan_milestone(plan_id, code, label=_field("label"), due=_field("due").strip(),

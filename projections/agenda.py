@@ -12,6 +12,8 @@ from typing import Any
 
 import sqlite_utils
 
+from events.intervention import InterventionAdded
+from events.plan import PlanImported
 from events.vocabulary import PLAN_CODE
 from projections.agenda_milestones import plan_milestones_as_of
 from projections.board import board
@@ -47,8 +49,13 @@ def meeting_agenda(db: sqlite_utils.Database, plan_id: str, meeting_date: date) 
     rows = board(db, plan_id, meeting_date)["rows"]
     items = {e["code"]: {**e, "of_plan": False} for e in exceptions(rows, meeting_date)}
     changed: dict[str, int] = {}
+    # The plan's first load adds every intervention: no change of one to put on the agenda.
+    loaded = db.execute("SELECT min(at) FROM history WHERE plan_id = ? AND event = ?",
+                        [plan_id, PlanImported.__name__]).fetchone()[0]
     for section in changes_by_section(db, plan_id, since, meeting_date):
         for change in section["items"]:
+            if change["event"] == InterventionAdded.__name__ and change["at"] == loaded:
+                continue
             if change.get("code"):
                 changed[change["code"]] = changed.get(change["code"], 0) + 1
     by_code = {r["code"]: r for r in rows}

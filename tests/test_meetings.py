@@ -403,3 +403,11 @@ def test_the_owner_of_an_action_who_is_no_trekker_gets_it_in_an_agenda_link_of_t
     seeded.app.set_role(email_for("stuurgroep"), "lezer", at=datetime(2026, 4, 2, 9), by="beheer")
     seeded.catch_up()
     assert client.get(path).status_code == 404
+
+
+def test_the_plans_first_load_is_no_change_of_each_intervention_on_the_agenda(seeded) -> None:
+    from projections.agenda import meeting_agenda
+
+    agenda = meeting_agenda(seeded.db, PLAN, date(2025, 10, 15))  # the plan was loaded on 1 October
+    changed = sorted(i["code"] for i in agenda["items"] if "gewijzigd" in i["kinds"])
+    assert changed == ["2.B2", "3.A1"]  # their trekkers were assigned on 2 October; the rest only loaded

@@ -21,7 +21,8 @@ from events import contributions as links
 from events import intervention as ev
 from events import plan
 from projections.agenda_milestones import AgendaMilestoneRows
-from projections.dispatch import Handler
+from projections.dispatch import Handler, Routes, upcast
+from projections.log import stored_states
 from projections.versions import BitemporalTable, write_log
 
 State = dict[str, Any]
@@ -91,9 +92,16 @@ class CoreProjection:
     """Interventions, descriptions, milestones (all as of any date) and the history."""
 
     def __init__(self) -> None:
-        self.interventions = BitemporalTable("intervention_versions", ("intervention_id",), _merge)
-        self.details = BitemporalTable("intervention_details", ("intervention_id",), _merge)
-        self.milestones = BitemporalTable("milestone_versions", ("intervention_id", "milestone_id"), _milestone_fold)
+        # An intervention's changes are not logged: its events hold them, and a thing not cached is
+        # made again from them (_recall). The plan's own milestones keep theirs in the change log.
+        self.interventions = BitemporalTable("intervention_versions", ("intervention_id",), _merge, logged=False)
+        self.details = BitemporalTable("intervention_details", ("intervention_id",), _merge, logged=False)
+        self.milestones = BitemporalTable("milestone_versions", ("intervention_id", "milestone_id"), _milestone_fold,
+                                          logged=False)
+        self.own = (self.interventions, self.details, self.milestones)
+        for table in self.own:
+            table.recall = self._recall
+        self._recalled: set[str] = set()  # interventions whose things are all cached
         # The plan's own milestones: their rows are planned by the plan's facts (_plan_event).
         self.agenda = AgendaMilestoneRows(_milestone_fold, self._record)
         self.tables = (self.interventions, self.details, self.milestones, self.agenda.table)
@@ -143,12 +151,57 @@ class CoreProjection:
     def reset(self) -> None:
         for table in self.tables:
             table.reset()
+        self._recalled.clear()
         self._history.clear()
 
     def begin(self, db: sqlite_utils.Database) -> None:
+        # An intervention's things are cached together (_recall): forgotten together too.
+        if any(len(table._rows) > table.MAX_CACHED for table in self.own):
+            for table in self.own:
+                table.forget()
+            self._recalled.clear()
         for table in self.tables:
             table.begin(db)
         self._history.clear()
+
+    def _recall(self, db: sqlite_utils.Database, key: tuple) -> None:
+        """Cache every thing of the intervention ``key[0]`` (its rows as stored, its changes made again).
+
+        The changes are made again from the intervention's events, read back from the event store by
+        its history rows: every event written before this batch (one of this batch that touched the
+        intervention cached it already). What is cached already is kept.
+        """
+        iid = key[0]
+        if iid in self._recalled:
+            return
+        self._recalled.add(iid)
+        found = db.conn.execute("SELECT plan_id, code FROM intervention_versions WHERE intervention_id = ? LIMIT 1",
+                                [iid]).fetchone()
+        if found is None:
+            return  # not added yet: nothing of it exists
+        seqs = [(seq, version) for seq, version in db.conn.execute(
+            "SELECT seq, version FROM history WHERE plan_id = ? AND code = ? AND intervention_id = ? ORDER BY seq",
+            [found[0], found[1], iid])]
+        stored = stored_states(db, [seq for seq, _ in seqs])
+        again = CoreProjection()
+        for table in again.own:
+            table._complete = True  # it starts from nothing and asks the database for nothing
+        routes = Routes([again.handlers])
+        for seq, version in seqs:
+            topic, state = stored[seq]
+            handlers, versioned = routes(topic)
+            if not handlers:
+                continue
+            data = orjson.loads(state)
+            if versioned is not None:
+                data = upcast(versioned, data)
+            else:
+                data.pop("class_version", None)
+            for handle in handlers:
+                handle(db, seq, iid, version, data)
+        for live, made in zip(self.own, again.own):
+            for thing, (log, tail) in made.cached().items():
+                live.remember(db, thing, log, tail)
 
     def flush(self, db: sqlite_utils.Database) -> None:
         for table in self.tables:

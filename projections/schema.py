@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 TRACKING_NAME = "readmodel"  # the read model's row in the tracking table
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 
 TABLES: dict[str, dict] = {
     "plans": dict(
@@ -59,7 +59,8 @@ TABLES: dict[str, dict] = {
         indexes=[["plan_id", "milestone_id", "recorded_to"]],
     ),
     "change_log": dict(
-        # What changed each row of the tables above, with the moment it happened (projections/versions.py).
+        # What changed each row of the plan's own milestones, with the moment it happened (projections/versions.py).
+        # An intervention's tables keep no log: their changes are made again from its events (projections/core.py).
         # Ids follow the events, as the rows' do; (tbl, key, seq) is unique (an index made after a rebuild's load).
         columns={"id": int, "tbl": str, "key": str, "seq": int, "valid": str, "op": str, "payload": str,
                  "recorded": str},

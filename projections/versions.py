@@ -7,7 +7,9 @@ holds (V, K); as known now, the rows with ``recorded_to`` open. A row that was o
 was recorded and ended later says when: ``valid_to_at``. Known before that moment, the row holds
 without end (``valid_clause``): one row for what two rectangles would say.
 
-Each change is kept in a log (``change_log``) with its valid moment. A change recorded at R
+Each change is kept with its valid moment: in a log (``change_log``), or, for a table whose
+changes its events hold already (an intervention's), made again from those events when the thing
+is not cached (``recall``, projections/core.py). A change recorded at R
 folds the thing's logged changes again in valid order; the rows of the current knowledge that
 no longer hold are closed at R (``recorded_to = R``) and the new ones open at R. A change that
 arrives in valid order, the common case, ends the open-ended row at its valid moment (as of R)
@@ -77,11 +79,18 @@ class BitemporalTable:
     MAX_CACHED = 200_000
 
     def __init__(self, table: str, keys: tuple[str, ...], fold: Fold, columns: tuple[str, ...] | None = None,
-                 shortcut: bool = True):
+                 shortcut: bool = True, logged: bool = True):
         """``shortcut``: apply a change that is its thing's latest in valid time without refolding the thing
-        (the common case; False refolds every change, which the tests compare it with)."""
+        (the common case; False refolds every change, which the tests compare it with).
+
+        ``logged``: keep the changes in ``change_log``. A table that does not has ``recall`` make its
+        things' changes again when they are not cached: from the events, which hold them anyway.
+        """
         self.table = table
         self.shortcut = shortcut
+        self.logged = logged
+        # recall(db, key): put the thing's rows and changes in the cache (``remember``), or leave it out.
+        self.recall: Callable[[sqlite_utils.Database, tuple], None] | None = None
         self.keys = keys
         self.fold = fold
         self.columns = columns or tuple(TABLES[table]["columns"])
@@ -111,14 +120,18 @@ class BitemporalTable:
         # True while the cache holds every thing, so a miss needs no query (a rebuild starts empty).
         self._complete = False
 
+    def forget(self) -> None:
+        """Drop the cached things (their rows are written; a batch starts next)."""
+        self._rows.clear()
+        self._log.clear()
+        self._tail.clear()
+        self._key_text.clear()
+        self._complete = False
+
     def begin(self, db: sqlite_utils.Database) -> None:
         """Start a batch (inside the write transaction): an empty table needs no lookups."""
         if len(self._rows) > self.MAX_CACHED:
-            self._rows.clear()
-            self._log.clear()
-            self._tail.clear()
-            self._key_text.clear()
-            self._complete = False
+            self.forget()
         if not self._rows and db.conn.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchone() is None:
             self._complete = True
 
@@ -128,6 +141,12 @@ class BitemporalTable:
             return rows, self._log[key]
         if self._complete:
             rows, log = [], []
+        elif not self.logged:
+            assert self.recall is not None, f"{self.table} keeps no change log and has no recall"
+            self.recall(db, key)
+            if key in self._rows:
+                return self._rows[key], self._log[key]
+            rows, log = [], []  # no event made it: a new thing
         else:
             rows = [dict(zip(self.columns, r)) for r in db.conn.execute(self._select, key)]
             log = [(valid, seq, op, orjson.loads(payload), recorded) for valid, seq, op, payload, recorded
@@ -136,6 +155,19 @@ class BitemporalTable:
                 [self.table, self._key_json(key)])]
         self._rows[key], self._log[key] = rows, log
         return rows, log
+
+    def remember(self, db: sqlite_utils.Database, key: tuple, log: list[tuple], tail: int | None) -> None:
+        """Cache a thing not cached yet: its rows as stored and its changes as made again (``recall``)."""
+        if key in self._rows:
+            return
+        self._rows[key] = [dict(zip(self.columns, r)) for r in db.conn.execute(self._select, key)]
+        self._log[key] = log
+        if tail is not None:
+            self._tail[key] = tail
+
+    def cached(self) -> dict[tuple, tuple[list[tuple], int | None]]:
+        """Return every cached thing's changes and the seq of its latest state (for ``remember``)."""
+        return {key: (log, self._tail.get(key)) for key, log in self._log.items()}
 
     def current(self, db: sqlite_utils.Database, key: tuple) -> Row | None:
         """Return the thing's latest state in valid time as known now, or None."""
@@ -165,7 +197,8 @@ class BitemporalTable:
                 return True
         if op == "create" and not log:  # a new thing: one row from its start on, nothing to fold again
             log.append((valid, seq, op, payload, recorded))
-            self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), recorded))
+            if self.logged:
+                self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), recorded))
             self._tail[key] = seq
             state = self.fold(None, op, payload)
             self._rows[key] = [self._open({c: state.get(c) for c in self.data}, valid, None, recorded, seq)]
@@ -178,7 +211,8 @@ class BitemporalTable:
         # moment than what is known of it is known from that last moment on.
         known = max([recorded] + [e[4] for e in log])
         log.append((valid, seq, op, payload, known))
-        self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
+        if self.logged:
+            self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
         pieces = _segments(log, self.fold)
         self._tail[key] = pieces[-1][1]["seq"] if pieces else -1
         wanted = [(start, pieces[i + 1][0] if i + 1 < len(pieces) else None, state)
@@ -221,7 +255,8 @@ class BitemporalTable:
         """
         known = max(recorded, log[-1][4])  # the log's recorded moments never decrease
         log.append((valid, seq, op, payload, known))
-        self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
+        if self.logged:
+            self._logged.append((self.table, self._key_json(key), seq, valid, op, _encode(payload), known))
         last = rows[-1]
         # The folds read data columns only, never the bounds, and keep every column of the row.
         after = self.fold(last, op, payload)

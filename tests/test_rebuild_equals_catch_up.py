@@ -95,3 +95,30 @@ def test_a_rebuild_writes_the_rows_of_catching_up_one_event_at_a_time(services, 
     for name in TABLES:
         assert rebuilt[name] == incremental[name], ("in parts", name)
     assert list(services.runner.path.parent.glob("*.part*")) == []
+
+
+def test_catching_up_with_nothing_cached_makes_the_same_rows(services, tmp_path: Path):
+    """A runner that finds an intervention not cached (another process wrote, or it just started) makes its
+    changes again from the events: catching up one event at a time, forgetting everything between them,
+    writes the rows a rebuild writes."""
+    record_everything(services)
+    record_more(services)
+    forgetful = ProjectionRunner(services.app.recorder, open_read_model(tmp_path / "vergeetachtig.sqlite"),
+                                 batch_size=1)
+    recalled = 0
+    original = forgetful.core._recall
+
+    def counted(db, key):
+        nonlocal recalled
+        recalled += key[0] not in forgetful.core._recalled
+        original(db, key)
+    for table in forgetful.core.own:
+        table.recall = counted
+    while forgetful.catch_up(max_batches=1):
+        forgetful.core.reset()
+    assert recalled > 100  # most events found their intervention not cached
+    forgotten = read_model_rows(forgetful.db)
+    assert services.runner.rebuild() == services.app.recorder.max_notification_id()
+    rebuilt = read_model_rows(services.runner.db)
+    for name in TABLES:
+        assert forgotten[name] == rebuilt[name], name

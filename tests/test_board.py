@@ -177,6 +177,23 @@ def test_csv_export_has_a_bom_semicolons_and_dutch_dates(client) -> None:
     assert rows[1][rows[0].index("Laatst bijgewerkt")] == "12-01-2026"
 
 
+def test_exports_say_not_updated_instead_of_counting_from_the_plan_load(client) -> None:
+    # As the board says: an intervention only the plan file wrote is "nog niet bijgewerkt", and
+    # has no count of days since an update that never was.
+    rows = list(csv.reader(io.StringIO(client.get(f"/plannen/{PLAN}/export.csv").data.decode("utf-8-sig")),
+                           delimiter=";"))
+    header, lines = rows[0], rows[1:]
+    untouched = [r for r in lines if r[header.index("Laatst bijgewerkt")] == "nog niet bijgewerkt"]
+    assert untouched and all(r[header.index("Dagen sinds bijwerken")] == "" for r in untouched)
+    updated = next(r for r in lines if r[0] == "3.A1")
+    assert updated[header.index("Dagen sinds bijwerken")] == "79"
+    ws = load_workbook(io.BytesIO(client.get(f"/plannen/{PLAN}/export.xlsx").data))["Interventies"]
+    header = [c.value for c in ws[4]]
+    values = list(ws.iter_rows(min_row=5, values_only=True))
+    assert any(v[header.index("Laatst bijgewerkt")] == "nog niet bijgewerkt"
+               and v[header.index("Dagen sinds bijwerken")] is None for v in values)
+
+
 def test_htmx_request_gets_only_the_board_fragment(client) -> None:
     full = client.get(f"/plannen/{PLAN}?stoplicht=rood")
     fragment = client.get(f"/plannen/{PLAN}?stoplicht=rood", headers={"HX-Request": "true"})

@@ -33,6 +33,7 @@ MILESTONE_COLUMNS = ("Code", "Interventie", "Mijlpaal", "Soort", "Termijn", "Uit
 MILESTONE_WIDTHS = (8, 40, 50, 14, 12, 14, 14, 12, 14, 50)
 OF_THE_PLAN = "Het plan zelf"  # the Interventie column of the plan's own milestones
 DATE_FORMAT = "DD-MM-YYYY"
+NOT_UPDATED = "nog niet bijgewerkt"  # the board's word for progress only plan files recorded
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,8 +60,16 @@ def _values(row: dict[str, Any]) -> list[Any]:
         Stoplicht(row["stoplicht_effective"]).label, Stoplicht(row["stoplicht_auto"]).label,
         row["stoplicht"] or "", explanation, nxt["label"] if nxt else "", nxt["due_text"] if nxt else "",
         "; ".join(f"{m['label']} ({m['due_text']}, {STATE_LABELS[m['state']]})" for m in row["late_milestones"]),
-        _day(row["last_progress_at"]), row["days_since_update"], _day(row.get("last_review_date")),
+        *_actuality(row), _day(row.get("last_review_date")),
     ]
+
+
+def _actuality(row: dict[str, Any]) -> list[Any]:
+    """Return "Laatst bijgewerkt" and "Dagen sinds bijwerken": words, not a count from the plan's load,
+    when nobody has updated the intervention (as the board says)."""
+    if row["last_progress_at"] is None:
+        return [NOT_UPDATED, None]
+    return [_day(row["last_progress_at"]), row["days_since_update"]]
 
 
 def _milestone_values(row: dict[str, Any], m: dict[str, Any]) -> list[Any]:

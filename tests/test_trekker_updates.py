@@ -562,6 +562,18 @@ def test_a_completed_milestone_leaves_mijn_interventies(site):
     assert [r["state"] for r in rows].count("te_laat") == 3
 
 
+def test_an_update_in_place_on_mijn_interventies_recounts_its_lead_line(site):
+    lead = re.compile(r'<div id="mine-lead"[^>]*>\s*<p class="lead">1 interventie ·\s+(\d+) open mijlpalen', re.S)
+    assert lead.search(text_of(site.client.get("/mijn-interventies"))).group(1) == "8"
+    fragment = text_of(post(site, f"mijlpalen/{LATE}/gereed", htmx=True, realised="", note="", context="mine"))
+    # The row stays, saying it is done; the count above the table follows out of band.
+    assert fragment.lstrip().startswith(f'<tr class="state-gereed" data-milestone="{LATE}"')
+    assert '<div id="mine-lead" hx-swap-oob="true">' in fragment
+    assert lead.search(fragment).group(1) == "7"
+    refused = text_of(post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="", reason="", context="mine"))
+    assert "mine-lead" not in refused  # nothing changed: nothing to recount
+
+
 def test_a_rescheduled_late_milestone_moves_behind_the_late_ones(site):
     assert post(site, f"mijlpalen/{LATE}/verschuiven", due="Q2 2026", reason="Later").status_code == 303
     rows = mine_rows(site.client)
@@ -584,7 +596,7 @@ def test_another_trekker_sees_only_their_own_interventions(site):
 def test_someone_without_interventions_is_told_so(site):
     client = site.app.test_client()
     sign_in(client, site.services, "lezer")
-    assert "U bent nog geen trekker van een interventie, en de stuurgroep heeft u geen actie gegeven." in text_of(
+    assert "U bent geen trekker van een interventie, en er staat geen open actie van de stuurgroep op uw naam." in text_of(
         client.get("/mijn-interventies"))
 
 

@@ -3,6 +3,8 @@ result, the live region announces it, the page does not jump; without JavaScript
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,6 +22,8 @@ def test_a_trekker_reports_a_milestone_done_on_mijn_interventies_in_place(signed
     assert page.locator("main a[href*='#']").count() == 0  # no anchors that jump (the skip link aside)
     page.evaluate("window.__noReload = true")
     events = server.events()
+    lead = page.locator("#mine-lead .lead")
+    count = int(lead.inner_text().split("·")[1].split()[0])
     row = page.locator("table.mine tbody tr").nth(2)  # a row below the first screen
     label = row.locator('td[data-label="Mijlpaal"]').inner_text()
     row.locator("summary", has_text="Gereed melden").click()
@@ -31,6 +35,7 @@ def test_a_trekker_reports_a_milestone_done_on_mijn_interventies_in_place(signed
     expect(notice).to_be_focused()
     expect(page.locator("#meldingen")).to_contain_text("Mijlpaal gereed gemeld op ")
     expect(replaced.locator(".badge")).to_have_text("gereed")
+    expect(lead).to_contain_text(re.compile(rf"·\s+{count - 1} open mijlpa"))  # the count above follows the change
     assert page.evaluate("window.__noReload === true")
     # The page stayed where it was (focus may bring the result into view, no more), the result in sight.
     assert abs(page.evaluate("window.scrollY") - before) < 600

@@ -147,6 +147,10 @@ def _milestone_row(milestone_id: str) -> Callable[..., Any]:
             html += ("<template>" + render_template("_iv_facts.html", plan=plan, iv=iv, can_update=can_update, oob=True,
                                                     review=_review(plan_id, code, iv, history))
                      + render_template("_iv_history.html", history=history, oob=True) + "</template>")
+        elif not errors and not error:
+            # The page's count of open milestones and actions follows the change, out of band.
+            from web.blueprints.mine import lead_oob
+            html += "<template>" + lead_oob(read_model(), today()) + "</template>"
         return html + str(announce(notice or error or next(iter((errors or {}).values()), ""))), status
     return fragment
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
@@ -18,6 +21,18 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     """Return the page; with the errors and typed values of a refused update (without JavaScript)."""
     db = read_model()
     day = today()
+    rows, items, actions = open_items(db, day)
+    feeds = active_feeds_of(db, "trekker", current_user.email)
+    # With interventions in several plans, each says which plan it is of.
+    titles = plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
+    return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds,
+                           may_have_feed=_may_have_feed(actions), plan_names=titles,
+                           new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
+                           values=values or {}, conflict=conflict), status
+
+
+def open_items(db: Any, day: date) -> tuple[list[dict[str, Any]], list[tuple[dict, dict]], list[tuple[dict, dict]]]:
+    """Return the signed-in user's interventions, their open milestones and actions (late first), and the actions."""
     rows = interventions_as_of(db, day, trekker=current_user.email)
     items = [(iv, m) for iv in rows for m in iv["milestones"] if m["status"] == "open"]
     # The stuurgroep's actions given to this user in interventions they are not the trekker of.
@@ -27,13 +42,13 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     # Late first, then by date; a start by its first day, undated steps last.
     items.sort(key=lambda pair: (pair[1]["state"] != "te_laat", pair[1]["due"] or pair[1]["starts"] or "9999",
                                  pair[0]["code"]))
-    feeds = active_feeds_of(db, "trekker", current_user.email)
-    # With interventions in several plans, each says which plan it is of.
-    titles = plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
-    return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds,
-                           may_have_feed=_may_have_feed(actions), plan_names=titles,
-                           new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
-                           values=values or {}, conflict=conflict), status
+    return rows, items, actions
+
+
+def lead_oob(db: Any, day: date) -> str:
+    """Return the page's counted lead line, to replace it out of band after an update in place."""
+    rows, items, actions = open_items(db, day)
+    return render_template("_mine_lead.html", interventions=rows, items=items, actions=actions, oob=True)
 
 
 @bp.get("/mijn-interventies")

@@ -3,6 +3,8 @@ interventions (actions become tracked milestones), a besluitenlijst in Markdown,
 
 from __future__ import annotations
 
+import html
+
 import io
 import json
 import re
@@ -166,6 +168,22 @@ def test_a_decision_is_checked_first(seeded, kwargs, message) -> None:
     with pytest.raises(DomainError, match=message):
         app.decide(PLAN, key, "2.A2", **{"decision": "Doorgaan", **kwargs}, at=datetime(2026, 3, 10, 12),
                    by="Stijn Stuur")
+    assert event_count(seeded) == before
+
+
+def test_every_problem_of_a_decision_is_told_at_once(seeded) -> None:
+    client = web(seeded, "stuurgroep")
+    base = f"/plannen/{PLAN}/vergaderingen"
+    client.post(base, data={"csrf_token": csrf_token(client, base), "datum": "2026-03-30", "aanwezigen": "Stijn Stuur"})
+    before = event_count(seeded)
+    refused = client.post(f"{base}/2026-03-30/besluit", headers={"HX-Request": "true"}, data={
+        "csrf_token": csrf_token(client, f"{base}/2026-03-30"), "code": "2.C1", "besluit": " ",
+        "actie": "Iets doen", "eigenaar": "niemand@nijmegen.nl", "termijn": "Q4 2025"})
+    error = html.unescape(re.search(r'<p class="field-error"[^>]*>(.*?)</p>', refused.get_data(as_text=True), re.S).group(1))
+    assert refused.status_code == 422
+    assert "Vul het besluit over 2.C1 in." in error
+    assert "geen gebruiker met e-mailadres niemand@nijmegen.nl" in error
+    assert "De termijn Q4 2025 ligt vóór de vergadering van 30-03-2026" in error
     assert event_count(seeded) == before
 
 

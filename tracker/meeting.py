@@ -65,14 +65,14 @@ class Meeting(RecordsActor, Aggregate):
     def _(self, e: MeetingClosed) -> None:
         self.closed = True
 
-    def _check_open(self) -> None:
+    def check_open(self) -> None:
         if self.closed:
             raise DomainError(f"De vergadering van {self.meeting_date:%d-%m-%Y} is gesloten: de besluitenlijst "
                               "ligt vast.")
 
     def set_attendees(self, attendees: list[str] | str, *, at: datetime, by: str) -> None:
         """Record who attended."""
-        self._check_open()
+        self.check_open()
         names = clean_attendees(attendees)
         if names != self.attendees:
             self.trigger_event(AttendeesSet, attendees=names, at=at, by=by)
@@ -80,7 +80,7 @@ class Meeting(RecordsActor, Aggregate):
     def decide(self, *, code: str, decision: str, action: str = "", owner_email: str = "", owner_name: str = "",
                term_text: str = "", milestone_id: str = "", at: datetime, by: str) -> None:
         """Record a decision on an intervention (checked by the application first)."""
-        self._check_open()
+        self.check_open()
         decision = (decision or "").strip()
         if not decision:
             raise DomainError(f"Vul het besluit over {code} in.")
@@ -90,5 +90,5 @@ class Meeting(RecordsActor, Aggregate):
 
     def close(self, *, at: datetime, by: str) -> None:
         """Close the meeting: the besluitenlijst is final."""
-        self._check_open()
+        self.check_open()
         self.trigger_event(MeetingClosed, at=at, by=by)

@@ -65,27 +65,44 @@ class MeetingCommands:
         meeting = self.get_meeting(plan_id, key)
         iv = self.get_intervention(plan_id, code)  # type: ignore[attr-defined]
         action, owner, term = (action or "").strip(), (owner or "").strip().lower(), (term or "").strip()
+        meeting.check_open()
+        # Every problem of the form at once, so the secretary corrects it in one go.
+        problems: list[str] = []
+        if not (decision or "").strip():
+            problems.append(f"Vul het besluit over {code} in.")
         if (owner or term) and not action:
-            raise DomainError("Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
+            problems.append("Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
         owner_name = milestone_id = term_text = ""
         if len(action) > MAX_ACTION:
-            raise DomainError(f"Een actie is te lang: {len(action)} tekens, ten hoogste {MAX_ACTION}. "
-                              "Beschrijf haar in een zin; de rest past in het besluit.")
-        if action:
-            if not owner or not term:
-                raise DomainError("Een actie heeft een eigenaar en een termijn nodig.")
+            problems.append(f"Een actie is te lang: {len(action)} tekens, ten hoogste {MAX_ACTION}. "
+                            "Beschrijf haar in een zin; de rest past in het besluit.")
+        due = None
+        if action and (not owner or not term):
+            problems.append("Een actie heeft een eigenaar en een termijn nodig.")
+        if owner:
             try:
                 account = self.get_user(owner)  # type: ignore[attr-defined]
             except NotFoundError:
-                raise DomainError(f"Er is geen gebruiker met e-mailadres {owner}: de eigenaar van een actie "
-                                  "heeft een account.") from None
-            if not account.active:
-                raise DomainError(f"Het account van {owner} is gedeactiveerd.")
-            owner_name, due = account.name, to_due(term)
-            term_text = due.text
-            if due.date < meeting.meeting_date:
-                raise DomainError(f"De termijn {term_text} ligt vóór de vergadering van "
-                                  f"{meeting.meeting_date:%d-%m-%Y}: geef een termijn vanaf de vergaderdatum.")
+                problems.append(f"Er is geen gebruiker met e-mailadres {owner}: de eigenaar van een actie "
+                                "heeft een account.")
+            else:
+                if not account.active:
+                    problems.append(f"Het account van {owner} is gedeactiveerd.")
+                owner_name = account.name
+        if term:
+            try:
+                due = to_due(term)
+            except DomainError as exc:
+                problems.append(str(exc))
+            else:
+                term_text = due.text
+                if due.date < meeting.meeting_date:
+                    problems.append(f"De termijn {term_text} ligt vóór de vergadering van "
+                                    f"{meeting.meeting_date:%d-%m-%Y}: geef een termijn vanaf de vergaderdatum.")
+        if problems:
+            raise DomainError(" ".join(problems))
+        if action:
+            assert due is not None
             milestone_id = iv.new_milestone_id(f"actie {action}")
             iv.plan_milestone(milestone_id=milestone_id, label=f"Actie stuurgroep: {action}", kind="decision",
                               due=due, note=f"Eigenaar: {owner_name} ({owner}); besluit van de stuurgroep op "

@@ -132,10 +132,25 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
                 c["reason"] = _hide(c.get("reason", ""))
     # A stuurgroep's action is part of its review: what it says is withheld unless the reviews are public;
     # its note (who owns it, with their address) always, as on the public site.
+    # Every label and note an action had (a report made before they were kept: its latest) counts.
     actions = data.pop("actions", [])
+    labels = {a["label"] for a in actions if a["label"]}
+    data = _actions_notes_withheld(data, labels)
     words = {a["note"]: WITHHELD for a in actions if a["note"]}
     if PublicField.REVIEW not in fields:
-        words.update({a["label"]: ACTION_WITHHELD for a in actions if a["label"]})
+        words.update({label: ACTION_WITHHELD for label in labels})
     if words:
         data = _without_actions(data, sorted(words.items(), key=lambda pair: len(pair[0]), reverse=True))
     return data
+
+
+def _actions_notes_withheld(value: Any, labels: set[str]) -> Any:
+    """Return ``value`` with the note and reason of every line about an action (by its label) withheld:
+    what was written when the stuurgroep gave it names its owner, whatever note it has now."""
+    if isinstance(value, list):
+        return [_actions_notes_withheld(v, labels) for v in value]
+    if isinstance(value, dict):
+        about_action = value.get("label") in labels
+        return {k: _hide(v) if about_action and k in ("note", "reason") and isinstance(v, str)
+                else _actions_notes_withheld(v, labels) for k, v in value.items()}
+    return value

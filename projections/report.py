@@ -346,6 +346,24 @@ def _finance_line(r: dict[str, Any]) -> str:
     return ""
 
 
+def _actions(db: sqlite_utils.Database, interventions: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Return every label and note the stuurgroep's actions (milestones with an owner) ever had.
+
+    A done action's note is the completion's; the one it was given with (its owner and their
+    address) stands in its earlier versions, and in the report's list of changes.
+    """
+    found: dict[tuple[str, str], None] = {}
+    for iv in interventions:
+        for m in iv["milestones"]:
+            if m.get("owner_email"):
+                found[(m["label"], m["note"] or "")] = None
+                for label, note in db.execute(
+                        "SELECT DISTINCT label, note FROM milestone_versions WHERE intervention_id = ? "
+                        "AND milestone_id = ?", [iv["intervention_id"], m["milestone_id"]]):
+                    found[(label or "", note or "")] = None
+    return [{"label": label, "note": note} for label, note in found]
+
+
 def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date,
                 known_on: date | None = None) -> dict[str, Any]:
     """Return the content of the council report of a half year, as of the end of a day.
@@ -444,8 +462,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "plan_milestones": own,
         # The stuurgroep's actions (milestones with an owner): their words are the stuurgroep's, which
         # a public edition withholds unless its reviews are public (projections/public_report.py).
-        "actions": [{"label": m["label"], "note": m["note"] or ""} for iv in interventions
-                    for m in iv["milestones"] if m.get("owner_email")],
+        "actions": _actions(db, interventions),
         "recurring": recurring_commitments(facts, as_of),
         "charts": {"stoplicht": stoplicht, "per_quarter": per_quarter,
                    "left_out": left_out_text(chart_left_out(interventions, first, last))},

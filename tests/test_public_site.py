@@ -237,3 +237,28 @@ def test_the_stuurgroeps_actions_are_public_only_as_such_unless_its_reviews_are(
     assert ACTION in client.get(URL).get_data(as_text=True)
     public_md = client.get(f"{URL}/rapportages/nr-1.md").get_data(as_text=True)
     assert ACTION in public_md and "stuurgroep@nijmegen.nl" not in public_md  # its note names the owner
+
+
+def test_a_completed_action_keeps_its_owner_and_words_off_the_public_site(services, cli):
+    """Done, the action's row carries the completion's note: the note it was given (its owner and their
+    address) is in an earlier version only, and stays off the public site and the public report too."""
+    from web import create_app
+
+    seed_report_scenario(services)
+    owner = ensure_user(services, "stuurgroep")
+    key = services.app.open_meeting(PLAN, meeting_date=date(2026, 5, 12), at=datetime(2026, 5, 12, 15),
+                                    by="stuurgroep")
+    milestone = services.app.decide(PLAN, key, "3.A1", decision="Versnellen", action=ACTION, owner=owner,
+                                    term="2026-06-15", at=datetime(2026, 5, 12, 15), by="stuurgroep")
+    services.app.complete_milestone(PLAN, "3.A1", milestone, realised=date(2026, 6, 10),
+                                    note="Uitnodiging verstuurd aan de aanbieders", at=datetime(2026, 6, 10, 9),
+                                    by="stuurgroep")
+    services.catch_up()
+    services.app.publish_report(PLAN, period=PERIOD, as_of=AS_OF, position=event_count(services),
+                                at=datetime(2026, 7, 16, 9), by="Bea Beheer")
+    services.catch_up()
+    turn(cli, "on", "explanation", "notes")
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-07-20", "TESTING": True}).test_client()
+    for path in ("", "/interventies.json", "/mijlpalen.json", "/mijlpalen.csv", "/rapportages/nr-1.md"):
+        body = client.get(URL + path).get_data(as_text=True)
+        assert ACTION not in body and owner not in body and "Uitnodiging verstuurd" not in body, path

@@ -21,7 +21,7 @@ from events import contributions as links
 from events import intervention as ev
 from events import plan
 from projections.agenda_milestones import AgendaMilestoneRows
-from projections.dispatch import Handler, Routes, upcast
+from projections.dispatch import Handler, Routes, stored_state
 from projections.log import stored_states
 from projections.versions import BitemporalTable, write_log
 
@@ -192,11 +192,7 @@ class CoreProjection:
             handlers, versioned = routes(topic)
             if not handlers:
                 continue
-            data = orjson.loads(state)
-            if versioned is not None:
-                data = upcast(versioned, data)
-            else:
-                data.pop("class_version", None)
+            data = stored_state(state, versioned, orjson.loads)
             for handle in handlers:
                 handle(db, seq, iid, version, data)
         for live, made in zip(self.own, again.own):

@@ -62,6 +62,16 @@ def upcast(cls: type, state: dict[str, Any]) -> dict[str, Any]:
     return json.loads(_transcoder.encode(decoded))
 
 
+def stored_state(state: bytes | str, versioned: type | None, loads: Callable[[bytes | str], Any]) -> dict[str, Any]:
+    """Return an event's stored JSON (``loads``: the decoder) as its handlers take it: upcast where
+    its class has upcasters (``versioned``, from ``Routes``), without the class version otherwise."""
+    data = loads(state)
+    if versioned is not None:
+        return upcast(versioned, data)
+    data.pop("class_version", None)
+    return data
+
+
 class Routes:
     """The handlers of each stored topic, resolved once per topic."""
 

@@ -26,7 +26,7 @@ from events.store import make_mapper, private_file
 from projections import (calendar_feeds, finance, indicators, meetings, normering, outbox, plans, public_site,
                          publications, users)
 from projections.core import CoreProjection
-from projections.dispatch import HandlerTable, Routes, upcast
+from projections.dispatch import HandlerTable, Routes, stored_state
 from projections.log import Share, bind_events, log_reader, part_of, selects_in_store
 from projections.heap import many_objects
 from projections.parallel import open_build_file, rebuild_in_parts, remove_parts
@@ -284,16 +284,12 @@ class ProjectionRunner:
             if position != self._flushed_at:
                 self.core.reset()  # someone else wrote since: cached rows may be stale
             records = self._select(position, self.batch_size, until)
-            core, routes, split, loads = self.core, self.routes, self._split, orjson.loads
+            core, routes, split, loads, decode = self.core, self.routes, self._split, orjson.loads, stored_state
             core.begin(db)
             for seq, oid, version, topic, state in records:
                 handlers, versioned = routes(topic) if split is None else split(topic, oid)
                 if handlers:
-                    stored = loads(state)  # the event store's UTF-8 JSON, as bytes or text
-                    if versioned is not None:
-                        stored = upcast(versioned, stored)
-                    else:
-                        stored.pop("class_version", None)
+                    stored = decode(state, versioned, loads)  # the event store's UTF-8 JSON, as bytes or text
                     for handle in handlers:
                         handle(db, seq, oid, version, stored)
             core.flush(db)

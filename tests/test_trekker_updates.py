@@ -704,6 +704,21 @@ def test_the_history_shows_who_made_every_change_and_when(site):
 # --- the day it happened ----------------------------------------------------------------------
 
 
+def test_a_reschedule_decided_before_the_last_one_says_the_later_decision_holds(site):
+    assert post(site, f"mijlpalen/{LATE}/verschuiven", due="Q3 2026", reason="Besluit college",
+                decided="2026-03-01").status_code == 303
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="Q4 2026", reason="Eerder overleg",
+                    decided="2026-02-01")
+    notice = html.unescape(re.search(r'<p class="row-notice"[^>]*>(.*?)</p>', text_of(response), re.S).group(1))
+    # Recorded as history; the Tijdpad keeps the later decision, and the notice says so.
+    assert notice == ("Vastgelegd: op 1 februari 2026 verschoven naar Q4 2026. Er is over deze mijlpaal later "
+                      "besloten, dus de termijn blijft Q3 2026. Bedoelde u een nieuw besluit, geef dan de datum "
+                      "van dat besluit op.")
+    assert next(m for m in site.iv()["milestones"] if m["milestone_id"] == LATE)["due_text"] == "Q3 2026"
+    again = post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="Q1 2027", reason="Nieuw besluit")
+    assert "Mijlpaal verschoven naar Q1 2027." in text_of(again)
+
+
 def test_a_reschedule_and_a_stoplicht_say_the_day_they_happened(site):
     from datetime import date
 

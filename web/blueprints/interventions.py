@@ -246,11 +246,19 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
 
     def run(**kw: Any) -> Any:
         read["due"] = due = to_due(_field("due").strip())
+        read["decided"] = decided = parse_day(_field("decided"), "besloten op")
         return _app().reschedule_milestone(plan_id, code, milestone_id, due=due, reason=_field("reason"),
-                                           valid_on=parse_day(_field("decided"), "besloten op"), **kw)
+                                           valid_on=decided, **kw)
 
     def notice() -> str:
         due = read["due"]
+        _, iv = _load(plan_id, code, today())
+        m = next((m for m in iv["milestones"] if m["milestone_id"] == milestone_id), None)
+        if m is not None and m["due_text"] != due.text:
+            # A decision dated before the milestone's last one is history: the later decision holds.
+            return (f"Vastgelegd: op {long_date(read['decided'] or today())} verschoven naar {due.text}. Er is over deze "
+                    f"mijlpaal later besloten, dus de termijn blijft {m['due_text']}. Bedoelde u een nieuw "
+                    "besluit, geef dan de datum van dat besluit op.")
         if due.date < today():
             return (f"Mijlpaal verschoven naar {due.text}. Let op: die termijn is al voorbij, dus de mijlpaal "
                     "telt nu als te laat. Bedoelde u een latere termijn, verschuif hem dan opnieuw.")

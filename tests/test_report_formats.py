@@ -253,3 +253,33 @@ def test_a_plan_without_nulmeting_or_taakstelling_gets_no_text_on_how_savings_ar
     assert "Een berekende besparing" not in finance[:finance.index("\n## ", 5)]
     # The title page names the gemeenten without a second colon after "Organisatie:".
     assert "- **Organisatie:** 7 gemeenten (Berg en Dal, Beuningen, " in text
+    # No milestone of the Tijdpad was due in this half year: the kernboodschap says so, no table of zeros.
+    assert data["kernboodschap"]["milestones_due"] == 0
+    assert "In het eerste halfjaar 2026 stond geen mijlpaal van het tijdpad op de planning." in text
+    assert "Mijlpalen in het eerste halfjaar 2026" not in text
+
+
+def test_the_agendas_own_afspraken_get_room_for_their_words_within_the_margins(services, tmp_path):
+    """The afspraken table has six columns of its own (not the interventions' seven): the afspraak
+    is the widest but one, and no word passes the right margin."""
+    from tests.helpers import IMPORTED_AT, REPO
+    from tracker.planfile import read_plan_file
+
+    regio = REPO / "plans" / "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028.yaml"
+    services.app.import_plan(read_plan_file(regio), at=IMPORTED_AT, by="beheer")
+    services.catch_up()
+    data = report_data(services.db, "regioprogramma-jeugd-rijk-van-nijmegen-2023-2028", "2026-H1", date(2026, 6, 30))
+    assert data["plan_milestones"]
+    pdf = tmp_path / "regio.pdf"
+    pdf.write_bytes(render_report(data, ReportMeta(status="concept", generated_on=MADE_ON), "pdf"))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = [(float(x0), float(x1), w) for x0, x1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
+    right_margin = width - 16 / 25.4 * 72  # @page margin: 16 mm
+    assert max(x1 for _, x1, _ in words) <= right_margin + 0.5
+    header = next(i for i, (_, _, w) in enumerate(words)
+                  if w == "Afspraak" and words[i + 1][2].startswith("Oorspron"))
+    text_width = right_margin - 16 / 25.4 * 72
+    assert words[header + 1][0] - words[header][0] > 0.2 * text_width

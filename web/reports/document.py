@@ -79,9 +79,10 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
         blocks.append(table("De belangrijkste afwijkingen", ["Interventie", "Stoplicht", "Oorzaak"], [
             [f"{d['code']} {d['title']}", cell(Stoplicht(d["stoplicht"]).label, f"stoplicht-{d['stoplicht']}"),
              d["cause"] or "geen toelichting vastgelegd"] for d in k["deviations"]]))
-    blocks.append(table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
-                         [[CATEGORY_LABELS[c], str(k["counts"][c])] for c in CATEGORIES]
-                         + [["totaal", str(k["milestones_due"])]], css="figures"))
+    if k["milestones_due"]:  # without any, the kernboodschap says so: no table of zeros
+        blocks.append(table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
+                             [[CATEGORY_LABELS[c], str(k["counts"][c])] for c in CATEGORIES]
+                             + [["totaal", str(k["milestones_due"])]], css="figures"))
     charts = data["charts"]
     blocks.append({"type": "chart", "svg": stoplicht_chart(charts["stoplicht"]),
                    "caption": f"Interventies per stoplichtkleur, stand per {long_date(data['as_of'])}",
@@ -281,7 +282,7 @@ def _appendix(data: dict[str, Any]) -> list[Block]:
                                                           "Stand", "Gerealiseerd", "Toelichting"], [
             [m["label"], m["planned_due_text"], m["due_text"], cell(m["state_label"], f"state-{m['state']}"),
              _realised(m), m["reason"] or m["note"]]
-            for m in data["plan_milestones"]], css="tijdpad"))
+            for m in data["plan_milestones"]], css="plan-tijdpad"))
     if data.get("recurring"):
         blocks.append(table("Terugkerende afspraken", ["Afspraak", "Hoe vaak", "Eerstvolgende", "Toelichting"], [
             [r["label"], r["every_text"], r["next_text"], r["note"]] for r in data["recurring"]]))

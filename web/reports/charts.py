@@ -43,29 +43,40 @@ def stoplicht_chart(counts: dict[str, int], ident: str = "chart-stoplicht") -> s
     return "".join(parts)
 
 
+QUARTERS_PER_ROW = 12  # three years a row: a longer plan's chart wraps, its bars and figures stay legible
+
+
 def quarters_chart(data: list[dict[str, Any]], ident: str = "chart-kwartalen") -> str:
-    """Return a bar chart of milestones per quarter: first planned there vs realised there."""
-    width, height, pad, label_h = 44 * max(len(data), 1) + 40, 200, 24, 36
+    """Return a bar chart of milestones per quarter: first planned there vs realised there.
+
+    A plan of more than three years gets a row per three years, on one scale.
+    """
+    columns = min(max(len(data), 1), QUARTERS_PER_ROW)
+    rows = max(1, -(-len(data) // QUARTERS_PER_ROW))
+    width, row_h, pad, label_h = 44 * columns + 40, 200, 24, 36
+    height = row_h * rows
     top = max([1] + [max(d["planned"], d["realised"]) for d in data])
-    scale = (height - pad - label_h) / top
+    scale = (row_h - pad - label_h) / top
     desc = "; ".join(f"{d['label']}: {d['planned']} gepland, {d['realised']} gerealiseerd" for d in data)
     parts = _open(width, height, ident, "Mijlpalen per kwartaal: gepland en gerealiseerd", desc)
-    base = height - label_h
-    for i, d in enumerate(data):
-        x = 30 + i * 44
-        if d.get("in_period"):
-            parts.append(f'<rect x="{x - 5}" y="{pad - 12}" width="42" height="{base - pad + 12}" fill="{HIGHLIGHT}"/>')
-        for j, (key, fill) in enumerate((("planned", PLANNED), ("realised", REALISED))):
-            h = d[key] * scale
-            parts.append(f'<rect x="{x + j * 16}" y="{base - h:.1f}" width="15" height="{h:.1f}" fill="{fill}"/>')
-            parts.append(f'<text x="{x + j * 16 + 7.5}" y="{base - h - 3:.1f}" text-anchor="middle" '
-                         f'font-size="10" {FONT} fill="{INK}">{d[key]}</text>')
-        parts.append(f'<text x="{x + 15}" y="{base + 14}" text-anchor="middle" font-size="10" {FONT} '
-                     f'fill="{INK}">Q{d["number"]}</text>')
-        if d["number"] == 1 or i == 0:
-            parts.append(f'<text x="{x + 15}" y="{base + 28}" text-anchor="middle" font-size="10" {FONT} '
-                         f'fill="{INK}">{d["year"]}</text>')
-    parts.append(f'<line x1="25" y1="{base}" x2="{width - 5}" y2="{base}" stroke="{MUTED}"/>')
+    for r in range(rows):
+        base = r * row_h + row_h - label_h
+        for i, d in enumerate(data[r * QUARTERS_PER_ROW:(r + 1) * QUARTERS_PER_ROW]):
+            x = 30 + i * 44
+            if d.get("in_period"):
+                parts.append(f'<rect x="{x - 5}" y="{r * row_h + pad - 12}" width="42" height="{row_h - label_h - pad + 12}" '
+                             f'fill="{HIGHLIGHT}"/>')
+            for j, (key, fill) in enumerate((("planned", PLANNED), ("realised", REALISED))):
+                h = d[key] * scale
+                parts.append(f'<rect x="{x + j * 16}" y="{base - h:.1f}" width="15" height="{h:.1f}" fill="{fill}"/>')
+                parts.append(f'<text x="{x + j * 16 + 7.5}" y="{base - h - 3:.1f}" text-anchor="middle" '
+                             f'font-size="10" {FONT} fill="{INK}">{d[key]}</text>')
+            parts.append(f'<text x="{x + 15}" y="{base + 14}" text-anchor="middle" font-size="10" {FONT} '
+                         f'fill="{INK}">Q{d["number"]}</text>')
+            if d["number"] == 1 or i == 0:
+                parts.append(f'<text x="{x + 15}" y="{base + 28}" text-anchor="middle" font-size="10" {FONT} '
+                             f'fill="{INK}">{d["year"]}</text>')
+        parts.append(f'<line x1="25" y1="{base}" x2="{width - 5}" y2="{base}" stroke="{MUTED}"/>')
     parts.append("</svg>")
     return "".join(parts)
 

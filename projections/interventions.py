@@ -63,14 +63,16 @@ def _activity(db: sqlite_utils.Database, where: str, params: dict[str, Any]) -> 
     its first (``added_at``) and its last progress recorded by hand (``last_progress_at``: None when
     only plan files wrote it)."""
     progress = ", ".join(f"'{name}'" for name in PROGRESS_EVENTS)
-    # The moments plan files were loaded (a handful per plan; by the history's plan index).
+    # The moments plan files were loaded, and by whom (a handful per plan; by the history's plan
+    # index): what the load wrote carries both. A change by hand in the same second (a day given as
+    # "today" records noon) is someone else's, or no load's.
     one_plan = "plan_id = :plan_id" if ":plan_id" in where else "plan_id IN (SELECT plan_id FROM plans)"
-    loads = [f"{plan_id} {at}" for plan_id, at in db.execute(
-        f"SELECT plan_id, at FROM history WHERE {one_plan} AND code IS NULL AND event IN "
+    loads = [f"{plan_id} {at} {by}" for plan_id, at, by in db.execute(
+        f"SELECT plan_id, at, coalesce(by, '') FROM history WHERE {one_plan} AND code IS NULL AND event IN "
         f"({', '.join(repr(name) for name in PLAN_LOADS)})", params)]
     rows = db.query(
         "SELECT intervention_id, max(at) AS last_update_at, min(at) AS added_at, max(version) AS version, "
-        f"max(CASE WHEN event IN ({progress}) AND plan_id || ' ' || at NOT IN "
+        f"max(CASE WHEN event IN ({progress}) AND plan_id || ' ' || at || ' ' || coalesce(by, '') NOT IN "
         "(SELECT value FROM json_each(:plan_loads)) THEN at END) AS last_progress_at "
         f"FROM history WHERE intervention_id IS NOT NULL AND at < min(:bound, :known){where} "
         "GROUP BY intervention_id", {**params, "plan_loads": json.dumps(loads)})

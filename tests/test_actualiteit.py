@@ -45,6 +45,18 @@ def test_assigning_a_trekker_is_no_update_a_note_and_nog_actueel_are(default_ser
     assert row(default_services, CODE, date(2026, 4, 1))["days_since_update"] == 0
 
 
+def test_an_update_by_hand_in_the_second_of_the_load_counts(default_services):
+    """A day given as "today" records its changes at noon, the load's moment too: what the trekker
+    did is still theirs (the load's events carry its moment and who loaded it)."""
+    from tests.helpers import IMPORTED_AT
+
+    default_services.app.add_note(PLAN, CODE, text="Gestart", at=IMPORTED_AT, by="Anna")
+    default_services.catch_up()
+    updated = row(default_services, CODE, date(2025, 10, 1))
+    assert updated["last_progress_at"] is not None and updated["last_progress_at"].startswith("2025-10-01T09:00")
+    assert row(default_services, "2.A2", date(2025, 10, 1))["last_progress_at"] is None  # the load's own
+
+
 def test_milestones_done_before_the_tracker_came_are_no_update_by_hand(late_adopter):
     rows = board(late_adopter.db, PLAN, date(2026, 12, 1))["rows"]
     done_at_load = [r for r in rows if any(m["status"] == "done" for m in r["milestones"])]

@@ -223,6 +223,10 @@ def test_the_stuurgroep_decides_on_many_interventions_on_one_page(seeded) -> Non
     assert opened.status_code == 303 and opened.headers["Location"] == f"{base}/2026-03-30"
     page = client.get(f"{base}/2026-03-30").get_data(as_text=True)
     assert "Stijn Stuur, Bea Beheer" in page
+    # An action's owner may have any role, as on the command line: a lezer too.
+    lezer = ensure_user(seeded, "lezer")
+    page = client.get(f"{base}/2026-03-30").get_data(as_text=True)
+    assert f'<option value="{lezer}">' in page
     assert page.count('class="agenda-item"') >= 10 and page.count('name="besluit"') >= 10
     token = csrf_token(client, f"{base}/2026-03-30")
     for code, extra in (("3.A1", {"actie": "Besluit college voorbereiden", "eigenaar": "j.jansen@nijmegen.nl",
@@ -232,6 +236,10 @@ def test_the_stuurgroep_decides_on_many_interventions_on_one_page(seeded) -> Non
         fragment = answer.get_data(as_text=True)
         assert answer.status_code == 200 and fragment.lstrip().startswith(f'<li class="agenda-item" data-code="{code}">')
         assert f"Besluit over {code} vastgelegd." in fragment
+        # The count above the agenda follows the decision, out of band.
+        decided = 1 if code == "3.A1" else 2
+        assert re.search(r'<p class="lead" id="meeting-lead" hx-swap-oob="true">.*?, '
+                         rf'{decided}\s+{"besluit" if decided == 1 else "besluiten"}\.</p>', fragment, re.S)
     refused = client.post(f"{base}/2026-03-30/besluit", headers={"HX-Request": "true"},
                           data={"csrf_token": token, "code": "2.C1", "besluit": "x", "actie": "Iets"})
     assert refused.status_code == 422 and "eigenaar" in refused.get_data(as_text=True)

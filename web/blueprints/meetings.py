@@ -72,7 +72,7 @@ def _context(plan: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
     taken = decisions(db, found["meeting_id"])
     return dict(plan=plan, meeting=found, agenda=meeting_agenda(db, plan["plan_id"], on), decisions=taken,
                 decided={d["code"]: d for d in taken}, titles=meeting_titles(db, plan["plan_id"], on),
-                owners=users_with_role(db, "trekker", "stuurgroep", "beheerder"), may_decide=_may_decide(found),
+                owners=users_with_role(db, "trekker", "stuurgroep", "beheerder", "lezer"), may_decide=_may_decide(found),
                 formats={"md": "Markdown", "docx": "Word", "pdf": "PDF"}, errors={}, values={}, today=today())
 
 
@@ -104,7 +104,10 @@ def decide(plan_id: str, key: str):
     refresh_read_model()
     notice = f"Besluit over {code} vastgelegd."
     if is_htmx():
-        return _item(_context(plan, _meeting(plan_id, key)), code, notice=notice)
+        context = _context(plan, _meeting(plan_id, key))
+        # The count of decisions above the agenda follows, out of band.
+        return _item(context, code, notice=notice) + "<template>" + render_template(
+            "_meeting_lead.html", oob=True, **context) + "</template>"
     flash(notice)
     return redirect(url_for("meetings.meeting_page", plan_id=plan_id, key=key), 303)
 

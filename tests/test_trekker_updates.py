@@ -398,7 +398,25 @@ def test_an_htmx_request_with_invalid_input_gets_the_row_with_the_error_and_the_
     assert fragment.lstrip().startswith(f'<tr class="state-te_laat" data-milestone="{LATE}"') and "<html" not in fragment
     assert "Geef een reden op voor het verschuiven van de mijlpaal." in fragment
     form = form_of(fragment, f"/mijlpalen/{LATE}/verschuiven")
-    assert 'value="Q3 2026"' in form and 'aria-invalid="true" autofocus' in form  # focus on the field
+    # The reason is what is missing: that field is marked and has the focus, the term filled in is not.
+    due = re.search(r'<input type="text" id="[^"]*-due" name="due"[^>]*>', form).group(0)
+    reason = re.search(r'<input type="text" id="[^"]*-reason" name="reason"[^>]*>', form).group(0)
+    assert 'value="Q3 2026"' in due and "aria-invalid" not in due and "autofocus" not in due
+    assert 'aria-invalid="true" autofocus' in reason
+    assert site.events() == before
+
+
+def test_a_reschedule_without_term_and_reason_says_both_at_their_fields(site):
+    before = site.events()
+    response = post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="", reason="")
+    assert response.status_code == 422
+    form = form_of(text_of(response), f"/mijlpalen/{LATE}/verschuiven")
+    error = html.unescape(re.search(r'<p class="field-error"[^>]*>(.*?)</p>', form, re.S).group(1))
+    assert "geen termijn opgegeven" in error and "Geef een reden op voor het verschuiven" in error
+    due = re.search(r'<input type="text" id="[^"]*-due" name="due"[^>]*>', form).group(0)
+    reason = re.search(r'<input type="text" id="[^"]*-reason" name="reason"[^>]*>', form).group(0)
+    assert 'aria-invalid="true" autofocus' in due  # the first of them has the focus
+    assert 'aria-invalid="true"' in reason and "autofocus" not in reason
     assert site.events() == before
 
 

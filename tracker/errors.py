@@ -6,7 +6,15 @@ class TrackerError(Exception):
 
 
 class DomainError(TrackerError):
-    """A command that the domain refuses (an impossible or incomplete change)."""
+    """A command that the domain refuses (an impossible or incomplete change).
+
+    ``fields``: where a form's input is refused field by field, each field's own message (in the
+    form's order); the error's text is all of them.
+    """
+
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
 
 
 class NotFoundError(TrackerError):

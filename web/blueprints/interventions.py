@@ -198,11 +198,12 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
             return mine_page(conflict=f"{exc} {CONFLICT_PAGE}", values=values, status=409)
         return _page(plan_id, code, values=values, status=409, conflict=f"{exc} {CONFLICT_PAGE}")
     except (DomainError, NotFoundError) as exc:
+        errors = form_errors(form, exc)
         if inline:
-            return fragment(plan_id, code, status=422, errors={form: str(exc)}, values=values)
+            return fragment(plan_id, code, status=422, errors=errors, values=values)
         if on_mine:
-            return mine_page(errors={form: str(exc)}, values=values, status=422)
-        return _page(plan_id, code, errors={form: str(exc)}, values=values, status=422)
+            return mine_page(errors=errors, values=values, status=422)
+        return _page(plan_id, code, errors=errors, values=values, status=422)
     refresh_read_model()
     if callable(success):
         success = success()
@@ -214,6 +215,17 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     if on_mine:
         return redirect(url_for("mine.mine"), 303)
     return redirect(url_for("interventions.detail", plan_id=plan_id, code=code), 303)
+
+
+def form_errors(form: str, exc: Exception) -> dict[str, str]:
+    """Return a refused form's errors as the templates read them: the form's message, and where the
+    error names its fields, each field's (``form:field``) and the first of them (``form:first``)."""
+    errors = {form: str(exc)}
+    fields = getattr(exc, "fields", None) or {}
+    if fields:
+        errors |= {f"{form}:{name}": message for name, message in fields.items()}
+        errors[f"{form}:first"] = next(iter(fields))
+    return errors
 
 
 def _app():
@@ -245,7 +257,16 @@ def reschedule(plan_id: str, code: str, milestone_id: str):
     read: dict[str, Any] = {}
 
     def run(**kw: Any) -> Any:
-        read["due"] = due = to_due(_field("due").strip())
+        # Both fields are checked at once, each error at its own field.
+        problems: dict[str, str] = {}
+        try:
+            read["due"] = due = to_due(_field("due").strip())
+        except DomainError as exc:
+            problems["due"] = str(exc)
+        if not _field("reason").strip():
+            problems["reason"] = "Geef een reden op voor het verschuiven van de mijlpaal."
+        if problems:
+            raise DomainError(" ".join(problems.values()), fields=problems)
         read["decided"] = decided = parse_day(_field("decided"), "besloten op")
         return _app().reschedule_milestone(plan_id, code, milestone_id, due=due, reason=_field("reason"),
                                            valid_on=decided, **kw)

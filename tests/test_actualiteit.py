@@ -116,3 +116,13 @@ def test_mijn_interventies_names_the_plan_of_each_when_the_trekker_works_in_seve
     page = html.unescape(client.get("/mijn-interventies").get_data(as_text=True))
     assert '<span class="sub plan-name">Uitvoeringsagenda Duurzame Jeugdhulp en Wmo-begeleiding</span>' in page
     assert '<span class="sub plan-name">Regioprogramma Jeugd Rijk van Nijmegen 2023-2028</span>' in page
+    # Answered in place, "Nog actueel" keeps the plan's name on the intervention.
+    from tests.accounts import csrf_token
+
+    version = re.search(r'data-code="1.1".*?name="version" value="(\d+)"', page, re.S).group(1)
+    answer = client.post(f"/plannen/{regional}/interventies/1.1/nog-actueel", headers={"HX-Request": "true"},
+                         data={"csrf_token": csrf_token(client, "/mijn-interventies"), "version": version,
+                               "context": "mine"})
+    assert answer.status_code == 200
+    assert '<span class="sub plan-name">Regioprogramma Jeugd Rijk van Nijmegen 2023-2028</span>' in html.unescape(
+        answer.get_data(as_text=True))

@@ -588,6 +588,10 @@ def test_an_update_in_place_on_mijn_interventies_recounts_its_lead_line(site):
     assert fragment.lstrip().startswith(f'<tr class="state-gereed" data-milestone="{LATE}"')
     assert '<div id="mine-lead" hx-swap-oob="true">' in fragment
     assert lead.search(fragment).group(1) == "7"
+    # So does the intervention in the list below: updated today.
+    item = re.search(r'<li class="mine-iv" data-code="3.A1" id="mine-iv-[0-9a-f]+" hx-swap-oob="true">.*?</li>',
+                     fragment, re.S)
+    assert item and "Laatst bijgewerkt 1 april 2026 (vandaag)" in item.group(0)
     refused = text_of(post(site, f"mijlpalen/{LATE}/verschuiven", htmx=True, due="", reason="", context="mine"))
     assert "mine-lead" not in refused  # nothing changed: nothing to recount
 

@@ -36,6 +36,8 @@ def test_a_trekker_reports_a_milestone_done_on_mijn_interventies_in_place(signed
     expect(page.locator("#meldingen")).to_contain_text("Mijlpaal gereed gemeld op ")
     expect(replaced.locator(".badge")).to_have_text("gereed")
     expect(lead).to_contain_text(re.compile(rf"·\s+{count - 1} open mijlpa"))  # the count above follows the change
+    code = row.get_attribute("data-code")
+    expect(page.locator(f'li.mine-iv[data-code="{code}"]')).to_contain_text("(vandaag)")  # and the list below
     assert page.evaluate("window.__noReload === true")
     # The page stayed where it was (focus may bring the result into view, no more), the result in sight.
     assert abs(page.evaluate("window.scrollY") - before) < 600

@@ -148,9 +148,10 @@ def _milestone_row(milestone_id: str) -> Callable[..., Any]:
                                                     review=_review(plan_id, code, iv, history))
                      + render_template("_iv_history.html", history=history, oob=True) + "</template>")
         elif not errors and not error:
-            # The page's count of open milestones and actions follows the change, out of band.
-            from web.blueprints.mine import lead_oob
-            html += "<template>" + lead_oob(read_model(), today()) + "</template>"
+            # The page's count of open milestones and actions, and the intervention in the list
+            # below (its stoplicht, its last update), follow the change, out of band.
+            from web.blueprints.mine import page_oob
+            html += "<template>" + page_oob(read_model(), today(), iv["intervention_id"]) + "</template>"
         return html + str(announce(notice or error or next(iter((errors or {}).values()), ""))), status
     return fragment
 
@@ -158,9 +159,13 @@ def _milestone_row(milestone_id: str) -> Callable[..., Any]:
 def _mine_item(plan_id: str, code: str, *, notice: str = "", error: str = "", status: int = 200,
                errors: dict[str, str] | None = None, values: dict[str, str] | None = None):
     """Return one intervention of Mijn interventies (the answer to "nog actueel" there)."""
+    from web.blueprints.mine import open_items, plan_names_of
+
     _, iv = _load(plan_id, code, today())
     error = error or next(iter((errors or {}).values()), "")
-    html = render_template("_mine_intervention.html", iv=iv, row_notice=notice, row_error=error)
+    rows, items, _ = open_items(read_model(), today())
+    html = render_template("_mine_intervention.html", iv=iv, row_notice=notice, row_error=error,
+                           plan_names=plan_names_of(read_model(), rows, items))
     return html + str(announce(notice or error)), status
 
 

@@ -23,8 +23,7 @@ def mine_page(*, errors: dict[str, str] | None = None, values: dict[str, str] | 
     day = today()
     rows, items, actions = open_items(db, day)
     feeds = active_feeds_of(db, "trekker", current_user.email)
-    # With interventions in several plans, each says which plan it is of.
-    titles = plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
+    titles = plan_names_of(db, rows, items)
     return render_template("mine.html", interventions=rows, items=items, actions=actions, today=day, feeds=feeds,
                            may_have_feed=_may_have_feed(actions), plan_names=titles,
                            new_feed_url=session.pop("new_feed_url", ""), errors=errors or {},
@@ -45,10 +44,21 @@ def open_items(db: Any, day: date) -> tuple[list[dict[str, Any]], list[tuple[dic
     return rows, items, actions
 
 
-def lead_oob(db: Any, day: date) -> str:
-    """Return the page's counted lead line, to replace it out of band after an update in place."""
+def plan_names_of(db: Any, rows: list[dict[str, Any]], items: list[tuple[dict, dict]]) -> dict[str, str]:
+    """Return the plans' titles when the page holds interventions of several plans (each says its plan)."""
+    return plan_titles(db) if len({iv["plan_id"] for iv, _ in items} | {iv["plan_id"] for iv in rows}) > 1 else {}
+
+
+def page_oob(db: Any, day: date, intervention_id: str) -> str:
+    """Return what an update in place changes elsewhere on the page, to replace out of band: the
+    counted lead line, and the intervention in the list of the user's own (when it is theirs)."""
     rows, items, actions = open_items(db, day)
-    return render_template("_mine_lead.html", interventions=rows, items=items, actions=actions, oob=True)
+    html = render_template("_mine_lead.html", interventions=rows, items=items, actions=actions, oob=True)
+    iv = next((iv for iv in rows if iv["intervention_id"] == intervention_id), None)
+    if iv is not None:
+        html += render_template("_mine_intervention.html", iv=iv, row_notice="", row_error="", oob=True,
+                                plan_names=plan_names_of(db, rows, items))
+    return html
 
 
 @bp.get("/mijn-interventies")

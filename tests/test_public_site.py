@@ -67,6 +67,17 @@ def test_a_plan_is_not_public_until_the_beheerder_turns_it_on(site, cli):
     assert client.get(URL).status_code == 404
 
 
+def test_a_stand_before_the_plan_was_adopted_says_there_is_none(services, cli):
+    from web import create_app
+
+    assert cli("init", "--today", "2025-10-01").exit_code == 0
+    assert cli("public", PLAN, "on").exit_code == 0
+    client = create_app({"DATA_DIR": str(services.data_dir), "TODAY": "2026-04-01", "TESTING": True}).test_client()
+    early = " ".join(client.get(f"{URL}?as_of=1999-01-01").get_data(as_text=True).split())
+    assert "Op 1 januari 1999 was dit plan nog niet vastgesteld: het geldt vanaf 1 september 2025." in early
+    assert "nog niet vastgesteld" not in client.get(f"{URL}?as_of=2025-10-01").get_data(as_text=True)
+
+
 def test_the_default_plan_on_the_public_site_shows_all_24_codes(services, cli):
     from web import create_app
 

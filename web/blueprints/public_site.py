@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, Request, Response, abort, render_template, r
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from events.periods import period_label
+from events.plan import adoption_start
 from events.vocabulary import PublicField, Stoplicht
 from projections import plans as plan_queries
 from projections.public_report import public_edition, withheld_fields
@@ -116,7 +117,10 @@ def plan_page(plan_id: str):
     plan = _public_plan_or_404(plan_id)
     as_of = as_of_from_request()
     data = public_plan(read_model(), plan, as_of)
+    # Before the plan held (its adoption) there is no stand to show: the page says so.
+    holds_from = adoption_start(plan["facts"])
     return render_template("public/plan.html", data=data, plan=data["plan"], as_of=as_of, licence=LICENCE,
+                           before_adoption=holds_from if holds_from and as_of < holds_from else None,
                            formats=FORMAT_LABELS, period_label=period_label, open_data=list(OPEN_DATA),
                            field_labels=PublicField.labels(), long_late_days=LONG_LATE_DAYS)
 

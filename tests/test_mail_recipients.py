@@ -136,6 +136,7 @@ def test_the_beheerder_is_told_to_set_the_stuurgroep_address(services, monkeypat
     assert "TRACKER_" not in banner                      # how to set it: on the outbox page
     outbox = client.get("/uitgaande-berichten").get_data(as_text=True)
     assert "Geen stuurgroepadres voor «Testagenda Jeugd en Wmo»" in outbox and SMALL_PLAN_ID not in outbox
+    assert "geen stuurgroepadres ingesteld" not in outbox  # the page says it per plan: no banner above it too
     assert "(Plan importeren)" in outbox and "TRACKER_STUURGROEP_EMAIL" in outbox
     reader = create_app(config).test_client()
     sign_in(reader, services, "lezer")

@@ -186,6 +186,13 @@ def test_every_problem_of_a_decision_is_told_at_once(seeded) -> None:
     assert "Vul het besluit over 2.C1 in." in error
     assert "geen gebruiker met e-mailadres niemand@nijmegen.nl" in error
     assert "De termijn Q4 2025 ligt vóór de vergadering van 30-03-2026" in error
+    # Each at its field: the besluit, the owner and the term are marked, the action is not; focus on the first.
+    item = refused.get_data(as_text=True)
+    marks = {name: re.search(rf'<(?:textarea|input|select)[^>]*name="{name}"[^>]*>', item).group(0)
+             for name in ("besluit", "actie", "eigenaar", "termijn")}
+    assert {n for n, tag in marks.items() if 'aria-invalid="true"' in tag} == {"besluit", "eigenaar", "termijn"}
+    assert [n for n, tag in marks.items() if "autofocus" in tag] == ["besluit"]
+    assert 'aria-describedby="besluit-2.C1-fout besluit-2.C1-eigenaar-uitleg"' in marks["eigenaar"]
     assert event_count(seeded) == before
 
 

@@ -66,41 +66,47 @@ class MeetingCommands:
         iv = self.get_intervention(plan_id, code)  # type: ignore[attr-defined]
         action, owner, term = (action or "").strip(), (owner or "").strip().lower(), (term or "").strip()
         meeting.check_open()
-        # Every problem of the form at once, so the secretary corrects it in one go.
-        problems: list[str] = []
+        # Every problem of the form at once, each at its field, so the secretary corrects it in one go.
+        problems: dict[str, str] = {}
+
+        def refuse(field: str, message: str) -> None:
+            problems.setdefault(field, message)
+
         if not (decision or "").strip():
-            problems.append(f"Vul het besluit over {code} in.")
+            refuse("besluit", f"Vul het besluit over {code} in.")
         if (owner or term) and not action:
-            problems.append("Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
+            refuse("actie", "Een eigenaar en een termijn horen bij een actie: beschrijf de actie.")
         owner_name = milestone_id = term_text = ""
         if len(action) > MAX_ACTION:
-            problems.append(f"Een actie is te lang: {len(action)} tekens, ten hoogste {MAX_ACTION}. "
+            refuse("actie", f"Een actie is te lang: {len(action)} tekens, ten hoogste {MAX_ACTION}. "
                             "Beschrijf haar in een zin; de rest past in het besluit.")
         due = None
         if action and (not owner or not term):
-            problems.append("Een actie heeft een eigenaar en een termijn nodig.")
+            refuse("eigenaar" if not owner else "termijn", "Een actie heeft een eigenaar en een termijn nodig.")
         if owner:
             try:
                 account = self.get_user(owner)  # type: ignore[attr-defined]
             except NotFoundError:
-                problems.append(f"Er is geen gebruiker met e-mailadres {owner}: de eigenaar van een actie "
-                                "heeft een account.")
+                refuse("eigenaar", f"Er is geen gebruiker met e-mailadres {owner}: de eigenaar van een actie "
+                                   "heeft een account.")
             else:
                 if not account.active:
-                    problems.append(f"Het account van {owner} is gedeactiveerd.")
+                    refuse("eigenaar", f"Het account van {owner} is gedeactiveerd.")
                 owner_name = account.name
         if term:
             try:
                 due = to_due(term)
             except DomainError as exc:
-                problems.append(str(exc))
+                refuse("termijn", str(exc))
             else:
                 term_text = due.text
                 if due.date < meeting.meeting_date:
-                    problems.append(f"De termijn {term_text} ligt vóór de vergadering van "
-                                    f"{meeting.meeting_date:%d-%m-%Y}: geef een termijn vanaf de vergaderdatum.")
+                    refuse("termijn", f"De termijn {term_text} ligt vóór de vergadering van "
+                                      f"{meeting.meeting_date:%d-%m-%Y}: geef een termijn vanaf de vergaderdatum.")
         if problems:
-            raise DomainError(" ".join(problems))
+            order = ("besluit", "actie", "eigenaar", "termijn")
+            fields = {name: problems[name] for name in order if name in problems}
+            raise DomainError(" ".join(dict.fromkeys(fields.values())), fields=fields)
         if action:
             assert due is not None
             milestone_id = iv.new_milestone_id(f"actie {action}")

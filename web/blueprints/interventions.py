@@ -22,6 +22,7 @@ from tracker.errors import ConflictError, DomainError, NotFoundError
 from tracker.inputs import parse_day
 from web import now, read_model, refresh_read_model, services, today
 from web.blueprints.plans import as_of_from_request, known_on_from
+from web.form_errors import form_errors
 from web.htmx import announce, is_htmx, render
 from web.permissions import allowed
 
@@ -220,17 +221,6 @@ def _act(plan_id: str, code: str, form: str, action: str, command: Callable[...,
     if on_mine:
         return redirect(url_for("mine.mine"), 303)
     return redirect(url_for("interventions.detail", plan_id=plan_id, code=code), 303)
-
-
-def form_errors(form: str, exc: Exception) -> dict[str, str]:
-    """Return a refused form's errors as the templates read them: the form's message, and where the
-    error names its fields, each field's (``form:field``) and the first of them (``form:first``)."""
-    errors = {form: str(exc)}
-    fields = getattr(exc, "fields", None) or {}
-    if fields:
-        errors |= {f"{form}:{name}": message for name, message in fields.items()}
-        errors[f"{form}:first"] = next(iter(fields))
-    return errors
 
 
 def _app():

@@ -14,6 +14,7 @@ from projections.meetings import decisions, meeting, meeting_titles, meetings
 from projections.users import users_with_role
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
+from web.form_errors import form_errors
 from web.htmx import announce, is_htmx
 from web.permissions import allowed
 from web.reports.besluitenlijst import FORMATS, besluitenlijst_blocks, render_besluitenlijst
@@ -97,7 +98,7 @@ def decide(plan_id: str, key: str):
                               owner=form.get("eigenaar", ""), term=form.get("termijn", ""), at=now(),
                               by=current_user.actor)
     except (DomainError, NotFoundError, ConflictError) as exc:
-        context.update(errors={code: str(exc)}, values={code: form})
+        context.update(errors=form_errors(code, exc), values={code: form})
         if is_htmx():
             return _item(context, code, error=str(exc)), 422
         return render_template("meeting.html", **context), 422

@@ -12,6 +12,7 @@ from projections import plans as plan_queries
 from projections.agenda import meeting_agenda
 from projections.meetings import decisions, meeting, meeting_titles, meetings
 from projections.users import users_with_role
+from projections.wording import long_date
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from web import now, read_model, refresh_read_model, services, today
 from web.form_errors import form_errors
@@ -63,7 +64,7 @@ def open_meeting(plan_id: str):
     except (DomainError, NotFoundError) as exc:
         return meetings_page(plan_id, error=str(exc), status=422)
     refresh_read_model()
-    flash(f"De vergadering van {on:%d-%m-%Y} is geopend.")
+    flash(f"De vergadering van {long_date(on)} is geopend.")
     return redirect(url_for("meetings.meeting_page", plan_id=plan_id, key=key), 303)
 
 

@@ -89,7 +89,7 @@ def test_nog_actueel_records_that_the_trekker_looked_and_resets_the_actualiteit(
     response = send(client, services, f"{IV}/nog-actueel", htmx=True, context="mine")
     assert response.status_code == 200
     item = response.get_data(as_text=True)
-    assert item.lstrip().startswith('<li class="mine-iv" data-code="3.A1">')
+    assert item.lstrip().startswith('<li class="mine-iv" data-code="3.A1" id="mine-iv-')
     assert "Vastgelegd: de stand is nog actueel." in item and "(vandaag)" in item
     assert event_count(services) == before + 1
     assert type(stored_events(services)[-1]).__name__ == "UpToDateConfirmed"

@@ -136,6 +136,9 @@ def test_the_owner_finds_the_action_under_mijn_acties_and_updates_it_there(seede
     page = client.get("/mijn-interventies").get_data(as_text=True)
     assert "<h1>Mijn acties</h1>" in page and "Actie stuurgroep: Aanbieders uitnodigen" in page
     assert '<th scope="col">Actie</th>' in page and '<th scope="col">Mijlpaal</th>' not in page
+    # On a phone each cell carries its column's name: the action's row says "Actie" too.
+    assert '<td data-label="Actie">Actie stuurgroep: Aanbieders uitnodigen' in page
+    assert 'data-label="Mijlpaal"' not in page
     assert re.search(r"1 open actie van de stuurgroep die u\s+is gegeven\. Meld", page)  # one: nothing "first"
     assert f"/mijlpalen/{milestone}/gereed" in page
     iv_page = client.get(f"/plannen/{PLAN}/interventies/2.B2").get_data(as_text=True)

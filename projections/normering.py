@@ -89,11 +89,15 @@ def _latest_spending(db: sqlite_utils.Database, plan_id: str, known_on: date | N
     return found
 
 
-def _talks(db: sqlite_utils.Database, plan_id: str, as_of: date) -> dict[tuple, list[dict[str, Any]]]:
+def _talks(db: sqlite_utils.Database, plan_id: str, as_of: date,
+           known_on: date | None = None) -> dict[tuple, list[dict[str, Any]]]:
+    """Return the analysegesprekken planned by the end of ``as_of``, as known then or at the end of ``known_on``."""
     found: dict[tuple, list[dict[str, Any]]] = {}
+    known = _known(known_on)
     for row in db.query("SELECT * FROM analysis_talks WHERE plan_id = ? AND planned_at < ? ORDER BY CAST(talk_id AS INT)",
-                        [plan_id, as_of_bound(as_of)]):
-        held = row["held_on"] if row["held_on"] and row["held_on"] <= as_of.isoformat() else None
+                        [plan_id, min(as_of_bound(as_of), known)]):
+        held = row["held_on"] if row["held_on"] and row["held_on"] <= as_of.isoformat() \
+            and (row["held_at"] or "") < known else None
         state = "gehouden" if held else ("te_laat" if row["due"] < as_of.isoformat() else "gepland")
         found.setdefault((row["akey"], row["zkey"], row["jaar"]), []).append({
             "id": row["talk_id"], "due": row["due"], "due_text": row["due_text"], "owner": row["owner"],
@@ -140,7 +144,7 @@ def norm_overview(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date, 
     """Return per aanbieder and zorgsoort (of one year, or every year) the norm, spent, share and trend."""
     plan_id, threshold = plan["plan_id"], signal_at(plan["facts"])
     spending = _latest_spending(db, plan_id, known_on)
-    talks = _talks(db, plan_id, as_of)
+    talks = _talks(db, plan_id, as_of, known_on)
     rows = [_line(norm, spending.get(key, {}), talks.get(key, []), as_of, threshold)
             for key, norm in _latest_norms(db, plan_id, known_on).items() if year is None or key[2] == year]
     rows.sort(key=lambda r: (r["jaar"], r["aanbieder"].casefold(), r["zorgsoort"].casefold()))
@@ -165,9 +169,12 @@ def signal_json(signal: dict[str, Any]) -> dict[str, Any]:
                                          "basis", "norm", "spent", "periods", "analysis")}
 
 
-def normering_section(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date, year: int) -> dict[str, Any]:
-    """Return the council report's Normering: the norms of the report's year as of its peildatum."""
-    return {"year": year, "threshold": signal_at(plan["facts"]), "rows": norm_overview(db, plan, as_of, year)}
+def normering_section(db: sqlite_utils.Database, plan: dict[str, Any], as_of: date, year: int,
+                      known_on: date | None = None) -> dict[str, Any]:
+    """Return the council report's Normering: the norms of the report's year as of its peildatum,
+    as known now or at the end of ``known_on``."""
+    return {"year": year, "threshold": signal_at(plan["facts"]),
+            "rows": norm_overview(db, plan, as_of, year, known_on)}
 
 
 def normering_aggregates(db: sqlite_utils.Database, plan_id: str) -> list[str]:

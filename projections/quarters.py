@@ -10,6 +10,7 @@ import sqlite_utils
 from events.periods import Quarter
 from events.vocabulary import Stoplicht
 from projections.interventions import MS, _code_key, interventions_as_of
+from projections.plans import commitments_day
 from projections.versions import moment, valid_clause
 
 # "gereed_zonder_datum": done, but when is not recorded (a beginstand or a plan file that says
@@ -26,7 +27,8 @@ def _in(quarter: Quarter, iso: str | None) -> bool:
     return bool(iso) and quarter.start.isoformat() <= iso <= quarter.end.isoformat()
 
 
-def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, today: date) -> str:
+def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, at: date) -> str:
+    """Return how a milestone due in the quarter stood at the end of day ``at`` (its end, or today)."""
     if m["status"] == "done":
         if m["realised"] is None:
             return "gereed_zonder_datum"
@@ -37,7 +39,7 @@ def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, today: da
         return "vervallen"
     if not _in(quarter, m["due"]):
         return "verschoven"
-    return "te_laat" if m["due"] < today.isoformat() else "open"
+    return "te_laat" if m["due"] < at.isoformat() else "open"
 
 
 def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, today: date,
@@ -54,7 +56,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     moment_ = min(quarter.end, today)
     start_state = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {**moment(quarter.start - timedelta(days=1), known_on), "plan_id": plan_id})}
+        {**moment(commitments_day(db, plan_id, quarter.start), known_on), "plan_id": plan_id})}
     interventions = interventions_as_of(db, moment_, plan_id=plan_id, known_on=known_on)
     rows = []
     totals = dict.fromkeys(CATEGORIES, 0)
@@ -68,7 +70,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
             if not (_in(quarter, due_before) or _in(quarter, m["due"])):
                 continue
             committed = due_before if _in(quarter, due_before) else m["due"]
-            category = _category(m, committed, quarter, today)
+            category = _category(m, committed, quarter, moment_)
             totals[category] += 1
             items.append({**m, "category": category, "committed_due": committed})
         if items:

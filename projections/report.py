@@ -28,7 +28,7 @@ from projections.history import changes_between
 from projections.interventions import MS, interventions_as_of
 from projections.normering import normering_section
 from projections.quarters import chart_left_out, left_out_text, planned_vs_realised
-from projections.report_changes import agenda_changes
+from projections.report_changes import agenda_changes, dated
 from projections.report_figures import finance_section, indicators_section
 from projections.report_letter import letter_parts, outlook
 from projections.status import COLOURS, days_late
@@ -128,7 +128,7 @@ def _cause(p: dict[str, Any]) -> str:
 
 def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
               events: list[dict[str, Any]], period: HalfYear, as_of: date) -> dict[str, Any]:
-    due_items, realised, late, upcoming = [], [], [], []
+    due_items, realised, late, upcoming, done_before = [], [], [], [], []
     nxt = period.next()
     for m in iv["milestones"]:
         found = _categorise(m, before.get((m["intervention_id"], m["milestone_id"])), period, as_of)
@@ -141,9 +141,15 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
         if m["status"] == "done" and _within(m["realised"], period.start, period.end):
             # One due in another period (a late one from before): late when realised after its term.
             after_term = bool(m["due"]) and m["realised"][:10] > m["due"]
+            # Done ahead of a term after the half year: it counts in the period of its term.
+            ahead = not found and bool(m["due"]) and m["due"] > period.end.isoformat()
             realised.append({"label": m["label"], "due_text": m["due_text"], "realised": m["realised"],
-                             "note": m["note"] or "",
+                             "note": m["note"] or "", "ahead": ahead,
                              "category": found[0] if found else ("te_laat_gereed" if after_term else "op_tijd")})
+        elif found and m["status"] == "done" and m["realised"] and m["realised"][:10] < period.start.isoformat():
+            # Due in the half year and counted in it, but done before it began.
+            done_before.append({"label": m["label"], "due_text": m["due_text"], "realised": m["realised"],
+                                "note": m["note"] or ""})
         if days_late(m, as_of) > 0:
             late.append({"id": m["milestone_id"], "label": m["label"], "due_text": m["due_text"],
                          "due": m["due"], "days_late": days_late(m, as_of),
@@ -151,11 +157,12 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
         if m["status"] == "open" and _within(m["due"], nxt.start, nxt.end):
             upcoming.append({"label": m["label"], "due_text": m["due_text"]})
     mine = [e for e in events if e["code"] == iv["code"]]
+    # A change is dated by the day it happened (decided), which may lie before the day it was recorded.
     rescheduled = [{"label": e["milestone_label"] or "", "from": e["data"].get("old_due_text") or "",
                     "to": e["data"].get("due_text", ""), "reason": e["data"].get("reason", ""),
-                    "at": e["at"][:10]} for e in mine if e["event"] == MilestoneRescheduled.__name__]
+                    **dated(e)} for e in mine if e["event"] == MilestoneRescheduled.__name__]
     cancelled = [{"label": e["milestone_label"] or "", "reason": e["data"].get("reason", ""),
-                  "at": e["at"][:10]} for e in mine if e["event"] == MilestoneCancelled.__name__]
+                  **dated(e)} for e in mine if e["event"] == MilestoneCancelled.__name__]
     notes = [{"at": e["at"][:10], "by": e["by"], "text": e["data"].get("text", "")}
              for e in mine if e["event"] == NoteAdded.__name__]
     return {
@@ -163,7 +170,7 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
         "trekker": iv["trekker_name"] or "", "closed": bool(iv["closed"]),
         "stoplicht": iv["stoplicht_effective"], "stoplicht_auto": iv["stoplicht_auto"],
         "stoplicht_manual": iv["stoplicht"] or "", "explanation": _explanation(iv, as_of),
-        "due_in_period": due_items, "realised": realised, "late": late,
+        "due_in_period": due_items, "realised": realised, "done_before": done_before, "late": late,
         "rescheduled": rescheduled, "cancelled": cancelled, "next": upcoming, "notes": notes,
         "results": [r["text"] for r in iv["details"].get("results", []) if r.get("target")],
         "targets": [line for line in result_lines(iv["details"].get("results", [])) if line["target"]],
@@ -171,9 +178,9 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
 
 
 def _plan_milestones(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], period: HalfYear, as_of: date,
-                     known_on: date | None) -> list[dict[str, Any]]:
+                     known_on: date | None, committed_on: date) -> list[dict[str, Any]]:
     """Return the plan's own milestones as of the peildatum, each with its category in the period (or "")."""
-    before = plan_milestones_before(db, plan_id, period.start - timedelta(days=1), known_on)
+    before = plan_milestones_before(db, plan_id, committed_on, known_on)
     # What the plan file says of a line, apart from what its users wrote since (a completion's note).
     plan_notes = {f.get("id"): f.get("note") or "" for f in facts.get("milestones", [])}
     result = []
@@ -249,14 +256,21 @@ def _kernboodschap(plan: dict[str, Any], period: HalfYear, as_of: date, counts: 
     lines = [f"{plan['title']} omvat {_n(interventions, 'interventie', 'interventies')}"
              + (f", waarvan {closed} afgerond" if closed else "") + "."]
     due = sum(counts.values())
+    # A half year not over on the peildatum is told as such: its figures are a stand so far.
+    running = as_of < period.end
+    if running:
+        lines.append(f"Het {period.label} loopt nog tot en met {long_date(period.end)}: deze rapportage geeft "
+                     f"de stand tot en met {long_date(as_of)}, geen eindstand over het halfjaar.")
     if due:
         parts = [f"{counts[c]} {CATEGORY_LABELS[c]}" for c in CATEGORIES if counts[c]]
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
         own = f" (waarvan {own_due} van het plan zelf)" if own_due else ""
-        lines.append(f"In het {period.label} {'stond' if due == 1 else 'stonden'} "
-                     f"{_n(due, 'mijlpaal', 'mijlpalen')} van het tijdpad op de planning{own}: {joined}.")
+        verb = ("staat" if due == 1 else "staan") if running else ("stond" if due == 1 else "stonden")
+        lines.append(f"In het {period.label} {verb} {_n(due, 'mijlpaal', 'mijlpalen')} van het tijdpad op de "
+                     f"planning{own}" + (f"; stand per {long_date(as_of)}" if running else "") + f": {joined}.")
     else:
-        lines.append(f"In het {period.label} stond geen mijlpaal van het tijdpad op de planning.")
+        lines.append(f"In het {period.label} {'staat' if running else 'stond'} geen mijlpaal van het tijdpad "
+                     "op de planning.")
     earlier, after = backlog["earlier"], backlog["after"]
     if earlier:
         lines.append(f"Daarnaast {'staat' if earlier == 1 else 'staan'} nog "
@@ -377,10 +391,15 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     if as_of < period.start:
         raise ReportError(f"De peildatum {long_date(as_of)} ligt voor het begin van het {period.label}.")
     facts = plan["facts"]
+    first = plan_queries.holds_from(db, plan_id)
+    if first and as_of < first:
+        raise ReportError(f"Op de peildatum {long_date(as_of)} gold het plan nog niet: het geldt vanaf "
+                          f"{long_date(first)}. Kies een peildatum vanaf die dag.")
     interventions = interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
+    committed_on = plan_queries.commitments_day(db, plan_id, period.start)
     before = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {**moment(period.start - timedelta(days=1), known_on), "plan_id": plan_id})}
+        {**moment(committed_on, known_on), "plan_id": plan_id})}
     events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
                              known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
@@ -390,7 +409,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                                    "loaded": link["loaded"], "reason": link["reason"],
                                    "found": bool(link["target_title"])}
                                   for link in links_shown(db, iv, as_of, known_on)]
-    own = _plan_milestones(db, plan_id, facts, period, as_of, known_on)
+    own = _plan_milestones(db, plan_id, facts, period, as_of, known_on, committed_on)
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
         for m in p["due_in_period"]:
@@ -433,7 +452,8 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "plan": {"id": plan_id, "title": plan["title"], "organisation": plan["organisation"],
                  "period": facts["period"], "source": facts.get("source") or ""},
         "period": {"key": period.key, "label": period.label, "start": period.start.isoformat(),
-                   "end": period.end.isoformat(), "next_label": period.next().label},
+                   "end": period.end.isoformat(), "next_label": period.next().label,
+                   "running": as_of < period.end},
         "as_of": as_of.isoformat(),
         "known_on": known_on.isoformat() if known_on else None,
         "position": _position(db),
@@ -453,7 +473,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
         "changes": changes,
         "indicators": indicators,
         "finance": finance,
-        "normering": normering_section(db, plan, as_of, period.year),
+        "normering": normering_section(db, plan, as_of, period.year, known_on),
         "tijdpad": [{"code": iv["code"], "title": iv["title"], "milestones": [
             {"label": m["label"], "planned_due_text": m["planned_due_text"] or m["term_text"],
              "due_text": m["term_text"], "state": m["state"], "state_label": STATE_LABELS[m["state"]],

@@ -54,7 +54,7 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
         elif name in (ev.MilestoneRelabelled.__name__, plan.AgendaMilestoneRelabelled.__name__):
             milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "", "kind": "omschrijving",
                                "what": label_change(r["milestone_label"] or "", d.get("label", "")),
-                               "reason": d.get("reason", ""), "at": r["at"][:10]})
+                               "reason": d.get("reason", ""), **dated(r)})
         elif name == plan.PlanRevised.__name__:
             versions.append({"at": r["at"][:10], "number": _version_number(db, plan_id, r["seq"]),
                              "summary": list(d.get("summary") or [])})
@@ -64,22 +64,31 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
     for r in sections["toegevoegd"]:
         milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["data"].get("label", ""),
                            "kind": "toegevoegd", "what": f"toegevoegd ({r['data'].get('due_text', '')})",
-                           "reason": r["data"].get("note", ""), "at": r["at"][:10]})
+                           "reason": r["data"].get("note", ""), **dated(r)})
     for r in sections["verschoven"]:
         milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "",
                            "kind": "verschoven",
                            "what": term_change(r["data"].get("old_due_text", "?"), r["data"].get("due_text", "")),
-                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+                           "reason": r["data"].get("reason", ""), **dated(r)})
     for r in sections["vervallen"]:
         milestones.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "", "kind": "vervallen",
                            "what": "vervallen",
-                           "reason": r["data"].get("reason", ""), "at": r["at"][:10]})
+                           "reason": r["data"].get("reason", ""), **dated(r)})
     milestones.sort(key=lambda m: (_code_key(m["code"] or ""), m["at"]))
     return {
         "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
-                           "at": r["at"][:10]} for what, r, detail, reason in interventions],
+                           **dated(r)} for what, r, detail, reason in interventions],
         "milestones": milestones, "plan_versions": versions, "plan_loaded": loaded,
     }
+
+
+def dated(row: dict[str, Any]) -> dict[str, str]:
+    """Return a history row's day: when it happened (``at``), and when it was recorded where that was later.
+
+    The report counts changes by when they happened (valid time), so it dates them so too.
+    """
+    happened, recorded = (row.get("valid") or row["at"])[:10], row["at"][:10]
+    return {"at": happened, "recorded": recorded if recorded > happened else ""}
 
 
 def _version_number(db: sqlite_utils.Database, plan_id: str, seq: int) -> int:

@@ -142,7 +142,7 @@ def finance_section(db: sqlite_utils.Database, plan_id: str, facts: dict[str, An
     years = []
     for y in range(first, min(year, facts["period"]["end"]) + 1):
         rows = []
-        ended = as_of > date(y, 12, 31)
+        ended = as_of >= date(y, 12, 31)  # a peildatum is the end of its day
         for domain in domains:
             target = max((t for t in _by_domain(targets, domain) if (t.get("from") or first) <= y),
                          key=lambda t: t.get("from") or first, default=None)

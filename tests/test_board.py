@@ -92,7 +92,13 @@ def test_quarter_status_counts_on_time_late_and_rescheduled(seeded) -> None:
     q4 = quarter_status(seeded.db, PLAN, Quarter(2025, 4), TODAY)
     assert not q4["running"]
     assert q4["totals"]["op_tijd"] == 1                     # 2.B2's first milestone, 15 Dec 2025
-    assert q4["totals"]["te_laat"] == q4["due"] - 1 - q4["totals"]["verschoven"]
+    # Stand per 31 December 2025, as the board as of that day: a milestone due in "Q4 2025" (its last
+    # day) and not done by the end of it is open then, not late; the board then counts none late either.
+    assert q4["totals"]["te_laat"] == 0
+    assert q4["totals"]["open"] == q4["due"] - 1 - q4["totals"]["verschoven"]
+    late_on_board = sum(1 for iv in interventions_as_of(seeded.db, date(2025, 12, 31), plan_id=PLAN)
+                        for m in iv["milestones"] if m["state"] == "te_laat" and (m["due"] or "") >= "2025-10-01")
+    assert late_on_board == q4["totals"]["te_laat"]
     q1 = quarter_status(seeded.db, PLAN, Quarter(2026, 1), TODAY)
     rescheduled = [m for r in q1["rows"] for m in r["milestones"] if m["category"] == "verschoven"]
     assert [(m["code"], m["reason"]) for m in rescheduled] == [("2.B2", "Capaciteit")]

@@ -210,3 +210,24 @@ def test_a_rebuild_gives_the_same_normering(normed, cli):
     before = norm_overview(normed.db, plan(normed), date(2026, 7, 10))
     normed.runner.rebuild()
     assert norm_overview(normed.db, plan(normed), date(2026, 7, 10)) == before
+
+
+def test_the_council_report_as_known_on_a_day_shows_only_the_spending_and_talks_recorded_by_then(normed):
+    from projections.report import report_data
+
+    app = normed.app
+    app.plan_analysis_talk(PLAN, aanbieder="Zorgaanbieder Noord", zorgsoort="Jeugd-begeleiding", jaar=2026,
+                           due="augustus 2026", owner="Contractmanager jeugd", at=datetime(2026, 7, 11), by="P&C")
+    normed.catch_up()
+
+    def noord(known_on):
+        rows = report_data(normed.db, PLAN, "2026-H1", date(2026, 7, 12), known_on)["normering"]["rows"]
+        return next(r for r in rows if r["aanbieder"] == "Zorgaanbieder Noord")
+
+    now = noord(None)
+    assert now["spent"] == 75000 and now["signal"] and len(now["analysis"]) == 1
+    # Known on 1 July: the norms (recorded 5 January), not yet the spending (5 July) nor the talk (11 July).
+    then = noord(date(2026, 7, 1))
+    assert then["spent"] == 0 and not then["signal"] and then["analysis"] == []
+    # Known on 6 July: the spending, not the talk planned after it.
+    assert noord(date(2026, 7, 6))["spent"] == 75000 and noord(date(2026, 7, 6))["analysis"] == []

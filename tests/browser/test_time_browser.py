@@ -89,7 +89,10 @@ def test_a_past_quarter_after_the_beginstand_shows_the_backfilled_completions_ev
     done = [key for key, state in after["listed"].items() if state == "op tijd gereed"]
     assert len(done) == 2 and {code for code, _ in done} == {"2.A2", "2.B2"}
     assert after["totals"]["verschoven"] == before["totals"]["verschoven"] + 1
-    assert after["totals"]["te_laat"] == before["totals"]["te_laat"] - 3
+    # Not done at the quarter's end: te laat when due before its last day, nog open when due on it.
+    def undone(t):
+        return t["te_laat"] + t["open"]
+    assert undone(after["totals"]) == undone(before["totals"]) - 3
     expect(page.locator("p.lead")).to_contain_text("zoals nu bekend")
 
     # Zoals bekend op 1 December 2026 (before the beginstand was entered): the old answer.

@@ -54,7 +54,8 @@ def _title_page(data: dict[str, Any], meta: ReportMeta) -> list[Block]:
     facts = [
         ("Plan", data["plan"]["title"]),
         ("Organisatie", re.sub(r"^(\d+ gemeenten): (.+)$", r"\1 (\2)", data["plan"]["organisation"])),
-        ("Periode", f"{period['label']} ({long_date(period['start'])} tot en met {long_date(period['end'])})"),
+        ("Periode", f"{period['label']} ({long_date(period['start'])} tot en met {long_date(period['end'])})"
+         + ("; loopt nog: stand tot en met de peildatum" if period.get("running") else "")),
         ("Peildatum", long_date(data["as_of"]) + " (wat er aan het eind van die dag gebeurd was)"),
         ("Zoals bekend op", long_date(data["known_on"]) if data.get("known_on")
          else "alles wat bij het maken was vastgelegd"),
@@ -80,7 +81,8 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
             [f"{d['code']} {d['title']}", cell(Stoplicht(d["stoplicht"]).label, f"stoplicht-{d['stoplicht']}"),
              d["cause"] or "geen toelichting vastgelegd"] for d in k["deviations"]]))
     if k["milestones_due"]:  # without any, the kernboodschap says so: no table of zeros
-        blocks.append(table(f"Mijlpalen in het {data['period']['label']}", ["Stand", "Aantal"],
+        running = f" (lopend halfjaar, stand per {long_date(data['as_of'])})" if data["period"].get("running") else ""
+        blocks.append(table(f"Mijlpalen in het {data['period']['label']}{running}", ["Stand", "Aantal"],
                              [[CATEGORY_LABELS[c], str(k["counts"][c])] for c in CATEGORIES]
                              + [["totaal", str(k["milestones_due"])]], css="figures"))
     charts = data["charts"]
@@ -95,6 +97,12 @@ def _kernboodschap(data: dict[str, Any]) -> list[Block]:
                               + (f". {charts['left_out']}" if charts.get("left_out") else ""),
                    "width_cm": 16})
     return blocks
+
+
+def _day(change: dict[str, Any]) -> str:
+    """Say the day a change happened, and the day it was recorded where that was later."""
+    recorded = change.get("recorded")
+    return long_date(change["at"]) + (f" (vastgelegd op {long_date(recorded)})" if recorded else "")
 
 
 def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> list[Block]:
@@ -126,18 +134,24 @@ def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> lis
                                + ")" for r in iv["targets"]], "Beoogd resultaat"))
     realised = [f"{m['label']} ({m['due_text']}): gereed op {long_date(m['realised'])}"
                 + (", later dan gepland" if m["category"] == "te_laat_gereed" else "")
+                + (", eerder dan gepland (telt mee in de periode van de termijn)" if m.get("ahead") else "")
                 + (f". {m['note']}" if m["note"] else "") for m in iv["realised"]]
     blocks.append(bullets(realised or ["Geen mijlpalen gerealiseerd in deze periode."],
                         "Gerealiseerd in deze periode"))
+    # Counted in this half year (its term lies in it), but done before it began.
+    earlier = [f"{m['label']} ({m['due_text']}): al gereed op {long_date(m['realised'])}, vóór deze periode"
+               + (f". {m['note']}" if m["note"] else "") for m in iv.get("done_before") or []]
+    if earlier:
+        blocks.append(bullets(earlier, "Eerder gereed, telt mee in deze periode"))
     # Due in the half year, its term not yet passed on the peildatum: counted, so shown too.
     still_open = [f"{m['label']} ({m['due_text']})" for m in iv["due_in_period"] if m["category"] == "open"]
     if still_open:
         blocks.append(bullets(still_open, "Nog open in deze periode, termijn nog niet verstreken"))
     deviations = [f"{m['label']} ({m['due_text']}): {m['days_late']} dagen te laat"
                   + (f"; laatst verschoven: {m['reason']}" if m["reason"] else "") for m in iv["late"]]
-    deviations += [f"{m['label']}: verschoven van {m['from']} naar {m['to']} op {long_date(m['at'])}. "
+    deviations += [f"{m['label']}: verschoven van {m['from']} naar {m['to']} op {_day(m)}. "
                    f"Reden: {m['reason']}" for m in iv["rescheduled"]]
-    deviations += [f"{m['label']}: vervallen op {long_date(m['at'])}. Reden: {m['reason']}"
+    deviations += [f"{m['label']}: vervallen op {_day(m)}. Reden: {m['reason']}"
                    for m in iv["cancelled"]]
     if deviations:
         blocks.append(bullets(deviations, "Te laat, verschoven of vervallen"))
@@ -224,10 +238,10 @@ def _changes(data: dict[str, Any]) -> list[Block]:
     if c["interventions"]:
         blocks.append(table("Interventies", ["Interventie", "Wijziging", "Reden of toelichting", "Datum"], [
             [i["code"], i["what"] + (f" ({i['detail']})" if i["detail"] else ""), i["reason"],
-             long_date(i["at"])] for i in c["interventions"]]))
+             _day(i)] for i in c["interventions"]]))
     if c["milestones"]:
         blocks.append(table("Mijlpalen", ["Interventie", "Mijlpaal", "Wijziging", "Reden", "Datum"], [
-            [m["code"], m["label"], m["what"], m["reason"], long_date(m["at"])] for m in c["milestones"]]))
+            [m["code"], m["label"], m["what"], m["reason"], _day(m)] for m in c["milestones"]]))
     return blocks
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from notifications.digest import sender_domain
+from notifications.digest import recipient_address, sender_domain
 from notifications.mailer import mailer_for
 from notifications.settings import MailSettings
 
@@ -29,7 +28,7 @@ def account_message(settings: MailSettings, kind: str, *, email: str, name: str,
     subject, text = TEXTS[kind]
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = Address(display_name=name, addr_spec=email)
+    message["To"] = recipient_address(name, email)
     message["Subject"] = subject
     message["Date"] = format_datetime(moment.astimezone())
     message["Message-ID"] = make_msgid("account", domain=sender_domain(settings))

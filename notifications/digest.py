@@ -201,7 +201,7 @@ def to_email(outgoing: Outgoing, settings: MailSettings, message_id: str, moment
     message = EmailMessage()
     message["From"] = settings.mail_from
     # Never an f-string: a comma or <...> in a display name would change the recipient.
-    message["To"] = Address(display_name=outgoing.recipient_name or "", addr_spec=outgoing.recipient)
+    message["To"] = recipient_address(outgoing.recipient_name, outgoing.recipient)
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(moment.astimezone() if moment.tzinfo is None else moment)
     message["Message-ID"] = message_id
@@ -210,6 +210,17 @@ def to_email(outgoing: Outgoing, settings: MailSettings, message_id: str, moment
     message.set_content(outgoing.text)
     message.add_alternative(outgoing.html, subtype="html")
     return message
+
+
+def recipient_address(name: str | None, email: str) -> Address:
+    """Return a message's To: the recipient's name beside the address, or the address alone where the
+    name holds an encoded word ("=?…?="), which mail programs decode into other text, line breaks
+    included. Names are checked when recorded; this holds for one stored before. (A name with a line
+    break fails its message alone: notifications/mailer.py.)"""
+    name = name or ""
+    if "=?" in name:
+        name = ""
+    return Address(display_name=name, addr_spec=email)
 
 
 def sender_domain(settings: MailSettings) -> str:

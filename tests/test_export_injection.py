@@ -134,3 +134,50 @@ def test_the_plans_own_milestones_in_the_exports_are_inert_too(services) -> None
     cells = [cell for row in rows for cell in row]
     assert "'@SUM(1+1)" in cells and "'" + HYPERLINK in cells
     assert [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+
+
+def test_a_text_with_a_control_character_is_refused_and_nothing_is_recorded(services) -> None:
+    import pytest
+
+    from tests.helpers import event_count
+    from tracker.errors import DomainError
+
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    before = event_count(services)
+    with pytest.raises(DomainError, match="De tekst bevat een stuurteken"):
+        services.app.add_note(SMALL_PLAN_ID, "1.A1", text="Eerste\x0bgesprek", at=datetime(2026, 3, 1, 9),
+                              by="beheer")
+    with pytest.raises(DomainError, match="De omschrijving bevat een stuurteken"):
+        services.app.plan_milestone(SMALL_PLAN_ID, "1.A1", label="Start\x08 pilot", due="maart 2026",
+                                    at=datetime(2025, 10, 3, 9), by="beheer")
+    services.app.add_note(SMALL_PLAN_ID, "1.A1", text="Regel één\n\tregel twee", at=datetime(2026, 3, 1, 9),
+                          by="beheer")  # a line break and a tab are text
+    assert event_count(services) == before + 1
+
+
+def test_a_control_character_in_a_recorded_text_breaks_no_excel_or_word_file(services, monkeypatch) -> None:
+    import docx
+    from openpyxl import load_workbook
+
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))
+    app = services.app
+    # Recorded before texts were checked, pasted from elsewhere: a backspace in a label, a vertical
+    # tab in a note (XML holds neither).
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr("tracker.actors.check_lengths", lambda fields: None)
+        app.plan_milestone(SMALL_PLAN_ID, "1.A1", label="Start\x08 pilot", due="maart 2026",
+                           at=datetime(2025, 10, 3, 9), by="beheer")
+        app.add_note(SMALL_PLAN_ID, "1.A1", text="Eerste\x0bgesprek gevoerd", at=datetime(2026, 3, 1, 9),
+                     by="beheer")
+    services.catch_up()
+    client = _client(services, "2026-07-15")
+    assert client.get(f"/plannen/{SMALL_PLAN_ID}/export.xlsx?groep=%E2%80%AE%00").status_code == 200
+    answer = client.get(f"/plannen/{SMALL_PLAN_ID}/export.xlsx")
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.data))
+    texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Start pilot" in texts
+    report = client.get(f"/plannen/{SMALL_PLAN_ID}/rapportages/concept.docx?periode=2026-H1")
+    assert report.status_code == 200
+    words = "\n".join(p.text for p in docx.Document(io.BytesIO(report.data)).paragraphs)
+    assert "Eerstegesprek gevoerd" in words

@@ -168,3 +168,35 @@ def test_a_name_longer_than_a_name_is_refused(services) -> None:
                                     at=datetime(2025, 10, 2), by="beheer")
     services.app.add_user(email="x@teststad.nl", name="A" * MAX_NAME, role="lezer",
                           password=PASSWORD, at=datetime(2025, 10, 1), by="test")
+
+
+ENCODED_NAME = "=?utf-8?q?Piet=0D=0AReply-To:_attacker@evil.example=0D=0AContent-Type:_text/html?="
+
+
+def test_a_name_with_an_encoded_word_is_refused_and_a_stored_one_adds_no_header(services, smtp_server) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from notifications.account_mail import account_message
+
+    with pytest.raises(DomainError, match="gecodeerde tekst"):
+        services.app.add_user(email="x@teststad.nl", name=ENCODED_NAME, role="lezer",
+                              password=PASSWORD, at=datetime(2025, 10, 1), by="test")
+    trekker_scenario(services)
+    with pytest.raises(DomainError, match="gecodeerde tekst"):
+        services.app.assign_trekker(SMALL_PLAN_ID, "1.A2", name=ENCODED_NAME, email=BERT,
+                                    at=datetime(2025, 10, 3), by="beheer")
+    # One stored before names were checked: the message goes to the address alone, with no added header.
+    iv = services.app.get_intervention(SMALL_PLAN_ID, "1.A2")
+    iv.trigger_event(TrekkerAssigned, name=ENCODED_NAME, email=BERT, at=datetime(2025, 10, 3, 9), by="oud")
+    services.app.save(iv)
+    services.catch_up()
+    report = run(services)
+    assert BERT in [m["to"] for m in report.sent]
+    to_bert = [m for envelope, m in zip(smtp_server.recorder.envelopes, smtp_server.recorder.messages)
+               if envelope == [BERT]]
+    assert to_bert and all("Reply-To" not in m and m["To"] == BERT for m in to_bert)
+    invite = message_from_bytes(account_message(mail_settings(services.data_dir), "invite", email=BERT, name=ENCODED_NAME,
+                                                url="https://x/", days=7, minutes=30,
+                                                moment=datetime(2026, 3, 2, 9)).as_bytes(), policy=default)
+    assert "Reply-To" not in invite and invite["To"] == BERT and invite.get_content_type() == "text/plain"

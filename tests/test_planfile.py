@@ -384,3 +384,29 @@ def test_a_file_that_is_no_yaml_is_refused_with_line_and_column_in_dutch(text, l
     assert problem.startswith(f"kapot.yaml:{line}: geen geldige YAML") and words in problem
     for english in ("expected", "found", "mapping", "while", "token"):
         assert english not in problem
+
+
+def test_a_key_written_twice_is_refused_at_its_second_line() -> None:
+    # YAML's reader keeps the last one: a second 'interventions' would drop every intervention of the first.
+    text = SMALL_PLAN.rstrip("\n") + "\ninterventions: []\n"
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan(text, "dubbel.yaml")
+    second = text.count("\n")
+    assert refused.value.problems == [
+        f"dubbel.yaml:{second}: 'interventions' staat hier twee keer (ook op regel "
+        f"{line_of(text, 'interventions:')}); de tweede zou de eerste stil vervangen: voeg ze samen of verwijder er een"]
+
+
+def test_a_date_that_does_not_exist_is_refused_at_its_own_line() -> None:
+    text = replace_once(SMALL_PLAN, "      due: Q4 2026\n", "      due: 2026-02-30\n")
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan(text, "datum.yaml")
+    assert refused.value.problems == [
+        f"datum.yaml:{line_of(text, 'due: 2026-02-30')}: '2026-02-30' is geen bestaande datum (JJJJ-MM-DD)"]
+
+
+def test_a_plan_text_over_the_bound_is_refused_however_it_came() -> None:
+    text = SMALL_PLAN + "# " + "x" * 2_000_000 + "\n"
+    with pytest.raises(PlanFileError, match=r"^groot\.yaml:0: bestand is groter dan 2 MB$") as refused:
+        parse_plan(text, "groot.yaml")
+    assert refused.value.problems == ["groot.yaml:0: bestand is groter dan 2 MB"]

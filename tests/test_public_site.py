@@ -273,3 +273,13 @@ def test_a_completed_action_keeps_its_owner_and_words_off_the_public_site(servic
     for path in ("", "/interventies.json", "/mijlpalen.json", "/mijlpalen.csv", "/rapportages/nr-1.md"):
         body = client.get(URL + path).get_data(as_text=True)
         assert ACTION not in body and owner not in body and "Uitnodiging verstuurd" not in body, path
+
+
+@pytest.mark.parametrize("path", [f"/openbaar/{PLAN}?as_of=9999-12-31",
+                                  f"/openbaar/{PLAN}/rapportages/nr-9223372036854775808.html"])
+def test_a_date_or_number_past_what_the_tracker_holds_is_a_clear_refusal_not_an_error(site, cli, path):
+    assert turn(cli, "on").exit_code == 0
+    response = site.test_client().get(path)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "buiten het bereik van het volgsysteem" in html and "csrf_token" not in html

@@ -329,3 +329,17 @@ def test_an_unexpected_error_is_a_dutch_500_without_details(data_dir):
     page = assert_dutch_error(response, 500, "Er ging iets mis")
     assert "geheim detail" not in page and "RuntimeError" not in page
     assert "Er is een fout opgetreden. Er is niets opgeslagen." in page
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example",
+                                    "/\n/evil.example", "/\r\n/evil.example", " /x", "javascript:alert(1)", ""])
+def test_a_path_to_go_back_to_that_could_lead_to_another_site_is_refused(target) -> None:
+    from web.auth import local_path
+
+    assert local_path(target) is None
+
+
+def test_a_path_on_this_site_is_kept_to_go_back_to() -> None:
+    from web.auth import local_path
+
+    assert local_path("/plannen/p?as_of=2026-03-31#rij-2.A1") == "/plannen/p?as_of=2026-03-31#rij-2.A1"

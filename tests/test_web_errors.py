@@ -56,3 +56,14 @@ def test_reviews_are_listed_on_the_changes_page(site) -> None:
     page = client.get(f"{BOARD}/wijzigingen?van=2026-03-01").get_data(as_text=True)
     assert "Besproken in de stuurgroep (1)" in page and "Doorgaan met de pilot" in page
     assert "de laatste stuurgroepvergadering (30 maart 2026)" in page
+
+
+@pytest.mark.parametrize("path", [f"{BOARD}?as_of=9999-12-31",
+                                  f"{BOARD}/export.xlsx?as_of=9999-12-31", f"{BOARD}/wijzigingen?tot=9999-12-31",
+                                  f"{BOARD}/rapportages/nr-99999999999999999999"])
+def test_a_date_or_number_past_what_the_tracker_holds_gets_a_dutch_refusal(site, path) -> None:
+    services, client = site
+    sign_in(client, services, "lezer")
+    answer = client.get(path)
+    assert answer.status_code == 400, path
+    assert "buiten het bereik van het volgsysteem" in answer.get_data(as_text=True)

@@ -7,6 +7,7 @@ bound is far above what any of them needs (a report text of several pages fits).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,18 +28,29 @@ def thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+# Control characters no document can hold (Word's and Excel's files are XML): a tab and line breaks
+# are text, a backspace or a form feed pasted from elsewhere is not.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_lengths(fields: Mapping[str, Any]) -> None:
-    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters, naming the first one.
+    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters or hold a control
+    character, naming the first one.
 
     A list of texts (names, fields) is checked text by text.
     """
     for name, value in fields.items():
         texts = value if isinstance(value, (list, tuple)) else (value,)
         for text in texts:
-            if isinstance(text, str) and len(text) > MAX_TEXT:
-                what = _WHAT.get(name, "Een tekst")
+            if not isinstance(text, str):
+                continue
+            what = _WHAT.get(name, "Een tekst")
+            if len(text) > MAX_TEXT:
                 raise DomainError(f"{what} is te lang: {thousands(len(text))} tekens, ten hoogste "
                                   f"{thousands(MAX_TEXT)}. Korter maken, of verwijzen naar een document.")
+            if _CONTROL.search(text):
+                raise DomainError(f"{what} bevat een stuurteken (bijvoorbeeld uit een andere toepassing "
+                                  "geplakt) dat niet in een document past. Verwijder het en probeer het opnieuw.")
 
 
 def check_names(names: list[str], what: str) -> None:

@@ -42,6 +42,9 @@ def person_name(name: str, missing: str = "Geef de naam van de gebruiker op.") -
     # A name ends up in mail headers and exports: a line break there would add a header.
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS for c in name):
         raise DomainError("Een naam mag geen regeleinden, tabs of andere stuurtekens bevatten.")
+    # Mail programs decode "=?utf-8?q?...?=" in a header into other text, line breaks included.
+    if re.search(r"=\?.*\?=", name):
+        raise DomainError("Een naam mag geen gecodeerde tekst (=?…?=) bevatten.")
     if len(name) > MAX_NAME:
         raise DomainError(f"Deze naam is te lang: {len(name)} tekens, ten hoogste {MAX_NAME}.")
     return name

@@ -98,6 +98,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         (500, "Er ging iets mis", "Er is een fout opgetreden. Er is niets opgeslagen."),
     ):
         app.register_error_handler(status, _error_page(status, title, text))
+    # A date or number past what Python or SQLite holds (?as_of=9999-12-31, nr-99999999999999999999).
+    app.register_error_handler(OverflowError, _error_page(
+        400, "Ongeldig verzoek", "Een datum of getal in het verzoek ligt buiten het bereik van het volgsysteem. "
+                                 "Er is niets opgeslagen."))
     return app
 
 

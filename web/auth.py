@@ -8,6 +8,8 @@ session of the account, copies of the cookie included. A session also ends after
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import time
 from datetime import timedelta
 from functools import wraps
@@ -206,3 +208,19 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def local_path(target: str | None) -> str | None:
+    """Return ``target`` when it is a path on this site (to go back to after a form), else None.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so a slash, a tab
+    and a slash (or a slash and a backslash) would lead to another site: a path with any of those, or
+    with a scheme or a host, is refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -36,6 +37,25 @@ DATE_FORMAT = "DD-MM-YYYY"
 NOT_UPDATED = "nog niet bijgewerkt"  # the board's word for progress only plan files recorded
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# XML 1.0 has no place for these control characters (nor for lone surrogates); Excel's and Word's
+# files are XML. A text recorded with one (pasted from elsewhere) is written without it.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: Any) -> Any:
+    """Return a text without the characters XML cannot hold, and what is no text (or a list or a dict of
+    them, as a report's blocks are) with its texts so."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list):
+        return [xml_text(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(xml_text(v) for v in value)
+    if isinstance(value, dict):
+        return {k: xml_text(v) for k, v in value.items()}
+    return value
 
 
 def neutralised(value: Any) -> Any:
@@ -117,15 +137,15 @@ def _sheet(ws: Any, heading: str, filter_text: str, columns: tuple[str, ...], wi
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    ws.append([heading])
+    ws.append([xml_text(heading)])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([filter_text])
+    ws.append([xml_text(filter_text)])
     ws.append([])
     ws.append(list(columns))
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for line in lines:
-        ws.append(line)
+        ws.append(xml_text(list(line)))
     for row in ws.iter_rows(min_row=5):
         for cell in row:
             if isinstance(cell.value, str):

@@ -64,10 +64,23 @@ class LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         mapping = LineMap(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(self.construct_object(k)): v.start_mark.line + 1 for k, v in node.value
-        }
+        mapping.key_lines = {}
+        for k, _ in node.value:
+            key, line = str(self.construct_object(k)), k.start_mark.line + 1
+            # YAML's reader keeps the last of two equal keys: the first (a whole list of
+            # interventions, say) would be gone without a word.
+            if key in mapping.key_lines:
+                raise _Refused(line, f"'{key}' staat hier twee keer (ook op regel {mapping.key_lines[key]}); "
+                               "de tweede zou de eerste stil vervangen: voeg ze samen of verwijder er een")
+            mapping.key_lines[key] = line
         return mapping
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _Refused(node.start_mark.line + 1, f"'{node.value}' is geen bestaande datum "
+                           "(JJJJ-MM-DD)") from None
 
     def construct_sequence(self, node, deep=False):  # type: ignore[override]
         seq = LineList(super().construct_sequence(node, deep=True))
@@ -78,6 +91,7 @@ class LineLoader(yaml.SafeLoader):
 
 LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_mapping)
 LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_sequence)
+LineLoader.add_constructor("tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp)
 
 
 def load_yaml(text: str, name: str) -> Any:

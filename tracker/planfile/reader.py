@@ -22,6 +22,9 @@ from tracker.planfile.spec import InterventionSpec, LinkSpec, PlanSpec, mileston
 
 def parse_plan(text: str, name: str = "<plan>") -> PlanSpec:
     """Validate the text of a plan file and return its spec, or raise PlanFileError."""
+    # However the text came (a file, an upload, a confirm form), the bound of a plan file holds.
+    if len(text) > MAX_PLAN_BYTES or len(text.encode("utf-8")) > MAX_PLAN_BYTES:
+        raise PlanFileError([f"{name}:0: bestand is groter dan {MAX_PLAN_BYTES // 1_000_000} MB"])
     c = Checker(name)
     doc = load_yaml(text, name)
     if not isinstance(doc, dict):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session
 from flask_login import current_user, logout_user
@@ -11,18 +9,14 @@ from flask_login import current_user, logout_user
 from tracker.actors import Actor
 from tracker.errors import TrackerError
 from web import now, services
-from web.auth import public, start_session
+from web.auth import local_path, public, start_session
 from web.password_links import RESET_MINUTES, read_token, send_link
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("plans.index")
+    return local_path(target) or url_for("plans.index")
 
 
 def _wait_message(seconds: int) -> str:

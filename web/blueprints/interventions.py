@@ -21,6 +21,7 @@ from tracker.application import to_due
 from tracker.errors import ConflictError, DomainError, NotFoundError
 from tracker.inputs import parse_day
 from web import now, read_model, refresh_read_model, services, today
+from web.auth import local_path
 from web.blueprints.plans import as_of_from_request, known_on_from
 from web.form_errors import form_errors
 from web.htmx import announce, is_htmx, render
@@ -345,7 +346,7 @@ def assign(plan_id: str, code: str):
         return _app().assign_trekker(plan_id, code, email=email, **kw)  # the application checks the account
     response = _act(plan_id, code, "assign", "assign", run, "Trekker toegewezen.",
                     fragment=_board_row if _field("next") else None)
-    back = _field("next")
-    if back.startswith("/") and not back.startswith("//") and getattr(response, "status_code", 0) == 303:
+    back = local_path(_field("next"))
+    if back and getattr(response, "status_code", 0) == 303:
         return redirect(back, 303)
     return response

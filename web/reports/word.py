@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime, time
 from typing import Any
 
+from web.exports import xml_text
 from web.reports.charts import svg_to_png
 
 
@@ -61,6 +62,7 @@ def render_docx(blocks: list[dict[str, Any]], title: str, made_on: date | None) 
     from docx.enum.text import WD_BREAK
     from docx.shared import Cm, Pt
 
+    blocks, title = xml_text(blocks), xml_text(title)  # a text recorded with a control character
     doc = Document()
     doc.core_properties.title = _core_text(title)
     doc.core_properties.language = "nl-NL"

@@ -64,12 +64,66 @@ class Context:
             self._services = None
 
 
+# Click's words for a command line it cannot read, in Dutch (its own catalogue has none).
+_USAGE = (
+    (r"^Missing option '(?P<a>[^']+)'\.?(?P<rest>.*)$", "de optie {a} ontbreekt{rest}"),
+    (r"^Missing argument '(?P<a>[^']+)'\.?$", "het argument {a} ontbreekt"),
+    (r"^No such option:? '?(?P<a>-\d[\d.,]*)'?\.?$", "onbekende optie {a}: een negatief getal? Zet er -- voor "
+                                                    "(… -- {a})"),
+    (r"^No such option:? '?(?P<a>[^'\s]+)'?\.?(?P<rest>.*)$", "onbekende optie {a}{rest}"),
+    (r"^No such command '(?P<a>[^']+)'\.?$", "onbekende opdracht '{a}'"),
+    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "onverwacht extra argument: {a}"),
+    (r"^Option '(?P<a>[^']+)' requires an argument\.?$", "de optie {a} heeft een waarde nodig"),
+    (r"^Option '(?P<a>[^']+)' does not take a value\.?$", "de optie {a} neemt geen waarde"),
+    (r"^Invalid value for '(?P<a>[^']+)': (?P<rest>.*)$", "ongeldige waarde voor {a}: {rest}"),
+    (r"^Invalid value: (?P<rest>.*)$", "{rest}"),
+)
+_VALUES = (
+    (r"'(?P<v>[^']*)' is not one of (?P<c>.+?)\.?$", "'{v}' is geen van {c}"),
+    (r"'(?P<v>[^']*)' is not a valid integer( range)?\.?$", "'{v}' is geen geheel getal"),
+    (r"'(?P<v>[^']*)' is not a valid float( range)?\.?$", "'{v}' is geen getal"),
+    (r"(?P<v>.*) is not in the range (?P<c>.+?)\.?$", "{v} ligt niet tussen {c}"),
+    (r"Possible options: (?P<c>.+?)\)?$", "mogelijke opties: {c})"),
+    (r"\(Possible options: (?P<c>.+?)\)$", "(mogelijke opties: {c})"),
+    (r"Did you mean (?P<c>.+?)\?$", "bedoelt u {c}?"),
+)
+
+
+def dutch_usage(exc: click.UsageError) -> str:
+    """Return what is wrong with a command line in Dutch (the English where click says something unforeseen)."""
+    import re
+
+    message = exc.format_message().strip()
+    for pattern, dutch in _USAGE:
+        found = re.match(pattern, message, re.S)
+        if found:
+            message = dutch.format(**found.groupdict())
+            break
+    for pattern, dutch in _VALUES:
+        message = re.sub(pattern, lambda m, d=dutch: d.format(**m.groupdict()), message)
+    return message.rstrip(".")
+
+
 class TrackerGroup(click.Group):
-    """The command group: a read model found damaged while a command runs is rebuilt, and said so."""
+    """The command group: a read model found damaged while a command runs is rebuilt, and said so; a
+    command line it cannot read is refused in Dutch with exit code 1 (docs/cli.md), as every other error."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            _refuse_usage(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            _refuse_usage(exc)
         except sqlite3.DatabaseError as exc:
             opened = ctx.find_object(Context)
             if not is_damage(exc) or opened is None or opened._services is None:
@@ -78,6 +132,14 @@ class TrackerGroup(click.Group):
             fail("het leesmodel bleek beschadigd en is opnieuw opgebouwd uit de gebeurtenissen; wat was "
                  "vastgelegd is bewaard. Kijk met `tracker history` na of uw wijziging erin staat voordat u "
                  "de opdracht herhaalt.")
+
+
+def _refuse_usage(exc: click.UsageError) -> NoReturn:
+    # The command as the user types it, whatever name the program was started by (python -m cli).
+    command = " ".join(["tracker", *(exc.ctx.command_path.split(" ")[1:] if exc.ctx is not None else [])])
+    click.echo(f"fout: {dutch_usage(exc)}", err=True)
+    click.echo(f"Zie `{command} --help`.", err=True)
+    sys.exit(1)
 
 
 def services() -> Services:
@@ -107,6 +169,19 @@ def fail_lines(file: Any, problems: list[str]) -> NoReturn:
         click.echo(f"{file}: {problem}", err=True)
     click.echo("Niets vastgelegd.", err=True)
     sys.exit(1)
+
+
+def write_output(output: str, content: bytes) -> None:
+    """Write a document to the file ``-o`` names ('-': standard output), or fail in Dutch where it cannot."""
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "wb") as f:
+            f.write(content)
+    except OSError as exc:
+        fail(f"{output} kan niet worden geschreven: {exc.strerror or exc}")
 
 
 def print_json(value: Any) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
-from cli.context import by_option, day, fail, json_option, moment, plan_or_only, print_json, services, today_option, user
+from cli.context import (by_option, day, fail, json_option, moment, plan_or_only, print_json, services, today_option,
+                         user, write_output)
 from projections import plans as plan_queries
 from projections.agenda import meeting_agenda
 from projections.meetings import decisions, meeting, meeting_titles
@@ -115,12 +115,9 @@ def besluitenlijst(meeting_id: str, fmt: str, output: str, plan_id: str | None, 
     titles = meeting_titles(db, plan_id, day(today))
     blocks = besluitenlijst_blocks(plan, found, decisions(db, found["meeting_id"]), titles, day(today))
     content = render_besluitenlijst(blocks, f"Besluitenlijst stuurgroep {found['meeting_date']}", day(today), fmt)
-    if output == "-":
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return
-    Path(output).write_bytes(content)
-    click.echo(f"Besluitenlijst {meeting_id} geschreven naar {output}.", err=True)
+    write_output(output, content)
+    if output != "-":
+        click.echo(f"Besluitenlijst {meeting_id} geschreven naar {output}.", err=True)
 
 
 @meeting_group.command("close")

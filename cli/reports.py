@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import click
 
 from cli.context import (by_option, day, fail, json_option, known_day, known_on_option, moment, plan_or_only,
-                         print_json, services, today_option, user)
+                         print_json, services, today_option, user, write_output)
 from projections.publications import latest_published, published_reports
 from projections.report import HalfYear, ReportError
 from tracker.errors import TrackerError
@@ -62,11 +60,8 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
     except ReportError as exc:
         fail(str(exc))
     content = render_report(data, meta, fmt)
-    if output == "-":
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    else:
-        Path(output).write_bytes(content)
+    write_output(output, content)
+    if output != "-":
         status = f"vastgesteld nr. {meta.number}" if meta.status == "vastgesteld" else "concept"
         click.echo(f"Rapportage {data['period']['key']} ({status}, peildatum {data['as_of']}) "
                    f"geschreven naar {output}.", err=True)

@@ -284,3 +284,47 @@ def test_rebuild_gives_the_same_answers(initialised, services):
     result = ok(initialised("rebuild"))
     assert f"uit {event_count(services)} gebeurtenissen" in result.stdout
     assert as_json(initialised("interventions", "--plan", PLAN, "--json", "--as-of", "2026-04-01")) == before
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["milestone", "complete", CODE, "pva", "--date", "2026-02-30", "--today", "2026-03-15"],
+     "fout: '2026-02-30' is geen datum (JJJJ-MM-DD)"),
+    (["milestone", "reschedule", CODE, "start-implementatie", "--due", "Q3 2026", "--today", "2026-03-15"],
+     "fout: de optie --reason ontbreekt"),
+    (["status", CODE, "paars"], "is geen van 'groen', 'oranje', 'rood'"),
+    (["user", "add", "--email", "a@b.nl", "--name", "A", "--role", "baas"], "fout: ongeldige waarde voor --role"),
+    (["note"], "fout: het argument CODE ontbreekt"),
+    (["interventions", "--bogus"], "fout: onbekende optie --bogus"),
+    (["indicator-value", "x", "2025-H2", "-5"], "een negatief getal? Zet er -- voor"),
+])
+def test_a_command_line_it_cannot_read_is_refused_in_dutch_with_exit_code_1(initialised, args, said):
+    before = event_count_of(initialised)
+    result = initialised(*args)
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Zie `tracker " in result.output
+    assert "Usage:" not in result.output and "Error:" not in result.output
+    assert event_count_of(initialised) == before
+
+
+def event_count_of(cli) -> int:
+    return len(ok(cli("export-events")).stdout.splitlines())
+
+
+def test_a_document_to_a_place_it_cannot_be_written_is_refused_in_a_line(initialised, tmp_path):
+    result = initialised("report", "--plan", PLAN, "--period", "2026-H1", "--format", "md", "-o",
+                         tmp_path / "nergens" / "r.md",
+                         "--today", "2026-07-01")
+    assert result.exit_code == 1
+    assert result.output.startswith("fout: ") and "kan niet worden geschreven" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_that_is_no_csv_is_refused_in_a_line(initialised, tmp_path):
+    excel = tmp_path / "waarden.csv"
+    excel.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    result = initialised("import-indicators", excel, "--plan", PLAN, "--today", "2026-07-01")
+    assert result.exit_code == 1 and "geen CSV-bestand" in result.output and "Traceback" not in result.output
+    odd = tmp_path / "vreemd.csv"
+    odd.write_bytes("indicator;periode;waarde;bron\n".encode() + b"\x81\x8d\x8f\x90\x9d\n")
+    result = initialised("import-indicators", odd, "--plan", PLAN, "--today", "2026-07-01")
+    assert result.exit_code == 1 and "geen tekst in UTF-8 of Windows-1252" in result.output

@@ -15,10 +15,18 @@ MAX_BYTES = 1_000_000
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
+        raise LinesError(["Dit is geen CSV-bestand maar bijvoorbeeld een Excel-bestand: sla het in Excel op "
+                          "als CSV (puntkomma's gescheiden) en probeer het opnieuw."])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")  # saved by Excel on Windows
+    except UnicodeDecodeError:
+        raise LinesError(["Het bestand is geen tekst in UTF-8 of Windows-1252: sla het op als CSV "
+                          "(UTF-8) en probeer het opnieuw."]) from None
 
 
 def read_csv_rows(data: bytes, headers: dict[str, tuple[str, ...]], optional: tuple[str, ...] = ()) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from cli.context import (by_option, day, fail, fail_lines, json_option, moment, 
 from cli.reports import plan_id_option
 from projections.baseline import baseline_milestones
 from tracker.baseline import read_baseline_csv
+from web.exports import neutralised
 from tracker.errors import LinesError, TrackerError
 
 
@@ -36,11 +37,14 @@ def baseline(plan_id: str | None, file: Path | None, as_json: bool, today: str |
         out = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         out.writerow(["interventie", "mijlpaal", "stand", "datum", "termijn", "reden", "gepland", "omschrijving"])
         for r in rows:
-            out.writerow([r["code"], r["milestone_id"], "open", "", "", "", r["due_text"], r["label"]])
+            # Labels are the plan's texts: none may start a formula in the spreadsheet it is filled in.
+            out.writerow([neutralised(v) for v in (r["code"], r["milestone_id"], "open", "", "", "", r["due_text"],
+                                                   r["label"])])
         return
     try:
-        count = svc.app.record_baseline(plan_id, read_baseline_csv(file.read_bytes()), at=moment(today),
-                                        by=user(by))
+        unread: list[str] = []
+        entries = read_baseline_csv(file.read_bytes(), unread)
+        count = svc.app.record_baseline(plan_id, entries, at=moment(today), by=user(by), refused=unread)
     except LinesError as exc:
         fail_lines(file, exc.problems)
     except TrackerError as exc:

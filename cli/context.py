@@ -231,9 +231,13 @@ def user(by: str | None) -> Actor:
 def plan_of_code(svc: Services, code: str, plan_id: str | None) -> str:
     """Return the plan a code belongs to, asking for --plan when several plans have it."""
     svc.catch_up()
-    if plan_id:
-        return plan_id
     found = plans_with_code(svc.db, code)
+    if plan_id:
+        if plan_queries.plan(svc.db, plan_id) is None:
+            fail(f"onbekend plan '{plan_id}'")
+        if plan_id not in found:
+            fail(f"plan '{plan_id}' heeft geen interventie met code '{code}'")
+        return plan_id
     if not found:
         fail(f"geen interventie met code '{code}'")
     if len(found) > 1:

@@ -42,6 +42,8 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
 
     svc = services()
     plan_id = plan_or_only(svc, plan_id)
+    if (published or number) and (as_of or known_on):
+        fail("een vastgestelde rapportage staat vast op haar eigen peildatum: laat --as-of en --as-known-on weg")
     try:
         if published or number:
             if number is None:
@@ -52,6 +54,8 @@ def report(plan_id: str | None, period: str | None, fmt: str, output: str, as_of
                     fail(f"er is geen vastgestelde rapportage over {half_year(period).key}")
                 number = record["number"]
             data, meta = frozen(svc, svc.db, plan_id, number)
+            if period and data["period"]["key"] != half_year(period).key:
+                fail(f"rapportage nr. {number} gaat over {data['period']['key']}, niet over {half_year(period).key}")
         else:
             if not period:
                 fail("geef --period op, bijvoorbeeld 2026-H1")

@@ -160,3 +160,20 @@ def test_links_are_signed_and_expire(services, web) -> None:
     invite = make_token(secret, user, "invite")
     assert read_token(secret, invite, find, now=time.time() + (INVITE_DAYS - 1) * 86400) is not None
     assert read_token(secret, invite, find, now=time.time() + INVITE_DAYS * 86400 + 5) is None
+
+
+def test_no_feed_is_issued_for_an_ended_account_or_a_plan_not_loaded(services, cli) -> None:
+    from tests.helpers import event_count
+    from tracker.errors import NotFoundError
+
+    trekker_scenario(services)
+    ensure_user(services, "trekker", email=BERT, name="Bert Bos")
+    assert cli("user", "deactivate", BERT).exit_code == 0
+    before = event_count(services)
+    with pytest.raises(DomainError, match="is beëindigd: het krijgt geen agenda-link"):
+        services.app.issue_calendar_feed(scope="trekker", subject=BERT, at=AT, by="beheer")
+    with pytest.raises(NotFoundError, match="Onbekend plan 'nope'"):
+        services.app.issue_calendar_feed(scope="plan", subject="nope", at=AT, by="beheer")
+    refused = cli("calendar", "issue", "--plan", "nope", "--today", "2026-03-15")
+    assert refused.exit_code == 1 and "Onbekend plan 'nope'" in refused.output
+    assert event_count(services) == before

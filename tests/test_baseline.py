@@ -228,3 +228,30 @@ def test_no_intervention_may_be_coded_plan_the_code_of_the_plans_own_milestones(
 
     with pytest.raises(PlanFileError, match=r"testagenda.yaml:\d+: interventie: code 'Plan' is gereserveerd"):
         parse_plan(SMALL_PLAN.replace('code: "1.A1"', 'code: "Plan"', 1), "testagenda.yaml")
+
+
+def test_the_cli_names_every_wrong_line_at_once_and_a_milestone_given_twice(late_adopter, cli, tmp_path):
+    before = event_count(late_adopter)
+    path = tmp_path / "beginstand.csv"
+    path.write_text("interventie;mijlpaal;stand;datum;termijn;reden\n"
+                    "2.A2;selectie-aanbieders;gereed;2026-02-30;;\n"      # 2: a date that does not exist
+                    "9.Z9;iets;gereed;2025-12-01;;\n"                     # 3: no such intervention
+                    "2.B2;pva;misschien;;;\n"                             # 4: no such state
+                    "2.B2;start-implementatie;verschoven;;morgen;\n"      # 5: no such term
+                    "2.C1;pva-regierol;gereed;2025-12-01;;\n"             # 6: fine
+                    "2.C1;pva-regierol;open;;;\n", encoding="utf-8")      # 7: the same milestone again
+    result = cli("baseline", "--file", path, "--today", "2026-12-02")
+    assert result.exit_code == 1
+    named = [int(n) for n in re.findall(r"Regel (\d+):", result.output)]
+    assert named == [2, 3, 4, 5, 7], result.output
+    assert "staat ook op regel 6" in result.output and "Niets vastgelegd." in result.output
+    assert event_count(late_adopter) == before
+
+
+def test_the_csv_to_fill_in_starts_no_formula(late_adopter, cli):
+    late_adopter.app.plan_milestone(PLAN, "2.A2", label='=HYPERLINK("http://evil.example","klik")', due="Q4 2025",
+                                    at=datetime(2026, 11, 30, 9), by="beheer")
+    late_adopter.catch_up()
+    lines = cli("baseline", "--today", "2026-12-01").output.splitlines()
+    assert any("'=HYPERLINK(" in line for line in lines)
+    assert not any(";=HYPERLINK" in line or ';"=HYPERLINK' in line for line in lines)

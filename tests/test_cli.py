@@ -328,3 +328,21 @@ def test_a_file_that_is_no_csv_is_refused_in_a_line(initialised, tmp_path):
     odd.write_bytes("indicator;periode;waarde;bron\n".encode() + b"\x81\x8d\x8f\x90\x9d\n")
     result = initialised("import-indicators", odd, "--plan", PLAN, "--today", "2026-07-01")
     assert result.exit_code == 1 and "geen tekst in UTF-8 of Windows-1252" in result.output
+
+
+def test_an_unknown_plan_or_a_code_it_has_not_is_refused_not_answered_with_nothing(initialised):
+    for args, said in ((["history", CODE, "--plan", "nope"], "fout: onbekend plan 'nope'"),
+                       (["history", "9.Z9", "--plan", PLAN, "--json"],
+                        f"fout: plan '{PLAN}' heeft geen interventie met code '9.Z9'"),
+                       (["show", CODE, "--plan", "nope"], "fout: onbekend plan 'nope'")):
+        result = initialised(*args)
+        assert result.exit_code == 1 and said in result.output, (args, result.output)
+
+
+def test_export_events_leaves_password_hashes_out(initialised):
+    ok(initialised("user", "add", "--email", "a.smit@nijmegen.nl", "--name", "A. Smit", "--role", "lezer",
+                   "--password", "Lange-wachtzin-voor-A-Smit-2026", "--today", "2025-10-02"))
+    lines = [json.loads(line) for line in ok(initialised("export-events")).stdout.splitlines()]
+    registered = [e for e in lines if e["type"] == "UserRegistered"]
+    assert registered and all("password_hash" not in e for e in lines)
+    assert any(e.get("email") == "a.smit@nijmegen.nl" for e in registered)

@@ -183,6 +183,12 @@ def test_the_cli_publishes_and_makes_the_published_report_again(scenario, cli, t
     assert '"replaces": 1' in cli("reports", "--json").output
     result = cli("report", "--period", "2025-H2", "--published", "-o", tmp_path / "x.md")
     assert result.exit_code == 1 and "geen vastgestelde rapportage over 2025-H2" in result.output
+    # Options that contradict the published report are refused, not ignored.
+    result = cli("report", "--period", "2025-H2", "--number", "1", "-o", tmp_path / "y.md")
+    assert result.exit_code == 1 and "rapportage nr. 1 gaat over 2026-H1, niet over 2025-H2" in result.output
+    result = cli("report", "--number", "1", "--as-of", "2026-07-01", "-o", tmp_path / "z.md")
+    assert result.exit_code == 1 and "laat --as-of en --as-known-on weg" in result.output
+    assert not (tmp_path / "y.md").exists() and not (tmp_path / "z.md").exists()
 
 
 def test_the_beheerder_publishes_the_preview_from_the_page(scenario, data_dir):

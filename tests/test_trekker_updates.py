@@ -692,7 +692,8 @@ def test_the_changes_page_can_start_from_the_last_meeting(site):
 
 
 @pytest.mark.parametrize("meeting, decision, message", [
-    ("2026-04-02", "Akkoord", "De vergaderdatum 02-04-2026 ligt in de toekomst."),
+    ("2026-04-02", "Akkoord", "De vergadering van 02-04-2026 is nog niet geweest: een besluit legt u vast op of na "
+                              "de vergaderdatum."),
     ("2026-03-30", "", "Vul het besluit van de stuurgroep in."),
     ("30 maart", "Akkoord", "'30 maart' is geen geldige datum voor de vergaderdatum; gebruik JJJJ-MM-DD."),
 ])

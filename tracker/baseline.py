@@ -7,6 +7,7 @@ reserved code ``plan`` (PLAN_CODE) where an intervention's code stands. Mixed in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,20 +42,31 @@ class BaselineCommands:
     """Record the beginstand of a plan's Tijdpad."""
 
     def record_baseline(self, plan_id: str, entries: list[BaselineEntry], *, at: datetime,
-                        by: Actor | str) -> int:
-        """Record every entry in one transaction, or none when any is wrong; return the changes recorded."""
+                        by: Actor | str, refused: Sequence[str] = ()) -> int:
+        """Record every entry in one transaction, or none when any is wrong; return the changes recorded.
+
+        ``refused``: the problems of lines that could not be read at all (a date that is no date); the
+        other lines are checked all the same, so that every wrong line is named at once.
+        """
         actor = self.acting(by, "import_plan")  # type: ignore[attr-defined]
         from tracker.application import to_due
         from tracker.permissions import refuse_unless
 
         if any(is_plan_code(e.code) and e.state != "open" for e in entries):
             refuse_unless(actor, "plan_milestones")
-        problems: list[str] = []
+        problems: list[str] = list(refused)
         touched: dict[str, Any] = {}
         plan = None
         recorded = 0
+        seen: dict[tuple[str, str], str] = {}
         for entry in entries:
             where = f"Regel {entry.line}" if entry.line else f"{entry.code} {entry.milestone_id}"
+            milestone = (entry.code.strip().lower(), entry.milestone_id.strip())
+            if milestone in seen:
+                problems.append(f"{where}: mijlpaal {entry.milestone_id} van {entry.code} staat ook op "
+                                f"{seen[milestone].lower()}: één regel per mijlpaal.")
+                continue
+            seen[milestone] = where
             try:
                 if entry.state not in STATES:
                     raise DomainError(f"Onbekende stand '{entry.state}': kies open, gereed of verschoven.")
@@ -81,7 +93,7 @@ class BaselineCommands:
             except TrackerError as exc:
                 problems.append(f"{where}: {exc}")
         if problems:
-            raise LinesError(problems)
+            raise LinesError(sorted(problems, key=_line_of))
         if not recorded:
             raise LinesError(["Er is niets vastgelegd: alle mijlpalen staan op open."])
         self._save(*touched.values(), *([plan] if plan is not None and plan.pending_events else []))  # type: ignore[attr-defined]
@@ -120,11 +132,23 @@ def _day(text: str) -> date | None:
     raise DomainError(f"'{text}' is geen datum (JJJJ-MM-DD of DD-MM-JJJJ).")
 
 
-def read_baseline_csv(data: bytes) -> list[BaselineEntry]:
-    """Read a beginstand CSV (interventie;mijlpaal;stand;datum;termijn;reden), or say per line what is wrong."""
+def _line_of(problem: str) -> int:
+    """Return the line a problem names ("Regel 7: …"), for the order they are told in (0: none)."""
+    head = problem.split(":", 1)[0]
+    return int(head[6:]) if head.startswith("Regel ") and head[6:].isdigit() else 0
+
+
+def read_baseline_csv(data: bytes, problems: list[str] | None = None) -> list[BaselineEntry]:
+    """Read a beginstand CSV (interventie;mijlpaal;stand;datum;termijn;reden), or say per line what is wrong.
+
+    With ``problems``: add the lines that cannot be read to it and return the others (for
+    ``record_baseline`` to check them too); without: raise LinesError.
+    """
     from tracker.csv_rows import read_csv_rows
 
-    entries, problems = [], []
+    wrong = problems if problems is not None else []
+
+    entries = []
     for row in read_csv_rows(data, CSV_HEADERS, optional=("day", "due", "reason")):
         try:
             if row.get("error"):
@@ -132,7 +156,7 @@ def read_baseline_csv(data: bytes) -> list[BaselineEntry]:
             entries.append(BaselineEntry(row["code"], row["milestone"], row["state"].lower(), _day(row["day"]),
                                          row["due"], row["reason"], row["line"]))
         except DomainError as exc:
-            problems.append(f"Regel {row['line']}: {exc}")
-    if problems:
-        raise LinesError(problems)
+            wrong.append(f"Regel {row['line']}: {exc}")
+    if wrong and problems is None:
+        raise LinesError(wrong)
     return entries

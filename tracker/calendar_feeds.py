@@ -86,11 +86,29 @@ class CalendarFeedCommands:
             raise NotAllowedError("U kunt alleen uw eigen agenda-link uitgeven of intrekken. Er is niets vastgelegd.")
         refuse_unless(actor, "plan_feed")
 
+    def _feed_subject_exists(self, scope: str, subject: str) -> None:
+        """Refuse a feed of a plan not loaded, or of a person whose account has ended (its links stop).
+
+        A trekker may be named in a plan without an account of their own: their feed is theirs all the same.
+        """
+        if scope == "plan":
+            if not self.has_plan(subject):  # type: ignore[attr-defined]
+                raise NotFoundError(f"Onbekend plan '{subject}'. Er is niets vastgelegd.")
+            return
+        try:
+            account = self.get_user(subject)  # type: ignore[attr-defined]
+        except NotFoundError:
+            return
+        if not account.active:
+            raise DomainError(f"Het account {account.email} is beëindigd: het krijgt geen agenda-link. "
+                              "Er is niets vastgelegd.")
+
     def issue_calendar_feed(self, *, scope: str, subject: str, label: str = "", at: datetime,
                             by: Actor | str) -> str:
         """Issue an unguessable feed address; return its token (only its hash is stored)."""
         actor = self.acting(by)
         self._may_hold_feed(actor, scope, subject)
+        self._feed_subject_exists(scope, subject)
         token = secrets.token_urlsafe(32)
         self._save(CalendarFeed.issue(token=token, scope=scope, subject=subject, label=label,
                                       at=at, by=actor))

@@ -404,7 +404,8 @@ class Intervention(RecordsActor, Aggregate):
             raise DomainError(f"Interventie {self.code} is vervallen in de huidige planversie.")
         decision = _required(decision, "Vul het besluit van de stuurgroep in.")
         if meeting_date > at.date():
-            raise DomainError(f"De vergaderdatum {meeting_date:%d-%m-%Y} ligt in de toekomst.")
+            raise DomainError(f"De vergadering van {meeting_date:%d-%m-%Y} is nog niet geweest: een besluit "
+                              "legt u vast op of na de vergaderdatum.")
         self.trigger_event(ReviewRecorded, meeting_date=meeting_date, decision=decision,
                            actions=(actions or "").strip(), at=at, by=by)
 

@@ -124,6 +124,8 @@ class TrackerGroup(click.Group):
             raise
         except click.UsageError as exc:
             _refuse_usage(exc)
+        except click.Abort:  # Ctrl-C or the end of the input at a question
+            fail("afgebroken; er is niets vastgelegd")
         except sqlite3.DatabaseError as exc:
             opened = ctx.find_object(Context)
             if not is_damage(exc) or opened is None or opened._services is None:

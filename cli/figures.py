@@ -53,7 +53,7 @@ def import_indicators(file: Path, plan_id: str | None, today: str | None, by: st
     except TrackerError as exc:
         fail(str(exc))
     svc.catch_up()
-    click.echo(f"{count} waarden vastgelegd.")
+    click.echo(f"{count} {'waarde' if count == 1 else 'waarden'} vastgelegd.")
 
 
 @click.command()

@@ -26,6 +26,7 @@ from cli.context import (
 )
 from projections.meetings import discussed
 from projections.history import intervention_history
+from projections.wording import who
 from projections.interventions import intervention_json, interventions_as_of
 from tracker.application import TrackerApp
 from tracker.intervention import STOPLICHT
@@ -46,7 +47,12 @@ def interventions(plan_id: str | None, as_of: str | None, known_on: str | None, 
     if as_json:
         print_json(rows)
         return
+    several = len({iv["plan"] for iv in rows}) > 1
+    shown_plan = None
     for iv in rows:
+        if several and iv["plan"] != shown_plan:  # the same code may stand in two plans: say whose
+            shown_plan = iv["plan"]
+            click.echo(f"== {shown_plan}")
         trekker = iv["trekker"]["name"] if iv["trekker"] else "geen trekker"
         click.echo(f"{iv['code']:8} {iv['stoplicht']:7} {iv['title']} ({trekker})")
         for m in iv["milestones"]:
@@ -99,7 +105,7 @@ def show(code: str, plan_id: str | None, as_of: str | None, known_on: str | None
     for m in data["milestones"]:
         click.echo(f"  {m['term_text']:12} {m['state']:11} {m['label']}")
     for h in data["history"]:
-        click.echo(f"  {h['at'][:16]} {h['by']}: {h['description']}")
+        click.echo(f"  {h['at'][:16]} {who(h['by'])}: {h['description']}")
 
 
 @click.command()
@@ -115,7 +121,7 @@ def history(code: str, plan_id: str | None, as_json: bool) -> None:
         print_json(rows)
         return
     for h in rows:
-        click.echo(f"{h['at'][:16]}  {h['by']:<16} {h['description']}")
+        click.echo(f"{h['at'][:16]}  {who(h['by']):<16} {h['description']}")
 
 
 def on_intervention(code: str, plan_id: str | None, command: Callable[[TrackerApp, str], Any]) -> None:

@@ -33,14 +33,16 @@ def import_file(svc: Services, path: Path | str, at: datetime, by: Actor | str) 
     try:
         result = svc.app.import_plan(spec, at=at, by=by)
     except TrackerError as exc:
-        click.echo(f"{path}: {exc}", err=True)
+        said = str(exc)  # a problem of a line names its file already ("plan.yaml:26: …")
+        click.echo(said if said.startswith(f"{path}:") else f"{path}: {said}", err=True)
         click.echo("Niets geïmporteerd.", err=True)
         sys.exit(1)
     svc.catch_up()
     if result.outcome == "unchanged":
         click.echo(f"{spec.id}: ongewijzigd, niets geïmporteerd.")
     elif result.outcome == "created":
-        click.echo(f"{spec.id}: geïmporteerd ({len(spec.interventions)} interventies, {result.events} gebeurtenissen).")
+        click.echo(f"{spec.id}: geïmporteerd ({len(spec.interventions)} {'interventie' if len(spec.interventions) == 1 else 'interventies'}, "
+                   f"{result.events} {'gebeurtenis' if result.events == 1 else 'gebeurtenissen'}).")
     else:
         click.echo(f"{spec.id}: nieuwe versie, {len(result.changes)} wijziging(en):")
         for line in result.changes:
@@ -129,4 +131,5 @@ def plans(as_of: str | None, known_on: str | None, as_json: bool) -> None:
         print_json(data)
         return
     for p in data:
-        click.echo(f"{p['id']}\t{p['title']} ({p['organisation']}, {p['interventions']} interventies)")
+        click.echo(f"{p['id']}\t{p['title']} ({p['organisation']}, {p['interventions']} "
+                   f"{'interventie' if p['interventions'] == 1 else 'interventies'})")

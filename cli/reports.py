@@ -9,6 +9,7 @@ from cli.context import (by_option, day, fail, json_option, known_day, known_on_
                          print_json, services, today_option, user, write_output)
 from projections.publications import latest_published, published_reports
 from projections.report import HalfYear, ReportError
+from projections.wording import who
 from tracker.errors import TrackerError
 
 FORMAT_CHOICE = click.Choice(["html", "pdf", "docx", "md"])
@@ -111,4 +112,4 @@ def reports(plan_id: str | None, as_json: bool) -> None:
         print_json(data)
         return
     for r in data:
-        click.echo(f"nr. {r['number']}\t{r['period']}\tpeildatum {r['as_of']}\tvastgesteld {r['at'][:10]} door {r['by']}")
+        click.echo(f"nr. {r['number']}\t{r['period']}\tpeildatum {r['as_of']}\tvastgesteld {r['at'][:10]} door {who(r['by'])}")

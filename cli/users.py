@@ -44,8 +44,13 @@ def user_group() -> None:
 
 
 def _password(value: str | None) -> str:
-    return value or os.environ.get("TRACKER_NEW_PASSWORD") or click.prompt(
-        "Wachtwoord", hide_input=True, confirmation_prompt=True)
+    given = value or os.environ.get("TRACKER_NEW_PASSWORD")
+    if given:
+        return given
+    first = click.prompt("Wachtwoord", hide_input=True)
+    if click.prompt("Herhaal het wachtwoord", hide_input=True) != first:
+        fail("de twee wachtwoorden zijn niet gelijk; er is niets vastgelegd")
+    return first
 
 
 @user_group.command("add")

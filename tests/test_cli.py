@@ -234,8 +234,9 @@ def test_history_lists_who_did_what_when(initialised):
     assert "Interventie opgenomen in het plan" in lines[0]
     assert lines[-2].startswith("2026-01-06T12:00  Anna (via de command line)")
     assert "verschoven van Q1 2027 naar Q2 2027: Later" in lines[-2]
-    assert lines[-1].startswith(f"2026-01-09T12:00  {OPERATOR}")
+    assert lines[-1].startswith("2026-01-09T12:00  tester (via de command line)")  # as the pages name the operator
     data = as_json(initialised("history", CODE, "--json"))
+    assert data[-1]["by"] == OPERATOR  # the JSON keeps the recorded name
     assert [h["event"] for h in data][-2:] == ["MilestoneRescheduled", "NoteAdded"]
 
 
@@ -346,3 +347,19 @@ def test_export_events_leaves_password_hashes_out(initialised):
     registered = [e for e in lines if e["type"] == "UserRegistered"]
     assert registered and all("password_hash" not in e for e in lines)
     assert any(e.get("email") == "a.smit@nijmegen.nl" for e in registered)
+
+
+def test_a_password_asked_for_is_asked_twice_in_dutch(initialised):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    runner = CliRunner()
+    args = ["user", "add", "--email", "b.smit@nijmegen.nl", "--name", "B. Smit", "--role", "lezer"]
+    differ = runner.invoke(main, args, input="Lange-wachtzin-2026-a\nLange-wachtzin-2026-b\n")
+    assert differ.exit_code == 1 and "Herhaal het wachtwoord" in differ.output
+    assert "de twee wachtwoorden zijn niet gelijk" in differ.output and "match" not in differ.output
+    stopped = runner.invoke(main, args, input="")
+    assert stopped.exit_code == 1 and "fout: afgebroken" in stopped.output and "Aborted" not in stopped.output
+    same = runner.invoke(main, args, input="Lange-wachtzin-voor-B-Smit-2026\nLange-wachtzin-voor-B-Smit-2026\n")
+    assert same.exit_code == 0, same.output

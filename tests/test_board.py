@@ -261,3 +261,11 @@ def test_a_milestone_done_or_cancelled_before_its_quarter_counts_in_the_quarter_
 
     counted = {m["id"]: m["category"] for p in progress(report["sections"]) for m in p["due_in_period"]}
     assert counted[done] == "op_tijd" and counted[dropped] == "vervallen"
+
+
+def test_the_quarter_view_takes_a_stand_per_day_as_the_board_does(client) -> None:
+    page = client.get(f"/plannen/{PLAN}/kwartaal?as_of=2025-11-15").get_data(as_text=True)
+    assert "Kwartaaloverzicht Q4 2025" in page and "Stand per 15 november 2025 (het kwartaal liep nog)" in page
+    assert "as_of=2025-11-15" in page  # kept by the pager and the form
+    later = client.get(f"/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4").get_data(as_text=True)
+    assert "Stand per 31 december 2025 (het eind van het kwartaal)" in later

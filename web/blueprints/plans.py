@@ -213,7 +213,8 @@ def export_milestones(plan_id: str):
 @bp.get("/plannen/<plan_id>/kwartaal")
 def quarter_page(plan_id: str):
     plan = _plan_or_404(plan_id)
-    now = today()
+    # ?as_of (as the board takes it): the quarter of that day, as it stood at its end (never past today).
+    now = min(as_of_from_request(), today())
     try:
         quarter = Quarter.parse(request.args["kwartaal"]) if request.args.get("kwartaal") else Quarter.of(now)
     except ValueError as exc:
@@ -225,6 +226,7 @@ def quarter_page(plan_id: str):
     quarters = [c["quarter"] for c in status["chart"]]
     return render("quarter.html", "content", plan=plan, status=status, quarter=quarter,
                   quarters=quarters, today=now, labels=CATEGORY_LABELS, known_on=status["known_on"],
+                  as_of=now if now != today() else None,
                   chart=planned_realised_chart(status["chart"], highlight=quarter.key))
 
 

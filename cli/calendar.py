@@ -24,7 +24,7 @@ def calendar() -> None:
 def issue(email: str | None, plan_id: str | None, label: str, today: str | None, by: str | None) -> None:
     """Geef een nieuwe, onraadbare agenda-link uit (de link wordt maar één keer getoond)."""
     if bool(email) == bool(plan_id):
-        fail("geef --trekker of --plan op")
+        fail("geef --trekker of --plan op, één van beide")
     svc = services()
     try:
         token = svc.app.issue_calendar_feed(scope="trekker" if email else "plan", subject=email or plan_id or "",

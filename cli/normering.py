@@ -113,6 +113,8 @@ def normering_command(plan_id: str | None, as_of: str | None, year: int | None, 
     if as_json:
         print_json(rows)
         return
+    if not rows:
+        click.echo(f"Geen normen vastgelegd{f' voor {year}' if year else ''} (tracker import-norms).")
     for r in rows:
         trend = ", ".join(f"{q['quarter']}: {_percent(q['share'])}" for q in r["quarters"])
         click.echo(f"{r['jaar']}\t{r['aanbieder']}\t{r['zorgsoort']}\tnorm {r['norm']}\tbesteed {r['spent']}\t"

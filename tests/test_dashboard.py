@@ -91,5 +91,7 @@ def test_the_dashboard_page_as_of_a_past_date(site) -> None:
     assert f'href="/plannen/{PLAN}/interventies/' in page and "?as_of=2025-12-31" in page
     # The tiles lead to the board, filtered on the chapter and colour.
     assert f'href="/plannen/{PLAN}?groep=3&amp;stoplicht=rood&amp;as_of=2025-12-31"' in page
+    # What is due this quarter now; the quarter view, a click away, counts what moved out or was cancelled.
+    assert f'href="/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4&amp;as_of=2025-12-31">kwartaaloverzicht</a>' in page
     assert client.get(f"{DASHBOARD}?as_of=gisteren").status_code == 400
     assert client.get("/plannen/bestaat-niet/dashboard").status_code == 404

@@ -164,3 +164,17 @@ def test_the_server_runs_one_worker_per_core_and_at_least_two():
     assert ServerSettings.from_env({}).workers == max(2, os.cpu_count() or 1)
     assert ServerSettings.from_env({"TRACKER_SERVER_WORKERS": "3"}).workers == 3
     assert "workers" not in ServerSettings.from_env({}).waitress_options()
+
+
+def test_a_request_over_the_bound_is_refused_with_the_dutch_page(served):
+    _, _, client = served
+    conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=60)
+    try:
+        body = b"email=" + b"x" * 9_000_000  # over the 8 MiB bound, within what waitress lets through
+        conn.request("POST", "/inloggen", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        page = response.read().decode("utf-8")
+    finally:
+        conn.close()
+    assert response.status == 413, page[:2000]
+    assert "Te groot" in page and "Er is niets opgeslagen" in page and "exceeds" not in page

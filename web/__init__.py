@@ -30,7 +30,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TRACKER")
     if test_config:
         app.config.update(test_config)
-    app.config.setdefault("MAX_CONTENT_LENGTH", ServerSettings.from_env().max_request_body_size)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None: no bound at all
+        app.config["MAX_CONTENT_LENGTH"] = ServerSettings.from_env().max_request_body_size
     # Forwarded addresses count only from the reverse proxy (TRACKER_TRUSTED_PROXY).
     app.wsgi_app = TrustedProxy(app.wsgi_app, trusted_proxies(app.config.get("TRUSTED_PROXY")))  # type: ignore[method-assign]
     services = open_services(app.config["DATA_DIR"], database_url=app.config.get("DATABASE_URL") or None)

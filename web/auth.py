@@ -174,6 +174,13 @@ def init_auth(app: Flask, data_dir: Path, shared_store: bool = False) -> None:
             return None
         return SignedInUser(row)
 
+    @app.before_request
+    def refuse_too_large():
+        # Before the CSRF check reads the form: what it cannot read it would call an expired form.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
+
     CSRFProtect(app)
 
     @app.errorhandler(CSRFError)

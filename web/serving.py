@@ -55,7 +55,9 @@ class ServerSettings:
         return {"threads": self.threads, "connection_limit": self.connection_limit,
                 "channel_timeout": self.channel_timeout, "cleanup_interval": min(10, self.channel_timeout),
                 "max_request_header_size": self.max_request_header_size,
-                "max_request_body_size": self.max_request_body_size, "backlog": self.backlog,
+                # The app refuses a body over the bound with its own Dutch page (Flask's MAX_CONTENT_LENGTH):
+                # waitress lets up to four times that through (buffered on disk) rather than answer in English.
+                "max_request_body_size": self.max_request_body_size * 4, "backlog": self.backlog,
                 # poll() instead of select(): select cannot watch more than 1024 sockets.
                 "asyncore_use_poll": True, "ident": "tracker"}
 

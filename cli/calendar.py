@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from cli.context import by_option, fail, json_option, moment, print_json, services, today_option, user
+from cli.context import TrackerGroup, by_option, fail, json_option, moment, print_json, services, today_option, user
 from cli.reminders import mail_settings
 from projections.calendar_feeds import all_feeds
 from tracker.errors import TrackerError
 
 
-@click.group()
+@click.group(cls=TrackerGroup)
 def calendar() -> None:
     """Agenda-links (iCalendar) voor een trekker of een plan: uitgeven, tonen, intrekken."""
 

@@ -71,10 +71,11 @@ _USAGE = (
     (r"^No such option:? '?(?P<a>-\d[\d.,]*)'?\.?$", "onbekende optie {a}: een negatief getal? Zet er -- voor "
                                                     "(… -- {a})"),
     (r"^No such option:? '?(?P<a>[^'\s]+)'?\.?(?P<rest>.*)$", "onbekende optie {a}{rest}"),
-    (r"^No such command '(?P<a>[^']+)'\.?$", "onbekende opdracht '{a}'"),
+    (r"^No such command '(?P<a>[^']+)'\.?(?P<rest>.*)$", "onbekende opdracht '{a}'{rest}"),
     (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "onverwacht extra argument: {a}"),
     (r"^Option '(?P<a>[^']+)' requires an argument\.?$", "de optie {a} heeft een waarde nodig"),
     (r"^Option '(?P<a>[^']+)' does not take a value\.?$", "de optie {a} neemt geen waarde"),
+    (r"^Invalid value for '\{[^']*\}': (?P<rest>.*)$", "ongeldige waarde: {rest}"),  # an argument's choices
     (r"^Invalid value for '(?P<a>[^']+)': (?P<rest>.*)$", "ongeldige waarde voor {a}: {rest}"),
     (r"^Invalid value: (?P<rest>.*)$", "{rest}"),
 )
@@ -83,9 +84,9 @@ _VALUES = (
     (r"'(?P<v>[^']*)' is not a valid integer( range)?\.?$", "'{v}' is geen geheel getal"),
     (r"'(?P<v>[^']*)' is not a valid float( range)?\.?$", "'{v}' is geen getal"),
     (r"(?P<v>.*) is not in the range (?P<c>.+?)\.?$", "{v} ligt niet tussen {c}"),
-    (r"Possible options: (?P<c>.+?)\)?$", "mogelijke opties: {c})"),
-    (r"\(Possible options: (?P<c>.+?)\)$", "(mogelijke opties: {c})"),
-    (r"Did you mean (?P<c>.+?)\?$", "bedoelt u {c}?"),
+    (r"\s*\(Possible options: (?P<c>.+?)\)$", "; mogelijke opties: {c}"),
+    (r"\s*\(Did you mean one of: (?P<c>.+?)\?\)$", "; bedoelt u een van: {c}?"),
+    (r"\s*Did you mean (?P<c>.+?)\?$", "; bedoelt u {c}?"),
 )
 
 
@@ -123,7 +124,7 @@ class TrackerGroup(click.Group):
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:
-            _refuse_usage(exc)
+            _refuse_usage(exc, ctx)
         except click.Abort:  # Ctrl-C or the end of the input at a question
             fail("afgebroken; er is niets vastgelegd")
         except sqlite3.DatabaseError as exc:
@@ -136,9 +137,16 @@ class TrackerGroup(click.Group):
                  "de opdracht herhaalt.")
 
 
-def _refuse_usage(exc: click.UsageError) -> NoReturn:
-    # The command as the user types it, whatever name the program was started by (python -m cli).
-    command = " ".join(["tracker", *(exc.ctx.command_path.split(" ")[1:] if exc.ctx is not None else [])])
+def _refuse_usage(exc: click.UsageError, ctx: click.Context | None = None) -> NoReturn:
+    # The command as the user types it, whatever name the program was started by (python -m cli);
+    # an option without its value is told without the command's context: the one being started.
+    if exc.ctx is not None:
+        path = exc.ctx.command_path
+    elif ctx is not None:
+        path = " ".join(p for p in (ctx.command_path, ctx.invoked_subcommand) if p)
+    else:
+        path = ""
+    command = " ".join(["tracker", *path.split(" ")[1:]])
     click.echo(f"fout: {dutch_usage(exc)}", err=True)
     click.echo(f"Zie `{command} --help`.", err=True)
     sys.exit(1)

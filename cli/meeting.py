@@ -6,8 +6,8 @@ from datetime import date
 
 import click
 
-from cli.context import (by_option, day, fail, json_option, moment, plan_or_only, print_json, services, today_option,
-                         user, write_output)
+from cli.context import (TrackerGroup, by_option, day, fail, json_option, moment, plan_or_only, print_json,
+                         services, today_option, user, write_output)
 from projections import plans as plan_queries
 from projections.agenda import meeting_agenda
 from projections.meetings import decisions, meeting, meeting_titles
@@ -25,7 +25,7 @@ def _meeting(plan_id: str | None, meeting_id: str) -> tuple[str, dict]:
     return plan_id, found
 
 
-@click.group("meeting")
+@click.group("meeting", cls=TrackerGroup)
 def meeting_group() -> None:
     """Vergaderingen van de stuurgroep: openen, agenda, besluiten, besluitenlijst, sluiten."""
 

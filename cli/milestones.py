@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from cli.context import by_option, day, known_day, moment, plan_option, today_option, user
+from cli.context import TrackerGroup, by_option, day, known_day, moment, plan_option, today_option, user
 from cli.interventions import on_intervention
 from tracker.intervention import KINDS
 
 
-@click.group()
+@click.group(cls=TrackerGroup)
 def milestone() -> None:
     """Werk een mijlpaal bij: gereed, verschuiven, laten vervallen, toevoegen."""
 

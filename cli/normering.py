@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.context import (as_of_option, by_option, day, fail, fail_lines, json_option, moment, print_json, services,
-                         today_option, user)
+from cli.context import (TrackerGroup, as_of_option, by_option, day, fail, fail_lines, json_option, moment,
+                         print_json, services, today_option, user)
 from projections import plans as plan_queries
 from projections.normering import norm_overview, signal_json, signals
 from tracker.errors import LinesError, TrackerError
@@ -121,7 +121,7 @@ def normering_command(plan_id: str | None, as_of: str | None, year: int | None, 
                    f"{_percent(r['share'])}{' SIGNAAL' if r['signal'] else ''}\t{trend}")
 
 
-@click.group("analysis-talk")
+@click.group("analysis-talk", cls=TrackerGroup)
 def analysis_talk() -> None:
     """Analysegesprekken met aanbieders na een signaal: plannen (termijn en eigenaar) en als gehouden vastleggen."""
 

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import click
 
-from cli.context import (as_of_option, by_option, day, fail, json_option, known_day, known_on_option, moment,
-                         print_json, record, services, today_option, user)
+from cli.context import (TrackerGroup, as_of_option, by_option, day, fail, json_option, known_day, known_on_option,
+                         moment, print_json, record, services, today_option, user)
 from projections import plans as plan_queries
 from projections.agenda_milestones import plan_milestone_json, plan_milestones_as_of, plans_with_milestone
 from tracker.application import TrackerApp
@@ -38,7 +38,7 @@ def _on_plan(milestone_id: str, plan_id: str | None, command: Callable[[TrackerA
     record(svc, _plan_of(svc, milestone_id, plan_id), command)
 
 
-@click.group("plan-milestone")
+@click.group("plan-milestone", cls=TrackerGroup)
 def plan_milestone() -> None:
     """De mijlpalen van het plan zelf: tonen, gereed, verschuiven, laten vervallen."""
 

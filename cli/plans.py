@@ -41,7 +41,8 @@ def import_file(svc: Services, path: Path | str, at: datetime, by: Actor | str) 
     if result.outcome == "unchanged":
         click.echo(f"{spec.id}: ongewijzigd, niets geïmporteerd.")
     elif result.outcome == "created":
-        click.echo(f"{spec.id}: geïmporteerd ({len(spec.interventions)} {'interventie' if len(spec.interventions) == 1 else 'interventies'}, "
+        n = len(spec.interventions)
+        click.echo(f"{spec.id}: geïmporteerd ({n} {'interventie' if n == 1 else 'interventies'}, "
                    f"{result.events} {'gebeurtenis' if result.events == 1 else 'gebeurtenissen'}).")
     else:
         click.echo(f"{spec.id}: nieuwe versie, {len(result.changes)} wijziging(en):")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 
 from cli.context import (by_option, day, fail, json_option, known_day, known_on_option, moment, plan_or_only,
@@ -112,4 +111,5 @@ def reports(plan_id: str | None, as_json: bool) -> None:
         print_json(data)
         return
     for r in data:
-        click.echo(f"nr. {r['number']}\t{r['period']}\tpeildatum {r['as_of']}\tvastgesteld {r['at'][:10]} door {who(r['by'])}")
+        click.echo(f"nr. {r['number']}\t{r['period']}\tpeildatum {r['as_of']}\tvastgesteld {r['at'][:10]} "
+                   f"door {who(r['by'])}")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from cli.context import by_option, fail, json_option, moment, print_json, services, today_option, user
+from cli.context import TrackerGroup, by_option, fail, json_option, moment, print_json, services, today_option, user
 from projections.interventions import interventions_of_trekker
 from projections.users import all_users
 from tracker.errors import TrackerError
@@ -38,7 +38,7 @@ def ensure_first_beheerder(svc: Services, at: datetime) -> None:
         click.echo(f"Wachtwoord (wordt maar één keer getoond): {password}")
 
 
-@click.group("user")
+@click.group("user", cls=TrackerGroup)
 def user_group() -> None:
     """Beheer gebruikers: toevoegen, rol of wachtwoord wijzigen, tonen."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -43,18 +43,6 @@ def holds_from(db: sqlite_utils.Database, plan_id: str) -> date | None:
     row = db.execute("SELECT min(valid) FROM history WHERE plan_id = ? AND event = ?",
                      [plan_id, PlanImported.__name__]).fetchone()
     return date.fromisoformat(row[0][:10]) if row and row[0] else None
-
-
-def commitments_day(db: sqlite_utils.Database, plan_id: str, start: date) -> date:
-    """Return the day at whose end a period's commitments are read (what was due in it when it began).
-
-    The day before the period, or, for a plan that came into force within it, the first day it held:
-    before that the plan committed to nothing, and a milestone it then put in the period and later
-    moved out still counts as moved.
-    """
-    before = start - timedelta(days=1)
-    first = holds_from(db, plan_id)
-    return max(before, first) if first else before
 
 
 def all_plans(db: sqlite_utils.Database) -> list[dict[str, Any]]:

@@ -105,8 +105,9 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
                             m["reason"] = _hide(m["reason"])
             if not notes:
                 iv["notes"] = []
-                for m in iv.get("realised", []):
-                    m["note"] = ""
+                for key in ("realised", "done_before"):
+                    for m in iv.get(key, []):
+                        m["note"] = ""
         for child in section.get("groups", []):
             walk(child)
 

@@ -10,7 +10,6 @@ import sqlite_utils
 from events.periods import Quarter
 from events.vocabulary import Stoplicht
 from projections.interventions import MS, _code_key, interventions_as_of
-from projections.plans import commitments_day
 from projections.versions import moment, valid_clause
 
 # "gereed_zonder_datum": done, but when is not recorded (a beginstand or a plan file that says
@@ -47,8 +46,9 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
                    last: Quarter | None = None) -> dict[str, Any]:
     """Return per intervention the milestones due in the quarter and their state at its end.
 
-    A milestone counts for the quarter when it was due in it at the quarter's start or at its
-    end (or today, for the running quarter), also when it was done or cancelled before the
+    A milestone counts for the quarter when it was due in it at the quarter's start (or, planned
+    within the quarter, as first planned) or at its end (or today, for the running quarter), also
+    when it was done or cancelled before the
     quarter began. On time means realised by the due date committed at the start of the quarter. Totals, stoplichten and the chart of planned and realised
     milestones per quarter (``first`` to ``last``) all come from the same interventions, as
     they were at that moment, as known now or at the end of ``known_on``.
@@ -56,7 +56,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     moment_ = min(quarter.end, today)
     start_state = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {**moment(commitments_day(db, plan_id, quarter.start), known_on), "plan_id": plan_id})}
+        {**moment(quarter.start - timedelta(days=1), known_on), "plan_id": plan_id})}
     interventions = interventions_as_of(db, moment_, plan_id=plan_id, known_on=known_on)
     rows = []
     totals = dict.fromkeys(CATEGORIES, 0)
@@ -64,7 +64,8 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
         items = []
         for m in iv["milestones"]:
             before = start_state.get((m["intervention_id"], m["milestone_id"]))
-            due_before = before["due"] if before else None
+            # Planned within the quarter (the plan itself, when it came into force in it): as first planned.
+            due_before = before["due"] if before else m.get("planned_due")
             # One done or cancelled before the quarter began counts in the quarter it was due in: done
             # early is done on time, not left out of every quarter.
             if not (_in(quarter, due_before) or _in(quarter, m["due"])):

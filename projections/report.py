@@ -77,11 +77,12 @@ def _categorise(m: dict[str, Any], before: dict[str, Any] | None, period: HalfYe
                 as_of: date) -> tuple[str, str] | None:
     """Return (category, committed due) of a milestone that fell due in the period, or None.
 
-    As the quarter view: a milestone counts when it was due in the period at its start or is
-    due in it now, also when it was done (early: on time) or cancelled before the period began;
+    As the quarter view: a milestone counts when it was due in the period at its start (or, planned
+    within it, as first planned) or is due in it now, also when it was done (early: on time) or cancelled before the period began;
     on time means realised by the due date committed at the period's start.
     """
-    due_before = before["due"] if before else None
+    # Planned within the half year (the plan itself, when it came into force in it): as first planned.
+    due_before = before["due"] if before else m.get("planned_due")
     if not (_within(due_before, period.start, period.end) or _within(m["due"], period.start, period.end)):
         return None
     committed = due_before if _within(due_before, period.start, period.end) else m["due"]
@@ -178,9 +179,9 @@ def _progress(iv: dict[str, Any], before: dict[tuple[str, str], dict[str, Any]],
 
 
 def _plan_milestones(db: sqlite_utils.Database, plan_id: str, facts: dict[str, Any], period: HalfYear, as_of: date,
-                     known_on: date | None, committed_on: date) -> list[dict[str, Any]]:
+                     known_on: date | None) -> list[dict[str, Any]]:
     """Return the plan's own milestones as of the peildatum, each with its category in the period (or "")."""
-    before = plan_milestones_before(db, plan_id, committed_on, known_on)
+    before = plan_milestones_before(db, plan_id, period.start - timedelta(days=1), known_on)
     # What the plan file says of a line, apart from what its users wrote since (a completion's note).
     plan_notes = {f.get("id"): f.get("note") or "" for f in facts.get("milestones", [])}
     result = []
@@ -379,10 +380,11 @@ def _actions(db: sqlite_utils.Database, interventions: list[dict[str, Any]]) -> 
 
 
 def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str, as_of: date,
-                known_on: date | None = None) -> dict[str, Any]:
+                known_on: date | None = None, *, in_force: bool = True) -> dict[str, Any]:
     """Return the content of the council report of a half year, as of the end of a day.
 
     What had happened by then as known now, or as the tracker knew it at the end of ``known_on``.
+    ``in_force``: refuse a peildatum before the plan held (a published report is made again whatever).
     """
     period = period if isinstance(period, periods.HalfYear) else HalfYear.parse(period)
     plan = plan_queries.plan(db, plan_id)
@@ -391,15 +393,14 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     if as_of < period.start:
         raise ReportError(f"De peildatum {long_date(as_of)} ligt voor het begin van het {period.label}.")
     facts = plan["facts"]
-    first = plan_queries.holds_from(db, plan_id)
+    first = plan_queries.holds_from(db, plan_id) if in_force else None
     if first and as_of < first:
         raise ReportError(f"Op de peildatum {long_date(as_of)} gold het plan nog niet: het geldt vanaf "
                           f"{long_date(first)}. Kies een peildatum vanaf die dag.")
     interventions = interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)
-    committed_on = plan_queries.commitments_day(db, plan_id, period.start)
     before = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
-        {**moment(committed_on, known_on), "plan_id": plan_id})}
+        {**moment(period.start - timedelta(days=1), known_on), "plan_id": plan_id})}
     events = changes_between(db, plan_id, period.start - timedelta(days=1), as_of, valid_time=True,
                              known_on=known_on)
     progress = [_progress(iv, before, events, period, as_of) for iv in interventions]
@@ -409,7 +410,7 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
                                    "loaded": link["loaded"], "reason": link["reason"],
                                    "found": bool(link["target_title"])}
                                   for link in links_shown(db, iv, as_of, known_on)]
-    own = _plan_milestones(db, plan_id, facts, period, as_of, known_on, committed_on)
+    own = _plan_milestones(db, plan_id, facts, period, as_of, known_on)
     counts = dict.fromkeys(CATEGORIES, 0)
     for p in progress:
         for m in p["due_in_period"]:

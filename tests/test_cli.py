@@ -292,18 +292,22 @@ def test_rebuild_gives_the_same_answers(initialised, services):
      "fout: '2026-02-30' is geen datum (JJJJ-MM-DD)"),
     (["milestone", "reschedule", CODE, "start-implementatie", "--due", "Q3 2026", "--today", "2026-03-15"],
      "fout: de optie --reason ontbreekt"),
-    (["status", CODE, "paars"], "is geen van 'groen', 'oranje', 'rood'"),
+    (["status", CODE, "paars"], "fout: ongeldige waarde: 'paars' is geen van 'groen', 'oranje', 'rood'"),
     (["user", "add", "--email", "a@b.nl", "--name", "A", "--role", "baas"], "fout: ongeldige waarde voor --role"),
     (["note"], "fout: het argument CODE ontbreekt"),
     (["interventions", "--bogus"], "fout: onbekende optie --bogus"),
     (["indicator-value", "x", "2025-H2", "-5"], "een negatief getal? Zet er -- voor"),
+    (["reprt"], "fout: onbekende opdracht 'reprt'; bedoelt u een van: 'report', 'reports'?"),
+    (["report", "--fromat", "x"], "fout: onbekende optie --fromat; bedoelt u '--format'?"),
+    (["report", "--period"], "fout: de optie --period heeft een waarde nodig\nZie `tracker report --help`."),
+    (["meeting", "open", "--date"], "Zie `tracker meeting open --help`."),
 ])
 def test_a_command_line_it_cannot_read_is_refused_in_dutch_with_exit_code_1(initialised, args, said):
     before = event_count_of(initialised)
     result = initialised(*args)
     assert result.exit_code == 1, result.output
     assert said in result.output and "Zie `tracker " in result.output
-    assert "Usage:" not in result.output and "Error:" not in result.output
+    assert "Usage:" not in result.output and "Error:" not in result.output and "Did you" not in result.output
     assert event_count_of(initialised) == before
 
 

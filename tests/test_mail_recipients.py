@@ -200,3 +200,16 @@ def test_a_name_with_an_encoded_word_is_refused_and_a_stored_one_adds_no_header(
                                                 url="https://x/", days=7, minutes=30,
                                                 moment=datetime(2026, 3, 2, 9)).as_bytes(), policy=default)
     assert "Reply-To" not in invite and invite["To"] == BERT and invite.get_content_type() == "text/plain"
+
+
+def test_a_label_stored_with_a_control_character_stops_no_reminder(services, smtp_server, monkeypatch) -> None:
+    trekker_scenario(services)
+    # Recorded before texts were checked: a milestone of Bert's, due this month, with a backspace in it.
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr("tracker.actors.check_lengths", lambda fields: None)
+        services.app.plan_milestone(SMALL_PLAN_ID, "1.A2", label="Nota\x08 aan het college", due="maart 2026",
+                                    at=datetime(2025, 10, 3, 9), by="beheer")
+    services.catch_up()
+    report = run(services)
+    assert BERT in [m["to"] for m in report.sent] and ANNA in [m["to"] for m in report.sent]
+    assert report.failed == []

@@ -410,3 +410,17 @@ def test_a_plan_text_over_the_bound_is_refused_however_it_came() -> None:
     with pytest.raises(PlanFileError, match=r"^groot\.yaml:0: bestand is groter dan 2 MB$") as refused:
         parse_plan(text, "groot.yaml")
     assert refused.value.problems == ["groot.yaml:0: bestand is groter dan 2 MB"]
+
+
+def test_a_control_character_written_as_an_escape_is_refused_at_its_line() -> None:
+    text = replace_once(SMALL_PLAN, "      label: Actualisatie van de agenda\n",
+                        '      label: "Actualisatie\\bvan de agenda"\n')
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan(text, "stuur.yaml")
+    assert refused.value.problems == [f"stuur.yaml:{line_of(text, 'Actualisatie')}: een stuurteken (zoals \\b of "
+                                      "\\x0b) in een tekst: verwijder het"]
+
+
+def test_a_merge_key_and_keys_alike_only_in_writing_are_no_duplicates() -> None:
+    text = replace_once(SMALL_PLAN, "      due: Q4 2026\n", "      <<: {due: Q3 2026}\n      due: Q4 2026\n")
+    assert parse_plan(text, "samen.yaml").facts["milestones"][0]["due"] == "2026-12-31"

@@ -52,6 +52,18 @@ def test_a_milestone_moved_out_of_the_period_the_plan_came_into_force_in_counts_
     assert [(m["code"], m["milestone_id"]) for m in moved] == [("3.C3", "sd-onderzoeksvoorstel")]
 
 
+def test_a_milestone_moved_on_the_plans_first_day_counts_as_moved_too(default_services):
+    default_services.app.reschedule_milestone(PLAN, "3.C3", "sd-onderzoeksvoorstel", due="Q1 2026",
+                                              reason="Bij de vaststelling al verschoven", valid_on=date(2025, 9, 1),
+                                              at=datetime(2025, 10, 5, 9), by="beheerder")
+    default_services.catch_up()
+    report = report_data(default_services.db, PLAN, "2025-H2", date(2025, 12, 31))
+    assert [m["category"] for m in _iv(report, "3.C3")["due_in_period"]
+            if m["id"] == "sd-onderzoeksvoorstel"] == ["verschoven"]
+    q3 = quarter_status(default_services.db, PLAN, Quarter(2025, 3), date(2026, 1, 15))
+    assert q3["totals"]["verschoven"] == 1
+
+
 def test_a_change_recorded_after_it_was_decided_is_dated_by_the_day_it_was_decided(default_services):
     app = default_services.app
     app.reschedule_milestone(PLAN, "3.B2", "start-training-kinop-apm", due="Q4 2026", reason="Trainers later",
@@ -81,6 +93,20 @@ def test_a_milestone_done_ahead_of_its_term_is_told_in_both_half_years(default_s
     assert [m["category"] for m in iv["due_in_period"] if m["id"] == "aanbod-inzichtelijk"] == ["op_tijd"]
     assert [m["realised"] for m in iv["done_before"]] == ["2025-12-05"]
     assert "al gereed op 5 december 2025, vóór deze periode" in render_report_text(h1, "md")
+
+
+def test_the_public_edition_withholds_the_note_of_a_milestone_done_ahead_too(default_services):
+    from projections.public_report import public_edition
+
+    default_services.app.complete_milestone(PLAN, "2.A1", "aanbod-inzichtelijk", realised=date(2025, 12, 5),
+                                            note="Overleg met wethouder X over de aanbieders",
+                                            at=datetime(2025, 12, 6, 9), by="beheerder")
+    default_services.catch_up()
+    h1 = report_data(default_services.db, PLAN, "2026-H1", date(2026, 6, 30))
+    assert [m["note"] for m in _iv(h1, "2.A1")["done_before"]] == ["Overleg met wethouder X over de aanbieders"]
+    public = public_edition(h1, set())
+    assert [m["note"] for m in _iv(public, "2.A1")["done_before"]] == [""]
+    assert "wethouder X" not in render_report_text(public, "md")
 
 
 def test_a_half_year_not_over_on_the_peildatum_is_told_as_a_stand_so_far(default_services):

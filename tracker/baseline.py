@@ -61,10 +61,10 @@ class BaselineCommands:
         seen: dict[tuple[str, str], str] = {}
         for entry in entries:
             where = f"Regel {entry.line}" if entry.line else f"{entry.code} {entry.milestone_id}"
-            milestone = (entry.code.strip().lower(), entry.milestone_id.strip())
+            milestone = (PLAN_CODE if is_plan_code(entry.code) else entry.code.strip(), entry.milestone_id.strip())
             if milestone in seen:
                 problems.append(f"{where}: mijlpaal {entry.milestone_id} van {entry.code} staat ook op "
-                                f"{seen[milestone].lower()}: één regel per mijlpaal.")
+                                f"{seen[milestone].replace('Regel ', 'regel ', 1)}: één regel per mijlpaal.")
                 continue
             seen[milestone] = where
             try:

@@ -34,8 +34,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def check_lengths(fields: Mapping[str, Any]) -> None:
-    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters or hold a control
-    character, naming the first one.
+    """Refuse an event's texts that are longer than ``MAX_TEXT`` characters, or a text a person wrote
+    that holds a control character, naming the first one.
 
     A list of texts (names, fields) is checked text by text.
     """
@@ -48,7 +48,9 @@ def check_lengths(fields: Mapping[str, Any]) -> None:
             if len(text) > MAX_TEXT:
                 raise DomainError(f"{what} is te lang: {thousands(len(text))} tekens, ten hoogste "
                                   f"{thousands(MAX_TEXT)}. Korter maken, of verwijzen naar een document.")
-            if _CONTROL.search(text):
+            # Only what a person writes (the fields named in _WHAT): a text the tracker composes may
+            # quote one recorded before this check, and must never stop a reminder or a new plan version.
+            if name in _WHAT and _CONTROL.search(text):
                 raise DomainError(f"{what} bevat een stuurteken (bijvoorbeeld uit een andere toepassing "
                                   "geplakt) dat niet in een document past. Verwijder het en probeer het opnieuw.")
 

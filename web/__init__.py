@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 
 from events.vocabulary import Stoplicht
 from projections.goals import target_text
@@ -100,9 +100,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_error_handler(status, _error_page(status, title, text))
     # A date or number past what Python or SQLite holds (?as_of=9999-12-31, nr-99999999999999999999).
-    app.register_error_handler(OverflowError, _error_page(
-        400, "Ongeldig verzoek", "Een datum of getal in het verzoek ligt buiten het bereik van het volgsysteem. "
-                                 "Er is niets opgeslagen."))
+    out_of_range = _error_page(400, "Ongeldig verzoek",
+                               "Een datum of getal in het verzoek ligt buiten het bereik van het volgsysteem.")
+
+    def overflow(error: OverflowError):
+        app.logger.warning("buiten bereik: %s %s", request.method, request.path, exc_info=error)
+        return out_of_range(error)
+
+    app.register_error_handler(OverflowError, overflow)
     return app
 
 

@@ -8,13 +8,12 @@ session of the account, copies of the cookie included. A session also ends after
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import time
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user
@@ -230,4 +229,3 @@ def local_path(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
-

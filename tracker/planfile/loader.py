@@ -7,6 +7,7 @@ than ``MAX_DEPTH``, before anything is built, each with its line.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ import yaml
 from tracker.errors import PlanFileError
 
 MAX_DEPTH = 20
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Refused(yaml.YAMLError):
@@ -62,18 +64,32 @@ class LineLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        # YAML's reader keeps the last of two equal keys: the first (a whole list of interventions,
+        # say) would be gone without a word. Checked as written, before merge keys are flattened.
+        written: dict[tuple[str, str], int] = {}
+        for k, _ in node.value:
+            if not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = k.start_mark.line + 1
+            if (k.tag, k.value) in written:
+                raise _Refused(line, f"'{k.value}' staat hier twee keer (ook op regel {written[k.tag, k.value]}); "
+                               "de tweede zou de eerste stil vervangen: voeg ze samen of verwijder er een")
+            written[k.tag, k.value] = line
         mapping = LineMap(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for k, _ in node.value:
-            key, line = str(self.construct_object(k)), k.start_mark.line + 1
-            # YAML's reader keeps the last of two equal keys: the first (a whole list of
-            # interventions, say) would be gone without a word.
-            if key in mapping.key_lines:
-                raise _Refused(line, f"'{key}' staat hier twee keer (ook op regel {mapping.key_lines[key]}); "
-                               "de tweede zou de eerste stil vervangen: voeg ze samen of verwijder er een")
-            mapping.key_lines[key] = line
+        mapping.key_lines = {
+            str(self.construct_object(k)): v.start_mark.line + 1 for k, v in node.value
+        }
         return mapping
+
+    def construct_yaml_str(self, node):  # type: ignore[override]
+        # A raw control character is refused by the reader; one written as an escape ("\b") is text
+        # no page or document can hold.
+        value = super().construct_yaml_str(node)
+        if _CONTROL.search(value):
+            raise _Refused(node.start_mark.line + 1, "een stuurteken (zoals \\b of \\x0b) in een tekst: "
+                           "verwijder het")
+        return value
 
     def construct_yaml_timestamp(self, node):  # type: ignore[override]
         try:
@@ -92,6 +108,7 @@ class LineLoader(yaml.SafeLoader):
 LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_mapping)
 LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_sequence)
 LineLoader.add_constructor("tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp)
+LineLoader.add_constructor("tag:yaml.org,2002:str", LineLoader.construct_yaml_str)
 
 
 def load_yaml(text: str, name: str) -> Any:

@@ -36,7 +36,8 @@ def published(services: Services, db: sqlite_utils.Database, plan_id: str,
                            name=frozen_name(plan_id, aggregates))
     try:
         known_on = date.fromisoformat(record["known_on"]) if record["known_on"] else None
-        data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]), known_on)
+        data = report_data(frozen, plan_id, record["period"], date.fromisoformat(record["as_of"]), known_on,
+                           in_force=False)  # published once: made again, whatever the rules of today
     finally:
         frozen.close()
     published_on = date.fromisoformat(record["at"][:10])

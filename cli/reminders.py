@@ -97,15 +97,16 @@ def outbox(as_json: bool) -> None:
 
 @click.command("resolve-reminder")
 @click.argument("ident")
-@click.option("--sent", "outcome", flag_value="sent", help="Het bericht is wel aangekomen.")
-@click.option("--resend", "outcome", flag_value="resend", help="Verstuur opnieuw bij de volgende run.")
+@click.option("--sent", is_flag=True, help="Het bericht is wel aangekomen.")
+@click.option("--resend", is_flag=True, help="Verstuur opnieuw bij de volgende run.")
 @click.option("--note", default="", help="Toelichting (bijvoorbeeld wat het maillog zei).")
 @today_option
 @by_option
-def resolve_reminder(ident: str, outcome: str | None, note: str, today: str | None, by: str | None) -> None:
+def resolve_reminder(ident: str, sent: bool, resend: bool, note: str, today: str | None, by: str | None) -> None:
     """Beslis over onzekere herinneringen: IDENT is een Message-ID of de sleutel van één herinnering."""
-    if outcome is None:
-        fail("kies --sent of --resend")
+    if sent == resend:
+        fail("kies --sent of --resend, één van beide")
+    outcome = "sent" if sent else "resend"
     svc = services()
     svc.catch_up()
     rows = [r for r in reminders_by_status(svc.db, "in_doubt") if ident in (r["message_id"], r["key"])]

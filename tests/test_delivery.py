@@ -183,6 +183,10 @@ def test_a_connection_lost_after_the_message_is_in_doubt_and_not_resent(services
     shown = json.loads(cli("outbox", "--json").output)
     (doubt,) = shown["in_doubt"]
     assert doubt["recipient"] == BERT and "verbroken" in doubt["last_error"]
+    # Both at once, or neither, is no decision.
+    for flags in (["--sent", "--resend"], []):
+        undecided = cli("resolve-reminder", doubt["message_id"], *flags)
+        assert undecided.exit_code == 1 and "kies --sent of --resend, één van beide" in undecided.output
     # The beheerder checks the mail log and decides: it did arrive.
     resolved = cli("resolve-reminder", doubt["message_id"], "--sent", "--note", "Staat in maillog")
     assert resolved.exit_code == 0, resolved.output

@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from events import periods
+from events.plan import adoption_start
 from events.intervention import MilestoneCancelled, MilestoneRescheduled, NoteAdded
 from events.periods import PeriodError, Quarter
 from events.vocabulary import Stoplicht
@@ -395,6 +396,10 @@ def report_data(db: sqlite_utils.Database, plan_id: str, period: HalfYear | str,
     facts = plan["facts"]
     first = plan_queries.holds_from(db, plan_id) if in_force else None
     if first and as_of < first:
+        if adoption_start(facts) is None:  # loaded without the day it was adopted: known from the load
+            raise ReportError(f"Het plan is op {long_date(first)} geladen zonder datum van vaststelling "
+                              "(plan.adopted in het planbestand): het volgsysteem kent het vanaf die dag. Kies een "
+                              "peildatum vanaf die dag.")
         raise ReportError(f"Op de peildatum {long_date(as_of)} gold het plan nog niet: het geldt vanaf "
                           f"{long_date(first)}. Kies een peildatum vanaf die dag.")
     interventions = interventions_as_of(db, as_of, plan_id=plan_id, known_on=known_on)

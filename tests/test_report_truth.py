@@ -139,3 +139,13 @@ def test_a_whole_year_is_judged_on_its_last_day(default_services):
                                                       date(2025, 12, 31))["finance"]["years"]}
     jeugd = next(r for r in rows[2025] if r["domain"] == "jeugd")
     assert jeugd["year_complete"] is True and jeugd["taakstelling_gehaald"] is not None
+
+
+def test_a_plan_loaded_without_its_adoption_is_known_from_its_load(services):
+    from tests.helpers import SMALL_PLAN, SMALL_PLAN_ID, import_text
+
+    import_text(services, SMALL_PLAN, "testagenda.yaml", datetime(2025, 10, 1, 9))  # no plan.adopted
+    services.catch_up()
+    with pytest.raises(ReportError, match="op 1 oktober 2025 geladen zonder datum van vaststelling"):
+        report_data(services.db, SMALL_PLAN_ID, "2025-H2", date(2025, 9, 15))
+    assert report_data(services.db, SMALL_PLAN_ID, "2025-H2", date(2025, 10, 1))["kernboodschap"]["interventions"]

@@ -77,7 +77,9 @@ def exceptions(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
                            f" (de oudste {oldest} {'dag' if oldest == 1 else 'dagen'})")
             kinds.append("te_laat")
         if row["stoplicht"] in ("oranje", "rood"):
-            reasons.append(f"trekker meldt {row['stoplicht']}: {row['oorzaak']}")
+            # The manual stoplicht is the trekker's; without a trekker, someone else set it by hand.
+            who = "trekker meldt" if row["trekker_name"] else "handmatig op"
+            reasons.append(f"{who} {row['stoplicht']}: {(row['oorzaak'] or '').strip().rstrip('.')}")
             kinds.append(row["stoplicht"])
         if row["stoplicht_effective"] == "geen_planning":
             reasons.append("geen planning: geen gedateerde open mijlpaal")

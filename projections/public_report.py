@@ -121,8 +121,9 @@ def public_edition(data: dict[str, Any], fields: set[str] | list[str],
         for iv in data.get("tijdpad", []):
             for m in iv.get("milestones", []):
                 m["reason"] = _hide(m.get("reason", ""))
-        for m in data.get("changes", {}).get("milestones", []):
-            m["reason"] = _hide(m.get("reason", ""))
+        for key in ("milestones", "recorded_late"):
+            for m in data.get("changes", {}).get(key, []):
+                m["reason"] = _hide(m.get("reason", ""))
         for m in data.get("plan_milestones", []):
             m["reason"] = _hide(m.get("reason", ""))
     if not notes:

@@ -27,7 +27,7 @@ def _in(quarter: Quarter, iso: str | None) -> bool:
 
 
 def _category(m: dict[str, Any], committed_due: str, quarter: Quarter, at: date) -> str:
-    """Return how a milestone due in the quarter stood at the end of day ``at`` (its end, or today)."""
+    """Return how a milestone due in the quarter stood, judged on day ``at`` (after its end, or today)."""
     if m["status"] == "done":
         if m["realised"] is None:
             return "gereed_zonder_datum"
@@ -54,6 +54,9 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     they were at that moment, as known now or at the end of ``known_on``.
     """
     moment_ = min(quarter.end, today)
+    # Late: past its term and not done. Once the quarter is over, every term in it has passed: what
+    # was not done by its end was not done in the quarter (the running quarter: judged today).
+    judged = moment_ if today < quarter.end else quarter.end + timedelta(days=1)
     start_state = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
         {**moment(quarter.start - timedelta(days=1), known_on), "plan_id": plan_id})}
@@ -71,7 +74,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
             if not (_in(quarter, due_before) or _in(quarter, m["due"])):
                 continue
             committed = due_before if _in(quarter, due_before) else m["due"]
-            category = _category(m, committed, quarter, moment_)
+            category = _category(m, committed, quarter, judged)
             totals[category] += 1
             items.append({**m, "category": category, "committed_due": committed})
         if items:

@@ -79,7 +79,27 @@ def agenda_changes(db: sqlite_utils.Database, plan_id: str, start: date, as_of: 
         "interventions": [{"code": r["code"], "what": what, "detail": detail, "reason": reason,
                            **dated(r)} for what, r, detail, reason in interventions],
         "milestones": milestones, "plan_versions": versions, "plan_loaded": loaded,
+        "recorded_late": _recorded_late(db, plan_id, start, as_of, known_on),
     }
+
+
+def _recorded_late(db: sqlite_utils.Database, plan_id: str, start: date, as_of: date,
+                   known_on: date | None) -> list[dict[str, Any]]:
+    """Return the reschedules and cancellations recorded from ``start`` to ``as_of`` that were decided
+    before ``start``: they belong to an earlier half year, whose report may have gone out without them."""
+    recorded = {s["key"]: s["items"] for s in changes_by_section(
+        db, plan_id, start - timedelta(days=1), as_of, valid_time=False, known_on=known_on)}
+    found = []
+    for kind in ("verschoven", "vervallen"):
+        for r in recorded[kind]:
+            if (r.get("valid") or r["at"])[:10] >= start.isoformat():
+                continue
+            what = (term_change(r["data"].get("old_due_text", "?"), r["data"].get("due_text", ""))
+                    if kind == "verschoven" else "vervallen")
+            found.append({"code": r["code"] or PLAN_LEVEL, "label": r["milestone_label"] or "", "kind": kind,
+                          "what": what, "reason": r["data"].get("reason", ""), **dated(r)})
+    found.sort(key=lambda m: (_code_key(m["code"]), m["at"]))
+    return found
 
 
 def dated(row: dict[str, Any]) -> dict[str, str]:

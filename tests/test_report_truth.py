@@ -66,6 +66,15 @@ def test_a_change_recorded_after_it_was_decided_is_dated_by_the_day_it_was_decid
     text = render_report_text(report, "md")
     assert "op 15 november 2025 (vastgelegd op 2 mei 2026)" in text
     assert "op 2 mei 2026." not in text
+    assert report["changes"]["recorded_late"] == []  # it belongs to this half year
+    # The next half year's report tells it too: the one of 2025-H2 may have gone out before it was recorded.
+    h1 = report_data(default_services.db, PLAN, "2026-H1", date(2026, 6, 30))
+    late = h1["changes"]["recorded_late"]
+    assert [(m["code"], m["kind"], m["at"], m["recorded"]) for m in late] == [
+        ("3.B2", "verschoven", "2025-11-15", "2026-05-02")]
+    assert not any(m["code"] == "3.B2" for m in h1["changes"]["milestones"])
+    h1_text = render_report_text(h1, "md")
+    assert "Later vastgelegde wijzigingen" in h1_text and "| 15 november 2025 | 2 mei 2026 |" in h1_text
 
 
 def test_a_milestone_done_ahead_of_its_term_is_told_in_both_half_years(default_services):

@@ -224,10 +224,8 @@ def quarter_page(plan_id: str):
     # Totals, stoplichten, chart and list: one query, one moment.
     status = quarter_status(read_model(), plan_id, quarter, now, known_on_from(request.args), first, last)
     quarters = [c["quarter"] for c in status["chart"]]
-    # An ended quarter's "open": due on its last day and not done by the end of it.
-    labels = CATEGORY_LABELS if status["running"] else {**CATEGORY_LABELS, "open": "open op de laatste dag"}
     return render("quarter.html", "content", plan=plan, status=status, quarter=quarter,
-                  quarters=quarters, today=now, labels=labels, known_on=status["known_on"],
+                  quarters=quarters, today=now, labels=CATEGORY_LABELS, known_on=status["known_on"],
                   as_of=now if now != today() else None,
                   chart=planned_realised_chart(status["chart"], highlight=quarter.key))
 

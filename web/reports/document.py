@@ -229,9 +229,11 @@ def _changes(data: dict[str, Any]) -> list[Block]:
                                     f"{long_date(loaded['at'])} geladen in het volgsysteem."))
         else:
             blocks.append(paragraph(f"Op {long_date(loaded['at'])} is het plan geladen in het volgsysteem."))
+    late = c.get("recorded_late") or []
     if not (c["plan_versions"] or c["interventions"] or c["milestones"]):
-        return blocks + [paragraph(f"Van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
-                                   "is de agenda niet gewijzigd.")]
+        blocks.append(paragraph(f"Van {long_date(data['period']['start'])} tot en met {long_date(data['as_of'])} "
+                                "is de agenda niet gewijzigd."))
+        return blocks + _recorded_late(late)
     if c["plan_versions"]:
         blocks.append(table("Planversies", ["Planversie", "Datum", "Wijzigingen"], [
             [str(v["number"]), long_date(v["at"]), "; ".join(v["summary"]) or "geen"] for v in c["plan_versions"]]))
@@ -242,7 +244,19 @@ def _changes(data: dict[str, Any]) -> list[Block]:
     if c["milestones"]:
         blocks.append(table("Mijlpalen", ["Interventie", "Mijlpaal", "Wijziging", "Reden", "Datum"], [
             [m["code"], m["label"], m["what"], m["reason"], _day(m)] for m in c["milestones"]]))
-    return blocks
+    return blocks + _recorded_late(late)
+
+
+def _recorded_late(late: list[dict[str, Any]]) -> list[Block]:
+    """Decided before the half year, recorded in it: the report of that earlier half year did not know it."""
+    if not late:
+        return []
+    return [paragraph("Eerder besloten en pas in deze periode vastgelegd; de rapportage over die eerdere periode "
+                      "kon ze niet noemen:"),
+            table("Later vastgelegde wijzigingen", ["Interventie", "Mijlpaal", "Wijziging", "Reden", "Besloten op",
+                                                   "Vastgelegd op"],
+                  [[m["code"], m["label"], m["what"], m["reason"], long_date(m["at"]),
+                    long_date(m["recorded"] or m["at"])] for m in late])]
 
 
 def _indicators(data: dict[str, Any]) -> list[Block]:

@@ -59,6 +59,12 @@ def interventions(plan_id: str | None, as_of: str | None, known_on: str | None, 
             click.echo(f"           {m['term_text']:12} {m['state']:11} {m['label']}")
 
 
+def _happened(h: dict[str, Any]) -> str:
+    """Say the day a change happened where it lies before the day it was recorded (a back-dated one)."""
+    day = (h.get("valid") or "")[:10]
+    return f" (per {date.fromisoformat(day):%d-%m-%Y})" if day and day < h["at"][:10] else ""
+
+
 def history_json(svc: Services, plan_id: str, code: str, as_of: date | None = None,
                  known_on: date | None = None) -> list[dict[str, Any]]:
     """Return the history of an intervention in the shape of docs/cli.md.
@@ -105,7 +111,7 @@ def show(code: str, plan_id: str | None, as_of: str | None, known_on: str | None
     for m in data["milestones"]:
         click.echo(f"  {m['term_text']:12} {m['state']:11} {m['label']}")
     for h in data["history"]:
-        click.echo(f"  {h['at'][:16]} {who(h['by'])}: {h['description']}")
+        click.echo(f"  {h['at'][:16]} {who(h['by'])}: {h['description']}{_happened(h)}")
 
 
 @click.command()
@@ -121,7 +127,7 @@ def history(code: str, plan_id: str | None, as_json: bool) -> None:
         print_json(rows)
         return
     for h in rows:
-        click.echo(f"{h['at'][:16]}  {who(h['by']):<16} {h['description']}")
+        click.echo(f"{h['at'][:16]}  {who(h['by']):<16} {h['description']}{_happened(h)}")
 
 
 def on_intervention(code: str, plan_id: str | None, command: Callable[[TrackerApp, str], Any]) -> None:

@@ -367,3 +367,10 @@ def test_a_password_asked_for_is_asked_twice_in_dutch(initialised):
     assert stopped.exit_code == 1 and "fout: afgebroken" in stopped.output and "Aborted" not in stopped.output
     same = runner.invoke(main, args, input="Lange-wachtzin-voor-B-Smit-2026\nLange-wachtzin-voor-B-Smit-2026\n")
     assert same.exit_code == 0, same.output
+
+
+def test_history_says_the_day_a_back_dated_change_holds_from(initialised):
+    ok(initialised("milestone", "reschedule", CODE, "start-implementatie", "--due", "Q3 2026", "--reason", "Later",
+                   "--date", "2026-01-15", "--today", "2026-02-02"))
+    last = ok(initialised("history", CODE)).stdout.splitlines()[-1]
+    assert last.startswith("2026-02-02T12:00") and last.endswith("(per 15-01-2026)")

@@ -108,8 +108,9 @@ def _day(change: dict[str, Any]) -> str:
 def _intervention(iv: dict[str, Any], level: int, period: dict[str, Any]) -> list[Block]:
     blocks = [heading(level, f"{iv['code']} {iv['title']}", f"interventie-{iv['code']}")]
     light = Stoplicht(iv["stoplicht"]).label + (" (afgerond)" if iv["closed"] else "")
+    # The manual stoplicht is the trekker's; without a trekker, someone else set it by hand.
     detail = [f"tijdpad: {Stoplicht(iv['stoplicht_auto']).label}"] + (
-        [f"trekker: {iv['stoplicht_manual']}"] if iv["stoplicht_manual"] else [])
+        [f"{'trekker' if iv['trekker'] else 'handmatig'}: {iv['stoplicht_manual']}"] if iv["stoplicht_manual"] else [])
     facts = [("Stoplicht", f"{light} ({'; '.join(detail)})"), ("Domein", domain_name(iv["domain"])),
              ("Trekker", iv["trekker"] or "nog niet toegewezen")]
     manual = iv["explanation"]["manual"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -268,5 +269,7 @@ def test_the_quarter_view_takes_a_stand_per_day_as_the_board_does(client) -> Non
     assert "as_of=2025-11-15" in page  # kept by the pager and the form
     later = client.get(f"/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4").get_data(as_text=True)
     assert "Stand per 31 december 2025 (het eind van het kwartaal)" in later
+    # The chart's figures, also as a table (a phone's chart is small; a screen reader reads the table).
+    assert re.search(r'<tr class="current"><th scope="row">Q4 2025</th><td>\d+</td><td>\d+</td></tr>', later)
     ahead = client.get(f"/plannen/{PLAN}/kwartaal?kwartaal=2026-Q1&as_of=2025-11-15").get_data(as_text=True)
     assert "Stand per 15 november 2025 (het kwartaal was toen nog niet begonnen: zoals het gepland stond)" in ahead

@@ -56,7 +56,7 @@ def quarter_status(db: sqlite_utils.Database, plan_id: str, quarter: Quarter, to
     moment_ = min(quarter.end, today)
     # Late: past its term and not done. Once the quarter is over, every term in it has passed: what
     # was not done by its end was not done in the quarter (the running quarter: judged today).
-    judged = moment_ if today < quarter.end else quarter.end + timedelta(days=1)
+    judged = moment_ if today <= quarter.end else quarter.end + timedelta(days=1)
     start_state = {(r["intervention_id"], r["milestone_id"]): r for r in db.query(
         f"SELECT * FROM {MS} WHERE plan_id = :plan_id AND {valid_clause()}",
         {**moment(quarter.start - timedelta(days=1), known_on), "plan_id": plan_id})}

@@ -97,8 +97,11 @@ def test_quarter_status_counts_on_time_late_and_rescheduled(seeded) -> None:
     # however long ago; none is left "open".
     assert q4["totals"]["te_laat"] == q4["due"] - 1 - q4["totals"]["verschoven"]
     assert q4["totals"]["open"] == 0
-    # The same, looked at the day after the quarter ended: the state of its end, judged so.
+    # The same, looked at the day after the quarter ended: the state of its end, judged so. On its
+    # last day a term of that day has not passed yet.
     assert quarter_status(seeded.db, PLAN, Quarter(2025, 4), date(2026, 1, 1))["totals"] == q4["totals"]
+    last_day = quarter_status(seeded.db, PLAN, Quarter(2025, 4), date(2025, 12, 31))["totals"]
+    assert last_day["te_laat"] < q4["totals"]["te_laat"] and last_day["open"] > 0
     q1 = quarter_status(seeded.db, PLAN, Quarter(2026, 1), TODAY)
     rescheduled = [m for r in q1["rows"] for m in r["milestones"] if m["category"] == "verschoven"]
     assert [(m["code"], m["reason"]) for m in rescheduled] == [("2.B2", "Capaciteit")]

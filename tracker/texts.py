@@ -30,7 +30,7 @@ def thousands(n: int) -> str:
 
 # Control characters no document can hold (Word's and Excel's files are XML): a tab and line breaks
 # are text, a backspace or a form feed pasted from elsewhere is not.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def check_lengths(fields: Mapping[str, Any]) -> None:
@@ -50,7 +50,7 @@ def check_lengths(fields: Mapping[str, Any]) -> None:
                                   f"{thousands(MAX_TEXT)}. Korter maken, of verwijzen naar een document.")
             # Only what a person writes (the fields named in _WHAT): a text the tracker composes may
             # quote one recorded before this check, and must never stop a reminder or a new plan version.
-            if name in _WHAT and _CONTROL.search(text):
+            if name in _WHAT and CONTROL.search(text):
                 raise DomainError(f"{what} bevat een stuurteken (bijvoorbeeld uit een andere toepassing "
                                   "geplakt) dat niet in een document past. Verwijder het en probeer het opnieuw.")
 

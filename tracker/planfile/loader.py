@@ -7,16 +7,15 @@ than ``MAX_DEPTH``, before anything is built, each with its line.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 import yaml
 
 from tracker.errors import PlanFileError
+from tracker.texts import CONTROL
 
 MAX_DEPTH = 20
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Refused(yaml.YAMLError):
@@ -86,7 +85,7 @@ class LineLoader(yaml.SafeLoader):
         # A raw control character is refused by the reader; one written as an escape ("\b") is text
         # no page or document can hold.
         value = super().construct_yaml_str(node)
-        if _CONTROL.search(value):
+        if CONTROL.search(value):
             raise _Refused(node.start_mark.line + 1, "een stuurteken (zoals \\b of \\x0b) in een tekst: "
                            "verwijder het")
         return value

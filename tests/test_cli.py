@@ -374,3 +374,35 @@ def test_history_says_the_day_a_back_dated_change_holds_from(initialised):
                    "--date", "2026-01-15", "--today", "2026-02-02"))
     last = ok(initialised("history", CODE)).stdout.splitlines()[-1]
     assert last.startswith("2026-02-02T12:00") and last.endswith("(per 15-01-2026)")
+
+
+def test_interventions_of_several_plans_are_headed_by_their_plan(cli):
+    ok(cli("init", "--today", "2025-10-01"))  # both shipped plans
+    lines = ok(cli("interventions", "--as-of", "2025-10-01")).stdout.splitlines()
+    heads = [line for line in lines if line.startswith("== ")]
+    assert heads == [f"== {PLAN}", "== regioprogramma-jeugd-rijk-van-nijmegen-2023-2028"]
+    assert lines[0] == heads[0]
+
+
+def test_an_import_names_its_file_once_and_counts_in_dutch(cli, tmp_path):
+    from tests.helpers import SMALL_PLAN
+
+    import re
+
+    path = tmp_path / "agenda.yaml"
+    path.write_text(SMALL_PLAN, encoding="utf-8")
+    done = ok(cli("import-plan", path, "--today", "2025-10-01"))
+    assert re.search(r"testagenda: geïmporteerd \(\d+ interventies, \d+ gebeurtenissen\)", done.output)
+    # A link to a group the linked plan lacks is refused by the import, at its line, naming the file once.
+    bad = tmp_path / "links.yaml"
+    bad.write_text(SMALL_PLAN.replace("id: testagenda", "id: tweede-agenda").replace(
+        "  - code: \"1.A1\"\n", "  - code: \"1.A1\"\n    contributes_to:\n"
+        "      - {plan: testagenda, group: \"9.Z\", reason: Omdat}\n", 1), encoding="utf-8")
+    refused = cli("import-plan", bad, "--today", "2025-10-02")
+    assert refused.exit_code == 1, refused.output
+    assert refused.output.count(str(bad)) == 1 and re.search(rf"{re.escape(str(bad))}:\d+: ", refused.output)
+
+
+def test_normering_says_when_no_norms_are_recorded(initialised):
+    result = ok(initialised("normering", "--plan", PLAN, "--year", "2031"))
+    assert result.output.strip() == "Geen normen vastgelegd voor 2031 (tracker import-norms)."

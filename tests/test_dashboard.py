@@ -95,3 +95,23 @@ def test_the_dashboard_page_as_of_a_past_date(site) -> None:
     assert f'href="/plannen/{PLAN}/kwartaal?kwartaal=2025-Q4&amp;as_of=2025-12-31">kwartaaloverzicht</a>' in page
     assert client.get(f"{DASHBOARD}?as_of=gisteren").status_code == 400
     assert client.get("/plannen/bestaat-niet/dashboard").status_code == 404
+
+
+def test_a_stoplicht_set_by_hand_without_a_trekker_is_not_called_the_trekkers(site) -> None:
+    from datetime import datetime
+
+    from web.reports import ReportMeta, render_report
+    from projections.report import report_data
+
+    _, services = site
+    services.app.set_stoplicht(PLAN, "3.C3", colour="rood", oorzaak="Geen projectleider.", gevolg="Start later",
+                               bijsturing="Werving", at=datetime(2026, 3, 1, 9), by="beheerder")
+    services.catch_up()
+    db = services.db
+    found = next(e for e in dashboard(db, plan_queries.plan(db, PLAN), TODAY)["exceptions"] if e["code"] == "3.C3")
+    assert "handmatig op rood: Geen projectleider" in found["reasons"] and "geen trekker" in found["reasons"]
+    assert not any("trekker meldt" in r or ".;" in r for r in found["reasons"])
+    md = render_report(report_data(db, PLAN, "2026-H1", TODAY), ReportMeta(), "md").decode()
+    assert "handmatig: rood" in md
+    # Jan Jansen is trekker of 3.A1: his oranje stays the trekker's.
+    assert "trekker: oranje" in md
